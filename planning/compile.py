@@ -51,6 +51,21 @@ class ExpressionField:
 
 
 @dataclass
+class Level:
+    """One step of a bottom-up pass: parents at one depth and their children's range."""
+
+    parents: np.ndarray
+    c0: int
+    c1: int
+    starts: np.ndarray  # each parent's first child, relative to c0
+    is_chance: np.ndarray
+    is_decision: np.ndarray
+    any_chance: bool
+    any_decision: bool
+    segment: np.ndarray | None  # child -> position of its parent in ``parents``
+
+
+@dataclass
 class CompiledTrack:
     """A track (or the subtree under one node) as flat arrays in breadth-first order."""
 
@@ -82,6 +97,33 @@ class CompiledTrack:
     node_scope: np.ndarray  # index into scopes for every node
     expression_fields: list[ExpressionField]
     base_variables: dict[str, float]
+    _level_plan: list | None = field(default=None, repr=False)
+
+    def level_plan(self) -> list["Level"]:
+        """Per parent depth d (deepest first): the parents with children and their child ranges.
+
+        Built once per compiled track; every bottom-up pass iterates it.
+        """
+        if self._level_plan is None:
+            plan = []
+            for d in range(self.levels - 2, -1, -1):
+                p0, p1 = int(self.level_start[d]), int(self.level_start[d + 1])
+                c1 = int(self.level_start[d + 2])
+                parents = p0 + np.flatnonzero(self.child_count[p0:p1] > 0)
+                if parents.size == 0:
+                    continue
+                kinds = self.kind[parents]
+                is_chance = kinds == KIND_CHANCE
+                is_decision = kinds == KIND_DECISION
+                counts = self.child_count[parents]
+                plan.append(Level(
+                    parents=parents, c0=p1, c1=c1, starts=self.child_start[parents] - p1,
+                    is_chance=is_chance, is_decision=is_decision,
+                    any_chance=bool(is_chance.any()), any_decision=bool(is_decision.any()),
+                    segment=np.repeat(np.arange(parents.size), counts) if is_decision.any() else None,
+                ))
+            self._level_plan = plan
+        return self._level_plan
 
     @property
     def size(self) -> int:
@@ -227,7 +269,6 @@ def compile_track(
         is_branch[1:] = kind[parent[1:]] == KIND_CHANCE
 
     # Variable scopes: the plan's, then one per node that defines variables.
-    base = {v.name: v for v in plan.variables}
     plan_vars = list(plan.variables)
     if variables:
         plan_vars = [_override(v, variables) for v in plan_vars]
@@ -242,24 +283,20 @@ def compile_track(
             local = nodes[ancestor].variables
             if local:
                 scopes.append(Scope(len(scopes) - 1, ancestor, list(local)))
-    node_scope = np.empty(n, dtype=np.int64)
+    # One pass over the nodes with plain lists: this loop is the cost of
+    # compiling, so numbers take the fast path and only expressions, ranges,
+    # paths and responses do more work.
+    scope_of = [0] * n
     top_scope = len(scopes) - 1
-    for i, node_id in enumerate(order):
-        own = nodes[node_id].variables
-        up = top_scope if i == 0 else int(node_scope[parent[i]])
-        if own:
-            scopes.append(Scope(up, node_id, list(own)))
-            node_scope[i] = len(scopes) - 1
-        else:
-            node_scope[i] = up
-    del base
-
-    probability = np.ones(n)
-    payoff = np.zeros(n)
+    parent_of = parent_list
+    branch_of = is_branch.tolist()
+    kind_of = kind.tolist()
+    payoff_list = [0.0] * n
+    probability_list = [1.0] * n
+    path_list = [PATH_NEUTRAL] * n
     shares = np.zeros(n, dtype=bool)
     probability_range = np.full((n, 2), np.nan)
     payoff_range = np.full((n, 2), np.nan)
-    path = np.full(n, PATH_NEUTRAL, dtype=np.int8)
     committed = np.full(n, -1, dtype=np.int64)
     expression_fields: list[ExpressionField] = []
     resp_ids: list[str] = []
@@ -267,56 +304,74 @@ def compile_track(
     resp_r: list[float] = []
     resp_effect: list[float] = []
     resp_late: list[bool] = []
+    number_types = (float, int)
 
     for i, node_id in enumerate(order):
         node = nodes[node_id]
-        value = _number(node.payoff, node_id, "payoff")
-        if value is None:
-            expression_fields.append(ExpressionField(i, "payoff", _parse(node.payoff, node_id, "payoff"), int(node_scope[i])))
+        up = top_scope if i == 0 else scope_of[parent_of[i]]
+        if node.variables:
+            scopes.append(Scope(up, node_id, list(node.variables)))
+            up = len(scopes) - 1
+        scope_of[i] = up
+        value = node.payoff
+        if type(value) in number_types:
+            payoff_list[i] = value
+        elif _number(value, node_id, "payoff") is None:
+            expression_fields.append(ExpressionField(i, "payoff", _parse(value, node_id, "payoff"), up))
         else:
-            payoff[i] = value
+            payoff_list[i] = float(value)
         if node.payoff_range is not None:
             payoff_range[i] = _range(node.payoff_range, node_id, "payoff_range")
-        if is_branch[i]:
-            p = node.probability
-            if p is None:
+        if branch_of[i]:
+            value = node.probability
+            if type(value) in number_types:
+                probability_list[i] = value
+            elif value is None:
                 raise PlanError(node_id, "probability", "a branch of a chance node needs a probability")
-            if p == SHARE:
+            elif value == SHARE:
                 shares[i] = True
+            elif _number(value, node_id, "probability") is None:
+                expression_fields.append(ExpressionField(i, "probability", _parse(value, node_id, "probability"), up))
             else:
-                value = _number(p, node_id, "probability")
-                if value is None:
-                    expression_fields.append(ExpressionField(i, "probability", _parse(p, node_id, "probability"), int(node_scope[i])))
-                else:
-                    probability[i] = value
+                probability_list[i] = float(value)
             if node.probability_range is not None:
                 probability_range[i] = _range(node.probability_range, node_id, "probability_range")
         if node.path is not None:
             code = PATH_CODE.get(node.path)
             if code is None:
                 raise PlanError(node_id, "path", f"unknown path {node.path!r} (expected one of {', '.join(PATHS)})")
-            path[i] = code
-        elif i > 0 and not is_branch[i]:
+            path_list[i] = code
+        elif i > 0 and not branch_of[i]:
             # A terminal (or any non-branch) inherits the path of the branch above it.
-            path[i] = path[parent[i]]
+            path_list[i] = path_list[parent_of[i]]
         if node.committed is not None:
-            if kind[i] != KIND_DECISION:
+            if kind_of[i] != KIND_DECISION:
                 raise PlanError(node_id, "committed", "only a decision node can commit to an option")
             if node.committed not in node.children:
                 raise PlanError(node_id, "committed", f"{node.committed!r} is not one of its options")
             committed[i] = index[node.committed]
-        for k, response in enumerate(node.responses):
-            level = response.readiness
-            if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 4:
-                raise PlanError(node_id, f"responses[{k}].readiness", f"must be an integer 0..4, got {level!r}")
-            effect = _number(response.effect, node_id, f"responses[{k}].effect")
-            if effect is None:
-                raise PlanError(node_id, f"responses[{k}].effect", "must be a number")
-            resp_ids.append(response.id)
-            resp_node.append(i)
-            resp_r.append(level / 4.0)
-            resp_effect.append(effect)
-            resp_late.append(response.is_late(node.warning_days))
+        if node.responses:
+            for k, response in enumerate(node.responses):
+                level = response.readiness
+                if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 4:
+                    raise PlanError(node_id, f"responses[{k}].readiness", f"must be an integer 0..4, got {level!r}")
+                effect = _number(response.effect, node_id, f"responses[{k}].effect")
+                if effect is None:
+                    raise PlanError(node_id, f"responses[{k}].effect", "must be a number")
+                resp_ids.append(response.id)
+                resp_node.append(i)
+                resp_r.append(level / 4.0)
+                resp_effect.append(effect)
+                resp_late.append(response.is_late(node.warning_days))
+
+    payoff = np.asarray(payoff_list, dtype=float)
+    probability = np.asarray(probability_list, dtype=float)
+    for name, values in (("payoff", payoff), ("probability", probability)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise PlanError(order[bad[0]], name, f"must be finite, got {values[bad[0]]!r}")
+    path = np.asarray(path_list, dtype=np.int8)
+    node_scope = np.asarray(scope_of, dtype=np.int64)
 
     compiled = CompiledTrack(
         track_id=track_id,

@@ -40,13 +40,61 @@ from planning.model import Plan
 TIE_TOLERANCE = 1e-9
 
 
-def _children_slice(ct: CompiledTrack, d: int) -> tuple[np.ndarray, int, int, np.ndarray]:
-    """Parents at depth d that have children, the child range, and segment starts."""
-    p0, p1 = int(ct.level_start[d]), int(ct.level_start[d + 1])
-    c0, c1 = p1, int(ct.level_start[d + 2])
-    parents = p0 + np.flatnonzero(ct.child_count[p0:p1] > 0)
-    starts = ct.child_start[parents] - c0
-    return parents, c0, c1, starts
+def _is_deep(ct: CompiledTrack) -> bool:
+    """Deep, narrow trees (long chains) run faster node by node than level by level."""
+    return ct.levels > 256 and ct.size < 16 * ct.levels
+
+
+def _rollback_scalar(ct, payoff, probability, optimise, choice):
+    """:func:`rollback` node by node in reverse breadth-first order (1-D only)."""
+    n = ct.size
+    value = payoff.tolist()
+    p = probability.tolist()
+    kind = ct.kind.tolist()
+    start = ct.child_start.tolist()
+    count = ct.child_count.tolist()
+    committed = ct.committed.tolist()
+    fixed = choice.tolist() if choice is not None else None
+    chosen = [-1] * n
+    sign = ct.sign
+    for i in range(n - 1, -1, -1):
+        k = count[i]
+        if k == 0:
+            continue
+        s = start[i]
+        if kind[i] == KIND_CHANCE:
+            value[i] += sum(p[c] * value[c] for c in range(s, s + k))
+            continue
+        if not optimise:
+            best = fixed[i] if fixed[i] >= 0 else s
+        elif committed[i] >= 0:
+            best = committed[i]
+        else:
+            top = max(sign * value[c] for c in range(s, s + k))
+            tol = TIE_TOLERANCE * max(1.0, abs(top))
+            best = next(c for c in range(s, s + k) if sign * value[c] >= top - tol)
+        chosen[i] = best
+        value[i] += value[best]
+    return np.asarray(value), np.asarray(chosen, dtype=np.int64)
+
+
+def _follow_policy_scalar(ct, factor, chosen, probability):
+    """:func:`follow_policy` node by node; ``factor`` may have columns."""
+    x = factor.copy()
+    p = probability
+    kind = ct.kind
+    start = ct.child_start
+    count = ct.child_count
+    for i in range(ct.size - 1, -1, -1):
+        k = count[i]
+        if k == 0:
+            continue
+        s = start[i]
+        if kind[i] == KIND_CHANCE:
+            x[i] *= p[s:s + k] @ x[s:s + k]
+        else:
+            x[i] *= x[chosen[i]]
+    return x
 
 
 def rollback(
@@ -82,26 +130,29 @@ def rollback(
     """
     if probability is None:
         probability = ct.probability
+    if _is_deep(ct) and np.ndim(probability) == 1 and (optimise or np.ndim(choice) == 1):
+        payoff = np.asarray(payoff, dtype=float)
+        if payoff.ndim == 1:
+            return _rollback_scalar(ct, payoff, probability, optimise, choice)
+        if payoff.shape[1] <= 8:
+            columns = [_rollback_scalar(ct, payoff[:, j], probability, optimise, choice) for j in range(payoff.shape[1])]
+            return np.stack([c[0] for c in columns], axis=1), np.stack([c[1] for c in columns], axis=1)
     value = np.array(payoff, dtype=float, copy=True)
     two_d = value.ndim == 2
     if two_d and probability.ndim == 1:
         probability = probability[:, None]
     chosen = np.full(value.shape, -1, dtype=np.int64)
     sign = ct.sign
-    for d in range(ct.levels - 2, -1, -1):
-        parents, c0, c1, starts = _children_slice(ct, d)
-        if parents.size == 0:
-            continue
+    for level in ct.level_plan():
+        parents, c0, c1, starts = level.parents, level.c0, level.c1, level.starts
         vc = value[c0:c1]
-        kinds = ct.kind[parents]
-        add = np.zeros((parents.size,) + value.shape[1:])
-        is_chance = kinds == KIND_CHANCE
-        if is_chance.any():
+        if level.any_chance:
             add = np.add.reduceat(probability[c0:c1] * vc, starts, axis=0)
-        is_decision = kinds == KIND_DECISION
-        if is_decision.any():
-            counts = ct.child_count[parents]
-            segment = np.repeat(np.arange(parents.size), counts)
+        else:
+            add = np.zeros((parents.size,) + value.shape[1:])
+        if level.any_decision:
+            is_decision = level.is_decision
+            segment = level.segment
             if optimise:
                 signed = sign * vc
                 best = np.maximum.reduceat(signed, starts, axis=0)
@@ -171,18 +222,17 @@ def follow_policy(ct: CompiledTrack, factor: np.ndarray, chosen: np.ndarray, pro
     """
     if probability is None:
         probability = ct.probability
+    if _is_deep(ct) and np.ndim(probability) == 1 and np.ndim(chosen) == 1:
+        return _follow_policy_scalar(ct, np.asarray(factor, dtype=float), chosen, probability)
     x = np.array(factor, dtype=float, copy=True)
     two_d = x.ndim == 2
     p = probability[:, None] if two_d and probability.ndim == 1 else probability
-    for d in range(ct.levels - 2, -1, -1):
-        parents, c0, c1, starts = _children_slice(ct, d)
-        if parents.size == 0:
-            continue
-        inner = np.add.reduceat(p[c0:c1] * x[c0:c1], starts, axis=0)
-        dec = ct.kind[parents] == KIND_DECISION
-        if dec.any():
-            first = chosen[parents[dec]]
-            inner[dec] = x[first]
+    for level in ct.level_plan():
+        parents, c0, c1 = level.parents, level.c0, level.c1
+        inner = np.add.reduceat(p[c0:c1] * x[c0:c1], level.starts, axis=0)
+        if level.any_decision:
+            dec = level.is_decision
+            inner[dec] = x[chosen[parents[dec]]]
         x[parents] *= inner
     return x
 
