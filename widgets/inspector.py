@@ -1,0 +1,608 @@
+"""The inspector: a form for the selected node, its figures and its responses.
+
+Text fields commit on ``editingFinished`` (Return or leaving the field), so
+typing a label is one ``document.set_node_field`` call and one undo step;
+combos commit when the user picks an item. Probability and payoff accept a
+number, an expression over variables, or ``#`` (a branch's share of the
+remainder), and are checked while typing: a bad entry gets a red border and
+the reason under the field, and is not committed.
+
+When the document changes, the form reloads from it, except for a field the
+user has typed into and not yet committed (it keeps what is being typed).
+"""
+from __future__ import annotations
+
+import html
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planning import expressions
+from planning.edits import parent_of
+from planning.model import CHANCE, DECISION, KINDS, PATHS, Node, Variable
+from widgets import palette
+from widgets.responses_table import ResponsesTable
+from widgets.tree_model import format_number, format_percent
+
+_INVALID_STYLE = f"QLineEdit {{ border: 1px solid {palette.BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
+_MESSAGE_STYLE = f"color: {palette.BADGE_LATE};"
+_INHERIT = "(inherit)"
+_BEST_OPTION = "(best option)"
+
+
+def check_expression(text: str) -> str | None:
+    """Why ``text`` is not a valid expression, or None when it parses (nothing is evaluated)."""
+    return expressions.check_syntax(text)
+
+
+def parse_value(text: str, *, share: bool = False, empty=0.0,
+                bounds: tuple[float, float] | None = None) -> tuple[object, str | None]:
+    """Turn what was typed into a stored value: (value, None) or (None, message).
+
+    Parameters
+    ----------
+    text : str
+        A number, an expression or ``#``.
+    share : bool
+        Whether ``#`` (share the remainder) is allowed (branch probabilities).
+    empty : object
+        The value of an empty field.
+    bounds : (low, high), optional
+        Allowed range of a plain number.
+
+    >>> parse_value("0.25", bounds=(0, 1)), parse_value("#", share=True)
+    ((0.25, None), ('#', None))
+    >>> parse_value("1.5", bounds=(0, 1))[1]
+    'must be between 0 and 1'
+    """
+    stripped = text.strip()
+    if not stripped:
+        return empty, None
+    if stripped == "#":
+        return ("#", None) if share else (None, "'#' is only for branch probabilities")
+    try:
+        number = float(stripped)
+    except ValueError:
+        number = None
+    if number is not None and math.isfinite(number):
+        if bounds is not None and not bounds[0] <= number <= bounds[1]:
+            return None, f"must be between {bounds[0]:g} and {bounds[1]:g}"
+        return number, None
+    message = check_expression(stripped)
+    return (None, message) if message else (stripped, None)
+
+
+def _stored_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.15g}"
+    return str(value)
+
+
+class PlainTextField(QPlainTextEdit):
+    """A multi-line field that reports ``editingFinished`` when it loses focus after a change."""
+
+    editingFinished = Signal()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        if self.document().isModified():
+            self.editingFinished.emit()
+
+    def is_modified(self) -> bool:
+        return self.document().isModified()
+
+    def set_text(self, text: str) -> None:
+        self.setPlainText(text)
+        self.document().setModified(False)
+
+
+class VariablesTable(QWidget):
+    """Node-local variables as a name/value table; every edit sends the whole list."""
+
+    edited = Signal(list)  # list[Variable]
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._variables: list[Variable] = []
+        self._loading = False
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels(["name", "value"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        row_height = self.fontMetrics().height() + 8
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setFixedHeight(row_height * 2 + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self.add_button = QToolButton(self)
+        self.add_button.setText("+")
+        self.add_button.setToolTip("add a variable for this subtree")
+        self.remove_button = QToolButton(self)
+        self.remove_button.setText("−")
+        self.remove_button.setToolTip("remove the selected variable")
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+        self.message = QLabel(self)
+        self.message.setStyleSheet(_MESSAGE_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.table, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+
+    def set_variables(self, variables: list[Variable]) -> None:
+        """Show ``variables`` (kept as given; edits send modified copies)."""
+        self._variables = list(variables)
+        self._loading = True
+        try:
+            self.table.setRowCount(len(variables))
+            for row, variable in enumerate(variables):
+                self.table.setItem(row, 0, QTableWidgetItem(variable.name))
+                self.table.setItem(row, 1, QTableWidgetItem(_stored_text(variable.value)))
+        finally:
+            self._loading = False
+
+    def _copies(self) -> list[Variable]:
+        return [Variable(v.name, v.value, v.range, v.description, dict(v.extra)) for v in self._variables]
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._loading or not 0 <= item.row() < len(self._variables):
+            return
+        text = item.text().strip()
+        variables = self._copies()
+        variable = variables[item.row()]
+        if item.column() == 0:
+            others = {v.name for i, v in enumerate(variables) if i != item.row()}
+            error = None if text.isidentifier() else f"{text!r} is not a name (letters, digits, _)"
+            error = error or (f"{text!r} is defined twice" if text in others else None)
+            value = text
+        else:
+            value, error = parse_value(text, empty=None)
+            error = error or ("a value is needed" if value is None else None)
+        if error:
+            self.message.setText(error)
+            self.message.show()
+            self.set_variables(self._variables)  # back to the stored entry
+            return
+        self.message.hide()
+        if item.column() == 0:
+            variable.name = value
+        else:
+            variable.value = value
+        self.edited.emit(variables)
+
+    def _add(self) -> None:
+        variables = self._copies()
+        names = {v.name for v in variables}
+        number = len(variables) + 1
+        while f"v{number}" in names:
+            number += 1
+        variables.append(Variable(f"v{number}", 0.0))
+        self.edited.emit(variables)
+
+    def _remove(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else self.table.currentRow()
+        if 0 <= row < len(self._variables):
+            variables = self._copies()
+            del variables[row]
+            self.edited.emit(variables)
+
+
+class Inspector(QScrollArea):
+    """Form, figures and responses of the document's selected node.
+
+    Parameters
+    ----------
+    document : Document
+        The open document (ARCHITECTURE.md, "The Document").
+    parent : QWidget, optional
+    """
+
+    def __init__(self, document, parent=None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._node_id: str | None = None
+        self.setObjectName("inspector")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self)
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        self.title = QLabel(body)
+        self.title.setObjectName("inspectorTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.error = QLabel(body)  # errors the document reported for an edit
+        self.error.setStyleSheet(_MESSAGE_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.title)
+        layout.addWidget(self.error)
+
+        # main fields first, then responses and figures, then the details
+        self.form_box = QWidget(body)
+        self.form = self._form(self.form_box)
+        self.details_box = QGroupBox("Ranges, notes, variables", body)
+        self.details_form = self._form(self.details_box)
+        self._messages: dict[str, QLabel] = {}
+
+        self.label_edit = self._line("label", "what this node is")
+        self.kind_combo = QComboBox(self.form_box)
+        self.kind_combo.addItems(list(KINDS))
+        self.kind_combo.activated.connect(lambda i: self._commit("kind", KINDS[i]))
+        self.probability_edit = self._line("probability", "number, expression (p_ok*0.9) or # for the remainder")
+        self.payoff_edit = self._line("payoff", "number or expression, in the plan's unit")
+        self.path_combo = QComboBox(self.form_box)
+        self.path_combo.addItems([_INHERIT, *PATHS])
+        self.path_combo.activated.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
+        self.committed_combo = QComboBox(self.form_box)
+        self.committed_combo.setToolTip("the option the planners have committed to; rollback follows it")
+        self.committed_combo.activated.connect(
+            lambda i: self._commit("committed", self.committed_combo.itemData(i)))
+        self.warning_edit = self._line("warning_days", "days of notice between a signpost and the impact")
+        self.signposts_edit = PlainTextField(self.form_box)
+        self.signposts_edit.setPlaceholderText("one observable indicator per line")
+        self.signposts_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
+        self.signposts_edit.editingFinished.connect(self._commit_signposts)
+        for name, widget, key in (
+            ("Label", self.label_edit, "label"), ("Kind", self.kind_combo, None),
+            ("Probability", self.probability_edit, "probability"), ("Payoff", self.payoff_edit, "payoff"),
+            ("Path", self.path_combo, None), ("Committed", self.committed_combo, None),
+            ("Warning (d)", self.warning_edit, "warning_days"), ("Signposts", self.signposts_edit, None),
+        ):
+            self._add_row(self.form, name, widget, key)
+        layout.addWidget(self.form_box)
+
+        self.responses_box = QGroupBox("Responses", body)
+        responses_layout = QVBoxLayout(self.responses_box)
+        responses_layout.setContentsMargins(4, 4, 4, 4)
+        self.responses = ResponsesTable(document, self.responses_box, follow_selection=False, fit_height=True)
+        responses_layout.addWidget(self.responses)
+        layout.addWidget(self.responses_box)
+
+        self.figures_box = QGroupBox("Figures", body)
+        figures = QGridLayout(self.figures_box)
+        figures.setHorizontalSpacing(10)
+        figures.setColumnStretch(1, 1)
+        figures.setColumnStretch(3, 1)
+        self.figures: dict[str, QLabel] = {}
+        for position, (key, name, tip) in enumerate((
+            ("ev", "EV", "expected value of the subtree, its own payoff included"),
+            ("reach", "Reach", "probability of getting here under the policy"),
+            ("probability", "Probability", "resolved branch probability"),
+            ("readiness", "Readiness", "branch readiness: best response readiness, late ones count 0"),
+            ("failure_exposure", "Exposure", "chance of meeting an unprepared failure from here"),
+            ("failure_readiness", "Fail. ready", "readiness for the failures below, from here"),
+        )):
+            caption = QLabel(name, self.figures_box)
+            caption.setToolTip(tip)
+            caption.setStyleSheet(f"color: {palette.TEXT_MUTED};")
+            value = QLabel("—", self.figures_box)
+            value.setToolTip(tip)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            row, column = divmod(position, 2)
+            figures.addWidget(caption, row, column * 2)
+            figures.addWidget(value, row, column * 2 + 1)
+            self.figures[key] = value
+        layout.addWidget(self.figures_box)
+
+        self.probability_low, self.probability_high, probability_range = self._range("probability_range")
+        self.payoff_low, self.payoff_high, payoff_range = self._range("payoff_range")
+        self.notes_edit = PlainTextField(self.details_box)
+        self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 10)
+        self.notes_edit.editingFinished.connect(
+            lambda: self._commit("notes", self.notes_edit.toPlainText(), self.notes_edit))
+        self.variables_table = VariablesTable(self.details_box)
+        self.variables_table.edited.connect(lambda variables: self._commit("variables", variables))
+        for name, widget, key in (
+            ("p range", probability_range, "probability_range"), ("Payoff range", payoff_range, "payoff_range"),
+            ("Notes", self.notes_edit, None), ("Variables", self.variables_table, None),
+        ):
+            self._add_row(self.details_form, name, widget, key)
+        layout.addWidget(self.details_box)
+        layout.addStretch(1)
+
+        document.selectionChanged.connect(self._on_selection)
+        document.changed.connect(self._on_changed)
+        document.planReplaced.connect(lambda: self._on_selection(getattr(document, "selected_id", None)))
+        document.evaluated.connect(self._update_figures)
+        self._on_selection(getattr(document, "selected_id", None))
+
+    # -- building ---------------------------------------------------------
+    def _line(self, field: str, tip: str) -> QLineEdit:
+        edit = QLineEdit(self.form_box)
+        edit.setToolTip(tip)
+        edit.setPlaceholderText(tip if len(tip) < 40 else "")
+        edit.editingFinished.connect(lambda f=field: self._finish(f))
+        if field in ("probability", "payoff", "warning_days"):
+            edit.textEdited.connect(lambda _text, f=field: self._validate(f))
+        return edit
+
+    def _range(self, field: str) -> tuple[QLineEdit, QLineEdit, QWidget]:
+        box = QWidget(self.form_box)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        low, high = QLineEdit(box), QLineEdit(box)
+        low.setPlaceholderText("low")
+        high.setPlaceholderText("high")
+        row.addWidget(low)
+        row.addWidget(QLabel("to", box))
+        row.addWidget(high)
+        for edit in (low, high):
+            edit.textEdited.connect(lambda _text, f=field: self._validate(f))
+            edit.editingFinished.connect(lambda f=field: self._finish(f))
+        return low, high, box
+
+    @staticmethod
+    def _form(parent: QWidget) -> QFormLayout:
+        form = QFormLayout(parent)
+        if not isinstance(parent, QGroupBox):
+            form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return form
+
+    def _add_row(self, form: QFormLayout, name: str, widget: QWidget, message_key: str | None = None) -> None:
+        if message_key is None:
+            form.addRow(name, widget)
+            return
+        holder = QWidget(form.parentWidget())
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        message = QLabel(holder)
+        message.setObjectName(f"{message_key}Message")
+        message.setStyleSheet(_MESSAGE_STYLE)
+        message.setWordWrap(True)
+        message.hide()
+        column.addWidget(message)
+        self._messages[message_key] = message
+        form.addRow(name, holder)
+
+    # -- public -----------------------------------------------------------
+    @property
+    def node_id(self) -> str | None:
+        """Id of the node shown (None when nothing is selected)."""
+        return self._node_id
+
+    def node(self) -> Node | None:
+        """The node shown, if it still exists."""
+        return self._document.plan.nodes.get(self._node_id) if self._node_id else None
+
+    def message(self, field: str) -> str:
+        """The validation message shown under ``field`` ("" when it is fine)."""
+        label = self._messages.get(field)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    # -- validation -------------------------------------------------------
+    def _is_branch(self) -> bool:
+        parent_id = self._parent_id()
+        parent = self._document.plan.nodes.get(parent_id) if parent_id else None
+        return parent is not None and parent.kind == CHANCE
+
+    def _parent_id(self) -> str | None:
+        if self._node_id is None:
+            return None
+        return parent_of(self._document.plan, self._node_id)  # cached map, O(1)
+
+    def _parsed(self, field: str) -> tuple[object, str | None]:
+        """(value, None) or (None, message) for what a field holds now."""
+        if field == "probability":
+            return parse_value(self.probability_edit.text(), share=True, empty=None, bounds=(0.0, 1.0))
+        if field == "payoff":
+            return parse_value(self.payoff_edit.text())
+        if field == "warning_days":  # a plain number: no expression, no '#'
+            days, error = parse_value(self.warning_edit.text(), empty=None, bounds=(0.0, math.inf))
+            return (None, "a number of days, 0 or more") if error or isinstance(days, str) else (days, None)
+        if field in ("probability_range", "payoff_range"):
+            texts = tuple(edit.text().strip() for edit in self._line_edits(field))
+            if not any(texts):
+                return None, None
+            if not all(texts):
+                return None, "give both low and high (or neither)"
+            try:
+                low, high = float(texts[0]), float(texts[1])
+            except ValueError:
+                return None, "low and high must be numbers"
+            if not (math.isfinite(low) and math.isfinite(high)):
+                return None, "low and high must be finite"
+            if low > high:
+                return None, f"low {low:g} is above high {high:g}"
+            if field == "probability_range" and not (0 <= low and high <= 1):
+                return None, "a probability range lies within 0 and 1"
+            return (low, high), None
+        raise KeyError(field)
+
+    def _line_edits(self, field: str) -> tuple[QLineEdit, ...]:
+        """The line edits that hold ``field`` (two for a range)."""
+        return {
+            "label": (self.label_edit,), "probability": (self.probability_edit,), "payoff": (self.payoff_edit,),
+            "warning_days": (self.warning_edit,),
+            "probability_range": (self.probability_low, self.probability_high),
+            "payoff_range": (self.payoff_low, self.payoff_high),
+        }.get(field, ())
+
+    def _validate(self, field: str) -> bool:
+        """Show or clear the message under ``field``; True when it is valid."""
+        _value, error = self._parsed(field)
+        self._show_message(field, error)
+        return error is None
+
+    def _show_message(self, field: str, error: str | None) -> None:
+        for edit in self._line_edits(field):
+            edit.setStyleSheet(_INVALID_STYLE if error else "")
+        label = self._messages.get(field)
+        if label is not None:
+            label.setText(error or "")
+            label.setVisible(bool(error))
+
+    # -- commits ----------------------------------------------------------
+    def _finish(self, field: str) -> None:
+        """editingFinished of a text field: commit it when valid and changed."""
+        node = self.node()
+        if node is None:
+            return
+        if field == "label":
+            self._commit("label", self.label_edit.text(), self.label_edit)
+            return
+        value, error = self._parsed(field)
+        self._show_message(field, error)
+        if error is None:
+            self._commit(field, value, *self._line_edits(field))
+
+    def _commit_signposts(self) -> None:
+        lines = [line.strip() for line in self.signposts_edit.toPlainText().splitlines()]
+        self._commit("signposts", [line for line in lines if line], self.signposts_edit)
+
+    def _commit(self, field: str, value, *sources) -> None:
+        """Send one field to the document when it differs from the stored value."""
+        node = self.node()
+        if node is None:
+            return
+        for source in sources:  # what was typed is now the document's business
+            if isinstance(source, QLineEdit):
+                source.setModified(False)
+            elif isinstance(source, PlainTextField):
+                source.document().setModified(False)
+        if getattr(node, field) == value:
+            return
+        try:
+            self._document.set_node_field(self._node_id, field, value)
+        except ValueError as error:  # refused by the document (e.g. a terminal with children)
+            self.error.setText(str(error))
+            self.error.show()
+            self._load(force=True)
+            self.error.show()
+            return
+        self.error.hide()
+
+    # -- document -> form -------------------------------------------------
+    def _on_selection(self, node_id: str | None) -> None:
+        self._node_id = node_id or None
+        self.error.hide()
+        self._load(force=True)
+
+    def _on_changed(self, change) -> None:
+        kind = getattr(change, "kind", "reset")
+        if kind in ("structure", "tracks", "reset", "plan") or self._node_id in (getattr(change, "node_ids", ()) or ()):
+            self._load(force=False)
+
+    def _load(self, force: bool) -> None:
+        """Fill the form from the node; ``force`` also overwrites uncommitted typing."""
+        node = self.node()
+        self.responses.set_node(node.id if node is not None else None)
+        for box in (self.form_box, self.figures_box, self.details_box):
+            box.setVisible(node is not None)
+        self.responses_box.setVisible(node is not None)
+        if node is None:
+            self._node_id = None
+            self.title.setText("Select a node to see and edit it.")
+            return
+        branch = self._is_branch()
+        parent_id = self._parent_id()
+        role = "branch" if branch else ("option" if parent_id else "root")
+        self.title.setText(
+            f"<b>{html.escape(node.label or node.id)}</b><br>"
+            f'<span style="color:{palette.TEXT_MUTED}">{node.kind} {role} · id {html.escape(node.id)}</span>')
+
+        def put(edit, text: str, field: str | None = None) -> None:
+            if force or not edit.isModified():
+                edit.setText(text)
+                edit.setCursorPosition(0)  # show the start of a long label
+                if field:
+                    self._show_message(field, None)
+
+        put(self.label_edit, node.label)
+        put(self.probability_edit, _stored_text(node.probability), "probability")
+        put(self.payoff_edit, _stored_text(node.payoff), "payoff")
+        put(self.warning_edit, _stored_text(node.warning_days), "warning_days")
+        for low, high, stored, field in (
+            (self.probability_low, self.probability_high, node.probability_range, "probability_range"),
+            (self.payoff_low, self.payoff_high, node.payoff_range, "payoff_range"),
+        ):
+            if force or not (low.isModified() or high.isModified()):
+                low.setText(_stored_text(stored[0]) if stored else "")
+                high.setText(_stored_text(stored[1]) if stored else "")
+                self._show_message(field, None)
+        for text_field, text in ((self.signposts_edit, "\n".join(node.signposts)), (self.notes_edit, node.notes)):
+            if force or not text_field.is_modified():
+                text_field.set_text(text)
+        self.kind_combo.setCurrentIndex(KINDS.index(node.kind) if node.kind in KINDS else -1)
+        self.path_combo.setCurrentIndex(PATHS.index(node.path) + 1 if node.path in PATHS else 0)
+        self.committed_combo.clear()
+        self.committed_combo.addItem(_BEST_OPTION, None)
+        nodes = self._document.plan.nodes
+        for child_id in node.children:
+            child = nodes.get(child_id)
+            self.committed_combo.addItem(f"{child.label or child_id} ({child_id})" if child else child_id, child_id)
+        self.committed_combo.setCurrentIndex(max(0, self.committed_combo.findData(node.committed))
+                                             if node.committed else 0)
+        self.variables_table.set_variables(node.variables)
+        for name, visible in (("Probability", branch), ("p range", branch),
+                              ("Committed", node.kind == DECISION)):
+            self._set_row_visible(name, visible)
+        self._update_figures()
+
+    def _set_row_visible(self, name: str, visible: bool) -> None:
+        for form in (self.form, self.details_form):
+            for row in range(form.rowCount()):
+                label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if label is not None and label.widget() is not None and label.widget().text() == name:
+                    form.setRowVisible(row, visible)
+                    return
+
+    def _update_figures(self, *_args) -> None:
+        result = getattr(self._document, "result", None)
+        figures = None
+        if result is not None and self._node_id in getattr(result, "index", {}):
+            figures = result.node(self._node_id)
+        unit = getattr(self._document.plan, "value_unit", "")
+        if figures is None:
+            for label in self.figures.values():
+                label.setText("—")
+            if self._node_id and result is None:
+                self.figures["ev"].setToolTip("the plan is invalid: see the Problems panel")
+            return
+        ev = format_number(figures["ev"]) + (f" {unit}" if unit else "")
+        self.figures["ev"].setText(ev if figures.get("on_policy", True) else f"{ev} (off policy)")
+        self.figures["reach"].setText(format_percent(figures["reach"]))
+        self.figures["probability"].setText(format_number(figures["probability"]) if self._is_branch() else "—")
+        self.figures["readiness"].setText(format_percent(figures["readiness"]) if figures["readiness"] is not None else "—")
+        self.figures["failure_exposure"].setText(format_percent(figures.get("failure_exposure")))
+        self.figures["failure_readiness"].setText(format_percent(figures.get("failure_readiness")))
