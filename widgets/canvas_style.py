@@ -1,0 +1,200 @@
+"""What each visible node of the tree canvas looks like, as numpy arrays.
+
+Pure computation on the plan, the layout and the last evaluation (no Qt):
+node kinds, edge styles (path colour and policy weight), readiness badges,
+edge geometry, and the text of a node's label. The canvas turns these arrays
+into a handful of pyqtgraph items.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from planning.layout import TreeLayout
+from planning.model import CHANCE, DECISION, MAX_READINESS, TERMINAL, Node, Plan
+
+#: Node kind codes used in the arrays.
+KIND_CODES: dict[str, int] = {DECISION: 0, CHANCE: 1, TERMINAL: 2}
+
+#: Edge styles: index 0 is a decision's option (not a branch), then branch paths.
+EDGE_STYLES: tuple[str, ...] = ("option", "neutral", "success", "failure")
+_EDGE_CODES = {name: i for i, name in enumerate(EDGE_STYLES)}
+
+#: Readiness badge names, in code order (-1 = not a branch).
+BADGES: tuple[str, ...] = ("none", "late", "partial", "ready")
+
+#: Fraction of the level distance where an edge turns from its diagonal into
+#: the straight run that carries the label.
+KNEE = 0.25
+
+
+def branch_badge(node: Node) -> str:
+    """Readiness badge of a branch (a child of a chance node).
+
+    ``"none"`` when it has no responses, ``"late"`` when any response takes
+    longer than the branch's warning, ``"ready"`` when the best response is
+    at level 4, else ``"partial"``.
+    """
+    if not node.responses:
+        return "none"
+    if any(r.is_late(node.warning_days) for r in node.responses):
+        return "late"
+    best = max(r.readiness for r in node.responses)
+    return "ready" if best >= MAX_READINESS else "partial"
+
+
+@dataclass
+class NodeStyle:
+    """Per visible node (aligned with ``TreeLayout.ids``) drawing data."""
+
+    kind: np.ndarray          # int8 KIND_CODES (unknown kinds drawn as terminals)
+    edge_style: np.ndarray    # int8 index into EDGE_STYLES for the edge into the node, -1 root
+    bold: np.ndarray          # bool: the edge into the node is on the best policy
+    badge: np.ndarray         # int8 index into BADGES, -1 when not a branch
+    result_pos: np.ndarray    # int64 position in result.ids, -1 when not evaluated
+    ev: np.ndarray            # float, NaN when not evaluated
+    probability: np.ndarray   # float, NaN when not a branch or not evaluated
+    on_policy: np.ndarray     # bool
+
+
+def compute_style(plan: Plan, layout: TreeLayout, result=None) -> NodeStyle:
+    """Kinds, edge styles, badges and figures for the visible nodes.
+
+    Parameters
+    ----------
+    plan : Plan
+    layout : TreeLayout
+    result : TrackResult or None
+        The last evaluation; ``None`` when the plan is invalid (then edges
+        take the path written on the node and no figures are shown).
+    """
+    n = len(layout.ids)
+    nodes = plan.nodes
+    node_list = [nodes[i] for i in layout.ids]
+    kind = np.fromiter((KIND_CODES.get(nd.kind, 2) for nd in node_list), dtype=np.int8, count=n)
+
+    if result is not None:
+        index = result.index
+        result_pos = np.fromiter((index.get(i, -1) for i in layout.ids), dtype=np.int64, count=n)
+    else:
+        result_pos = np.full(n, -1, dtype=np.int64)
+    known = result_pos >= 0
+    safe = np.where(known, result_pos, 0)
+
+    def aligned(values, fill, dtype):
+        out = np.full(n, fill, dtype=dtype)
+        if result is not None and n and len(values):
+            out[known] = np.asarray(values)[safe[known]]
+        return out
+
+    ev = aligned(getattr(result, "node_ev", ()), np.nan, float)
+    on_policy = aligned(getattr(result, "node_on_policy", ()), False, bool)
+
+    parent = layout.parent
+    parent_kind = np.full(n, -1, dtype=np.int8)
+    has_parent = parent >= 0
+    parent_kind[has_parent] = kind[parent[has_parent]]
+    is_branch = parent_kind == KIND_CODES[CHANCE]
+    probability = aligned(getattr(result, "node_probability", ()), np.nan, float)
+    probability[~is_branch] = np.nan
+
+    edge_style = np.full(n, -1, dtype=np.int8)
+    edge_style[has_parent] = _EDGE_CODES["option"]
+    badge = np.full(n, -1, dtype=np.int8)
+    result_paths = getattr(result, "node_path", None)
+    badge_codes = {name: i for i, name in enumerate(BADGES)}
+    for i in np.flatnonzero(is_branch):
+        node = node_list[i]
+        path = None
+        if result_paths is not None and result_pos[i] >= 0:
+            path = result_paths[result_pos[i]]
+        path = path or node.path or "neutral"
+        edge_style[i] = _EDGE_CODES.get(path, _EDGE_CODES["neutral"])
+        badge[i] = badge_codes[branch_badge(node)]
+    bold = on_policy & has_parent
+    return NodeStyle(kind, edge_style, bold, badge, result_pos, ev, probability, on_policy)
+
+
+def edge_segments(layout: TreeLayout, child_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments (for ``connect="pairs"``) of the edges into ``child_mask`` nodes.
+
+    Each edge is a diagonal from the parent to a knee at the child's breadth,
+    then a straight run to the child (where the label sits).
+    """
+    children = np.flatnonzero(child_mask & (layout.parent >= 0))
+    parents = layout.parent[children]
+    xc, yc = layout.x[children], layout.y[children]
+    xp, yp = layout.x[parents], layout.y[parents]
+    if layout.orientation == "lr":
+        xk, yk = xp + KNEE * (xc - xp), yc
+    else:
+        xk, yk = xc, yp + KNEE * (yc - yp)
+    m = len(children)
+    x = np.empty(4 * m)
+    y = np.empty(4 * m)
+    x[0::4], y[0::4] = xp, yp
+    x[1::4], y[1::4] = xk, yk
+    x[2::4], y[2::4] = xk, yk
+    x[3::4], y[3::4] = xc, yc
+    return x, y
+
+
+def label_anchor(layout: TreeLayout, i: int) -> tuple[float, float]:
+    """Where the label of node ``i`` goes: middle of the straight run of its edge.
+
+    The root (no edge) gets its own position.
+    """
+    p = int(layout.parent[i])
+    x, y = float(layout.x[i]), float(layout.y[i])
+    if p < 0:
+        return x, y
+    xp, yp = float(layout.x[p]), float(layout.y[p])
+    if layout.orientation == "lr":
+        return (xp + KNEE * (x - xp) + x) / 2.0, y
+    return x, (yp + KNEE * (y - yp) + y) / 2.0
+
+
+def format_number(value: float) -> str:
+    """A short, readable figure: 42.1, -1,250, 0.0035."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    magnitude = abs(value)
+    if magnitude >= 10000:
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    if magnitude >= 1 or magnitude == 0:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = True) -> str:
+    """The figures shown under a node's label: ``"p=0.35  EV 42.1 k$"``.
+
+    ``unit=False`` leaves the value unit out (for narrow labels).
+    """
+    parts: list[str] = []
+    is_branch = style.badge[i] >= 0
+    if is_branch:
+        p = style.probability[i]
+        if math.isfinite(p):
+            parts.append(f"p={format_number(float(p))}")
+        elif node.probability is not None:
+            # Not evaluated (invalid plan): show what is written.
+            parts.append(f"p={node.probability}")
+    ev = style.ev[i]
+    if math.isfinite(ev):
+        suffix = f" {plan.value_unit}" if plan.value_unit and unit else ""
+        parts.append(f"EV {format_number(float(ev))}{suffix}")
+    return "  ".join(parts)
+
+
+def badge_positions(layout: TreeLayout, branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Badges sit on the knee of each branch's edge (zoom-independent place)."""
+    parents = layout.parent[branch]
+    x, y = layout.x[branch], layout.y[branch]
+    if layout.orientation == "lr":
+        return layout.x[parents] + KNEE * (x - layout.x[parents]), y
+    return x, layout.y[parents] + KNEE * (y - layout.y[parents])
