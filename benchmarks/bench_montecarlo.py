@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable  # noqa: E402
-from planning.montecarlo import default_chunk, simulate  # noqa: E402
+from planning.montecarlo import simulate  # noqa: E402
 
 
 def random_plan(n_nodes: int, seed: int = 1, ranged: float = 0.1) -> Plan:
@@ -85,7 +85,7 @@ def main() -> None:
     plan = random_plan(args.nodes)
     ranged = sum(1 for n in plan.nodes.values() if n.probability_range or n.payoff_range)
     print(f"nodes: {len(plan.nodes)}, ranged fields: {ranged}, iterations: {args.iterations}, "
-          f"chunk: {args.chunk or default_chunk(len(plan.nodes), args.iterations)}")
+          f"chunk: {args.chunk or 'auto'}")
     simulate(plan, iterations=10, seed=0)  # warm caches (expression parsing)
 
     start = time.perf_counter()

@@ -450,11 +450,18 @@ def resolve_scopes(ct: CompiledTrack, overrides: Mapping[str, object] | None = N
 
 def apply_expressions(ct: CompiledTrack, scope_values: list[dict], probability: np.ndarray, payoff: np.ndarray) -> None:
     """Write every expression-valued field into ``probability`` / ``payoff`` (in place)."""
+    # Big trees repeat a few expressions ("p", "1-p") in a few scopes
+    # thousands of times: evaluate each distinct pair once.
+    seen: dict[tuple[str, int], object] = {}
     for f in ct.expression_fields:
-        try:
-            value = f.expression.evaluate(scope_values[f.scope])
-        except expressions.ExpressionError as exc:
-            raise PlanError(ct.ids[f.node], f.field, str(exc)) from None
+        key = (f.expression.text, f.scope)
+        value = seen.get(key)
+        if value is None:
+            try:
+                value = f.expression.evaluate(scope_values[f.scope])
+            except expressions.ExpressionError as exc:
+                raise PlanError(ct.ids[f.node], f.field, str(exc)) from None
+            seen[key] = value
         target = probability if f.field == "probability" else payoff
         target[f.node] = value
 
