@@ -323,6 +323,8 @@ class _Checker:
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:
         """Branch probabilities sum to 1; '#' branches share what is left equally."""
+        if not children:
+            return  # "needs at least one branch" is reported on the structure
         total = []
         shares = 0
         for child in children:
