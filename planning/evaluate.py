@@ -283,7 +283,7 @@ class TrackResult:
     node_probability: np.ndarray
     node_on_policy: np.ndarray
     node_readiness: np.ndarray
-    node_path: list[str]
+    node_path: np.ndarray  # object array of path names
     node_p_failure: np.ndarray
     node_failure_exposure: np.ndarray
     node_failure_readiness: np.ndarray
@@ -368,6 +368,9 @@ def readiness_factors(ct: CompiledTrack, rho: np.ndarray) -> np.ndarray:
     return f
 
 
+_PATH_ARRAY = np.asarray(PATH_NAMES, dtype=object)
+
+
 def _readiness(exposure: np.ndarray, p: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(p > 1e-15, 1.0 - exposure / np.where(p > 1e-15, p, 1.0), 1.0)
@@ -400,7 +403,7 @@ def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
 
     ids = ct.ids
     decisions = np.flatnonzero(ct.kind == KIND_DECISION)
-    policy = {ids[i]: ids[chosen[i]] for i in decisions}
+    policy = {ids[i]: ids[j] for i, j in zip(decisions.tolist(), chosen[decisions].tolist())}
     on_policy = np.zeros(ct.size, dtype=bool)
     on_policy[0] = True
     for d in range(1, ct.levels):
@@ -435,7 +438,7 @@ def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
         node_probability=ct.probability,
         node_on_policy=on_policy,
         node_readiness=node_readiness,
-        node_path=[PATH_NAMES[c] for c in ct.path],
+        node_path=_PATH_ARRAY[ct.path],
         node_p_failure=p_failure,
         node_failure_exposure=failure_exposure,
         node_failure_readiness=failure_readiness,

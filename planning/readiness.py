@@ -170,13 +170,10 @@ def priority_list(
     marginal = np.where(np.abs(marginal) < 1e-12, 0.0, marginal)
     order = np.lexsort((np.arange(m), -reduction, -ct.sign * marginal))
     ids = ct.ids
+    resp_ids = ct.resp_ids
+    nodes = ct.resp_node[order].tolist()
     return [
-        Priority(
-            response=ct.resp_ids[k],
-            node=ids[ct.resp_node[k]],
-            marginal_value=float(marginal[k]),
-            exposure_reduction=float(reduction[k]),
-            late=bool(ct.resp_late[k]),
-        )
-        for k in order
+        Priority(resp_ids[k], ids[n], mv, er, lt)
+        for k, n, mv, er, lt in zip(order.tolist(), nodes, marginal[order].tolist(),
+                                    reduction[order].tolist(), ct.resp_late[order].tolist())
     ]
