@@ -222,11 +222,11 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from planning.importers.silverdecisions import import_silverdecisions
+    from planning.importers.detect import import_any
     from planning.planfile import save_plan
 
     try:
-        plan = import_silverdecisions(args.file)
+        plan = import_any(args.file)
     except FileNotFoundError:
         raise UsageError(f"{args.file}: no such file") from None
     except PlanFileError as exc:
@@ -294,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_sensitivity)
 
-    p = sub.add_parser("import", help="import a SilverDecisions file")
+    p = sub.add_parser("import", help="import a SilverDecisions .json, Freeplane/FreeMind .mm or text outline")
     p.add_argument("file")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(run=cmd_import)

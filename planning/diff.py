@@ -1,0 +1,259 @@
+"""What changed between two plans, by node id and field.
+
+Plans are compared as they are written (:func:`planning.planfile.plan_to_dict`):
+plan-level fields, variables by name, tracks by id, nodes by id and, inside a
+node, responses by id and local variables by name. A field left out of the
+file has its default; both are shown as ``null`` / ``(none)``. A change of
+order only (children, responses, tracks, variables) is reported as
+``reordered``.
+
+Everything printed for a terminal goes through :func:`show`, which quotes
+text as JSON and escapes control and formatting characters, so a label with
+terminal escape sequences or bidi overrides prints as inert text.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from planning.model import Plan
+from planning.planfile import plan_to_dict
+
+ADDED, REMOVED, CHANGED, REORDERED = "added", "removed", "changed", "reordered"
+_PLAN_SKIP = ("format", "version", "variables", "tracks", "nodes")
+_NODE_LISTS = {"responses": "id", "variables": "name"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between plan A and plan B.
+
+    ``scope`` is ``plan``, ``variable``, ``track``, ``node``, ``response`` or
+    ``node variable``; ``id`` names the thing (variable name, track, node or
+    response id; None for plan fields); ``node`` is the node a response or
+    local variable belongs to; ``field`` is None when the whole thing was
+    added or removed. ``old`` / ``new`` are values as written in the file.
+    """
+
+    op: str
+    scope: str
+    id: str | None
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+    node: str | None = None
+    label: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _safe_char(char: str) -> str:
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        return f"\\u{ord(char):04x}"
+    return char
+
+
+def show(value: Any, limit: int = 80) -> str:
+    """A value as inert, one-line text for a terminal (JSON-quoted, shortened)."""
+    if value is None:
+        return "(none)"
+    text = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    text = "".join(_safe_char(c) if not c.isprintable() else c for c in text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
+
+
+def name(value: Any) -> str:
+    """An id or name for a terminal: bare when it is plain, else quoted like :func:`show`."""
+    if isinstance(value, str) and _SIMPLE_NAME.match(value):
+        return value
+    return show(value, 60)
+
+
+def _keyed(items: list, key: str) -> dict:
+    return {item.get(key): item for item in items if isinstance(item, dict)}
+
+
+def _fields(old: dict, new: dict, skip=("id",)) -> list[str]:
+    keys = list(old)
+    keys += [k for k in new if k not in old]
+    return [k for k in keys if k not in skip]
+
+
+class _Differ:
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+
+    def add(self, *args, **kwargs) -> None:
+        self.changes.append(Change(*args, **kwargs))
+
+    def keyed_list(self, old: list, new: list, key: str, scope: str, node: str | None = None,
+                   label: str = "") -> None:
+        """Items matched by ``key``: added, removed, changed field by field, reordered."""
+        a, b = _keyed(old, key), _keyed(new, key)
+        for name, item in b.items():
+            if name not in a:
+                self.add(ADDED, scope, name, None, None, item, node, label)
+        for name, item in a.items():
+            if name not in b:
+                self.add(REMOVED, scope, name, None, item, None, node, label)
+        for name, item in b.items():
+            if name in a:
+                for field in _fields(a[name], item, skip=(key,)):
+                    if a[name].get(field) != item.get(field):
+                        self.add(CHANGED, scope, name, field, a[name].get(field), item.get(field),
+                                 node, label)
+        common_a = [k for k in a if k in b]
+        common_b = [k for k in b if k in a]
+        if common_a != common_b:
+            self.add(REORDERED, scope + "s", node, None, common_a, common_b, node, label)
+
+    def node(self, old: dict, new: dict) -> None:
+        node_id = new["id"]
+        label = new.get("label", "") or old.get("label", "")
+        for field in _fields(old, new):
+            before, after = old.get(field), new.get(field)
+            if before == after:
+                continue
+            if field in _NODE_LISTS and isinstance(before or [], list) and isinstance(after or [], list):
+                scope = "response" if field == "responses" else "node variable"
+                self.keyed_list(before or [], after or [], _NODE_LISTS[field], scope, node_id, label)
+            elif field == "children" and sorted(map(str, before or [])) == sorted(map(str, after or [])):
+                self.add(REORDERED, "node", node_id, field, before, after, None, label)
+            else:
+                self.add(CHANGED, "node", node_id, field, before, after, None, label)
+
+
+def diff_dicts(a: dict, b: dict) -> list[Change]:
+    """The changes from plan dict ``a`` to plan dict ``b`` (as :func:`plan_to_dict` gives)."""
+    differ = _Differ()
+    for field in _fields(a, b, skip=_PLAN_SKIP):
+        if a.get(field) != b.get(field):
+            differ.add(CHANGED, "plan", None, field, a.get(field), b.get(field))
+    differ.keyed_list(a.get("variables", []), b.get("variables", []), "name", "variable")
+    differ.keyed_list(a.get("tracks", []), b.get("tracks", []), "id", "track")
+    nodes_a = _keyed(a.get("nodes", []), "id")
+    nodes_b = _keyed(b.get("nodes", []), "id")
+    parent_a = {c: n["id"] for n in nodes_a.values() for c in n.get("children", [])}
+    parent_b = {c: n["id"] for n in nodes_b.values() for c in n.get("children", [])}
+    for node_id, node in nodes_b.items():
+        if node_id not in nodes_a:
+            differ.add(ADDED, "node", node_id, None, None, node, parent_b.get(node_id),
+                       node.get("label", ""))
+    for node_id, node in nodes_a.items():
+        if node_id not in nodes_b:
+            differ.add(REMOVED, "node", node_id, None, node, None, parent_a.get(node_id),
+                       node.get("label", ""))
+    for node_id, node in nodes_b.items():
+        if node_id in nodes_a and nodes_a[node_id] != node:
+            differ.node(nodes_a[node_id], node)
+    return differ.changes
+
+
+def diff_plans(a: Plan, b: Plan) -> list[Change]:
+    """The changes that turn plan ``a`` into plan ``b``.
+
+    Parameters
+    ----------
+    a, b : Plan
+
+    Returns
+    -------
+    list of Change
+        Plan fields first, then variables, tracks, added, removed and changed
+        nodes (in ``b``'s order); empty when the plans are the same.
+    """
+    return diff_dicts(plan_to_dict(a), plan_to_dict(b))
+
+
+def _where(change: Change) -> str:
+    label = f" ({show(change.label, 40)})" if change.label else ""
+    if change.scope == "plan":
+        return "plan"
+    if change.scope in ("variable", "track"):
+        return f"{change.scope} {name(change.id)}"
+    if change.scope in ("variables", "tracks"):
+        return change.scope
+    if change.scope == "node":
+        return f"node {name(change.id)}{label}"
+    owner = f"node {name(change.node)}{label}"
+    if change.scope in ("responses", "node variables"):
+        return owner
+    return f"{owner}: {change.scope} {name(change.id)}"
+
+
+def _list_change(old: list, new: list) -> str:
+    old, new = old or [], new or []
+    gone = [x for x in old if x not in new]
+    came = [x for x in new if x not in old]
+    parts = [f"+{show(x, 40)}" for x in came] + [f"-{show(x, 40)}" for x in gone]
+    return " ".join(parts) if parts else f"{show(old)} -> {show(new)}"
+
+
+def format_change(change: Change) -> str:
+    """One change as one line of text, e.g. ``node "c1" ("Launch"): probability: 0.6 -> 0.7``."""
+    where = _where(change)
+    if change.op == ADDED:
+        if change.scope == "node":
+            under = f" under {name(change.node)}" if change.node else ""
+            return f"+ {where} added{under}"
+        title = change.new.get("title") if isinstance(change.new, dict) else None
+        return f"+ {where} added" + (f": {show(title, 50)}" if title else "")
+    if change.op == REMOVED:
+        if change.scope == "node":
+            under = f" from {name(change.node)}" if change.node else ""
+            return f"- {where} removed{under}"
+        title = change.old.get("title") if isinstance(change.old, dict) else None
+        return f"- {where} removed" + (f": {show(title, 50)}" if title else "")
+    if change.op == REORDERED:
+        field = change.field or change.scope
+        return f"~ {where}: {field} reordered: {show(change.old)} -> {show(change.new)}"
+    if change.field in ("children", "signposts") and isinstance(change.old or [], list) \
+            and isinstance(change.new or [], list):
+        return f"~ {where}: {change.field}: {_list_change(change.old, change.new)}"
+    return f"~ {where}: {change.field}: {show(change.old)} -> {show(change.new)}"
+
+
+def format_changes(changes: list[Change], name_a: str = "a", name_b: str = "b") -> str:
+    """The changes as text for a terminal: a header and one line per change."""
+    if not changes:
+        return f"{name(name_a)} and {name(name_b)}: no differences\n"
+    lines = [f"--- {name(name_a)}", f"+++ {name(name_b)}"]
+    lines += [format_change(c) for c in changes]
+    count = len(changes)
+    lines.append(f"{count} change{'s' if count != 1 else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def textconv(plan: Plan) -> str:
+    """The plan as sorted, one-field-per-line text: what ``git diff`` should compare.
+
+    Each line names its place (``node c1: probability: 0.6``), so an ordinary
+    line diff of two such texts reads like :func:`format_changes`.
+    """
+    data = plan_to_dict(plan)
+    lines = []
+    for field in _fields(data, {}, skip=_PLAN_SKIP):
+        lines.append(f"plan: {field}: {show(data[field], 10_000)}")
+    for variable in data.get("variables", []):
+        lines.append(f"variable {name(variable.get('name'))}: {show(variable, 10_000)}")
+    for track in data.get("tracks", []):
+        lines.append(f"track {name(track.get('id'))}: {show(track, 10_000)}")
+    for node in data.get("nodes", []):
+        where = f"node {name(node['id'])}"
+        for field, value in node.items():
+            if field == "id":
+                continue
+            if field in _NODE_LISTS and isinstance(value, list):
+                for item in value:
+                    key = item.get(_NODE_LISTS[field]) if isinstance(item, dict) else None
+                    lines.append(f"{where}: {field} {name(key)}: {show(item, 10_000)}")
+            else:
+                lines.append(f"{where}: {field}: {show(value, 10_000)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,476 @@
+"""Three-way merge of plans by node id and field.
+
+For every field of every node (and of the plan, its variables, tracks and
+each node's responses and local variables): when ours equals the base take
+theirs, when theirs equals the base take ours, when both agree take that,
+otherwise it is a **conflict**: the merged plan keeps ours' value and the
+conflict records all three in ``plan.extra["merge_conflicts"]`` as
+``{"node", "field", "base", "ours", "theirs", "message"}``, so the file still
+loads and a person can settle it.
+
+Structure is merged sensibly rather than field by field:
+
+* children lists are merged as ordered sets: what either side removed goes,
+  what either side added comes, in the order the side that reordered chose;
+  when both sides add children to the same node both are kept and this is
+  reported (a chance node's probabilities usually need a look);
+* a node (or response, variable, track) deleted on one side and changed on
+  the other is kept as the other side has it (with its whole subtree, so no
+  work is lost) and reported;
+* both sides adding a node or response with the same id but different
+  content are two different things: theirs gets a fresh id (a note says so);
+* a node moved to different parents by the two sides stays where ours put it;
+  a track root left without its track gets the track back; both reported.
+
+Finally the merged plan is validated; every error found is reported as a
+conflict too, so a clean merge always gives a valid plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planning.errors import ERROR
+from planning.model import Plan
+from planning.planfile import plan_from_dict, plan_to_dict
+
+#: Marks a field or item that is not there (distinct from a JSON null).
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+CONFLICTS_KEY = "merge_conflicts"
+#: Walk logs (presenter): appended to on both sides, so merged as a union.
+HISTORY_KEY = "history"
+_PLAN_SKIP = ("format", "version", "variables", "tracks", "nodes")
+
+
+def _plain(value: Any) -> Any:
+    return None if value is ABSENT else value
+
+
+@dataclass
+class Conflict:
+    """A place where the two sides disagree (or the merge result is invalid)."""
+
+    node: str | None
+    field: str
+    base: Any = None
+    ours: Any = None
+    theirs: Any = None
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return {"node": self.node, "field": self.field, "base": _plain(self.base),
+                "ours": _plain(self.ours), "theirs": _plain(self.theirs), "message": self.message}
+
+    def __str__(self) -> str:
+        from planning.diff import show
+
+        place = f"node {self.node}: {self.field}" if self.node else self.field
+        if self.message:
+            return f"{place}: {self.message}"
+        return (f"{place}: base {show(_plain(self.base), 40)}, ours {show(_plain(self.ours), 40)}, "
+                f"theirs {show(_plain(self.theirs), 40)}")
+
+
+@dataclass
+class MergeResult:
+    """The merged plan, its conflicts (empty when clean) and automatic decisions."""
+
+    plan: Plan
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def _three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """(merged value, conflicted): a conflict keeps ours."""
+    if ours == theirs:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    if theirs == base:
+        return ours, False
+    return ours, True
+
+
+def _union(base: Any, ours: Any, theirs: Any) -> Any:
+    """Logs both sides append to (walk history): ours, then what only theirs added.
+
+    Entries either side removed stay removed.
+    """
+    if not all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
+        return ours
+    b, o, t = ([] if x is ABSENT else x for x in (base, ours, theirs))
+    merged = [x for x in o if not (x in b and x not in t)]
+    merged += [x for x in t if x not in o and x not in b]
+    return merged
+
+
+def _relative(sequence: list, among: set) -> list:
+    return [x for x in sequence if x in among]
+
+
+def merge_order(base: list, ours: list, theirs: list, present: set) -> tuple[list, bool]:
+    """Order the ``present`` elements after a three-way merge of two orderings.
+
+    The side that reordered the common elements sets their order (ours when
+    both did; the second result is then True when they disagree). Elements
+    only the other side has are inserted after their nearest predecessor in
+    that side's list.
+    """
+    common = set(base) & set(ours) & set(theirs)
+    base_order = _relative(base, common)
+    ours_moved = _relative(ours, common) != base_order
+    theirs_moved = _relative(theirs, common) != base_order
+    primary, secondary = (theirs, ours) if theirs_moved and not ours_moved else (ours, theirs)
+    clash = ours_moved and theirs_moved and _relative(ours, common) != _relative(theirs, common)
+    result: list = []
+    placed: set = set()
+    for x in primary:
+        if x in present and x not in placed:
+            result.append(x)
+            placed.add(x)
+    for sequence in (secondary, base):
+        previous = None
+        known = set(sequence)
+        for k, x in enumerate(sequence):
+            if x in present and x not in placed:
+                if not any(y in placed for y in sequence[k + 1:]):
+                    position = len(result)  # last on that side: last here too
+                else:
+                    position = result.index(previous) + 1 if previous is not None else 0
+                    while position < len(result) and result[position] not in known:
+                        position += 1  # after what only the other side put there
+                result.insert(position, x)
+                placed.add(x)
+            if x in placed:
+                previous = x
+    return result, clash
+
+
+def _keyed(items: Any, key: str) -> dict:
+    if not isinstance(items, list):
+        return {}
+    return {item[key]: item for item in items if isinstance(item, dict) and key in item}
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.conflicts: list[Conflict] = []
+        self.notes: list[str] = []
+
+    def conflict(self, node, field_name, base, ours, theirs, message: str = "") -> None:
+        self.conflicts.append(Conflict(node, field_name, base, ours, theirs, message))
+
+    # -- dicts and keyed lists -----------------------------------------------------
+    def fields(self, base: dict, ours: dict, theirs: dict, node: str | None, prefix: str = "",
+               special: dict | None = None) -> dict:
+        """Merge two dicts key by key against their base; ``special`` keys have their own merge."""
+        keys = list(ours) + [k for k in theirs if k not in ours] + \
+            [k for k in base if k not in ours and k not in theirs]
+        merged = {}
+        for key in keys:
+            b, o, t = base.get(key, ABSENT), ours.get(key, ABSENT), theirs.get(key, ABSENT)
+            if special and key in special and o != t:
+                value = special[key](b, o, t)
+            else:
+                value, clash = _three_way(b, o, t)
+                if clash:
+                    self.conflict(node, prefix + key, b, o, t)
+            if value is not ABSENT:
+                merged[key] = value
+        return merged
+
+    def keyed_list(self, base: Any, ours: Any, theirs: Any, key: str, node: str | None,
+                   prefix: str) -> Any:
+        """Merge lists of records (variables, tracks, responses) by their ``key``."""
+        if not all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
+            value, clash = _three_way(base, ours, theirs)
+            if clash:
+                self.conflict(node, prefix, base, ours, theirs)
+            return value
+        b, o, t = (_keyed([] if x is ABSENT else x, key) for x in (base, ours, theirs))
+        items: dict = {}
+        for name in list(o) + [k for k in t if k not in o]:
+            bi, oi, ti = b.get(name, ABSENT), o.get(name, ABSENT), t.get(name, ABSENT)
+            place = f"{prefix}[{name}]"
+            if oi is ABSENT or ti is ABSENT:
+                kept, other = (ti, "ours") if oi is ABSENT else (oi, "theirs")
+                if bi is ABSENT:
+                    items[name] = kept  # added by one side
+                elif kept != bi:
+                    items[name] = kept
+                    self.conflict(node, place, bi, oi, ti,
+                                  f"deleted by {other}, changed by the other side; kept the change")
+                continue
+            items[name] = self.fields(bi if bi is not ABSENT else {}, oi, ti, node, place + ".")
+        order, clash = merge_order(list(b), list(o), list(t), set(items))
+        if clash:
+            self.conflict(node, prefix, list(b), list(o), list(t), "reordered differently; kept ours' order")
+        return [items[name] for name in order]
+
+
+def _parents(nodes: dict) -> dict:
+    parent: dict = {}
+    for node in nodes.values():
+        for child in node.get("children", []) or []:
+            parent.setdefault(child, node["id"])
+    return parent
+
+
+def _subtree(nodes: dict, root: str) -> list[str]:
+    out, stack, seen = [], [root], set()
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id not in nodes:
+            continue
+        seen.add(node_id)
+        out.append(node_id)
+        stack.extend(reversed(nodes[node_id].get("children", []) or []))
+    return out
+
+
+def _response_owners(nodes: dict) -> dict:
+    return {r["id"]: node_id for node_id, node in nodes.items()
+            for r in node.get("responses", []) or [] if isinstance(r, dict) and "id" in r}
+
+
+def _rename_collisions(base: dict, ours: dict, theirs: dict, tracks: list, notes: list) -> dict:
+    """Give theirs' additions that clash with different additions of ours fresh ids."""
+    used = set(base) | set(ours) | set(theirs)
+    owners = [_response_owners(x) for x in (base, ours, theirs)]
+    for owner in owners:
+        used |= set(owner)
+    base_resp, ours_resp, theirs_resp = owners
+    ours_added_nodes = set(ours) - set(base)
+    ours_added_resp = set(ours_resp) - set(base_resp)
+    mapping: dict = {}
+
+    def fresh(old: str) -> str:
+        k = 2
+        while f"{old}_{k}" in used:
+            k += 1
+        used.add(f"{old}_{k}")
+        return f"{old}_{k}"
+
+    for node_id in theirs:
+        if node_id in base:
+            continue
+        if node_id in ours_added_resp or (node_id in ours_added_nodes and ours[node_id] != theirs[node_id]):
+            mapping[node_id] = fresh(node_id)
+    response_mapping: dict = {}
+    for resp_id, owner in theirs_resp.items():
+        if resp_id in base_resp:
+            continue
+        same = (resp_id in ours_resp and ours_resp[resp_id] == owner and
+                _keyed(ours[owner].get("responses"), "id").get(resp_id) ==
+                _keyed(theirs[owner].get("responses"), "id").get(resp_id))
+        if resp_id in ours_added_nodes or (resp_id in ours_added_resp and not same):
+            response_mapping[resp_id] = fresh(resp_id)
+    if not mapping and not response_mapping:
+        return theirs
+    renamed: dict = {}
+    for node_id, node in theirs.items():
+        node = dict(node)
+        node["id"] = mapping.get(node_id, node_id)
+        if isinstance(node.get("children"), list):
+            node["children"] = [mapping.get(c, c) for c in node["children"]]
+        if node.get("committed") in mapping:
+            node["committed"] = mapping[node["committed"]]
+        if isinstance(node.get("responses"), list):
+            node["responses"] = [dict(r, id=response_mapping[r["id"]])
+                                 if isinstance(r, dict) and r.get("id") in response_mapping else r
+                                 for r in node["responses"]]
+        renamed[node["id"]] = node
+    for track in tracks:
+        if isinstance(track, dict) and track.get("root") in mapping:
+            track["root"] = mapping[track["root"]]
+    for old, new in {**mapping, **response_mapping}.items():
+        notes.append(f"both sides added {old!r} with different content; theirs is now {new!r}")
+    return renamed
+
+
+def _restored(base: dict, deleter: dict, keeper: dict) -> tuple[set, list]:
+    """Nodes the deleting side removed but the keeping side changed (or added under).
+
+    Returns the ids to keep (whole subtrees, as the keeping side has them)
+    and the top of each such subtree.
+    """
+    deleted = {x for x in base if x in keeper and x not in deleter}
+    if not deleted:
+        return set(), []
+    parent = _parents(keeper)
+    seeds = {x for x in deleted if keeper[x] != base[x]}
+    seeds |= {parent[x] for x in keeper if x not in base and parent.get(x) in deleted}
+    tops: list = []
+    for seed in seeds:
+        top, seen = seed, {seed}
+        while parent.get(top) in deleted and parent[top] not in seen:
+            top = parent[top]
+            seen.add(top)
+        if top not in tops:
+            tops.append(top)
+    keep: set = set()
+    for top in tops:
+        keep.update(x for x in _subtree(keeper, top) if x not in deleter)
+    return keep, tops
+
+
+def _reachable(nodes: dict, tracks: list) -> set:
+    seen: set = set()
+    for track in tracks:
+        if isinstance(track, dict) and isinstance(track.get("root"), str):
+            seen.update(_subtree(nodes, track["root"]))
+    return seen
+
+
+def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Conflict], list[str]]:
+    """Merge three plan dicts (as :func:`planning.planfile.plan_to_dict` gives).
+
+    Returns
+    -------
+    merged : dict
+    conflicts : list of Conflict
+    notes : list of str
+        Automatic decisions that are not conflicts (renamed ids).
+    """
+    m = _Merger()
+    theirs = dict(theirs, tracks=[dict(t) if isinstance(t, dict) else t for t in theirs.get("tracks", [])])
+    nb, no = _keyed(base.get("nodes"), "id"), _keyed(ours.get("nodes"), "id")
+    nt = _rename_collisions(nb, no, _keyed(theirs.get("nodes"), "id"), theirs["tracks"], m.notes)
+    merged = {key: value for key, value in m.fields(
+        {k: v for k, v in base.items() if k not in _PLAN_SKIP},
+        {k: v for k, v in ours.items() if k not in _PLAN_SKIP},
+        {k: v for k, v in theirs.items() if k not in _PLAN_SKIP}, None,
+        special={HISTORY_KEY: _union}).items()
+        if key != CONFLICTS_KEY}
+    merged["variables"] = m.keyed_list(base.get("variables", []), ours.get("variables", []),
+                                       theirs.get("variables", []), "name", None, "variables")
+    tracks = m.keyed_list(base.get("tracks", []), ours.get("tracks", []), theirs["tracks"],
+                          "id", None, "tracks")
+
+    keep_theirs, tops_theirs = _restored(nb, no, nt)
+    keep_ours, tops_ours = _restored(nb, nt, no)
+    for tops, keeper, side in ((tops_theirs, nt, "ours"), (tops_ours, no, "theirs")):
+        for top in tops:
+            other = "theirs" if side == "ours" else "ours"
+            m.conflict(top, "node", "present", "deleted" if side == "ours" else "changed",
+                       "deleted" if side == "theirs" else "changed",
+                       f"deleted by {side}, changed by {other}; kept {other}' subtree")
+    present: list = []
+    for node_id in list(no) + [x for x in nt if x not in no]:
+        in_o, in_t, in_b = node_id in no, node_id in nt, node_id in nb
+        if (in_o and in_t) or (in_o and (not in_b or node_id in keep_ours)) or \
+                (in_t and (not in_b or node_id in keep_theirs)):
+            present.append(node_id)
+    alive = set(present)
+    restored_tops = set(tops_theirs) | set(tops_ours)
+
+    def children(node_id: str):
+        def merge(b, o, t):
+            b, o, t = ([] if x is ABSENT or not isinstance(x, list) else x for x in (b, o, t))
+            gone = {x for x in b if (x not in o or x not in t) and x not in restored_tops}
+            keep = {x for x in list(o) + list(t) if x in alive and x not in gone}
+            order, clash = merge_order(b, o, t, keep)
+            if clash:
+                m.conflict(node_id, "children", b, o, t, "reordered differently; kept ours' order")
+            added_o, added_t = {x for x in o if x not in b}, {x for x in t if x not in b}
+            if added_o and added_t and added_o != added_t:
+                m.conflict(node_id, "children", b, o, t,
+                           "both sides added children; kept both (check order and probabilities)")
+            return order
+        return merge
+
+    nodes: dict = {}
+    for node_id in present:
+        b, o, t = nb.get(node_id, {}), no.get(node_id), nt.get(node_id)
+        if o is not None and t is not None:
+            nodes[node_id] = m.fields(b, o, t, node_id, special={
+                "children": children(node_id),
+                "responses": lambda b_, o_, t_, n=node_id: m.keyed_list(b_, o_, t_, "id", n, "responses"),
+                "variables": lambda b_, o_, t_, n=node_id: m.keyed_list(b_, o_, t_, "name", n, "variables")})
+        else:
+            nodes[node_id] = dict(o if o is not None else t)
+    _repair_structure(m, nodes, tracks, nb, no, nt, [ours.get("tracks", []), theirs["tracks"],
+                                                      base.get("tracks", [])])
+    merged["tracks"] = tracks
+    merged["nodes"] = list(nodes.values())
+    return merged, m.conflicts, m.notes
+
+
+def _repair_structure(m: _Merger, nodes: dict, tracks: list, nb: dict, no: dict, nt: dict,
+                      track_sources: list) -> None:
+    """Drop dangling children, settle nodes with two parents, give lost roots their track back."""
+    parent_b, parent_o, parent_t = _parents(nb), _parents(no), _parents(nt)
+    holders: dict = {}
+    for node in nodes.values():
+        kids = node.get("children")
+        if not isinstance(kids, list):
+            continue
+        unique = []
+        for child in kids:
+            if child in nodes and child not in unique:
+                unique.append(child)
+        node["children"] = unique
+        for child in unique:
+            holders.setdefault(child, []).append(node["id"])
+    for child, parents in holders.items():
+        if len(parents) < 2:
+            continue
+        keep = parent_o.get(child) if parent_o.get(child) in parents else parents[0]
+        for other in parents:
+            if other != keep:
+                nodes[other]["children"].remove(child)
+        m.conflict(child, "parent", parent_b.get(child), parent_o.get(child), parent_t.get(child),
+                   f"moved to different parents; kept it under {keep!r}")
+    roots = {t.get("root") for t in tracks if isinstance(t, dict)}
+    reached = _reachable(nodes, tracks)
+    for node_id in nodes:
+        if node_id in reached or node_id in holders:
+            continue
+        for source in track_sources:
+            track = next((t for t in source if isinstance(t, dict) and t.get("root") == node_id), None)
+            if track is not None and node_id not in roots:
+                tracks.append(dict(track))
+                roots.add(node_id)
+                reached.update(_subtree(nodes, node_id))
+                m.conflict(None, f"tracks[{track.get('id')}]", "present", "?", "?",
+                           f"the track was deleted on one side but its tree was changed on the "
+                           f"other; kept the track")
+                break
+    was_reached = _reachable(no, track_sources[0]) | _reachable(nt, track_sources[1])
+    for node_id in nodes:
+        if node_id not in reached and node_id in was_reached and node_id not in holders:
+            m.conflict(node_id, "node", None, None, None,
+                       "no longer reachable from any track root after the merge")
+
+
+def merge_plans(base: Plan, ours: Plan, theirs: Plan) -> MergeResult:
+    """Three-way merge of ``ours`` and ``theirs`` against their common ``base``.
+
+    Parameters
+    ----------
+    base, ours, theirs : Plan
+        ``base`` may be an empty ``Plan()`` (both sides added the file).
+
+    Returns
+    -------
+    MergeResult
+        ``plan`` is the merge; with conflicts it keeps ours' value at each
+        conflict and lists them all in ``plan.extra["merge_conflicts"]``.
+        Validation errors of the merged plan are conflicts too.
+    """
+    from planning.validate import validate_plan
+
+    merged, conflicts, notes = merge_dicts(plan_to_dict(base), plan_to_dict(ours), plan_to_dict(theirs))
+    plan = plan_from_dict(merged, source="<merge>")
+    reported = {(c.node, c.field) for c in conflicts}
+    for problem in validate_plan(plan):
+        if problem.severity == ERROR and (problem.node_id, problem.field) not in reported:
+            conflicts.append(Conflict(problem.node_id, problem.field or "plan", None, None, None,
+                                      f"invalid after the merge: {problem.message}"))
+    if conflicts:
+        plan.extra[CONFLICTS_KEY] = [c.to_json() for c in conflicts]
+    return MergeResult(plan, conflicts, notes)

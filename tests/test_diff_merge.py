@@ -1,0 +1,294 @@
+"""`branchwise diff` and `branchwise merge`: by node id and field, from the API, the CLI and git."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.cli import main
+from conftest import SAMPLES
+from planning.diff import diff_plans, format_changes
+from planning.merge import merge_order, merge_plans
+from planning.model import Node, Response
+from planning.planfile import load_plan, loads_plan, plan_to_dict, save_plan
+from planning.validate import validate_plan
+
+PEACE = SAMPLES / "peace-process.bwplan"
+
+
+@pytest.fixture
+def base():
+    return load_plan(PEACE)
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def edited(plan, edit):
+    copy = plan.copy()
+    edit(copy)
+    return copy
+
+
+# -- diff -------------------------------------------------------------------------------
+
+def test_diff_names_changed_probability_added_node_and_removed_response(base):
+    def edit(p):
+        p.nodes["ir_c2"].probability = 0.7
+        p.nodes["ir_t9"] = Node("ir_t9", label="Talks collapse")
+        p.nodes["ir_c1"].children.append("ir_t9")
+        p.nodes["ir_t1"].responses = []
+
+    changes = diff_plans(base, edited(base, edit))
+    found = {(c.op, c.scope, c.id, c.field) for c in changes}
+    assert ("changed", "node", "ir_c2", "probability") in found
+    assert ("added", "node", "ir_t9", None) in found
+    assert ("removed", "response", "r_ir_2", None) in found
+    assert ("changed", "node", "ir_c1", "children") in found
+    assert len(changes) == 4
+    probability = next(c for c in changes if c.field == "probability")
+    assert (probability.old, probability.new) == ("p_summit_date", 0.7)
+    text = format_changes(changes, "a.bwplan", "b.bwplan")
+    assert '~ node ir_c2 ("Meeting date set within 60 days"): probability: "p_summit_date" -> 0.7' in text
+    assert '+ node ir_t9 ("Talks collapse") added under ir_c1' in text
+    assert "response r_ir_2 removed" in text
+    assert diff_plans(base, base.copy()) == []
+
+
+def test_diff_reports_reordered_children_not_a_change(base):
+    plan = edited(base, lambda p: p.nodes["ir_d1"].children.reverse())
+    (change,) = diff_plans(base, plan)
+    assert (change.op, change.id, change.field) == ("reordered", "ir_d1", "children")
+
+
+def test_diff_cli_text_json_and_exit_codes(tmp_path, capsys, base):
+    other = edited(base, lambda p: setattr(p.nodes["ir_c2"], "payoff", 3))
+    save_plan(other, tmp_path / "b.bwplan")
+    code, out, _ = run(capsys, "diff", PEACE, tmp_path / "b.bwplan")
+    assert code == 0 and "payoff: (none) -> 3" in out and "1 change" in out
+    code, out, _ = run(capsys, "diff", PEACE, tmp_path / "b.bwplan", "--json")
+    data = json.loads(out)
+    assert data["changes"] == [{"op": "changed", "scope": "node", "id": "ir_c2", "field": "payoff",
+                                "old": None, "new": 3, "node": None,
+                                "label": "Meeting date set within 60 days"}]
+    assert run(capsys, "diff", PEACE, tmp_path / "b.bwplan", "--exit-code")[0] == 1
+    assert run(capsys, "diff", PEACE, PEACE, "--exit-code")[0] == 0
+    assert run(capsys, "diff", PEACE)[0] == 2
+    assert run(capsys, "diff", PEACE, tmp_path / "missing.bwplan")[0] == 2
+
+
+def test_diff_output_keeps_hostile_labels_inert(base):
+    hostile = "\x1b[2J\x1b]0;owned\x07<script>alert(1)</script>\u202e"
+    changes = diff_plans(base, edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", hostile)))
+    text = format_changes(changes)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\u001b[2J" in text and "\\u202e" in text
+
+
+# -- merge ------------------------------------------------------------------------------
+
+def test_edits_to_different_fields_of_one_node_merge_cleanly(base):
+    ours = edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", "Date set"))
+    theirs = edited(base, lambda p: (setattr(p.nodes["ir_c2"], "payoff", 4),
+                                     setattr(p.nodes["ir_c2"].responses[0], "readiness", 4)))
+    result = merge_plans(base, ours, theirs)
+    assert result.clean, result.conflicts
+    node = result.plan.nodes["ir_c2"]
+    assert (node.label, node.payoff, node.responses[0].readiness) == ("Date set", 4, 4)
+    assert "merge_conflicts" not in result.plan.extra
+    assert validate_plan(result.plan) == validate_plan(base)  # no new problem
+
+
+def test_same_field_changed_differently_is_a_conflict_keeping_ours(base):
+    ours = edited(base, lambda p: setattr(p.nodes["ir_c2"], "warning_days", 30))
+    theirs = edited(base, lambda p: setattr(p.nodes["ir_c2"], "warning_days", 7))
+    result = merge_plans(base, ours, theirs)
+    assert [(c.node, c.field, c.base, c.ours, c.theirs) for c in result.conflicts] == \
+        [("ir_c2", "warning_days", 21, 30, 7)]
+    assert result.plan.nodes["ir_c2"].warning_days == 30
+    (recorded,) = result.plan.extra["merge_conflicts"]
+    assert recorded["node"] == "ir_c2" and recorded["theirs"] == 7
+    from planning.planfile import dumps_plan
+    assert loads_plan(dumps_plan(result.plan)).extra["merge_conflicts"] == [recorded]
+
+
+def test_deleted_on_one_side_and_edited_on_the_other_keeps_the_edit(base):
+    def delete(p):  # ours removes an option of "no date set: what next?" and its subtree
+        p.nodes["ir_d2"].children.remove("ir_c3")
+        for node_id in p.subtree_ids("ir_c3"):
+            del p.nodes[node_id]
+
+    theirs = edited(base, lambda p: setattr(p.nodes["ir_t5"], "label", "North returns"))
+    result = merge_plans(base, edited(base, delete), theirs)
+    assert result.plan.nodes["ir_t5"].label == "North returns"
+    assert result.plan.nodes["ir_d2"].children == ["ir_t3", "ir_c3"]
+    assert [(c.node, c.field) for c in result.conflicts] == [("ir_c3", "node")]
+    assert "deleted by ours" in result.conflicts[0].message
+    # deleted on one side and untouched on the other: simply gone
+    clean = merge_plans(base, edited(base, delete), base)
+    assert clean.clean and not {"ir_c3", "ir_t4", "ir_t5"} & set(clean.plan.nodes)
+
+
+def test_both_sides_adding_children_keeps_both_and_reports_it(base):
+    def add(node_id, label):
+        def edit(p):
+            p.nodes[node_id] = Node(node_id, label=label)
+            p.nodes["ir_d2"].children.append(node_id)
+        return edit
+
+    result = merge_plans(base, edited(base, add("ours_t", "Ours")), edited(base, add("theirs_t", "Theirs")))
+    assert result.plan.nodes["ir_d2"].children == ["ir_t3", "ir_c3", "ours_t", "theirs_t"]
+    assert [(c.node, c.field) for c in result.conflicts] == [("ir_d2", "children")]
+
+
+def test_same_new_id_with_different_content_is_renamed_not_lost(base):
+    def add(parent, label):
+        def edit(p):
+            p.nodes["n100"] = Node("n100", label=label)
+            p.nodes[parent].children.append("n100")
+        return edit
+
+    result = merge_plans(base, edited(base, add("ir_d2", "Ours")), edited(base, add("sec_d1", "Theirs")))
+    assert result.clean, result.conflicts
+    assert result.plan.nodes["n100"].label == "Ours"
+    assert result.plan.nodes["n100_2"].label == "Theirs"
+    assert result.plan.nodes["sec_d1"].children[-1] == "n100_2"
+    assert result.notes
+
+
+def test_responses_merge_by_id(base):
+    ours = edited(base, lambda p: p.nodes["ir_c2"].responses.append(Response("r_new", title="Call allies")))
+    theirs = edited(base, lambda p: setattr(p.nodes["ir_c2"].responses[0], "owner", "NSC"))
+    result = merge_plans(base, ours, theirs)
+    assert result.clean
+    responses = result.plan.nodes["ir_c2"].responses
+    assert [r.id for r in responses] == ["r_ir_1", "r_new"] and responses[0].owner == "NSC"
+
+
+def test_moves_to_different_parents_keep_ours(base):
+    def move(new_parent):
+        def edit(p):
+            p.nodes["ir_c4"].children.remove("ir_t7")
+            p.nodes[new_parent].children.append("ir_t7")
+        return edit
+
+    result = merge_plans(base, edited(base, move("ir_d2")), edited(base, move("ir_c3")))
+    assert "ir_t7" in result.plan.nodes["ir_d2"].children
+    assert "ir_t7" not in result.plan.nodes["ir_c3"].children
+    assert any(c.node == "ir_t7" and c.field == "parent" for c in result.conflicts)
+
+
+def test_invalid_merge_results_are_conflicts(base):
+    # each side alone is valid; together the branch probabilities sum over 1
+    ours = edited(base, lambda p: setattr(p.nodes["ir_c2"], "probability", 0.7))  # ir_d2 is "#"
+    theirs = edited(base, lambda p: setattr(p.nodes["ir_d2"], "probability", 0.4))  # ir_c2 is 0.6
+    assert not [p for p in validate_plan(ours) + validate_plan(theirs) if p.severity == "error"]
+    result = merge_plans(base, ours, theirs)
+    assert not result.clean
+    assert any("invalid after the merge" in c.message for c in result.conflicts)
+
+
+def test_merge_order():
+    assert merge_order(["a", "b", "c"], ["a", "x", "b", "c"], ["a", "b", "y", "c"],
+                       {"a", "b", "c", "x", "y"}) == (["a", "x", "b", "y", "c"], False)
+    assert merge_order(["a", "b"], ["b", "a"], ["a", "b", "z"], {"a", "b", "z"}) == (["b", "a", "z"], False)
+    assert merge_order(["a", "b", "c"], ["c", "b", "a"], ["b", "a", "c"], {"a", "b", "c"})[1] is True
+
+
+NODE_IDS = sorted(load_plan(PEACE).nodes)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(labels=st.dictionaries(st.sampled_from(NODE_IDS), st.text(max_size=12), max_size=6),
+       payoffs=st.dictionaries(st.sampled_from(NODE_IDS), st.integers(-50, 50), max_size=6))
+def test_label_edits_and_payoff_edits_always_merge_to_both(base, labels, payoffs):
+    ours = edited(base, lambda p: [setattr(p.nodes[n], "label", v) for n, v in labels.items()])
+    theirs = edited(base, lambda p: [setattr(p.nodes[n], "payoff", float(v)) for n, v in payoffs.items()])
+    expected = edited(base, lambda p: ([setattr(p.nodes[n], "label", v) for n, v in labels.items()],
+                                       [setattr(p.nodes[n], "payoff", float(v)) for n, v in payoffs.items()]))
+    result = merge_plans(base, ours, theirs)
+    assert result.clean
+    assert plan_to_dict(result.plan) == plan_to_dict(expected)
+    assert plan_to_dict(merge_plans(base, ours, base).plan) == plan_to_dict(ours)
+    assert plan_to_dict(merge_plans(base, base, theirs).plan) == plan_to_dict(theirs)
+
+
+def test_merge_cli_exit_codes_and_output(tmp_path, capsys, base):
+    ours, theirs, clash = tmp_path / "ours.bwplan", tmp_path / "theirs.bwplan", tmp_path / "clash.bwplan"
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", "Date set")), ours)
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "payoff", 4)), theirs)
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", "Date agreed")), clash)
+    out = tmp_path / "merged.bwplan"
+    code, stdout, _ = run(capsys, "merge", PEACE, ours, theirs, "-o", out)
+    assert code == 0 and "merged cleanly" in stdout
+    merged = load_plan(out)
+    assert (merged.nodes["ir_c2"].label, merged.nodes["ir_c2"].payoff) == ("Date set", 4)
+    code, _, err = run(capsys, "merge", PEACE, ours, clash, "-o", out)
+    assert code == 1
+    assert "node ir_c2: label" in err and '"Date agreed"' in err
+    assert load_plan(out).extra["merge_conflicts"][0]["theirs"] == "Date agreed"
+    # an unreadable side is a usage error and leaves the output alone
+    before = out.read_bytes()
+    (tmp_path / "bad.bwplan").write_text("{not json")
+    assert run(capsys, "merge", PEACE, ours, tmp_path / "bad.bwplan", "-o", out)[0] == 2
+    assert out.read_bytes() == before
+
+
+# -- git, for real ------------------------------------------------------------------------
+
+def _git(repo, *args, check=True):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True,
+                          check=check, timeout=120)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_uses_the_drivers(tmp_path, base):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    command = f"{sys.executable} -m app.main"
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "merge.branchwise.driver", f"{command} merge %O %A %B -o %A --name %P")
+    _git(repo, "config", "diff.branchwise.command", f"{command} diff")
+    (repo / ".gitattributes").write_text("*.bwplan diff=branchwise merge=branchwise\n")
+    plan_file = repo / "talks.bwplan"
+    save_plan(base, plan_file)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "tag", "base")
+    # two edits to different fields of the same node: one line of JSON, a clean semantic merge
+    _git(repo, "checkout", "-q", "-b", "theirs")
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "payoff", 4)), plan_file)
+    _git(repo, "commit", "-q", "-am", "payoff")
+    _git(repo, "checkout", "-q", "main")
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", "Date set")), plan_file)
+    diff = _git(repo, "diff").stdout
+    assert 'node ir_c2 ("Date set"): label: "Meeting date set within 60 days" -> "Date set"' in diff
+    _git(repo, "commit", "-q", "-am", "label")
+    merge = _git(repo, "merge", "-q", "--no-edit", "theirs", check=False)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    merged = load_plan(plan_file)
+    assert (merged.nodes["ir_c2"].label, merged.nodes["ir_c2"].payoff) == ("Date set", 4)
+    # the same field changed on both sides: git reports a conflict, the file still loads
+    _git(repo, "checkout", "-q", "-b", "other", "base")
+    save_plan(edited(base, lambda p: setattr(p.nodes["ir_c2"], "label", "Date agreed")), plan_file)
+    _git(repo, "commit", "-q", "-am", "other label")
+    _git(repo, "checkout", "-q", "main")
+    merge = _git(repo, "merge", "--no-edit", "other", check=False)
+    assert merge.returncode != 0
+    assert "CONFLICT" in merge.stdout
+    conflicted = load_plan(plan_file)
+    assert conflicted.nodes["ir_c2"].label == "Date set"
+    assert conflicted.extra["merge_conflicts"][0]["theirs"] == "Date agreed"
+    assert "talks.bwplan" in _git(repo, "diff", "--name-only", "--diff-filter=U").stdout
