@@ -12,3 +12,17 @@ def test_void_calls_keep_none_alive():
     for _ in range(500):
         obj.setObjectName("x")
     assert sys.getrefcount(None) >= before - 10
+
+
+def test_emit_keeps_true_alive():
+    from PySide6.QtCore import Signal
+
+    class Probe(QObject):
+        flag = Signal(bool)
+
+    probe = Probe()
+    probe.flag.connect(lambda value: None)
+    before = sys.getrefcount(True)
+    for _ in range(500):
+        probe.flag.emit(True)
+    assert sys.getrefcount(True) >= before - 10

@@ -1,0 +1,130 @@
+"""Every command of the main window as a named QAction, made in one place.
+
+Menus, the toolbar, tests and the keyboard-shortcut help all use the same
+actions, looked up by name (the QAction's objectName is ``action_<name>``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: name, menu text, shortcuts, tip and whether it only acts in
+    the tree views (Tab, Enter and Delete must keep their meaning in forms)."""
+
+    name: str
+    text: str
+    shortcuts: tuple = ()
+    tip: str = ""
+    tree_only: bool = False
+    checkable: bool = False
+
+
+MENUS: dict[str, tuple[str, ...]] = {
+    "&File": ("new", "open", "open_recent", "-", "save", "save_as", "-", "close", "quit"),
+    "&Edit": ("undo", "redo", "-", "cut", "copy", "paste", "delete", "-", "add_child",
+              "add_sibling", "rename", "-", "find"),
+    "&View": ("fit", "zoom_in", "zoom_out", "-", "collapse", "expand", "orientation", "-",
+              "panels"),
+    "&Track": ("add_track", "rename_track", "remove_track", "-", "move_track_left",
+               "move_track_right"),
+    "&Help": ("shortcuts", "about"),
+}
+TOOLBAR: tuple[str, ...] = ("new", "open", "save", "-", "undo", "redo", "-", "add_child",
+                            "add_sibling", "delete", "-", "fit", "zoom_in", "zoom_out",
+                            "orientation", "-", "find")
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "&New", (Key.New,), "Start a new plan"),
+    ActionSpec("open", "&Open…", (Key.Open,), "Open a plan file"),
+    ActionSpec("open_recent", "Open &Recent"),
+    ActionSpec("save", "&Save", (Key.Save,), "Save the plan"),
+    ActionSpec("save_as", "Save &As…", ("Ctrl+Shift+S",), "Save the plan under a new name"),
+    ActionSpec("close", "&Close", ("Ctrl+W",), "Close the plan"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Branchwise"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",)),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionSpec("cut", "Cu&t", ("Ctrl+X",), "Cut the selected subtree"),
+    ActionSpec("copy", "&Copy", ("Ctrl+C",), "Copy the selected subtree"),
+    ActionSpec("paste", "&Paste", ("Ctrl+V",), "Paste a subtree under the selected node"),
+    ActionSpec("delete", "&Delete", ("Delete",), "Delete the selected subtree", tree_only=True),
+    ActionSpec("add_child", "Add &child", ("Tab",), "Add a child to the selected node",
+               tree_only=True),
+    ActionSpec("add_sibling", "Add &sibling", ("Return", "Enter"),
+               "Add a sibling after the selected node", tree_only=True),
+    ActionSpec("rename", "&Rename", ("F2",), "Rename the selected node"),
+    ActionSpec("find", "&Find…", ("Ctrl+F",), "Find nodes by label, owner or signpost"),
+    ActionSpec("fit", "&Fit", ("Ctrl+0",), "Fit the tree in the window"),
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++")),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",)),
+    ActionSpec("collapse", "&Collapse", ("Ctrl+Left",), "Collapse the selected node"),
+    ActionSpec("expand", "&Expand", ("Ctrl+Right",), "Expand the selected node"),
+    ActionSpec("orientation", "&Top to bottom", ("Ctrl+T",),
+               "Draw the tree top to bottom instead of left to right", checkable=True),
+    ActionSpec("panels", "&Panels"),
+    ActionSpec("add_track", "&Add track", ("Ctrl+Shift+N",)),
+    ActionSpec("rename_track", "&Rename track…", ("Ctrl+Shift+R",)),
+    ActionSpec("remove_track", "Re&move track"),
+    ActionSpec("move_track_left", "Move track &left", ("Ctrl+Shift+PgUp",)),
+    ActionSpec("move_track_right", "Move track &right", ("Ctrl+Shift+PgDown",)),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",)),
+    ActionSpec("about", "&About Branchwise"),
+)
+
+
+def create_actions(parent: QObject) -> dict[str, QAction]:
+    """Make every action of :data:`SPECS`, owned by ``parent``, keyed by name."""
+    actions: dict[str, QAction] = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(f"action_{spec.name}")
+        sequences = [QKeySequence(s) for s in spec.shortcuts]
+        if sequences:
+            action.setShortcuts(sequences)
+        if spec.tree_only:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            shortcut = sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences else ""
+            action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
+        action.setCheckable(spec.checkable)
+        actions[spec.name] = action
+    return actions
+
+
+def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str]]:
+    """(command, shortcuts) rows for the keyboard-shortcut help, in menu order."""
+    rows = []
+    for spec in SPECS:
+        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
+                         for s in actions[spec.name].shortcuts())
+        if keys:
+            rows.append((spec.text.replace("&", "").rstrip("…"), keys))
+    return rows
+
+
+def shortcuts_dialog(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
+    """Show (non-modal) a table of every command with its keys; returns the dialog."""
+    rows = shortcut_table(actions)
+    dialog = QDialog(parent)
+    dialog.setObjectName("shortcuts_dialog")
+    dialog.setWindowTitle("Keyboard shortcuts")
+    table = QTableWidget(len(rows), 2, dialog)
+    table.setHorizontalHeaderLabels(["Command", "Keys"])
+    for r, (command, keys) in enumerate(rows):
+        table.setItem(r, 0, QTableWidgetItem(command))
+        table.setItem(r, 1, QTableWidgetItem(keys))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().hide()
+    QVBoxLayout(dialog).addWidget(table)
+    dialog.resize(460, 560)
+    dialog.show()
+    return dialog

@@ -1,0 +1,356 @@
+"""The open plan, its undo stack, selection and live evaluation.
+
+Widgets get the document in their constructor, read ``document.plan`` and
+call the edit methods here; every edit is one QUndoCommand (or a macro), and
+every applied or undone edit emits ``changed``. After each change the plan
+is validated and the current track evaluated: at once for small plans, and
+for large ones (over ``large_plan_nodes``) in a worker thread after a short
+debounce, so that typing never waits for a 100,000-node rollback.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.commands import EditCommand
+from planning import edits
+from planning.edits import Change
+from planning.errors import PlanError, Problem
+from planning.model import DECISION, TERMINAL, Node, Plan, Track
+
+log = logging.getLogger(__name__)
+
+LARGE_PLAN_NODES = 20_000
+DEBOUNCE_MS = 150
+
+
+def blank_plan(template: str = "blank") -> Plan:
+    """A new plan from ``planning.templates`` (a one-decision plan if it is missing)."""
+    try:
+        from planning.templates import new_plan
+    except ImportError:
+        new_plan = None
+    if new_plan is not None:
+        return new_plan(template)
+    root = Node("n1", DECISION, "What do we do?", children=["n2", "n3"])
+    return Plan(title="Untitled plan", tracks=[Track("main", "Main", "n1")],
+                nodes={n.id: n for n in (root, Node("n2", TERMINAL, "Option A"),
+                                         Node("n3", TERMINAL, "Option B"))})
+
+
+def check_plan(plan: Plan, track_id: str | None) -> tuple[Any, list[Problem]]:
+    """Validate the plan and evaluate one track: (TrackResult or None, problems).
+
+    Never raises for a bad plan: a PlanError becomes a problem and no result.
+    """
+    problems: list[Problem] = []
+    try:
+        from planning.validate import validate_plan
+        problems = list(validate_plan(plan))
+    except ImportError:
+        pass
+    result = None
+    if track_id:
+        try:
+            from planning.evaluate import evaluate_track
+            result = evaluate_track(plan, track_id)
+        except ImportError:
+            pass
+        except PlanError as exc:
+            if exc.problem() not in problems:
+                problems.append(exc.problem())
+        except Exception as exc:  # noqa: BLE001
+            # A plan validation let through but evaluation cannot handle (or
+            # a bug there): say so in the problems panel, keep the editor up.
+            log.exception("evaluating track %s failed", track_id)
+            problems.append(Problem("error", None, None, f"cannot evaluate: {exc}"))
+    return result, problems
+
+
+class _CheckSignals(QObject):
+    done = Signal(int, object, object)  # generation, result, problems
+
+
+class _CheckJob(QRunnable):
+    """Validate and evaluate in a pool thread. It only reads the plan; a result
+    computed while the plan changed underneath is thrown away by generation."""
+
+    def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals):
+        super().__init__()
+        self.plan, self.track_id, self.generation, self.signals = plan, track_id, generation, signals
+
+    def run(self) -> None:
+        try:
+            result, problems = check_plan(self.plan, self.track_id)
+        except Exception:  # noqa: BLE001 - the plan changed under us; result is stale
+            result, problems = None, None
+        self.signals.done.emit(self.generation, result, problems)
+
+
+class Document(QObject):
+    """The open plan. See planning/ARCHITECTURE.md for the contract."""
+
+    changed = Signal(object)           # planning.edits.Change
+    planReplaced = Signal()
+    selectionChanged = Signal(str)
+    currentTrackChanged = Signal(str)
+    cleanChanged = Signal(bool)
+    evaluated = Signal(object)         # TrackResult of the current track, or None
+    collapsedChanged = Signal(str, bool)
+    pathChanged = Signal(str)
+
+    def __init__(self, plan: Plan | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        # A Python slot, not signal-to-signal: PySide6 6.x mis-counts the bool
+        # references of a forwarded signal and crashes at exit.
+        self.undo_stack.cleanChanged.connect(self._forward_clean)
+        self.plan: Plan = plan if plan is not None else blank_plan()
+        self.path: Path | None = None
+        self.current_track_id: str = self.plan.tracks[0].id if self.plan.tracks else ""
+        self.selected_id: str | None = None
+        self.result = None
+        self.problems: list[Problem] = []
+        self.large_plan_nodes = LARGE_PLAN_NODES
+        self._collapsed: set[str] = set()
+        self._macro_depth = 0
+        self._generation = 0
+        self._job_running = False
+        self._check_signals = _CheckSignals(self)
+        self._check_signals.done.connect(self._check_done)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._start_job)
+        self._recheck()
+
+    def _forward_clean(self, clean: bool) -> None:
+        self.cleanChanged.emit(bool(clean))
+
+    # -- state -----------------------------------------------------------
+    def is_modified(self) -> bool:
+        """True when the plan differs from the file (the undo stack is not clean)."""
+        return not self.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        """The file name, else the plan title, else "Untitled"."""
+        if self.path is not None:
+            return self.path.name
+        return self.plan.title or "Untitled"
+
+    def select(self, node_id: str | None) -> None:
+        """Select a node (None or "" clears); emits selectionChanged on change."""
+        node_id = node_id or None
+        if node_id is not None and node_id not in self.plan.nodes:
+            node_id = None
+        if node_id != self.selected_id:
+            self.selected_id = node_id
+            self.selectionChanged.emit(node_id or "")
+
+    def set_current_track(self, track_id: str) -> None:
+        """Make ``track_id`` the evaluated, displayed track."""
+        if track_id == self.current_track_id:
+            return
+        if not any(t.id == track_id for t in self.plan.tracks):
+            raise ValueError(f"no track {track_id!r}")
+        self.current_track_id = track_id
+        self.currentTrackChanged.emit(track_id)
+        self._recheck()
+
+    def collapsed(self) -> set[str]:
+        """Ids of collapsed nodes (view state: not saved, not undoable)."""
+        return set(self._collapsed)
+
+    def set_collapsed(self, node_id: str, collapsed: bool) -> None:
+        """Collapse or expand a node in the views."""
+        if collapsed == (node_id in self._collapsed):
+            return
+        (self._collapsed.add if collapsed else self._collapsed.discard)(node_id)
+        self.collapsedChanged.emit(node_id, bool(collapsed))
+
+    # -- files -----------------------------------------------------------
+    def _replace(self, plan: Plan, path: Path | None) -> None:
+        self.undo_stack.clear()
+        self.plan = plan
+        self.path = path
+        self._collapsed.clear()
+        self.selected_id = None
+        self.current_track_id = plan.tracks[0].id if plan.tracks else ""
+        self.undo_stack.setClean()
+        self.planReplaced.emit()
+        self.changed.emit(Change(edits.RESET, None))
+        self.selectionChanged.emit("")
+        self.currentTrackChanged.emit(self.current_track_id)
+        self.pathChanged.emit(str(path) if path else "")
+        self._recheck()
+
+    def new(self, template: str = "blank") -> None:
+        """Replace the plan by a new one from a template; not yet saved anywhere."""
+        self._replace(blank_plan(template), None)
+
+    def open(self, path: str | Path) -> None:
+        """Load a plan file. Raises PlanFileError, PlanError or OSError and keeps
+        the current plan when the file cannot be read."""
+        from planning.planfile import load_plan
+
+        path = Path(path)
+        self._replace(load_plan(path), path)
+
+    def load_recovered(self, plan: Plan, original_path: Path | None) -> None:
+        """Take a plan recovered from an autosave; it counts as unsaved."""
+        self._replace(plan, original_path)
+        self.undo_stack.resetClean()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the plan (atomically) to ``path`` or the current path."""
+        from planning.planfile import save_plan
+
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("the plan has no file yet: give a path")
+        save_plan(self.plan, target)
+        if target != self.path:
+            self.path = target
+            self.pathChanged.emit(str(target))
+        self.undo_stack.setClean()
+        return target
+
+    # -- edits -----------------------------------------------------------
+    def _push(self, edit: edits.Edit) -> str | None:
+        self.undo_stack.push(EditCommand(self, edit))
+        return edit.created_id
+
+    def begin_macro(self, text: str) -> None:
+        """Group the following edits into one undo step (nests)."""
+        self._macro_depth += 1
+        self.undo_stack.beginMacro(text)
+
+    def end_macro(self) -> None:
+        """Close the group opened by ``begin_macro``."""
+        self.undo_stack.endMacro()
+        self._macro_depth -= 1
+        if self._macro_depth == 0:
+            self._recheck()
+
+    def add_child(self, parent_id: str, kind: str = "terminal", label: str = "") -> str:
+        return self._push(edits.add_child(self.plan, parent_id, kind, label))
+
+    def add_sibling(self, node_id: str, kind: str | None = None) -> str:
+        return self._push(edits.add_sibling(self.plan, node_id, kind))
+
+    def remove_subtree(self, node_id: str) -> None:
+        self._push(edits.remove_subtree(self.plan, node_id))
+
+    def set_node_field(self, node_id: str, field: str, value: Any) -> None:
+        if self.plan.nodes.get(node_id) is not None and field in edits.NODE_FIELDS \
+                and getattr(self.plan.nodes[node_id], field) == value:
+            return  # nothing changes: no empty undo step
+        self._push(edits.set_node_field(self.plan, node_id, field, value))
+
+    def move_subtree(self, node_id: str, new_parent_id: str, index: int) -> None:
+        self._push(edits.move_subtree(self.plan, node_id, new_parent_id, index))
+
+    def add_response(self, node_id: str) -> str:
+        return self._push(edits.add_response(self.plan, node_id))
+
+    def remove_response(self, node_id: str, response_id: str) -> None:
+        self._push(edits.remove_response(self.plan, node_id, response_id))
+
+    def move_response(self, node_id: str, response_id: str, index: int) -> None:
+        self._push(edits.move_response(self.plan, node_id, response_id, index))
+
+    def set_response_field(self, node_id: str, response_id: str, field: str, value: Any) -> None:
+        self._push(edits.set_response_field(self.plan, node_id, response_id, field, value))
+
+    def copy_fragment(self, node_id: str) -> str:
+        return edits.fragment_to_text(self.plan, node_id)
+
+    def paste_fragment(self, parent_id: str, text: str) -> str:
+        return self._push(edits.paste_fragment(self.plan, parent_id, text))
+
+    def add_track(self, title: str) -> str:
+        return self._push(edits.add_track(self.plan, title))
+
+    def rename_track(self, track_id: str, title: str) -> None:
+        self._push(edits.rename_track(self.plan, track_id, title))
+
+    def remove_track(self, track_id: str) -> None:
+        if len(self.plan.tracks) <= 1:
+            raise ValueError("a plan keeps at least one track")
+        self._push(edits.remove_track(self.plan, track_id))
+
+    def move_track(self, track_id: str, index: int) -> None:
+        self._push(edits.move_track(self.plan, track_id, index))
+
+    def set_plan_field(self, field: str, value: Any) -> None:
+        if field in edits.PLAN_FIELDS and getattr(self.plan, field) == value:
+            return
+        self._push(edits.set_plan_field(self.plan, field, value))
+
+    # -- after every applied or undone edit ------------------------------
+    def _edit_applied(self, change: Change) -> None:
+        """Called by EditCommand after redo/undo: fix view state, tell views, recheck."""
+        track_ids = {t.id for t in self.plan.tracks}
+        if self.current_track_id not in track_ids:
+            self.current_track_id = self.plan.tracks[0].id if self.plan.tracks else ""
+            self.currentTrackChanged.emit(self.current_track_id)
+        if change.kind == edits.TRACKS and change.node_ids and change.track_id in track_ids \
+                and change.track_id != self.current_track_id:
+            # a track just added (or restored by undo) comes to the front
+            self.current_track_id = change.track_id
+            self.currentTrackChanged.emit(change.track_id)
+        self._collapsed.intersection_update(self.plan.nodes)
+        self.changed.emit(change)
+        if self.selected_id is not None and self.selected_id not in self.plan.nodes:
+            fallback = next((n for n in change.node_ids if n in self.plan.nodes), None)
+            self.select(fallback)
+        if self._macro_depth == 0 and not self._cosmetic(change):
+            self._recheck()
+
+    @staticmethod
+    def _cosmetic(change: Change) -> bool:
+        if change.kind == edits.NODE:
+            return bool(change.fields) and set(change.fields) <= edits.COSMETIC_NODE_FIELDS
+        if change.kind == edits.RESPONSES:
+            return bool(change.fields) and set(change.fields) <= edits.COSMETIC_RESPONSE_FIELDS
+        if change.kind == edits.PLAN:
+            return set(change.fields) <= {"title", "description"}
+        return False
+
+    def _recheck(self) -> None:
+        """Validate and evaluate now (small plans) or soon in a worker (large ones)."""
+        self._generation += 1
+        if len(self.plan.nodes) <= self.large_plan_nodes:
+            self._debounce.stop()
+            self.result, self.problems = check_plan(self.plan, self.current_track_id)
+            self.evaluated.emit(self.result)
+        else:
+            self._debounce.start()
+
+    def _start_job(self) -> None:
+        if self._job_running:
+            return  # _check_done starts the next one
+        self._job_running = True
+        job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals)
+        QThreadPool.globalInstance().start(job)
+
+    def _check_done(self, generation: int, result: Any, problems: Any) -> None:
+        self._job_running = False
+        if generation != self._generation or problems is None:
+            self._debounce.start()  # the plan moved on: check the new one
+            return
+        self.result, self.problems = result, problems
+        self.evaluated.emit(result)
+
+    def wait_for_checks(self, timeout_ms: int = 30_000) -> None:
+        """Block until pending background checks finish (for scripts and tests)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._start_job()
+        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.processEvents()

@@ -1,0 +1,121 @@
+"""Starting the window: `branchwise [FILE] [--screenshot OUT.png] [--size WxH]`."""
+from __future__ import annotations
+
+import os
+
+# pyqtgraph picks its Qt binding when first imported: make it PySide6
+# before anything (the tree canvas) imports it.
+os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+DEFAULT_SIZE = (1600, 1000)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """"1280x720" -> (1280, 720)."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1280x720, not {text!r}") from None
+    if not (100 <= width <= 10000 and 100 <= height <= 10000):
+        raise argparse.ArgumentTypeError("size must be between 100 and 10000 pixels a side")
+    return width, height
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="branchwise", description="Branchwise plan editor.")
+    parser.add_argument("file", nargs="?", help="a .bwplan file to open")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="render the window with FILE to a PNG and exit")
+    parser.add_argument("--size", type=parse_size, default=DEFAULT_SIZE, metavar="WxH",
+                        help="window size for --screenshot (default 1600x1000)")
+    return parser.parse_args(argv)
+
+
+def _application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "branchwise"])
+        app.setApplicationName("Branchwise")
+        app.setOrganizationName("Branchwise")
+        app.setApplicationDisplayName("Branchwise")
+        _apply_style(app)
+    return app
+
+
+def _apply_style(app) -> None:
+    try:
+        from importlib import resources
+
+        app.setStyleSheet(resources.files("resources").joinpath("style.qss").read_text("utf-8"))
+    except (OSError, ModuleNotFoundError):
+        pass
+
+
+def screenshot(window, out: Path, size: tuple[int, int]) -> None:
+    """Show ``window`` at ``size``, let it settle and save ``window.grab()`` to ``out``."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    window.resize(*size)
+    window.show()
+    for _ in range(3):
+        QCoreApplication.processEvents()
+    window.document.wait_for_checks()
+    fit = getattr(window.canvas, "fit", None)
+    if callable(fit):
+        fit()
+    loop = QEventLoop()
+    QTimer.singleShot(200, loop.quit)  # let deferred layouts and repaints run
+    loop.exec()
+    QCoreApplication.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise OSError(f"cannot write {out}")
+
+
+def run(argv: list[str]) -> int:
+    """Start the editor (or just render a screenshot); the process exit code."""
+    args = parse_args(list(argv))
+    if args.screenshot and not os.environ.get("QT_QPA_PLATFORM") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
+            and sys.platform.startswith("linux"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen needed to render
+    app = _application()
+    from app.document import Document
+    from app.main_window import MainWindow
+
+    document = Document()
+    if args.file:
+        try:
+            document.open(args.file)
+        except (OSError, ValueError) as exc:
+            print(f"branchwise: cannot open {args.file}: {exc}", file=sys.stderr)
+            if args.screenshot:
+                return 2
+            document.new()
+    window = MainWindow(document)
+    document.setParent(window)
+    if args.screenshot:
+        try:
+            screenshot(window, Path(args.screenshot), args.size)
+        except OSError as exc:
+            print(f"branchwise: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            window.autosaver.timer.stop()
+            window.hide()
+            window.deleteLater()
+        return 0
+    if args.file:
+        from app import settings
+
+        settings.add_recent_file(args.file)
+    window.show()
+    if not args.file:
+        window.offer_recovery()
+    return app.exec()

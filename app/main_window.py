@@ -1,0 +1,625 @@
+"""The main window: menus, toolbar, track tabs, the tree canvas and the docks.
+
+The window owns one :class:`app.document.Document`. Views (canvas, outline,
+inspector, problems, summary bar) come from ``widgets``; a view module that
+cannot be imported is replaced by a plain label so the window still opens.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
+    QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
+    QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from app import settings
+from app.actions import MENUS, TOOLBAR, create_actions, shortcuts_dialog
+from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
+from app.document import Document
+from planning.edits import FRAGMENT_MIME, RESET, TRACKS
+from planning.errors import PlanError
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Branchwise"
+FILE_FILTER = "Branchwise plans (*.bwplan);;All files (*)"
+TEXT_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+_clipboard_guarded = False
+
+
+def _release_clipboard() -> None:
+    """Take our QMimeData back from the clipboard before Python shuts down.
+
+    QClipboard deletes its data in a C++ exit handler, after the Python
+    interpreter is gone; with PySide6 that crashes (segfault at exit) when
+    the data was made in Python. Registered with atexit on the first copy.
+    """
+    app = QApplication.instance()
+    if app is None:
+        return
+    mime = QApplication.clipboard().mimeData()
+    if mime is not None and mime.hasFormat(FRAGMENT_MIME):
+        QApplication.clipboard().clear()
+
+
+def load_view(module: str, names: tuple[str, ...], document: Document, title: str) -> QWidget:
+    """A view from ``widgets.<module>``, or a placeholder label if it cannot load."""
+    try:
+        mod = importlib.import_module(f"widgets.{module}")
+        cls = next(getattr(mod, n) for n in names if hasattr(mod, n))
+        return cls(document)
+    except (ImportError, StopIteration) as exc:
+        log.warning("view %s unavailable: %s", module, exc)
+        label = QLabel(f"{title}\n(not available yet)")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        label.setObjectName(f"placeholder_{module}")
+        return label
+
+
+class FindBar(QWidget):
+    """Ctrl+F: find nodes by label, response owner or signpost; Enter jumps to the next."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("find_bar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(QLabel("Find:"))
+        self.edit = QLineEdit(self)
+        self.edit.setObjectName("find_edit")
+        self.edit.setPlaceholderText("label, owner or signpost — Enter for the next match")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.returnPressed.connect(self.find_next)
+        self.edit.textChanged.connect(lambda _t: self.status.setText(""))
+        layout.addWidget(self.edit, 1)
+        self.status = QLabel("", self)
+        layout.addWidget(self.status)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.close_bar)
+        layout.addWidget(close)
+        self.hide()
+
+    def open_bar(self) -> None:
+        self.show()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.window_.canvas.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_bar()
+        else:
+            super().keyPressEvent(event)
+
+    def matches(self, text: str) -> list[tuple[str, str]]:
+        """(track id, node id) of every match, tracks in order, nodes in pre-order."""
+        needle = text.casefold().strip()
+        if not needle:
+            return []
+        plan = self.window_.document.plan
+        found = []
+        for track in plan.tracks:
+            for node in plan.walk(track.root):
+                if (needle in node.label.casefold()
+                        or any(needle in r.owner.casefold() for r in node.responses)
+                        or any(needle in s.casefold() for s in node.signposts)):
+                    found.append((track.id, node.id))
+        return found
+
+    def find_next(self) -> str | None:
+        """Select the match after the selected node (wrapping); its id, or None."""
+        document = self.window_.document
+        found = self.matches(self.edit.text())
+        if not found:
+            self.status.setText("no match")
+            return None
+        ids = [node_id for _, node_id in found]
+        position = ids.index(document.selected_id) + 1 if document.selected_id in ids else 0
+        track_id, node_id = found[position % len(found)]
+        document.set_current_track(track_id)
+        document.select(node_id)
+        self.status.setText(f"{position % len(found) + 1} of {len(found)}")
+        return node_id
+
+
+class MainWindow(QMainWindow):
+    """The Branchwise editor window for one document."""
+
+    def __init__(self, document: Document | None = None, autosave_ms: int = INTERVAL_MS):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.document = document if document is not None else Document(parent=self)
+        self.actions = create_actions(self)
+        self.autosaver = Autosaver(self.document, autosave_ms, self)
+        self._shown_once = False
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self._connect()
+        self.resize(1400, 900)
+        self._restore_geometry()
+        self._rebuild_tabs()
+        self._select_root()
+        self._update_title()
+        self._update_undo_actions()
+
+    # -- construction ------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.track_tabs = QTabBar(central)
+        self.track_tabs.setObjectName("track_tabs")
+        self.track_tabs.setExpanding(False)
+        # Six long track titles must all stay visible: elide, don't scroll.
+        self.track_tabs.setUsesScrollButtons(False)
+        self.track_tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.track_tabs.setDocumentMode(True)
+        self.track_tabs.setToolTip("Tracks: double-click to rename")
+        layout.addWidget(self.track_tabs)
+        self.find_bar = FindBar(self)
+        layout.addWidget(self.find_bar)
+        self.canvas = load_view("tree_canvas", ("TreeCanvas",), self.document, "Tree")
+        layout.addWidget(self.canvas, 1)
+        self.summary_bar = load_view("summary_bar", ("SummaryBar",), self.document, "Summary")
+        # The bar's natural width (all figures on one line) must not push the
+        # docks to their minimum on a 1280-px screen: let it be narrower.
+        policy = self.summary_bar.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.summary_bar.setSizePolicy(policy)
+        layout.addWidget(self.summary_bar)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        self.outline = load_view("outline", ("OutlineView", "Outline"), self.document, "Outline")
+        self.inspector = load_view("inspector", ("Inspector",), self.document, "Inspector")
+        self.problems = load_view("problems", ("ProblemsPanel",), self.document, "Problems")
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget, area in (
+                ("outline", "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        a["open_recent"].setMenu(self.recent_menu)
+        panels = QMenu("&Panels", self)
+        for dock in self.docks.values():
+            panels.addAction(dock.toggleViewAction())
+        a["panels"].setMenu(panels)
+        for title, names in MENUS.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                menu.addSeparator() if name == "-" else menu.addAction(a[name])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar_main")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in TOOLBAR:
+            toolbar.addSeparator() if name == "-" else toolbar.addAction(a[name])
+        # Tab, Enter and Delete act only where the tree has focus, so that
+        # they keep their usual meaning in the inspector's forms.
+        tree_actions = [a[n] for n in ("add_child", "add_sibling", "delete")]
+        for view in (self.canvas, self.outline):
+            view.addActions(tree_actions)
+        self.statusBar()
+
+    def _connect(self) -> None:
+        a, d = self.actions, self.document
+        handlers = {
+            "new": self.new_plan, "open": self.open_file, "save": self.save,
+            "save_as": self.save_as, "close": self.close_plan, "quit": self.close,
+            "undo": d.undo_stack.undo, "redo": d.undo_stack.redo, "cut": self.cut,
+            "copy": self.copy, "paste": self.paste, "delete": self.delete_selected,
+            "add_child": self.add_child, "add_sibling": self.add_sibling,
+            "rename": self.rename_selected, "find": self.find_bar.open_bar,
+            "fit": lambda: self._canvas_call("fit"),
+            "zoom_in": lambda: self._canvas_call("zoom_in"),
+            "zoom_out": lambda: self._canvas_call("zoom_out"),
+            "collapse": lambda: self._set_collapsed(True),
+            "expand": lambda: self._set_collapsed(False),
+            "add_track": self.add_track, "rename_track": self.rename_track,
+            "remove_track": self.remove_track,
+            "move_track_left": lambda: self.move_track(-1),
+            "move_track_right": lambda: self.move_track(+1),
+            "shortcuts": self.show_shortcuts, "about": self.show_about,
+        }
+        for name, handler in handlers.items():
+            a[name].triggered.connect(lambda _checked=False, h=handler: h())
+        a["orientation"].toggled.connect(
+            lambda on: self._canvas_call("set_orientation", "tb" if on else "lr"))
+        d.undo_stack.canUndoChanged.connect(self._update_undo_actions)
+        d.undo_stack.canRedoChanged.connect(self._update_undo_actions)
+        d.undo_stack.indexChanged.connect(self._update_undo_actions)
+        d.cleanChanged.connect(lambda _c: self._update_title())
+        d.pathChanged.connect(lambda _p: self._update_title())
+        d.planReplaced.connect(self._rebuild_tabs)
+        d.planReplaced.connect(self._select_root)
+        d.changed.connect(self._on_changed)
+        d.currentTrackChanged.connect(self._sync_current_tab)
+        self.track_tabs.currentChanged.connect(self._tab_selected)
+        self.track_tabs.tabBarDoubleClicked.connect(lambda i: self.rename_track(i))
+
+    # -- helpers -----------------------------------------------------------
+    def message(self, text: str, ms: int = 6000) -> None:
+        """Show a transient message in the status bar."""
+        self.statusBar().showMessage(text, ms)
+
+    def _canvas_call(self, name: str, *args) -> None:
+        method = getattr(self.canvas, name, None)
+        if callable(method):
+            method(*args)
+
+    def _attempt(self, what: str, func, *args):
+        """Run an edit; a refused edit becomes a status message, not a crash."""
+        try:
+            return func(*args)
+        except (ValueError, KeyError) as exc:
+            self.message(f"{what}: {exc}")
+            return None
+
+    def _forwarded_to_editor(self, action: str) -> bool:
+        """If a text field in the tree views has focus (in-place rename), give it
+        the key our shortcut took (Enter must commit the rename, not add a node)."""
+        focus = QApplication.focusWidget()
+        editable_combo = isinstance(focus, QComboBox) and focus.isEditable()
+        if focus is None or not (isinstance(focus, TEXT_WIDGETS) or editable_combo):
+            return False
+        sequence = self.actions[action].shortcut()
+        if sequence.isEmpty():
+            return False
+        combo = sequence[0]
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            # Straight to the widget's event(): going through the application
+            # would match our own shortcut again.
+            focus.event(QKeyEvent(kind, combo.key(), combo.keyboardModifiers()))
+        return True
+
+    def selected_or_root(self) -> str | None:
+        """The selected node, else the current track's root."""
+        d = self.document
+        if d.selected_id in d.plan.nodes:
+            return d.selected_id
+        try:
+            return d.plan.track(d.current_track_id or None).root
+        except KeyError:
+            return None
+
+    def _update_title(self) -> None:
+        star = "*" if self.document.is_modified() else ""
+        self.setWindowTitle(f"{self.document.display_name()}{star} — {APP_TITLE}")
+
+    def _update_undo_actions(self, *_args) -> None:
+        stack = self.document.undo_stack
+        for name, can, text in (("undo", stack.canUndo(), stack.undoText()),
+                                ("redo", stack.canRedo(), stack.redoText())):
+            self.actions[name].setEnabled(can)
+            self.actions[name].setText(f"&{name.title()} {text}".rstrip())
+        self._update_title()
+
+    def _on_changed(self, change) -> None:
+        if change.kind in (TRACKS, RESET):
+            self._rebuild_tabs()
+        elif change.kind == "plan":
+            self._update_title()
+
+    def _rebuild_tabs(self) -> None:
+        tabs = self.track_tabs
+        tabs.blockSignals(True)
+        while tabs.count():
+            tabs.removeTab(0)
+        for track in self.document.plan.tracks:
+            index = tabs.addTab(track.title or track.id)
+            tabs.setTabData(index, track.id)
+            tabs.setTabToolTip(index, f"{track.title or track.id} — double-click to rename")
+        tabs.blockSignals(False)
+        self._sync_current_tab(self.document.current_track_id)
+
+    def _select_root(self) -> None:
+        """A freshly opened plan starts with its first root selected: the
+        inspector shows something and Tab adds an option right away."""
+        if self.document.selected_id is None:
+            root = self.selected_or_root()
+            if root is not None:
+                self.document.select(root)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not settings.settings().contains("window/state"):
+                # Dock sizes only take once the window is laid out at its size.
+                QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        width = self.width()
+        self.resizeDocks([self.docks["outline"], self.docks["inspector"]],
+                         [max(300, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["problems"]], [max(80, self.height() // 10)],
+                         Qt.Orientation.Vertical)
+
+    def _sync_current_tab(self, track_id: str) -> None:
+        for i in range(self.track_tabs.count()):
+            if self.track_tabs.tabData(i) == track_id:
+                self.track_tabs.blockSignals(True)
+                self.track_tabs.setCurrentIndex(i)
+                self.track_tabs.blockSignals(False)
+
+    def _tab_selected(self, index: int) -> None:
+        track_id = self.track_tabs.tabData(index)
+        if track_id:
+            self.document.set_current_track(track_id)
+
+    # -- node commands -------------------------------------------------------
+    def add_child(self) -> None:
+        """Tab: add a child to the selected node, select it and rename it in place."""
+        if self._forwarded_to_editor("add_child"):
+            return
+        parent = self.selected_or_root()
+        if parent is None:
+            return
+        new = self._attempt("Add child", self.document.add_child, parent)
+        self._select_and_rename(new)
+
+    def add_sibling(self) -> None:
+        """Enter: add a sibling after the selected node."""
+        if self._forwarded_to_editor("add_sibling"):
+            return
+        node = self.selected_or_root()
+        if node is None:
+            return
+        new = self._attempt("Add sibling", self.document.add_sibling, node)
+        self._select_and_rename(new)
+
+    def _select_and_rename(self, node_id: str | None) -> None:
+        if node_id is None:
+            return
+        self.document.select(node_id)
+        if callable(getattr(self.canvas, "start_rename", None)) and self.canvas.isVisible():
+            self.canvas.start_rename()
+
+    def delete_selected(self) -> None:
+        """Delete: remove the selected subtree."""
+        if self._forwarded_to_editor("delete"):
+            return
+        node = self.document.selected_id
+        if node in self.document.plan.nodes:
+            self._attempt("Delete", self.document.remove_subtree, node)
+
+    def rename_selected(self) -> None:
+        """F2: rename in place on the canvas, or in a dialog."""
+        node = self.selected_or_root()
+        if node is None:
+            return
+        self.document.select(node)
+        if callable(getattr(self.canvas, "start_rename", None)) and self.canvas.isVisible():
+            self.canvas.start_rename()
+            return
+        label, ok = QInputDialog.getText(self, "Rename", "Label:",
+                                         text=self.document.plan.nodes[node].label)
+        if ok:
+            self._attempt("Rename", self.document.set_node_field, node, "label", label)
+
+    def _set_collapsed(self, collapsed: bool) -> None:
+        node = self.document.selected_id
+        if node in self.document.plan.nodes:
+            self.document.set_collapsed(node, collapsed)
+
+    def copy(self) -> bool:
+        """Ctrl+C: the selected subtree to the clipboard (fragment JSON + text)."""
+        node = self.document.selected_id
+        if node not in self.document.plan.nodes:
+            return False
+        text = self._attempt("Copy", self.document.copy_fragment, node)
+        if text is None:
+            return False
+        mime = QMimeData()
+        mime.setData(FRAGMENT_MIME, QByteArray(text.encode("utf-8")))
+        mime.setText(text)
+        global _clipboard_guarded
+        if not _clipboard_guarded:
+            atexit.register(_release_clipboard)
+            QApplication.instance().aboutToQuit.connect(_release_clipboard)
+            _clipboard_guarded = True
+        QApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        """Ctrl+X: copy the selected subtree, then delete it."""
+        node = self.document.selected_id
+        if node in self.document.plan.nodes and self.copy():
+            self._attempt("Cut", self.document.remove_subtree, node)
+
+    def paste(self) -> None:
+        """Ctrl+V: paste the clipboard's subtree under the selected node."""
+        parent = self.selected_or_root()
+        mime = QApplication.clipboard().mimeData()
+        if parent is None or mime is None:
+            return
+        if mime.hasFormat(FRAGMENT_MIME):
+            text = bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8", "replace")
+        else:
+            text = mime.text()
+        new = self._attempt("Paste", self.document.paste_fragment, parent, text)
+        if new is not None:
+            self.document.select(new)
+
+    # -- tracks ------------------------------------------------------------
+    def _track_at(self, index: int | None) -> str | None:
+        if index is None or index < 0:
+            return self.document.current_track_id or None
+        return self.track_tabs.tabData(index)
+
+    def add_track(self) -> None:
+        title, ok = QInputDialog.getText(self, "Add track", "Track title:")
+        if ok and title.strip():
+            self._attempt("Add track", self.document.add_track, title.strip())
+
+    def rename_track(self, index: int | None = None) -> None:
+        track_id = self._track_at(index)
+        if not track_id:
+            return
+        old = self.document.plan.track(track_id).title
+        title, ok = QInputDialog.getText(self, "Rename track", "Track title:", text=old)
+        if ok and title.strip() and title.strip() != old:
+            self._attempt("Rename track", self.document.rename_track, track_id, title.strip())
+
+    def remove_track(self) -> None:
+        track_id = self._track_at(None)
+        if not track_id:
+            return
+        title = self.document.plan.track(track_id).title or track_id
+        answer = QMessageBox.question(
+            self, "Remove track", f"Remove the track “{title}” and all its nodes?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._attempt("Remove track", self.document.remove_track, track_id)
+
+    def move_track(self, step: int) -> None:
+        track_id = self._track_at(None)
+        ids = [t.id for t in self.document.plan.tracks]
+        if track_id in ids and 0 <= ids.index(track_id) + step < len(ids):
+            self._attempt("Move track", self.document.move_track, track_id,
+                          ids.index(track_id) + step)
+
+    # -- files ---------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel if there are unsaved changes; False to stop."""
+        if not self.document.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"“{self.document.display_name()}” has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_plan(self, template: str = "blank") -> bool:
+        """File > New, after the unsaved-changes prompt."""
+        if not self.maybe_save():
+            return False
+        self.autosaver.remove()
+        self.document.new(template)
+        return True
+
+    def close_plan(self) -> bool:
+        """File > Close: back to a blank plan (a welcome page will come here)."""
+        return self.new_plan()
+
+    def open_file(self, path: str | Path | None = None) -> bool:
+        """File > Open (a dialog when no path is given); errors go to a message box."""
+        if not self.maybe_save():
+            return False
+        if path is None:
+            start = str(self.document.path.parent) if self.document.path else ""
+            path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, FILE_FILTER)
+            if not path:
+                return False
+        try:
+            self.autosaver.remove()
+            self.document.open(path)
+        except (OSError, ValueError, PlanError) as exc:
+            QMessageBox.warning(self, "Cannot open plan", f"{path}:\n{exc}")
+            return False
+        settings.add_recent_file(path)
+        self.message(f"Opened {path}")
+        return True
+
+    def save(self) -> bool:
+        """File > Save (Save As for a plan without a file)."""
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        """File > Save As."""
+        start = str(self.document.path or Path.home() / f"{self.document.display_name()}.bwplan")
+        path, _ = QFileDialog.getSaveFileName(self, "Save plan", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".bwplan") and not Path(path).suffix:
+            path += ".bwplan"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
+            return False
+        settings.add_recent_file(path)
+        self.message(f"Saved {path}")
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", settings.clear_recent_files)
+
+    def offer_recovery(self) -> bool:
+        """At start: offer plans autosaved by sessions that did not close cleanly."""
+        return offer_recovery(self, self.document, self.autosaver)
+
+    # -- help ----------------------------------------------------------------
+    def show_shortcuts(self):
+        """Help > Keyboard shortcuts: a table of every command and its keys."""
+        return shortcuts_dialog(self, self.actions)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Branchwise",
+                          "<b>Branchwise</b><br>Scenario planning with contingency trees: "
+                          "expected outcomes, readiness, signposts and a live walk.")
+
+    # -- window state --------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        store = settings.settings()
+        geometry, state = store.value("window/geometry"), store.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.maybe_save():
+            event.ignore()
+            return
+        store = settings.settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        self.autosaver.timer.stop()
+        self.autosaver.remove()  # a clean close leaves nothing to recover
+        event.accept()
+
