@@ -286,6 +286,10 @@ class Document(QObject):
     def move_track(self, track_id: str, index: int) -> None:
         self._push(edits.move_track(self.plan, track_id, index))
 
+    def apply(self, edit: edits.Edit) -> str | None:
+        """Push a ready-made planning edit (e.g. the presenter's walk log) as one undo step."""
+        return self._push(edit)
+
     def set_plan_field(self, field: str, value: Any) -> None:
         if field in edits.PLAN_FIELDS and getattr(self.plan, field) == value:
             return

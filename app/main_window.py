@@ -7,7 +7,6 @@ cannot be imported is replaced by a plain label so the window still opens.
 from __future__ import annotations
 
 import atexit
-import importlib
 import logging
 from pathlib import Path
 
@@ -25,6 +24,11 @@ from app.actions import MENUS, TOOLBAR, create_actions, shortcuts_dialog
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
 from planning.edits import FRAGMENT_MIME, RESET, TRACKS
+from widgets.inspector import Inspector
+from widgets.outline import Outline
+from widgets.problems import ProblemsPanel
+from widgets.summary_bar import SummaryBar
+from widgets.tree_canvas import TreeCanvas
 from planning.errors import PlanError
 
 log = logging.getLogger(__name__)
@@ -48,21 +52,6 @@ def _release_clipboard() -> None:
     mime = QApplication.clipboard().mimeData()
     if mime is not None and mime.hasFormat(FRAGMENT_MIME):
         QApplication.clipboard().clear()
-
-
-def load_view(module: str, names: tuple[str, ...], document: Document, title: str) -> QWidget:
-    """A view from ``widgets.<module>``, or a placeholder label if it cannot load."""
-    try:
-        mod = importlib.import_module(f"widgets.{module}")
-        cls = next(getattr(mod, n) for n in names if hasattr(mod, n))
-        return cls(document)
-    except (ImportError, StopIteration) as exc:
-        log.warning("view %s unavailable: %s", module, exc)
-        label = QLabel(f"{title}\n(not available yet)")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        label.setObjectName(f"placeholder_{module}")
-        return label
 
 
 class FindBar(QWidget):
@@ -157,6 +146,13 @@ class MainWindow(QMainWindow):
         self._select_root()
         self._update_title()
         self._update_undo_actions()
+        self._install_extensions()
+
+    def _install_extensions(self) -> None:
+        """Features that add their own actions, menus and docks to the window."""
+        from app.presenter import install_presenter
+
+        install_presenter(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -175,9 +171,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.track_tabs)
         self.find_bar = FindBar(self)
         layout.addWidget(self.find_bar)
-        self.canvas = load_view("tree_canvas", ("TreeCanvas",), self.document, "Tree")
+        self.canvas = TreeCanvas(self.document)
         layout.addWidget(self.canvas, 1)
-        self.summary_bar = load_view("summary_bar", ("SummaryBar",), self.document, "Summary")
+        self.summary_bar = SummaryBar(self.document)
         # The bar's natural width (all figures on one line) must not push the
         # docks to their minimum on a 1280-px screen: let it be narrower.
         policy = self.summary_bar.sizePolicy()
@@ -187,9 +183,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
-        self.outline = load_view("outline", ("OutlineView", "Outline"), self.document, "Outline")
-        self.inspector = load_view("inspector", ("Inspector",), self.document, "Inspector")
-        self.problems = load_view("problems", ("ProblemsPanel",), self.document, "Problems")
+        self.outline = Outline(self.document)
+        self.inspector = Inspector(self.document)
+        self.problems = ProblemsPanel(self.document)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
                 ("outline", "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.commands import EditCommand
 from planning.errors import PlanError
 from planning.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
 
@@ -23,19 +22,13 @@ MARKDOWN_FILTER = "Markdown (*.md);;All files (*)"
 def record_walk(document, entry: dict) -> None:
     """Append a walk log entry to the plan's history as one undoable edit.
 
-    Document has no edit for ``plan.extra`` yet, so this pushes the planning
-    edit itself. When ``Document.set_plan_field("extra.history", value)``
-    exists, this body becomes
-    ``document.set_plan_field("extra.history", walk.history(document.plan) + [entry])``.
-
     Parameters
     ----------
     document : app.document.Document
     entry : dict
         A walk entry (``Walk.to_entry()``).
     """
-    edit = append_history_edit(document.plan, entry)
-    document.undo_stack.push(EditCommand(document, edit))
+    document.apply(append_history_edit(document.plan, entry))
 
 
 def _write_text(path: Path, text: str) -> None:
