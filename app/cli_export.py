@@ -19,6 +19,7 @@ from app.cli import EXIT_OK, UsageError, _load, _valid_plan, _write_output
 FORMATS = ("pdf", "html", "md", "csv", "png", "svg", "graphml", "dot")
 #: Formats that need numbers (the plan must validate); the others draw structure only.
 _EVALUATED = ("pdf", "html", "md", "csv")
+EVALUATED_FORMATS = _EVALUATED  # public name for the GUI
 _SUFFIXES = {"markdown": "md", "htm": "html", "gv": "dot", "xml": "graphml"}
 
 # Tree picture geometry, in pixels at scale 1.
@@ -297,6 +298,74 @@ def _write_pdf(plan, path: Path) -> None:
     document.print_(writer)
 
 
+def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
+    """Write ``plan`` as ``fmt`` straight into ``path`` (what ``branchwise export`` writes).
+
+    Parameters
+    ----------
+    plan : Plan
+        For :data:`EVALUATED_FORMATS` the caller has checked that it validates.
+    fmt : str
+        One of :data:`FORMATS`.
+    path : Path
+    track : str, optional
+        Only this track (png, svg, dot); all tracks when None.
+
+    Raises
+    ------
+    UsageError
+        Unknown format or track.
+    OSError
+        The file cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
+    track_ids = _tracks_for(plan, track)
+    if fmt == "pdf":
+        _write_pdf(plan, path)
+    elif fmt in ("html", "md"):
+        from planning.report import build_report, render_html, render_markdown
+
+        report = build_report(plan)
+        images = report_images(plan, pixel_ratio=1.0)
+        text = render_html(report, images) if fmt == "html" else render_markdown(report, images)
+        path.write_text(text, encoding="utf-8")
+    elif fmt == "csv":
+        from planning.exports import register_csv
+
+        path.write_bytes(register_csv(plan).encode("utf-8-sig"))  # BOM: spreadsheets read UTF-8
+    elif fmt == "png":
+        _write_png(plan, track_ids, path)
+    elif fmt == "svg":
+        _write_svg(plan, track_ids, path)
+    elif fmt == "graphml":
+        from planning.graph import write_graphml
+
+        write_graphml(plan, path)
+    else:
+        from planning.exports import to_dot
+
+        path.write_text(to_dot(plan, track), encoding="utf-8")
+
+
+def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) -> None:
+    """Write ``plan`` as ``fmt`` to ``output`` through a temporary file.
+
+    A failure leaves nothing behind and never touches an existing ``output``.
+    The GUI's File > Export uses this, so it writes exactly what the CLI does.
+
+    Raises
+    ------
+    UsageError
+        Unknown format or track, a missing folder, or nothing to draw.
+    OSError
+        The file cannot be written.
+    """
+    if fmt in ("png", "svg", "pdf") and not plan.tracks:
+        raise UsageError("the plan has no tracks to draw")
+    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track))
+
+
 def cmd_export(args) -> int:
     fmt = args.format or _format_from_suffix(args.output)
     if fmt in _EVALUATED:
@@ -305,38 +374,10 @@ def cmd_export(args) -> int:
         plan = _load(args.file)
     if args.track is not None and fmt not in ("png", "svg", "dot"):
         raise UsageError("--track applies to png, svg and dot only")
-    track_ids = _tracks_for(plan, args.track)
+    _tracks_for(plan, args.track)  # an unknown track is a usage error before any writing
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError(f"{args.file}: the plan has no tracks to draw")
-
-    def write(tmp: Path) -> None:
-        if fmt == "pdf":
-            _write_pdf(plan, tmp)
-        elif fmt in ("html", "md"):
-            from planning.report import build_report, render_html, render_markdown
-
-            report = build_report(plan)
-            images = report_images(plan, pixel_ratio=1.0)
-            text = render_html(report, images) if fmt == "html" else render_markdown(report, images)
-            tmp.write_text(text, encoding="utf-8")
-        elif fmt == "csv":
-            from planning.exports import register_csv
-
-            tmp.write_bytes(register_csv(plan).encode("utf-8-sig"))  # BOM: spreadsheets read UTF-8
-        elif fmt == "png":
-            _write_png(plan, track_ids, tmp)
-        elif fmt == "svg":
-            _write_svg(plan, track_ids, tmp)
-        elif fmt == "graphml":
-            from planning.graph import write_graphml
-
-            write_graphml(plan, tmp)
-        else:
-            from planning.exports import to_dot
-
-            tmp.write_text(to_dot(plan, args.track), encoding="utf-8")
-
-    _write_output(args.output, write)
+    _write_output(args.output, lambda tmp: write_format(plan, fmt, tmp, args.track))
     print(f"{args.output}: {fmt} written")
     return EXIT_OK
 

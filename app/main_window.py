@@ -151,8 +151,10 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         """Features that add their own actions, menus and docks to the window."""
         from app.presenter import install_presenter
+        from app.sharing import install_sharing
 
         install_presenter(self)
+        install_sharing(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -183,6 +185,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
+        # Outline and inspector run the full height; the bottom docks
+        # (problems, analysis) sit under the canvas only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.outline = Outline(self.document)
         self.inspector = Inspector(self.document)
         self.problems = ProblemsPanel(self.document)
@@ -353,7 +359,8 @@ class MainWindow(QMainWindow):
         width = self.width()
         self.resizeDocks([self.docks["outline"], self.docks["inspector"]],
                          [max(300, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["problems"]], [max(80, self.height() // 10)],
+        # "No problems" needs one line: keep the canvas tall (the panel grows when asked).
+        self.resizeDocks([self.docks["problems"]], [self.problems.sizeHint().height()],
                          Qt.Orientation.Vertical)
 
     def _sync_current_tab(self, track_id: str) -> None:

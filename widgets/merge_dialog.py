@@ -1,0 +1,551 @@
+"""Dialogs for shared plans: what changed (compare) and settling merge conflicts.
+
+:class:`CompareDialog` lists the changes between the open plan and another
+file by node id and field; double-clicking a row selects the node.
+
+:class:`MergeDialog` lists the conflicts a three-way merge left in
+``plan.extra["merge_conflicts"]`` (see :mod:`planning.merge`) side by side:
+base, ours (the value the plan holds now) and theirs. Each row gets a
+choice; Apply makes every "theirs" choice through the Document's edit
+methods and drops the settled entries from the list, all as one undo step.
+Conflicts that are not one value (a node deleted on one side, children added
+on both) can only be accepted as merged or left for later.
+
+Widgets never edit the plan themselves, and the plan's ``extra`` has no
+Document method: the caller passes ``set_conflicts``, an undoable way to
+store the remaining list (app/sharing.py gives one).
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+    QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from planning.diff import ADDED, REMOVED, REORDERED, Change
+from planning.edits import NODE_FIELDS, PLAN_FIELDS, RESPONSE_FIELDS
+from planning.merge import CONFLICTS_KEY
+from planning.model import Node, Plan, Response, Variable
+
+OURS, THEIRS, LATER = "ours", "theirs", "later"
+#: Background of the side a row will keep.
+CHOSEN = QColor("#dafbe1")
+#: Longest value shown in a cell (the tooltip holds the whole value).
+CELL_CHARS = 120
+_ITEM_FIELD = re.compile(r"(responses|variables)\[(.+)\]\.(\w+)\Z")
+_TRACK_TITLE = re.compile(r"tracks\[(.+)\]\.title\Z")
+
+
+# -- showing values ----------------------------------------------------------------
+def _inert(text: str) -> str:
+    """Text with control and bidi characters made visible (they could reorder a row)."""
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append(" \u23ce ")
+        elif not char.isprintable():
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shown(value: Any, limit: int = CELL_CHARS) -> str:
+    """A value from a plan file as one line of text for a table cell."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        text = _inert(value)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = _inert(json.dumps(value, ensure_ascii=False, default=str))
+    elif isinstance(value, int):
+        text = str(value)
+    else:
+        text = f"{value:.12g}"  # 1234567.5 stays itself; 0.1 + 0.2 shows as 0.3
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _default(cls: type, name: str) -> Any:
+    """The dataclass default of a field: what a value left out of the file means."""
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                return f.default
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
+    return None
+
+
+def _node_label(plan: Plan, node_id: str | None) -> str:
+    if node_id is None:
+        return "(plan)"
+    node = plan.nodes.get(node_id)
+    if node is None or not node.label:
+        return node_id
+    return f"{shown(node.label, 60)}  ({node_id})"
+
+
+_PLACE = re.compile(r"(responses|variables|tracks)\[(.+)\](?:\.(\w+))?\Z")
+
+
+def field_text(field: str) -> str:
+    """A conflict's field for people: ``responses[r1].owner`` reads ``response r1: owner``."""
+    match = _PLACE.match(field)
+    if not match:
+        return shown(field, 60)
+    what, name, attr = match.group(1)[:-1], shown(match.group(2), 40), match.group(3)
+    return f"{what} {name}: {attr}" if attr else f"{what} {name}"
+
+
+def select_node(document, node_id: str | None) -> bool:
+    """Show ``node_id``: switch to its track and select it. False when it is not in the plan."""
+    plan = document.plan
+    if not node_id or node_id not in plan.nodes:
+        return False
+    track = plan.track_of(node_id)
+    if track is not None and track.id != document.current_track_id:
+        document.set_current_track(track.id)
+    document.select(node_id)
+    return True
+
+
+# -- compare -----------------------------------------------------------------------
+class ChangesModel(QAbstractTableModel):
+    """The changes of :func:`planning.diff.diff_plans` as a table (lazy: any number of rows)."""
+
+    HEADERS = ("Change", "Node", "Label", "Field", "This plan", "Other file")
+    THIS, OTHER = 4, 5
+
+    def __init__(self, changes: list[Change], plan: Plan, parent=None):
+        super().__init__(parent)
+        self.changes = changes
+        self.plan = plan
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.changes)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def node_of(self, row: int) -> str | None:
+        """The node a change row is about (the owner of a response or local variable)."""
+        change = self.changes[row]
+        if change.scope == "node":
+            return change.id
+        return change.node
+
+    def _field(self, change: Change) -> str:
+        scope, name = change.scope, shown(change.id, 40)
+        if change.op == REORDERED:
+            return f"{change.field or scope.split()[-1]} (order)"
+        if scope in ("plan", "node"):
+            return change.field or "node"
+        what = {"node variable": "variable"}.get(scope, scope)
+        return f"{what} {name}: {change.field}" if change.field else f"{what} {name}"
+
+    def cell(self, row: int, column: int) -> str:
+        change = self.changes[row]
+        node_id = self.node_of(row)
+        if column == 0:
+            return change.op
+        if column == 1:
+            return "(plan)" if node_id is None else shown(node_id, 60)
+        if column == 2:
+            if node_id is None:
+                return ""
+            node = self.plan.nodes.get(node_id)
+            return shown(change.label or (node.label if node is not None else ""), 80)
+        if column == 3:
+            return self._field(change)
+        # diff_plans(this plan, other file): "added" exists only in the other file
+        value = change.old if column == self.THIS else change.new
+        if change.field is None and change.op in (ADDED, REMOVED):
+            if value is None:
+                return "\u2014"
+            if change.scope == "node":  # the label is in its own column: say where it hangs
+                return f"under {shown(change.node, 60)}" if change.node else "a root"
+            name = value.get("title") or value.get("value") if isinstance(value, dict) else None
+            return "present" + (f": {shown(name, 60)}" if name is not None else "")
+        return shown(value)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() in (self.THIS, self.OTHER):
+                change = self.changes[index.row()]
+                return shown(change.old if index.column() == self.THIS else change.new, 2000)
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
+            op = self.changes[index.row()].op
+            return QColor({ADDED: "#1a7f37", REMOVED: "#cf222e"}.get(op, "#1f2328"))
+        return None
+
+
+class CompareDialog(QDialog):
+    """The changes between the open plan and another file; double-click shows the node.
+
+    Parameters
+    ----------
+    document : Document
+    changes : list of planning.diff.Change
+        ``diff_plans(document.plan, other)``: "old" is this plan, "new" the other file.
+    other_name : str
+        The other file's name, for the title and the column header.
+    parent : QWidget, optional
+    """
+
+    def __init__(self, document, changes: list[Change], other_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("compare_dialog")
+        self.setWindowTitle(f"Compare with {other_name}")
+        layout = QVBoxLayout(self)
+        count = len(changes)
+        summary = (f"{count} change{'s' if count != 1 else ''} from this plan to {other_name}. "
+                   "Double-click a row to select its node." if count
+                   else f"This plan and {other_name} are the same.")
+        self.summary = QLabel(summary, self)
+        self.summary.setObjectName("compare_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.model = ChangesModel(changes, document.plan, self)
+        self.model.HEADERS = ChangesModel.HEADERS[:-1] + (shown(other_name, 40),)
+        self.table = QTableView(self)
+        self.table.setObjectName("changes_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((72, 80, 200, 200, 240)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.show_row(index.row()))
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.close)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.resize(1100, 480)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """Every row as the text shown (for tests and copying)."""
+        return [tuple(self.model.cell(r, c) for c in range(self.model.columnCount()))
+                for r in range(self.model.rowCount())]
+
+    def show_row(self, row: int) -> bool:
+        """Select the node of change ``row`` in the editor (False if it is not in this plan)."""
+        if not 0 <= row < self.model.rowCount():
+            return False
+        return select_node(self.document, self.model.node_of(row))
+
+
+# -- merge conflicts ------------------------------------------------------------------
+@dataclass
+class ConflictRow:
+    """One entry of ``extra["merge_conflicts"]`` and how to take theirs, if it is one value."""
+
+    entry: dict
+    node: str | None
+    field: str
+    resolve: Callable[[Any], None] | None = None  # sets the value through the Document
+
+    @property
+    def resolvable(self) -> bool:
+        return self.resolve is not None
+
+
+def _variable_setter(variables: list[Variable], name: str, attr: str,
+                     store: Callable[[list[Variable]], None]) -> Callable[[Any], None] | None:
+    if attr not in ("value", "range", "description") or not any(v.name == name for v in variables):
+        return None
+
+    def resolve(value: Any) -> None:
+        changed = copy.deepcopy(variables)
+        variable = next(v for v in changed if v.name == name)
+        if value is None:
+            value = _default(Variable, attr)
+        elif attr == "range":
+            value = tuple(value)
+        setattr(variable, attr, value)
+        store(changed)
+    return resolve
+
+
+def conflict_row(document, entry: dict) -> ConflictRow:
+    """How the conflict ``entry`` can be settled in ``document``'s plan.
+
+    A conflict over one field of a node, response, variable, track title or
+    the plan, recorded without a message, is resolvable: ``resolve(value)``
+    sets that field through the Document. Anything else (structure,
+    validation errors, fields unknown to Branchwise) is for review only.
+    """
+    plan = document.plan
+    node_id = entry.get("node")
+    field = str(entry.get("field", ""))
+    row = ConflictRow(entry, node_id, field)
+    if entry.get("message"):
+        return row
+    item = _ITEM_FIELD.match(field)
+    if node_id is not None:
+        node = plan.nodes.get(node_id)
+        if node is None:
+            return row
+        if field in NODE_FIELDS and field != "variables":
+            def resolve(value, n=node_id, f=field):
+                document.set_node_field(n, f, _default(Node, f) if value is None else value)
+            row.resolve = resolve
+        elif item and item.group(1) == "responses" and item.group(3) in RESPONSE_FIELDS:
+            response_id, attr = item.group(2), item.group(3)
+            if any(r.id == response_id for r in node.responses):
+                def resolve(value, n=node_id, r=response_id, f=attr):
+                    document.set_response_field(n, r, f, _default(Response, f) if value is None else value)
+                row.resolve = resolve
+        elif item and item.group(1) == "variables":
+            row.resolve = _variable_setter(
+                node.variables, item.group(2), item.group(3),
+                lambda changed, n=node_id: document.set_node_field(n, "variables", changed))
+        return row
+    track = _TRACK_TITLE.match(field)
+    if field in PLAN_FIELDS and field != "variables":
+        row.resolve = lambda value, f=field: document.set_plan_field(
+            f, _default(Plan, f) if value is None else value)
+    elif item and item.group(1) == "variables":
+        row.resolve = _variable_setter(plan.variables, item.group(2), item.group(3),
+                                       lambda changed: document.set_plan_field("variables", changed))
+    elif track and any(t.id == track.group(1) for t in plan.tracks):
+        row.resolve = lambda value, t=track.group(1): document.rename_track(t, value or "")
+    return row
+
+
+class MergeDialog(QDialog):
+    """The merge conflicts of the open plan, side by side, with a choice per row.
+
+    Parameters
+    ----------
+    document : Document
+    set_conflicts : callable
+        ``set_conflicts(entries)`` stores the conflicts still open (an empty
+        list removes the field) as an undoable edit of the plan.
+    notes : list of str, optional
+        Automatic decisions of the merge (renamed ids), shown above the table.
+    parent : QWidget, optional
+    """
+
+    HEADERS = ("Node", "Label", "Field", "Base", "Ours (now)", "Theirs", "Keep")
+    BASE, OURS_COLUMN, THEIRS_COLUMN, CHOICE = 3, 4, 5, 6
+
+    def __init__(self, document, set_conflicts: Callable[[list[dict]], None],
+                 notes: list[str] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.set_conflicts = set_conflicts
+        self.setObjectName("merge_dialog")
+        self.setWindowTitle("Merge conflicts")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("merge_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.notes = QLabel("\n".join(f"\u2022 {_inert(n)}" for n in notes or []), self)
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(notes))
+        layout.addWidget(self.notes)
+        self.table = QTableWidget(0, len(self.HEADERS), self)
+        self.table.setObjectName("conflict_table")
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Conflicts are few: wrap whole values (up to CELL_CHARS) over a few lines.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((80, 170, 150, 150, 150, 150, 130)):
+            header.resizeSection(column, width)
+        for column in (self.BASE, self.OURS_COLUMN, self.THEIRS_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(
+            lambda row, _column: select_node(self.document, self.rows[row].node))
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.all_ours = QPushButton("Take all &ours", self)
+        self.all_ours.setObjectName("take_all_ours")
+        self.all_ours.clicked.connect(lambda: self.take_all(OURS))
+        self.all_theirs = QPushButton("Take all &theirs", self)
+        self.all_theirs.setObjectName("take_all_theirs")
+        self.all_theirs.clicked.connect(lambda: self.take_all(THEIRS))
+        buttons.addWidget(self.all_ours)
+        buttons.addWidget(self.all_theirs)
+        buttons.addStretch(1)
+        self.apply_button = QPushButton("&Apply", self)
+        self.apply_button.setObjectName("apply_button")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.apply)
+        cancel = QPushButton("Cancel", self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.rows: list[ConflictRow] = []
+        self.combos: list[QComboBox] = []
+        self.reload()
+        self.resize(1100, 480)
+
+    # -- filling -------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the conflicts the plan holds now."""
+        entries = self.document.plan.extra.get(CONFLICTS_KEY) or []
+        self.rows = [conflict_row(self.document, e) for e in entries if isinstance(e, dict)]
+        self.combos = []
+        self.table.clearSpans()
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            self._fill_row(r, row)
+        self.table.resizeRowsToContents()
+        for r in range(len(self.rows)):  # breathing room above and below wrapped text
+            self.table.setRowHeight(r, self.table.rowHeight(r) + 8)
+        count = len(self.rows)
+        review = sum(not row.resolvable for row in self.rows)
+        text = (f"{count} conflict{'s' if count != 1 else ''}: the plan holds ours at each one. "
+                "Choose the side to keep; Apply sets them all as one undo step.")
+        if review:
+            text += (f" {review} {'is' if review == 1 else 'are'} not a single value "
+                     "(see the note): accept the merge there or leave it for later.")
+        self.summary.setText(text)
+        self.apply_button.setEnabled(bool(count))
+
+    def _item(self, text: str, tip: str = "") -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        item.setToolTip(tip or text)
+        return item
+
+    def _fill_row(self, r: int, row: ConflictRow) -> None:
+        entry = row.entry
+        node = self.document.plan.nodes.get(row.node) if row.node else None
+        self.table.setItem(r, 0, self._item(shown(row.node, 60) if row.node else "(plan)"))
+        self.table.setItem(r, 1, self._item(shown(node.label, 80) if node is not None else ""))
+        self.table.setItem(r, 2, self._item(field_text(row.field), row.field))
+        message = entry.get("message")
+        if message:
+            detail = "\n".join(f"{side}: {shown(entry.get(side), 400)}"
+                               for side in ("base", "ours", "theirs"))
+            note = self._item(f"\u26a0 {_inert(str(message))}", f"{message}\n\n{detail}")
+            font = QFont(note.font())
+            font.setItalic(True)
+            note.setFont(font)
+            self.table.setItem(r, self.BASE, note)
+            self.table.setSpan(r, self.BASE, 1, 3)
+        else:
+            for column, side in ((self.BASE, "base"), (self.OURS_COLUMN, "ours"),
+                                 (self.THEIRS_COLUMN, "theirs")):
+                self.table.setItem(r, column, self._item(shown(entry.get(side)),
+                                                         shown(entry.get(side), 2000)))
+        combo = QComboBox()
+        combo.setObjectName(f"choice_{r}")
+        if row.resolvable:
+            combo.addItem("Ours", OURS)
+            combo.addItem("Theirs", THEIRS)
+        else:
+            combo.addItem("Accept merge", OURS)
+        combo.addItem("Decide later", LATER)
+        combo.currentIndexChanged.connect(lambda _i, r=r: self._highlight(r))
+        holder = QWidget(self.table)  # keeps the combo its own height in a tall row
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(2, 0, 2, 0)
+        box.addWidget(combo, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.table.setCellWidget(r, self.CHOICE, holder)
+        self.combos.append(combo)
+        self._highlight(r)
+
+    def _highlight(self, r: int) -> None:
+        choice = self.choice(r)
+        if self.rows[r].entry.get("message"):
+            return
+        for column, side in ((self.OURS_COLUMN, OURS), (self.THEIRS_COLUMN, THEIRS)):
+            item = self.table.item(r, column)
+            if item is not None:
+                item.setBackground(CHOSEN if choice == side else QColor(0, 0, 0, 0))
+                font = QFont(item.font())
+                font.setBold(choice == side)
+                item.setFont(font)
+
+    # -- choosing ------------------------------------------------------------
+    def choice(self, r: int) -> str:
+        """``ours``, ``theirs`` or ``later`` for row ``r``."""
+        return self.combos[r].currentData()
+
+    def choose(self, r: int, side: str) -> bool:
+        """Set row ``r`` to ``side``; False when that side cannot be taken there."""
+        index = self.combos[r].findData(side)
+        if index < 0:
+            return False
+        self.combos[r].setCurrentIndex(index)
+        return True
+
+    def take_all(self, side: str) -> None:
+        """Every row that can take ``side`` takes it (review-only rows keep their choice)."""
+        for r in range(len(self.rows)):
+            if side == OURS or self.rows[r].resolvable:
+                self.choose(r, side)
+
+    # -- applying --------------------------------------------------------------
+    def apply(self) -> bool:
+        """Make the choices as one undo step; False (and nothing changed) on a refused value."""
+        document = self.document
+        settled = [r for r in range(len(self.rows)) if self.choice(r) != LATER]
+        if not settled:
+            self.accept()
+            return True
+        stack = document.undo_stack
+        before = stack.index()
+        failed = None
+        document.begin_macro("Resolve merge conflicts")
+        try:
+            for r in settled:
+                row = self.rows[r]
+                if self.choice(r) == THEIRS and row.resolve is not None:
+                    try:
+                        row.resolve(row.entry.get("theirs"))
+                    except (ValueError, KeyError, TypeError) as exc:
+                        failed = f"{_node_label(document.plan, row.node)}: {row.field}: {exc}"
+                        break
+            if failed is None:
+                done = [self.rows[r].entry for r in settled]
+                current = document.plan.extra.get(CONFLICTS_KEY) or []
+                self.set_conflicts([e for e in current if e not in done])
+        finally:
+            document.end_macro()
+        if failed is not None:
+            if stack.index() > before:
+                stack.undo()
+                # An obsolete command is not kept, but pushing it drops the
+                # redo entry: the half-made step is gone for good.
+                dropped = QUndoCommand("")
+                dropped.setObsolete(True)
+                stack.push(dropped)
+            QMessageBox.warning(self, "Cannot take theirs", f"{failed}\n\nNothing was changed.")
+            return False
+        self.accept()
+        return True
