@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from conftest import SAMPLES, SHARED
 from app import cli
 from app.main_window import MainWindow
-from app.presenter import install_presenter, start_presentation
+from app.presenter import start_presentation
 from planning.evaluate import evaluate_track
 from planning.planfile import load_plan
 from planning.walk import HISTORY_KEY, Walk, build_slide, format_value, walks
@@ -35,7 +35,6 @@ def open_window(qtbot, tmp_path, monkeypatch, source):
     win = MainWindow()
     qtbot.addWidget(win)
     assert win.open_file(target)
-    install_presenter(win)
     win.show()
     qtbot.waitExposed(win)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
 
 from conftest import SHARED
 from app.main_window import MainWindow
-from app.sharing import EXPORTS, install_sharing, plan_conflicts
+from app.sharing import EXPORTS, plan_conflicts
 from planning.merge import CONFLICTS_KEY, merge_plans
 from planning.planfile import dumps_plan, load_plan, save_plan
 
@@ -45,7 +45,7 @@ def plan_file(tmp_path):
 @pytest.fixture
 def window(qtbot, plan_file):
     win = MainWindow()
-    sharing = install_sharing(win)
+    sharing = win.sharing  # installed by MainWindow
     try:
         assert win.open_file(plan_file)
         win.show()
