@@ -150,11 +150,13 @@ class MainWindow(QMainWindow):
 
     def _install_extensions(self) -> None:
         """Features that add their own actions, menus and docks to the window."""
+        from app.analysis import install_analysis
         from app.presenter import install_presenter
         from app.sharing import install_sharing
 
         install_presenter(self)
         install_sharing(self)
+        self.analysis = install_analysis(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -624,5 +626,6 @@ class MainWindow(QMainWindow):
         store.setValue("window/state", self.saveState())
         self.autosaver.timer.stop()
         self.autosaver.remove()  # a clean close leaves nothing to recover
+        self.analysis.shutdown()  # cancel a long run rather than wait for it
         event.accept()
 

@@ -1,0 +1,291 @@
+"""Analysis docks and the worker that feeds them, off the GUI thread.
+
+:func:`install_analysis` adds four docks to a :class:`app.main_window.MainWindow`
+(Outcomes, Sensitivity, Readiness, Priorities) with View-menu entries, and an
+:class:`AnalysisController` that recomputes what the open docks show half a
+second after the last edit. Monte Carlo, sensitivity and the readiness report
+run in a private one-thread pool: the job only reads the plan and returns
+plain Python/numpy objects; Qt objects are touched in the GUI thread only,
+when the result arrives. Monte Carlo runs in chunks so that the progress bar
+moves and Cancel stops it between chunks. A result computed while the plan
+changed underneath is thrown away by generation, as the Document does.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QMenu
+
+from widgets.analysis.data import AnalysisCancelled, compute_sensitivity, readiness_report, simulate_chunked
+from widgets.analysis.outcome_view import OutcomeView
+from widgets.analysis.priority_view import PriorityView
+from widgets.analysis.readiness_view import ReadinessView
+from widgets.analysis.sensitivity_view import SensitivityView
+
+DEBOUNCE_MS = 500
+OUTCOME, SENSITIVITY, READINESS = "outcome", "sensitivity", "readiness"
+KINDS = (READINESS, OUTCOME, SENSITIVITY)
+
+
+class _JobSignals(QObject):
+    progress = Signal(str, int, int, int)  # kind, job serial, done, total
+    finished = Signal(str, int, object, str, float)  # kind, job serial, result, error, seconds
+
+
+class _Job(QRunnable):
+    """Run ``work(progress, cancelled)`` in a pool thread; report through signals only."""
+
+    serials = 0
+
+    def __init__(self, kind: str, generation: int, work: Callable, signals: _JobSignals):
+        super().__init__()
+        self.kind, self.generation, self.work, self.signals = kind, generation, work, signals
+        _Job.serials += 1
+        self.serial = _Job.serials
+        self.cancel_event = threading.Event()
+
+    def run(self) -> None:
+        start = time.perf_counter()
+        result, error = None, ""
+        try:
+            if self.cancel_event.is_set():
+                raise AnalysisCancelled()
+            result = self.work(lambda done, total: self.signals.progress.emit(self.kind, self.serial, done, total),
+                               self.cancel_event.is_set)
+        except AnalysisCancelled:
+            error = "cancelled"
+        except Exception as exc:  # noqa: BLE001 - shown in the view; the plan may have changed mid-run
+            error = str(exc) or type(exc).__name__
+        self.signals.finished.emit(self.kind, self.serial, result, error, time.perf_counter() - start)
+
+
+class AnalysisController(QObject):
+    """Recompute the open analysis views after edits, in a worker thread.
+
+    Parameters
+    ----------
+    document : Document
+    views : dict
+        ``{"outcome": OutcomeView, "sensitivity": SensitivityView, "readiness": ReadinessView}``.
+    docks : dict, optional
+        The dock of each view: a view in a hidden dock is only marked stale
+        and computed when its dock is shown.
+    """
+
+    resultShown = Signal(str)  # kind, after a view drew a fresh result
+
+    def __init__(self, document, views: dict[str, Any], docks: dict[str, QDockWidget] | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.views = views
+        self.docks = docks or {}
+        self.generation = 0
+        self.stale: set[str] = set(KINDS)
+        self.jobs: dict[str, _Job] = {}
+        self.timings: dict[str, float] = {}
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.signals = _JobSignals(self)
+        self.signals.progress.connect(self._progress)
+        self.signals.finished.connect(self._finished)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.run_stale)
+        document.changed.connect(self._plan_changed)
+        document.planReplaced.connect(self._plan_changed)
+        document.currentTrackChanged.connect(self._plan_changed)
+        outcome, sensitivity = views.get(OUTCOME), views.get(SENSITIVITY)
+        if outcome is not None:
+            outcome.runRequested.connect(lambda: self.rerun(OUTCOME))
+            outcome.run_bar.cancelRequested.connect(lambda: self.cancel(OUTCOME))
+        if sensitivity is not None:
+            sensitivity.settingsChanged.connect(lambda: self.rerun(SENSITIVITY))
+            sensitivity.run_bar.cancelRequested.connect(lambda: self.cancel(SENSITIVITY))
+        for kind, dock in self.docks.items():
+            dock.visibilityChanged.connect(lambda visible, k=kind: visible and k in self.stale and self.rerun(k))
+
+    # -- scheduling -------------------------------------------------------------------
+    def _plan_changed(self, *_args) -> None:
+        self.generation += 1
+        self.stale = set(KINDS)
+        self.debounce.start()
+
+    def _wanted(self, kind: str) -> bool:
+        if kind not in self.views:
+            return False
+        dock = self.docks.get(kind)
+        return dock is None or dock.isVisible()
+
+    def run_stale(self) -> None:
+        """Start every stale computation whose view is on screen."""
+        for kind in KINDS:
+            if kind in self.stale and self._wanted(kind):
+                self.rerun(kind)
+
+    def rerun(self, kind: str) -> None:
+        """Cancel ``kind``'s running job, if any, and start it again on the current plan."""
+        self.cancel(kind, quiet=True)
+        self.stale.discard(kind)
+        work = self._work(kind)
+        job = _Job(kind, self.generation, work, self.signals)
+        self.jobs[kind] = job
+        self._run_bar(kind, lambda bar: (bar.set_running(True), bar.set_status("computing…")))
+        self.pool.start(job)
+
+    def cancel(self, kind: str, quiet: bool = False) -> None:
+        """Ask ``kind``'s job to stop at its next check."""
+        job = self.jobs.pop(kind, None)
+        if job is not None:
+            job.cancel_event.set()
+            if not quiet:
+                self._run_bar(kind, lambda bar: (bar.set_running(False), bar.set_status("cancelled")))
+
+    def _work(self, kind: str) -> Callable:
+        """What the job computes; the settings are read here, in the GUI thread."""
+        plan, track_id = self.document.plan, self.document.current_track_id or None
+        if kind == OUTCOME:
+            view = self.views[OUTCOME]
+            iterations, seed = view.iterations.value(), view.seed.value()
+            return lambda progress, cancelled: simulate_chunked(plan, track_id, iterations, seed, progress, cancelled)
+        if kind == SENSITIVITY:
+            view = self.views[SENSITIVITY]
+            settings = dict(policy=view.policy(), sweep_var=view.sweep_var(), map_x=view.map_x(), map_y=view.map_y(),
+                            decision=view.decision())
+            return lambda progress, cancelled: compute_sensitivity(plan, track_id, progress=progress,
+                                                                   cancelled=cancelled, **settings)
+        return lambda progress, cancelled: readiness_report(plan, cancelled=cancelled)
+
+    def _run_bar(self, kind: str, action: Callable) -> None:
+        bar = getattr(self.views.get(kind), "run_bar", None)
+        if bar is not None:
+            action(bar)
+
+    # -- results (GUI thread) ----------------------------------------------------------------
+    def _progress(self, kind: str, serial: int, done: int, total: int) -> None:
+        job = self.jobs.get(kind)
+        if job is not None and job.serial == serial:
+            self._run_bar(kind, lambda bar: bar.set_progress(done, total))
+
+    def _finished(self, kind: str, serial: int, result: Any, error: str, seconds: float) -> None:
+        job = self.jobs.get(kind)
+        if job is None or job.serial != serial or job.cancel_event.is_set():
+            return  # cancelled or superseded: a newer job (or none) owns the view
+        del self.jobs[kind]
+        generation = job.generation
+        self._run_bar(kind, lambda bar: bar.set_running(False))
+        if generation != self.generation:
+            self.stale.add(kind)
+            self.debounce.start()
+            return
+        view = self.views[kind]
+        if error:
+            view.show_error(error)
+            self._run_bar(kind, lambda bar: bar.set_status(error, error=True))
+            return
+        self.timings[kind] = seconds
+        if kind == OUTCOME:
+            view.show_result(result)
+            status = f"{result.iterations:,} iterations, seed {result.seed}: {seconds:.2f} s"
+        elif kind == SENSITIVITY:
+            view.show_bundle(result)
+            problems = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
+            status = f"{len(result.parameters)} ranged parameters: {seconds:.2f} s" + (f" — {problems}" if problems else "")
+        else:
+            view.show_report(result)
+            status = ""
+        self._run_bar(kind, lambda bar: bar.set_status(status))
+        self.resultShown.emit(kind)
+
+    def busy(self) -> bool:
+        """True while a job is queued or running."""
+        return bool(self.jobs)
+
+    def wait(self, timeout_ms: int = 60_000) -> None:
+        """Block until the pending debounce and jobs are done (scripts and tests)."""
+        from PySide6.QtCore import QCoreApplication
+
+        if self.debounce.isActive():
+            self.debounce.stop()
+            self.run_stale()
+        deadline = time.monotonic() + timeout_ms / 1000
+        while (self.jobs or self.pool.activeThreadCount()) and time.monotonic() < deadline:
+            self.pool.waitForDone(50)
+            QCoreApplication.processEvents()
+        QCoreApplication.processEvents()
+
+    def shutdown(self) -> None:
+        """Cancel everything and wait for the worker (at window close)."""
+        for kind in list(self.jobs):
+            self.cancel(kind, quiet=True)
+        self.pool.waitForDone(30_000)
+
+
+DOCKS = (
+    ("outcome", "Outcomes", OutcomeView),
+    ("sensitivity", "Sensitivity", SensitivityView),
+    ("readiness", "Readiness", ReadinessView),
+    ("priority", "Priorities", PriorityView),
+)
+
+
+def install_analysis(window) -> AnalysisController:
+    """Add the analysis docks, their View-menu entries and the controller to a MainWindow.
+
+    The docks are tabified with the Problems dock at the bottom (Problems
+    stays in front); View > Analysis shows and raises each one. Returns the
+    controller, also kept as ``window.analysis``.
+    """
+    document = window.document
+    views: dict[str, Any] = {}
+    docks: dict[str, QDockWidget] = {}
+    anchor = getattr(window, "docks", {}).get("problems")
+    for name, title, cls in DOCKS:
+        view = cls(document)
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(view)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if anchor is not None:
+            window.tabifyDockWidget(anchor, dock)
+        views[name], docks[name] = view, dock
+        if hasattr(window, "docks"):
+            window.docks[name] = dock
+    if anchor is not None:
+        anchor.raise_()
+    menu = QMenu("&Analysis", window)
+    menu.setObjectName("menu_analysis")
+    for name, title, _cls in DOCKS:
+        action = menu.addAction(title)
+        action.setObjectName(f"action_show_{name}")
+        action.triggered.connect(lambda _checked=False, n=name: show_dock(window, docks[n]))
+    view_menu = next((a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"), None)
+    if view_menu is not None:
+        view_menu.addSeparator()
+        view_menu.addMenu(menu)
+    else:
+        window.menuBar().addMenu(menu)
+    panels = getattr(window, "actions", {}).get("panels")
+    if panels is not None and panels.menu() is not None:
+        for name, _title, _cls in DOCKS:
+            panels.menu().addAction(docks[name].toggleViewAction())
+    controller = AnalysisController(document, {k: views[k] for k in (OUTCOME, SENSITIVITY, READINESS)},
+                                    {k: docks[k] for k in (OUTCOME, SENSITIVITY, READINESS)}, window)
+    window.analysis = controller
+    window.analysis_views = views
+    return controller
+
+
+def show_dock(window, dock: QDockWidget) -> None:
+    """Show and raise an analysis dock, tall enough for a plot."""
+    dock.show()
+    dock.raise_()
+    if dock.height() < 320:
+        window.resizeDocks([dock], [max(320, window.height() * 2 // 5)], Qt.Orientation.Vertical)
+
+
+__all__ = ["AnalysisController", "DEBOUNCE_MS", "install_analysis", "show_dock"]

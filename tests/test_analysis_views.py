@@ -1,0 +1,350 @@
+"""Analysis docks: they show what the core computes, off the GUI thread, and export."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from conftest import SAMPLES, SHARED
+from planning.evaluate import evaluate_track
+from planning.montecarlo import simulate
+from planning.planfile import load_plan
+from planning.sensitivity import sweep, tornado
+from widgets import palette
+from widgets.analysis import data as analysis
+from widgets.analysis.outcome_view import draw_histogram, draw_risk
+from widgets.analysis.plot_export import FigureData, export, new_figure, safe_cell, write_csv
+from widgets.analysis.readiness_view import draw_readiness
+from widgets.analysis.sensitivity_view import draw_policy_map, draw_sweep, draw_tornado
+
+MINIMAL = SHARED / "examples" / "minimal.bwplan"
+PEACE = SAMPLES / "peace-process.bwplan"
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
+
+
+def bars_in(plot: pg.PlotItem) -> list[pg.BarGraphItem]:
+    return [item for item in plot.items if isinstance(item, pg.BarGraphItem)]
+
+
+def plots_in(figure) -> list[pg.PlotItem]:
+    return [item for item in figure.ci.items if isinstance(item, pg.PlotItem)]
+
+
+# -- pure computations -----------------------------------------------------------
+
+def test_chunked_simulation_is_seeded_and_matches_the_core_per_chunk():
+    plan = load_plan(MINIMAL)
+    one = analysis.simulate_chunked(plan, iterations=4000, seed=7)
+    two = analysis.simulate_chunked(plan, iterations=4000, seed=7)
+    assert np.array_equal(one.outcome, two.outcome) and np.array_equal(one.ev, two.ev)
+    other = analysis.simulate_chunked(plan, iterations=4000, seed=8)
+    assert not np.array_equal(one.ev, other.ev)
+    # Each chunk is exactly the core's simulate with the chunk's own seed.
+    sizes = analysis.chunk_sizes(4000)
+    first = simulate(plan, iterations=sizes[0], seed=analysis.chunk_seed(7, 0))
+    assert np.array_equal(one.ev[:sizes[0]], first.ev)
+    assert np.array_equal(one.end_path[:sizes[0]], first.end_path)
+    shares = one.option_best["d1"]
+    assert shares["c1"] + shares["t3"] == pytest.approx(1.0)
+
+
+def test_chunked_simulation_reports_progress_and_cancels():
+    plan = load_plan(MINIMAL)
+    seen = []
+    analysis.simulate_chunked(plan, iterations=3000, seed=0, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 3000) and seen[-1] == (3000, 3000) and len(seen) == len(analysis.chunk_sizes(3000)) + 1
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(analysis.AnalysisCancelled):
+        analysis.simulate_chunked(plan, iterations=3000, seed=0, cancelled=cancelled)
+
+
+def test_branch_costs_match_the_core_exposure_reductions():
+    plan = load_plan(PEACE)
+    for track in plan.tracks:
+        result = evaluate_track(plan, track.id)
+        costs = analysis.branch_costs(result)
+        for p in result.priorities:
+            if not p.late and p.exposure_reduction > 0:
+                assert costs[result.index[p.node]] == pytest.approx(p.exposure_reduction)
+
+
+def test_readiness_report_matches_evaluation():
+    plan = load_plan(PEACE)
+    report = analysis.readiness_report(plan)
+    assert [t.track_id for t in report.tracks] == [t.id for t in plan.tracks]
+    for row in report.tracks:
+        result = evaluate_track(plan, row.track_id)
+        assert row.failure_exposure == pytest.approx(result.failure_exposure)
+        assert row.late == len(result.late)
+    failures = [b for b in report.branches if b.path == "failure"]
+    assert [b.cost for b in failures] == sorted((b.cost for b in failures), reverse=True)
+    unanswered = {b.node_id for b in failures if b.responses == 0}
+    assert "ir_t4" in unanswered  # "No prepared response yet." in the sample
+    # A lone failure branch with no response costs its whole reach.
+    plain = next(b for b in failures if b.node_id == "ir_t4")
+    assert plain.badge == "none" and plain.cost == pytest.approx(plain.reach)
+
+
+# -- figures show the core's numbers ------------------------------------------------
+
+def test_histogram_bars_are_the_simulated_shares(qapp):
+    plan = load_plan(MINIMAL)
+    sim = analysis.simulate_chunked(plan, iterations=5000, seed=3)
+    figure = new_figure()
+    data = draw_histogram(figure, sim, plan.value_unit)
+    top, bottom = plots_in(figure)
+    # The outcome bars, stacked by path, add up to 100 % of the iterations.
+    heights = sum(np.asarray(b.opts["height"]).sum() for b in bars_in(top))
+    assert heights == pytest.approx(100.0)
+    colours = {b.opts["brush"] for b in bars_in(top)}
+    assert colours <= {palette.SUCCESS, palette.FAILURE, palette.NEUTRAL}
+    # Markers sit at the mean and percentiles of the realised outcomes.
+    lines = sorted(i.value() for i in top.items if isinstance(i, pg.InfiniteLine))
+    expected = sorted([sim.outcome.mean(), *np.percentile(sim.outcome, [5, 50, 95])])
+    assert lines == pytest.approx(expected)
+    assert "k$" in top.getAxis("bottom").labelText and "%" in top.getAxis("left").labelText
+    ev_rows = [r for r in data.rows if r[0] == "ev"]
+    assert sum(r[3] for r in ev_rows) == sim.iterations
+    ends = sim.end_shares()
+    for name in ("success", "failure"):
+        assert sum(r[5 if name == "success" else 6] for r in data.rows if r[0] == "outcome") == \
+            pytest.approx(ends[name] * sim.iterations)
+
+
+def test_risk_profile_end_shares_and_best_options(qapp):
+    plan = load_plan(PEACE)
+    sim = analysis.simulate_chunked(plan, "nuclear", iterations=3000, seed=1)
+    figure = new_figure()
+    data = draw_risk(figure, sim, plan.value_unit, {n.id: n.label for n in plan.nodes.values()})
+    cdf, ends, best = plots_in(figure)
+    heights = [float(b.opts["height"][0]) for b in bars_in(ends)]
+    shares = sim.end_shares()
+    assert heights == pytest.approx([100 * shares[n] for n in ("success", "failure", "neutral")])
+    widths = np.concatenate([np.asarray(b.opts["x1"]) for b in bars_in(best)])
+    expected = [100 * s for d in sim.on_policy_decisions for s in sim.option_best[d].values()]
+    assert sorted(widths) == pytest.approx(sorted(expected))
+    curve = [r for r in data.rows if r[0] == "outcome"]
+    assert curve[0][2] == 0.0 and curve[-1][2] == 1.0 and curve[-1][1] == pytest.approx(sim.outcome.max())
+
+
+def test_tornado_bars_span_the_core_numbers(qapp):
+    plan = load_plan(PEACE)
+    result = tornado(plan, "nuclear", policy="fixed")
+    figure = new_figure()
+    draw_tornado(figure, result, plan.value_unit)
+    (plot,) = plots_in(figure)
+    low, high = bars_in(plot)
+    moving = [b for b in result.bars if b["ev_low"] != b["ev_high"]]
+    assert np.minimum(low.opts["x0"], low.opts["x1"]).min() == pytest.approx(min(min(b["ev_low"], b["ev_high"]) for b in moving))
+    assert "held fixed" in plot.titleLabel.text
+    ticks = plot.getAxis("left")._tickLevels[0]
+    assert max(ticks)[1].startswith(moving[0]["name"])  # widest bar on top
+
+
+def test_sweep_lines_and_threshold(qapp):
+    plan = load_plan(PEACE)
+    result = sweep(plan, "v_freeze", steps=21, track_id="nuclear")
+    figure = new_figure()
+    draw_sweep(figure, result, "nuc_d1", plan.value_unit)
+    (plot,) = plots_in(figure)
+    curves = [i for i in plot.items if isinstance(i, pg.PlotDataItem)]
+    assert len(curves) == len(result.option_ev["nuc_d1"]) + 1
+    for curve, evs in zip(curves, result.option_ev["nuc_d1"].values()):
+        assert np.allclose(curve.yData, evs)
+    thresholds = [i.value() for i in plot.items if isinstance(i, pg.InfiniteLine)]
+    assert thresholds == pytest.approx([t["value"] for t in result.thresholds if t["decision"] == "nuc_d1"])
+    assert thresholds  # the sample's best first ask changes inside the range
+
+
+def test_policy_map_cells_follow_sweep2(qapp):
+    plan = load_plan(PEACE)
+    bundle = analysis.compute_sensitivity(plan, "nuclear", parts=("policy-map",))
+    result = bundle.policy_map
+    figure = new_figure()
+    data = draw_policy_map(figure, result)
+    (plot,) = plots_in(figure)
+    cells = sum(len(b.opts["x"]) for b in bars_in(plot))
+    assert cells == len(result.x_values) * len(result.y_values)
+    counts = {o: sum(row.count(o) for row in result.best) for o in {o for row in result.best for o in row}}
+    assert sorted(len(b.opts["x"]) for b in bars_in(plot)) == sorted(counts.values())
+    assert len(data.rows) == cells
+
+
+def test_readiness_figure_tracks_and_costliest_branch(qapp):
+    plan = load_plan(PEACE)
+    report = analysis.readiness_report(plan)
+    figure = new_figure()
+    draw_readiness(figure, report)
+    tracks_plot, branches_plot = plots_in(figure)
+    readiness_bars = bars_in(tracks_plot)[0]
+    assert np.allclose(readiness_bars.opts["x1"], [100 * t.failure_readiness for t in report.tracks])
+    widest = max(float(np.max(b.opts["x1"])) for b in bars_in(branches_plot))
+    assert widest == pytest.approx(100 * report.branches[0].cost)
+
+
+# -- export -------------------------------------------------------------------------
+
+def test_export_png_svg_csv(qapp, tmp_path):
+    plan = load_plan(MINIMAL)
+    sim = analysis.simulate_chunked(plan, iterations=2000, seed=0)
+    figure = new_figure()
+    data = draw_histogram(figure, sim, plan.value_unit)
+    export(figure, data, tmp_path / "h.png", (800, 500))
+    image = QImage(str(tmp_path / "h.png"))
+    assert image.width() == 800 and image.height() == 500
+    colours = {image.pixelColor(x, y).name() for x in range(0, 800, 4) for y in range(0, 500, 4)}
+    assert palette.SUCCESS in colours and palette.FAILURE in colours
+    export(figure, data, tmp_path / "h.svg", (800, 500))
+    svg = (tmp_path / "h.svg").read_text()
+    assert "<svg" in svg and "Realised outcome" in svg
+    export(figure, data, tmp_path / "h.csv")
+    rows = list(csv.reader(open(tmp_path / "h.csv", encoding="utf-8")))
+    assert rows[0][:3] == ["series", "bin_low", "bin_high"] and len(rows) == len(data.rows) + 1
+
+
+def test_csv_cells_cannot_become_formulas(tmp_path):
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("@x") == "'@x" and safe_cell("-2") == "'-2"
+    assert safe_cell(-2.0) == -2.0 and safe_cell("plain") == "plain"
+    write_csv(FigureData("t", ["a", "b"], [["+cmd", 1.5]]), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines()[1] == "'+cmd,1.5"
+
+
+# -- the docks in the main window ------------------------------------------------------
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.main_window import MainWindow
+
+    win = MainWindow()  # installs the analysis docks
+    qtbot.addWidget(win)
+    assert win.open_file(PEACE)
+    win.show()
+    qtbot.waitExposed(win)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    yield win
+    win.document.undo_stack.setClean()  # close without the unsaved-changes prompt
+    win.analysis.shutdown()
+    win.close()
+
+
+def show(window, name):
+    from app.analysis import show_dock
+
+    show_dock(window, window.docks[name])
+
+
+def test_install_adds_docks_and_menu_entries(window):
+    from PySide6.QtWidgets import QMenu
+
+    for name in ("outcome", "sensitivity", "readiness", "priority"):
+        assert window.docks[name].widget() is window.analysis_views[name]
+    menu = window.findChild(QMenu, "menu_analysis")
+    assert [a.text() for a in menu.actions()] == ["Outcomes", "Sensitivity", "Readiness", "Priorities"]
+    menu.actions()[0].trigger()
+    assert window.docks["outcome"].isVisible()
+
+
+def test_outcome_dock_runs_in_the_background_and_shows_the_seeded_result(window, qtbot):
+    controller = window.analysis
+    view = window.analysis_views["outcome"]
+    view.iterations.setValue(3000)
+    view.seed.setValue(5)
+    window.document.set_current_track("nuclear")
+    show(window, "outcome")
+    controller.wait()
+    assert view.result is not None
+    expected = analysis.simulate_chunked(window.document.plan, "nuclear", 3000, 5)
+    assert np.array_equal(view.result.outcome, expected.outcome)
+    assert "3,000 iterations" in view.run_bar.status.text()
+    assert not view.run_bar.progress.isVisible()
+
+
+def test_edit_reruns_after_debounce(window, qtbot):
+    controller = window.analysis
+    view = window.analysis_views["outcome"]
+    view.iterations.setValue(1000)
+    window.document.set_current_track("ties")
+    show(window, "outcome")
+    controller.wait()
+    before = view.result.base_ev
+    window.document.set_node_field("ir_t6", "payoff", 60)
+    assert controller.debounce.isActive()  # not at once: typing stays fluid
+    with qtbot.waitSignal(controller.resultShown, timeout=20_000):
+        pass
+    controller.wait()
+    assert view.result.base_ev == pytest.approx(evaluate_track(window.document.plan, "ties").ev)
+    assert view.result.base_ev != before
+
+
+def test_cancel_stops_a_run(window, qtbot):
+    controller = window.analysis
+    view = window.analysis_views["outcome"]
+    show(window, "outcome")
+    controller.wait()
+    shown = view.result
+    view.iterations.setValue(200_000)
+    controller.rerun("outcome")
+    view.run_bar.cancel_button.click()
+    controller.wait()
+    assert view.result is shown  # the cancelled run never replaced the picture
+    assert view.run_bar.status.text() == "cancelled"
+
+
+def test_sensitivity_dock_policy_switch(window, qtbot):
+    controller = window.analysis
+    view = window.analysis_views["sensitivity"]
+    window.document.set_current_track("nuclear")
+    show(window, "sensitivity")
+    controller.wait()
+    assert view.bundle.policy == "optimal"
+    view.policy_combo.setCurrentIndex(view.policy_combo.findData("fixed"))
+    controller.wait()
+    assert view.bundle.policy == "fixed"
+    expected = tornado(window.document.plan, "nuclear", policy="fixed")
+    assert view.bundle.tornado.bars == expected.bars
+    view.sweep_combo.setCurrentIndex(view.sweep_combo.findData("p_access"))
+    controller.wait()
+    assert view.bundle.sweep.variable == "p_access"
+
+
+def test_priority_list_and_double_click_jump(window, qtbot):
+    view = window.analysis_views["priority"]
+    window.document.set_current_track("sanctions")
+    result = window.document.result
+    table = view.table
+    assert table.rowCount() == len(result.priorities)
+    top = result.priorities[0]
+    assert table.item(0, 0).data(Qt.ItemDataRole.UserRole) == top.node
+    assert view.figure_data().rows[0][3] == pytest.approx(top.marginal_value)
+    last = table.rowCount() - 1
+    table.cellDoubleClicked.emit(last, 1)
+    assert window.document.selected_id == result.priorities[last].node
+
+
+def test_readiness_dock_jumps_across_tracks(window, qtbot):
+    controller = window.analysis
+    view = window.analysis_views["readiness"]
+    show(window, "readiness")
+    controller.wait()
+    assert view.table.rowCount() == min(len(view.report.branches), 400)
+    row = next(k for k, b in enumerate(view.report.branches) if b.track_id != window.document.current_track_id)
+    target = view.report.branches[row]
+    view.table.cellDoubleClicked.emit(row, 0)
+    assert window.document.current_track_id == target.track_id
+    assert window.document.selected_id == target.node_id

@@ -1,0 +1,114 @@
+"""`branchwise plot`: headless pictures and data of the analysis views."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from PySide6.QtGui import QImage
+
+from conftest import SAMPLES, SHARED
+from app.cli import main
+from planning.sensitivity import tornado
+from planning.planfile import load_plan
+from widgets import palette
+from widgets.analysis.data import readiness_report, simulate_chunked
+
+MINIMAL = SHARED / "examples" / "minimal.bwplan"
+PEACE = SAMPLES / "peace-process.bwplan"
+
+
+def rows(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize("kind", ["histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness"])
+def test_every_kind_writes_a_png_of_the_asked_size(qapp, tmp_path, kind):
+    out = tmp_path / f"{kind}.png"
+    assert main(["plot", str(PEACE), "--kind", kind, "--track", "nuclear", "--iterations", "2000",
+                 "--size", "900x560", "-o", str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 560)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 900, 3) for y in range(0, 560, 3)}
+    assert palette.BACKGROUND in colours and len(colours) > 20  # something was drawn on white
+
+
+def test_svg_is_vector_with_axis_titles(qapp, tmp_path):
+    out = tmp_path / "t.svg"
+    assert main(["plot", str(MINIMAL), "--kind", "tornado", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    assert "Expected value (k$)" in text and "p_ok" in text
+
+
+def test_tornado_csv_is_the_core_tornado(qapp, tmp_path):
+    out = tmp_path / "t.csv"
+    assert main(["plot", str(PEACE), "--kind", "tornado", "--track", "nuclear", "--policy", "fixed", "-o", str(out)]) == 0
+    table = rows(out)
+    expected = tornado(load_plan(PEACE), "nuclear", policy="fixed").bars
+    assert table[0] == ["parameter", "low", "high", "ev_low", "ev_high", "swing"]
+    assert [r[0] for r in table[1:]] == [b["name"] for b in expected]
+    assert [float(r[3]) for r in table[1:]] == pytest.approx([b["ev_low"] for b in expected])
+
+
+def test_histogram_csv_is_seeded_and_counts_every_iteration(qapp, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for out in (first, second):
+        assert main(["plot", str(MINIMAL), "--kind", "histogram", "--iterations", "3000", "--seed", "4", "-o", str(out)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    table = rows(first)
+    outcome = [r for r in table[1:] if r[0] == "outcome"]
+    assert sum(int(r[3]) for r in outcome) == 3000
+    sim = simulate_chunked(load_plan(MINIMAL), None, 3000, 4)
+    mean = next(r for r in table if r[0] == "outcome mean")
+    assert float(mean[1]) == pytest.approx(sim.outcome.mean())
+
+
+def test_readiness_csv_lists_tracks_and_branches(qapp, tmp_path):
+    out = tmp_path / "r.csv"
+    assert main(["plot", str(PEACE), "--kind", "readiness", "-o", str(out)]) == 0
+    table = rows(out)
+    report = readiness_report(load_plan(PEACE))
+    assert sum(1 for r in table if r[0] == "track") == len(report.tracks)
+    assert sum(1 for r in table if r[0].endswith("branch")) == len(report.branches)
+
+
+def test_sweep_of_a_named_variable(qapp, tmp_path):
+    out = tmp_path / "s.csv"
+    assert main(["plot", str(PEACE), "--kind", "sweep", "--track", "nuclear", "--var", "p_access", "-o", str(out)]) == 0
+    table = rows(out)
+    values = sorted({float(r[0]) for r in table[1:] if r[1] == "track EV"})
+    assert values[0] == pytest.approx(0.4) and values[-1] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["--kind", "sweep", "--var", "no_such"], 2),
+    (["--kind", "tornado", "--track", "nope"], 2),
+    (["--kind", "histogram", "--iterations", "0"], 2),
+    (["--kind", "policy-map"], 1),  # the minimal plan has one ranged parameter only
+    (["--kind", "sweep", "--decision", "t1"], 2),
+    (["--kind", "tornado", "--size", "big"], 2),
+])
+def test_errors_leave_no_file(qapp, tmp_path, capsys, argv, code):
+    out = tmp_path / "x.png"
+    assert main(["plot", str(MINIMAL), *argv, "-o", str(out)]) == code
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().err.strip()
+
+
+def test_wrong_suffix_and_invalid_plan(qapp, tmp_path):
+    assert main(["plot", str(MINIMAL), "--kind", "tornado", "-o", str(tmp_path / "x.jpg")]) == 2
+    bad = json.loads(MINIMAL.read_text())
+    bad["nodes"][2]["probability"] = 1.5
+    path = tmp_path / "bad.bwplan"
+    path.write_text(json.dumps(bad))
+    assert main(["plot", str(path), "--kind", "tornado", "-o", str(tmp_path / "x.png")]) == 1
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_existing_output_survives_a_failure(qapp, tmp_path):
+    out = tmp_path / "keep.csv"
+    out.write_text("old")
+    assert main(["plot", str(MINIMAL), "--kind", "policy-map", "-o", str(out)]) == 1
+    assert out.read_text() == "old"

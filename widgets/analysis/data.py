@@ -1,0 +1,356 @@
+"""What the analysis views show, computed without Qt (worker threads and the CLI use it).
+
+Three computations, each a plain function so that a worker thread, the
+``branchwise plot`` command and the tests run exactly the same code:
+
+* :func:`simulate_chunked` -- Monte Carlo in chunks (for a progress bar and
+  cancel), each chunk seeded from ``(seed, chunk index)`` so that the same
+  plan, iteration count and seed always give the same picture;
+* :func:`compute_sensitivity` -- tornado, spider, one-way sweep and policy map
+  for one policy (re-optimised or held fixed);
+* :func:`readiness_report` -- per track and per branch readiness, and what
+  each branch costs in failure exposure.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planning.compile import PATH_FAILURE, PATH_SUCCESS
+from planning.errors import PlanError
+from planning.evaluate import TrackResult, branch_readiness, evaluate_track, readiness_factors, follow_policy
+from planning.compile import KIND_CHANCE, KIND_DECISION
+from planning.model import Plan
+from planning.readiness import badge
+
+#: Iterations of one Monte Carlo chunk at least, and chunks of one run at most.
+MIN_CHUNK_ITERATIONS = 1000
+MAX_CHUNKS = 8
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class AnalysisCancelled(Exception):
+    """A computation was cancelled between two of its steps."""
+
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise AnalysisCancelled()
+
+
+# -- Monte Carlo ------------------------------------------------------------------
+
+def chunk_sizes(iterations: int) -> list[int]:
+    """How :func:`simulate_chunked` splits ``iterations`` (depends on nothing else).
+
+    >>> chunk_sizes(10_000), chunk_sizes(1500), chunk_sizes(10)
+    ([1250, 1250, 1250, 1250, 1250, 1250, 1250, 1250], [1500], [10])
+    """
+    if iterations < 1:
+        raise ValueError("iterations must be at least 1")
+    chunks = max(1, min(MAX_CHUNKS, iterations // MIN_CHUNK_ITERATIONS))
+    base, extra = divmod(iterations, chunks)
+    return [base + (1 if k < extra else 0) for k in range(chunks)]
+
+
+def chunk_seed(seed: int, index: int) -> int:
+    """The seed of chunk ``index`` of a run seeded ``seed`` (independent streams)."""
+    return int(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, index]).generate_state(1)[0])
+
+
+def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 10_000, seed: int = 0,
+                     progress: Progress | None = None, cancelled: Cancelled | None = None):
+    """Monte Carlo of one track in chunks, reporting progress and checking for cancel.
+
+    Parameters
+    ----------
+    plan : Plan
+    track_id : str, optional
+    iterations : int
+    seed : int
+        With the same plan and ``iterations``, the same seed gives the same result.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk (iterations).
+    cancelled : callable, optional
+        Polled between chunks; when it returns True, :class:`AnalysisCancelled` is raised.
+
+    Returns
+    -------
+    planning.montecarlo.SimulationResult
+        The chunks concatenated; ``option_best`` weighted by chunk size; ``seed`` is ``seed``.
+    """
+    from planning.montecarlo import SimulationResult, simulate
+
+    sizes = chunk_sizes(iterations)
+    parts = []
+    done = 0
+    if progress is not None:
+        progress(0, iterations)
+    for index, size in enumerate(sizes):
+        _check(cancelled)
+        parts.append(simulate(plan, track_id, iterations=size, seed=chunk_seed(seed, index)))
+        done += size
+        if progress is not None:
+            progress(done, iterations)
+    first = parts[0]
+    option_best = {
+        decision: {option: sum(p.option_best[decision][option] * p.iterations for p in parts) / iterations
+                   for option in shares}
+        for decision, shares in first.option_best.items()
+    }
+    return SimulationResult(
+        track_id=first.track_id, iterations=iterations, seed=seed, base_ev=first.base_ev,
+        ev=np.concatenate([p.ev for p in parts]), exposure=np.concatenate([p.exposure for p in parts]),
+        outcome=np.concatenate([p.outcome for p in parts]),
+        end_path=np.concatenate([p.end_path for p in parts]), option_best=option_best,
+        base_policy=dict(first.base_policy), on_policy_decisions=list(first.on_policy_decisions),
+        parameters=list(first.parameters),
+    )
+
+
+# -- sensitivity ---------------------------------------------------------------------
+
+SENSITIVITY_PARTS = ("tornado", "spider", "sweep", "policy-map")
+
+
+@dataclass
+class SensitivityBundle:
+    """Everything the sensitivity view draws, for one policy.
+
+    A part that could not be computed is None and ``errors[part]`` says why
+    (e.g. a swept probability that makes its siblings sum above 1).
+    """
+
+    policy: str
+    parameters: list = field(default_factory=list)  # planning.sensitivity.Parameter
+    decisions: list[str] = field(default_factory=list)
+    tornado: object = None
+    spider: object = None
+    sweep: object = None
+    policy_map: object = None
+    sweep_decision: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def default_decision(plan: Plan, track_id: str | None, decisions: list[str]) -> str | None:
+    """The track's root when it is a decision, else its first decision."""
+    if not decisions:
+        return None
+    root = plan.track(track_id).root
+    return root if root in decisions else decisions[0]
+
+
+def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "optimal",
+                        sweep_var: str | None = None, map_x: str | None = None, map_y: str | None = None,
+                        decision: str | None = None, parts: tuple[str, ...] = SENSITIVITY_PARTS,
+                        steps: int = 21, spider_steps: int = 11, progress: Progress | None = None,
+                        cancelled: Cancelled | None = None) -> SensitivityBundle:
+    """Tornado, spider, one-way sweep and two-way policy map of one track.
+
+    Parameters
+    ----------
+    plan : Plan
+    track_id : str, optional
+    policy : {"optimal", "fixed"}
+    sweep_var : str, optional
+        Parameter of the one-way sweep; the tornado's widest bar by default.
+    map_x, map_y : str, optional
+        Parameters of the policy map; the two widest tornado bars by default.
+    decision : str, optional
+        The decision whose options the sweep and the map show (the root by default).
+    parts : tuple of str
+        Which of ``SENSITIVITY_PARTS`` to compute (the tornado always runs: it orders the rest).
+    progress, cancelled : callable, optional
+        ``progress(step, steps)``; ``cancelled()`` is polled between parts.
+
+    Returns
+    -------
+    SensitivityBundle
+    """
+    from planning import sensitivity
+    from planning.compile import compile_track
+
+    ct = compile_track(plan, track_id)
+    bundle = SensitivityBundle(policy=policy)
+    bundle.parameters = sensitivity.compiled_parameters(ct)
+    bundle.decisions = [ct.ids[i] for i in np.flatnonzero(ct.kind == KIND_DECISION)]
+    wanted = [p for p in SENSITIVITY_PARTS if p in parts or p == "tornado"]
+    total = len(wanted)
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    step(0)
+    bundle.tornado = sensitivity.tornado(plan, track_id, policy=policy)
+    step(1)
+    ranked = [bar["name"] for bar in bundle.tornado.bars if bar["ev_low"] != bar["ev_high"]]
+    ranked += [bar["name"] for bar in bundle.tornado.bars if bar["name"] not in ranked]
+    if decision not in bundle.decisions:
+        decision = default_decision(plan, track_id, bundle.decisions)
+    bundle.sweep_decision = decision
+    done = 1
+    for part in wanted[1:]:
+        _check(cancelled)
+        try:
+            if part == "spider":
+                bundle.spider = sensitivity.spider(plan, track_id, steps=spider_steps, policy=policy)
+            elif part == "sweep":
+                name = sweep_var or (ranked[0] if ranked else None)
+                if name is None:
+                    raise PlanError(None, None, "no parameter has a range to sweep")
+                bundle.sweep = sensitivity.sweep(plan, name, steps=steps, track_id=track_id, policy=policy)
+            elif part == "policy-map":
+                x = map_x or (ranked[0] if ranked else None)
+                y = map_y or next((n for n in ranked if n != x), None)
+                if x is None or y is None or x == y:
+                    raise PlanError(None, None, "a policy map needs two different parameters with ranges")
+                if decision is None:
+                    raise PlanError(None, None, "the track has no decision to map")
+                bundle.policy_map = sensitivity.sweep2(plan, x, None, None, y, None, None, steps_x=steps,
+                                                       steps_y=steps, decision=decision, track_id=track_id,
+                                                       policy=policy)
+        except (PlanError, ValueError) as exc:
+            bundle.errors[part] = str(exc)
+        done += 1
+        step(done)
+    return bundle
+
+
+# -- readiness --------------------------------------------------------------------------
+
+@dataclass
+class TrackReadiness:
+    """One track's readiness figures (a row of the dashboard's track table)."""
+
+    track_id: str
+    title: str
+    ev: float
+    p_failure: float
+    failure_exposure: float
+    failure_readiness: float
+    p_success: float
+    success_readiness: float
+    late: int
+    unprepared_branches: int  # failure branches without any response
+    error: str = ""
+
+
+@dataclass
+class BranchReadiness:
+    """One failure or success branch: its readiness and what it costs in exposure."""
+
+    track_id: str
+    node_id: str
+    label: str
+    path: str
+    badge: str
+    readiness: float
+    reach: float
+    warning_days: float | None
+    responses: int
+    late: list[str]
+    cost: float  # exposure removed if this branch alone were ready (failure or success exposure)
+
+
+@dataclass
+class ReadinessReport:
+    tracks: list[TrackReadiness]
+    branches: list[BranchReadiness]  # failure branches by cost, then success branches by cost
+
+
+def branch_costs(result: TrackResult, path_code: int = PATH_FAILURE) -> np.ndarray:
+    """Exposure each branch of ``path_code`` removes if it alone were fully ready (policy fixed).
+
+    For a branch b: R(b) * A(b) * inner(b) * (1 - rho(b)), where A(b) is the
+    readiness product of the same-path branches above b and inner(b) the mass
+    below b that meets no other unready branch of that path. 0 elsewhere.
+    """
+    ct = result.compiled
+    rho = branch_readiness(ct)
+    target = ct.is_branch & (ct.path == path_code)
+    column = 0 if path_code == PATH_FAILURE else 2
+    chosen = np.full(ct.size, -1, dtype=np.int64)
+    for decision, option in result.policy.items():
+        chosen[ct.index[decision]] = ct.index[option]
+    prepared = follow_policy(ct, readiness_factors(ct, rho), chosen)[:, column]
+    factor = np.where(target, rho, 1.0)
+    inner = np.ones(ct.size)
+    if ct.size > 1:
+        kids = np.arange(1, ct.size)
+        parents = ct.parent[kids]
+        chance_kids = kids[ct.kind[parents] == KIND_CHANCE]
+        sums = np.zeros(ct.size)
+        np.add.at(sums, ct.parent[chance_kids], ct.probability[chance_kids] * prepared[chance_kids])
+        inner = np.where(ct.kind == KIND_CHANCE, sums, inner)
+        decisions = np.flatnonzero((ct.kind == KIND_DECISION) & (ct.child_count > 0))
+        inner[decisions] = prepared[chosen[decisions]]
+    above = np.ones(ct.size)
+    for d in range(1, ct.levels):
+        lo, hi = int(ct.level_start[d]), int(ct.level_start[d + 1])
+        parent = ct.parent[lo:hi]
+        above[lo:hi] = above[parent] * factor[parent]
+    cost = result.node_reach * above * inner * (1.0 - rho)
+    return np.where(target, np.clip(cost, 0.0, 1.0), 0.0)
+
+
+def readiness_report(plan: Plan, results: dict[str, TrackResult] | None = None,
+                     cancelled: Cancelled | None = None) -> ReadinessReport:
+    """Readiness of every track and of every failure / success branch in the plan.
+
+    Parameters
+    ----------
+    plan : Plan
+    results : dict, optional
+        Already evaluated tracks (track id -> TrackResult); the others are evaluated here.
+    cancelled : callable, optional
+        Polled between tracks.
+    """
+    results = dict(results or {})
+    tracks: list[TrackReadiness] = []
+    failures: list[BranchReadiness] = []
+    successes: list[BranchReadiness] = []
+    for track in plan.tracks:
+        _check(cancelled)
+        result = results.get(track.id)
+        if result is None:
+            try:
+                result = evaluate_track(plan, track.id)
+            except PlanError as exc:
+                tracks.append(TrackReadiness(track.id, track.title or track.id, math.nan, math.nan, math.nan,
+                                             math.nan, math.nan, math.nan, 0, 0, error=str(exc)))
+                continue
+        ct = result.compiled
+        costs = {PATH_FAILURE: branch_costs(result, PATH_FAILURE), PATH_SUCCESS: branch_costs(result, PATH_SUCCESS)}
+        late_by_node: dict[str, list[str]] = {}
+        for node_id, response_id in result.late:
+            late_by_node.setdefault(node_id, []).append(response_id)
+        unprepared = 0
+        for i in np.flatnonzero(ct.is_branch & ((ct.path == PATH_FAILURE) | (ct.path == PATH_SUCCESS))):
+            node = plan.nodes[ct.ids[i]]
+            code = int(ct.path[i])
+            if code == PATH_FAILURE and not node.responses:
+                unprepared += 1
+            row = BranchReadiness(
+                track.id, node.id, node.label or node.id, "failure" if code == PATH_FAILURE else "success",
+                badge(node), float(result.node_readiness[i]), float(result.node_reach[i]), node.warning_days,
+                len(node.responses), late_by_node.get(node.id, []), float(costs[code][i]))
+            (failures if code == PATH_FAILURE else successes).append(row)
+        tracks.append(TrackReadiness(
+            track.id, track.title or track.id, result.ev, result.p_failure, result.failure_exposure,
+            result.failure_readiness, result.p_success, result.success_readiness, len(result.late), unprepared))
+    order = {t.id: k for k, t in enumerate(plan.tracks)}
+    key = lambda b: (-b.cost, -b.reach, order[b.track_id], b.node_id)  # noqa: E731
+    return ReadinessReport(tracks, sorted(failures, key=key) + sorted(successes, key=key))
+
+
+__all__ = [
+    "AnalysisCancelled", "BranchReadiness", "ReadinessReport", "SENSITIVITY_PARTS", "SensitivityBundle",
+    "TrackReadiness", "branch_costs", "chunk_seed", "chunk_sizes", "compute_sensitivity", "default_decision",
+    "readiness_report", "simulate_chunked",
+]

@@ -1,0 +1,334 @@
+"""Monte Carlo pictures: outcome and EV histograms, the risk profile, end shares, best options.
+
+``draw_histogram`` and ``draw_risk`` fill a figure from a
+:class:`planning.montecarlo.SimulationResult`; :class:`OutcomeView` shows
+both in tabs above a run bar (iterations, seed, progress, cancel). The view
+does not compute: the analysis controller runs the simulation off the GUI
+thread and hands the result to :meth:`OutcomeView.show_result`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+
+from planning.compile import PATH_NAMES
+from widgets import palette
+from widgets.analysis.plot_export import (
+    ExportButton, FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,
+    top_legend, unit_suffix,
+)
+from widgets.analysis.run_bar import RunBar
+
+MAX_BINS = 40
+#: At most this many distinct values are drawn one bar per value.
+DISCRETE_LIMIT = 30
+#: Quantiles drawn for a cumulative curve (enough to look smooth, small in SVG).
+CDF_POINTS = 401
+MAX_OPTION_ROWS = 12
+MARKERS = (("mean", "mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
+
+
+def _bins(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Bin edges, bar centres, bar widths and whether the values are a few discrete ones.
+
+    A plan without payoff ranges has only a handful of possible outcomes:
+    those get one bar each, at the value itself, instead of a sparse histogram.
+    """
+    uniq = np.unique(values)
+    if uniq.size <= DISCRETE_LIMIT:
+        if uniq.size == 1:
+            half = max(abs(float(uniq[0])) * 0.05, 0.5)
+            return np.array([uniq[0] - half, uniq[0] + half]), uniq, np.array([half]), True
+        mids = (uniq[1:] + uniq[:-1]) / 2
+        edges = np.concatenate([[2 * uniq[0] - mids[0]], mids, [2 * uniq[-1] - mids[-1]]])
+        width = min(float(np.diff(uniq).min()) * 0.8, float(uniq[-1] - uniq[0]) / 30)
+        return edges, uniq, np.full(uniq.size, width), True
+    edges = np.histogram_bin_edges(values, bins="auto")
+    if edges.size - 1 > MAX_BINS:
+        edges = np.linspace(float(uniq[0]), float(uniq[-1]), MAX_BINS + 1)
+    width = np.diff(edges)
+    return edges, edges[:-1] + width / 2, width * 0.94, False
+
+
+def _stats(values: np.ndarray) -> dict[str, float]:
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    return {"mean": float(values.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+
+
+def _fmt(value: float) -> str:
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], low: float, high: float) -> None:
+    """Vertical lines at the mean and the 5th/50th/95th percentiles, labels staggered.
+
+    A label goes left of its line in the right quarter of [low, high], so it stays inside the plot.
+    """
+    heights = {"mean": 0.96, "p5": 0.88, "p50": 0.80, "p95": 0.72}
+    for key, name in MARKERS:
+        solid = key == "mean"
+        pen = pg.mkPen(palette.TEXT if solid else palette.TEXT_MUTED, width=2 if solid else 1.5,
+                       style=pg.QtCore.Qt.PenStyle.SolidLine if solid else pg.QtCore.Qt.PenStyle.DashLine)
+        line = pg.InfiniteLine(stats[key], angle=90, pen=pen, movable=False,
+                               label=f"{name} {_fmt(stats[key])}",
+                               labelOpts={"position": heights[key], "color": palette.TEXT,
+                                          "anchors": [_side(stats[key], low, high)] * 2,
+                                          "fill": palette.qcolor(palette.BACKGROUND, 215)})
+        plot.addItem(line)
+
+
+def _side(x: float, low: float, high: float) -> tuple[float, float]:
+    return (1.0, 0.5) if high > low and (x - low) / (high - low) > 0.72 else (0.0, 0.5)
+
+
+def _add_marker_legend(legend: pg.LegendItem) -> None:
+    """Legend entries for the mean (solid) and percentile (dashed) lines."""
+    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=2)), "mean")
+    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT_MUTED, width=1.5,
+                                                                style=pg.QtCore.Qt.PenStyle.DashLine)),
+                   "5th / 50th / 95th percentile")
+
+
+def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: bool = False) -> FigureData:
+    """Histograms of realised outcomes (stacked by how the path ends) and of the EV.
+
+    Parameters
+    ----------
+    figure : GraphicsLayoutWidget
+        Cleared and filled.
+    sim : SimulationResult
+    unit : str
+        The plan's value unit, for the axis titles.
+    wide : bool
+        Side by side (for a short, wide dock) instead of one above the other.
+    """
+    figure.clear()
+    data = FigureData("Outcome distribution", ["series", "bin_low", "bin_high", "iterations", "share",
+                                                "success", "failure", "neutral"])
+    n = max(sim.iterations, 1)
+    stats = _stats(sim.outcome)
+    legend = top_legend(figure, row=0, columns=5 if wide else 4, colspan=2 if wide else 1)
+    top = add_plot(figure, "Realised outcome of a sampled path" if wide else "Realised outcome of one sampled path per iteration",
+                   f"Realised outcome{unit_suffix(unit)}", "Share of iterations (%)", row=1, col=0)
+    edges, centres, widths, discrete = _bins(sim.outcome)
+    bottom = np.zeros(centres.size)
+    per_path = {}
+    for code, name in enumerate(PATH_NAMES):
+        counts, _ = np.histogram(sim.outcome[sim.end_path == code], bins=edges)
+        per_path[name] = counts
+        if counts.any():
+            bars = pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths, y0=bottom.copy(),
+                                   brush=palette.PATH_COLORS[name], pen=pg.mkPen(palette.BACKGROUND, width=0.5))
+            top.addItem(bars)
+            legend.addItem(bars, f"path ends in {name}")
+        bottom += 100.0 * counts / n
+    _add_marker_legend(legend)
+    top.setYRange(0, max(float(bottom.max()) * 1.3, 1.0), padding=0)
+    _marker_lines(top, stats, float(edges[0]), float(edges[-1]))
+    total = sum(per_path.values())
+    for k in range(centres.size):
+        low_edge, high_edge = (centres[k], centres[k]) if discrete else (edges[k], edges[k + 1])
+        data.rows.append(["outcome", float(low_edge), float(high_edge), int(total[k]), float(total[k] / n),
+                          *(int(per_path[name][k]) for name in PATH_NAMES)])
+
+    low = add_plot(figure, f"Expected value per iteration (base case {_fmt(sim.base_ev)})",
+                   f"Expected value{unit_suffix(unit)}", "" if wide else "Share of iterations (%)",
+                   row=1 if wide else 2, col=1 if wide else 0)
+    edges, centres, widths, discrete = _bins(sim.ev)
+    counts, _ = np.histogram(sim.ev, bins=edges)
+    low.addItem(pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths,
+                                brush=palette.DECISION, pen=pg.mkPen(palette.BACKGROUND, width=0.5)))
+    low.setYRange(0, max(100.0 * counts.max() / n * 1.3, 1.0), padding=0)
+    ev_stats = _stats(sim.ev)
+    _marker_lines(low, ev_stats, float(edges[0]), float(edges[-1]))
+    for k in range(centres.size):
+        low_edge, high_edge = (centres[k], centres[k]) if discrete else (edges[k], edges[k + 1])
+        data.rows.append(["ev", float(low_edge), float(high_edge), int(counts[k]), float(counts[k] / n), "", "", ""])
+    figure.ci.layout.setRowStretchFactor(1, 1)
+    figure.ci.layout.setRowStretchFactor(2, 1)
+    for series, values in (("outcome", stats), ("ev", ev_stats)):
+        for key, name in MARKERS:
+            data.rows.append([f"{series} {name}", values[key], values[key], "", "", "", "", ""])
+    return data
+
+
+def _cdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    q = np.linspace(0.0, 1.0, CDF_POINTS)
+    return np.quantile(values, q, method="inverted_cdf"), q
+
+
+def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict[str, str] | None = None,
+              wide: bool = False) -> FigureData:
+    """Cumulative risk profile, success / failure / neutral shares, how often each option is best.
+
+    ``labels`` maps node ids to labels for the option chart; ``wide`` puts
+    the three charts in one row (a short, wide dock).
+    """
+    figure.clear()
+    labels = labels or {}
+    data = FigureData("Risk profile", ["series", "x", "cumulative_share"])
+    cdf = add_plot(figure, "Cumulative risk profile" if wide else "Cumulative risk profile: chance of ending at or below a value",
+                   f"Value{unit_suffix(unit)}", "P(value ≤ x) (%)" if wide else "Cumulative probability (%)",
+                   row=0, col=0, colspan=1 if wide else 2)
+    legend = add_legend(cdf, offset=(10, 10))
+    legend.setColumnCount(1)
+    for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT, "realised outcome"),
+                                         ("ev", sim.ev, palette.DECISION, "expected value")):
+        x, q = _cdf(values)
+        curve = cdf.plot(x, 100.0 * q, pen=pg.mkPen(colour, width=2.5), name=name)
+        del curve
+        data.rows.extend([series, float(a), float(b)] for a, b in zip(x, q))
+    del legend
+    cdf.setYRange(0, 100, padding=0.02)
+    cdf.addItem(pg.InfiniteLine(sim.base_ev, angle=90, movable=False, pen=pg.mkPen(palette.DECISION, style=pg.QtCore.Qt.PenStyle.DotLine),
+                                label=f"base EV {_fmt(sim.base_ev)}",
+                                labelOpts={"position": 0.1, "color": palette.TEXT, "anchors": [(0, 0.5), (0, 0.5)],
+                                           "fill": palette.qcolor(palette.BACKGROUND, 215)}))
+
+    ends = add_plot(figure, "Path ends" if wide else "How sampled paths end", "", "Share of iterations (%)", row=0 if wide else 1,
+                    col=1 if wide else 0)
+    shares = sim.end_shares()
+    for k, name in enumerate(PATH_NAMES):
+        ends.addItem(pg.BarGraphItem(x=[k], height=[100.0 * shares[name]], width=0.6, brush=palette.PATH_COLORS[name],
+                                     pen=pg.mkPen(palette.PATH_TEXT_COLORS[name])))
+        text = pg.TextItem(f"{100 * shares[name]:.1f}%", color=palette.PATH_TEXT_COLORS[name], anchor=(0.5, 1.0))
+        text.setPos(k, 100.0 * shares[name])
+        ends.addItem(text)
+        data.rows.append([f"ends in {name}", "", shares[name]])
+    category_axis(ends, "bottom", [n.capitalize() for n in PATH_NAMES])
+    ends.setXRange(-0.6, 2.6, padding=0)
+    ends.setYRange(0, max(100.0 * max(shares.values()) * 1.2, 10.0), padding=0)
+    ends.showGrid(x=False, y=True, alpha=0.18)
+
+    best = add_plot(figure, "Best option" if wide else "How often each option is best",
+                    "% (blue: base case)" if wide else "% of iterations (blue: base-case choice)", "",
+                    row=0 if wide else 1, col=2 if wide else 1)
+    rows = []
+    decisions = sim.on_policy_decisions or list(sim.option_best)
+    for decision in decisions:
+        for option, share in sim.option_best.get(decision, {}).items():
+            rows.append((decision, option, share))
+    for decision, options in sim.option_best.items():
+        for option, share in options.items():
+            data.rows.append([f"best option at {decision}", option, share])
+    shown = rows[:MAX_OPTION_ROWS]
+    if not shown:
+        message(best, "no decision in this track")
+    else:
+        several = len({d for d, _, _ in shown}) > 1
+        names, colours, values = [], [], []
+        for decision, option, share in shown:
+            chosen = sim.base_policy.get(decision) == option
+            option_label = shorten(labels.get(option, option), 16 if wide else 22)
+            prefix = f"{shorten(labels.get(decision, decision), 10 if wide else 14)} › "
+            names.append(prefix + option_label if several else option_label)
+            colours.append(palette.DECISION if chosen else palette.NEUTRAL)
+            values.append(100.0 * share)
+        y = np.arange(len(shown))[::-1]
+        best.addItem(pg.BarGraphItem(x0=np.zeros(len(shown)), x1=values, y=y, height=0.62,
+                                     brushes=colours, pens=[pg.mkPen(c) for c in colours]))
+        for yy, value in zip(y, values):
+            text = pg.TextItem(f"{value:.0f}%", color=palette.TEXT, anchor=(0, 0.5))
+            text.setPos(value, yy)
+            best.addItem(text)
+        category_axis(best, "left", names, positions=y)
+        percent_ticks(best, "bottom")
+        best.setXRange(0, 114, padding=0)
+        best.setYRange(-0.6, len(shown) - 0.4, padding=0)
+        best.showGrid(x=True, y=False, alpha=0.18)
+    for col, stretch in enumerate((5, 2, 4) if wide else (2, 3)):
+        figure.ci.layout.setColumnStretchFactor(col, stretch)
+    return data
+
+
+class OutcomeView(QWidget):
+    """Outcome distribution and risk profile of the current track, with a run bar.
+
+    Parameters
+    ----------
+    document : Document
+        Read for the plan's value unit and labels.
+    """
+
+    runRequested = Signal()
+
+    def __init__(self, document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("outcome_view")
+        self.document = document
+        self.result = None
+        self.data: dict[str, FigureData | None] = {"histogram": None, "risk": None}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Iterations"))
+        self.iterations = QSpinBox(self)
+        self.iterations.setObjectName("mc_iterations")
+        self.iterations.setRange(100, 1_000_000)
+        self.iterations.setSingleStep(1000)
+        self.iterations.setValue(10_000)
+        self.iterations.setGroupSeparatorShown(True)
+        top.addWidget(self.iterations)
+        top.addWidget(QLabel("Seed"))
+        self.seed = QSpinBox(self)
+        self.seed.setObjectName("mc_seed")
+        self.seed.setRange(0, 2_147_483_647)
+        top.addWidget(self.seed)
+        top.addStretch(1)
+        self.export_button = ExportButton(self._export_source, self)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
+        # The run bar gets a row of its own so the dock stays narrow enough
+        # to sit beside the canvas on a 1280-px screen.
+        self.run_bar = RunBar(self)
+        layout.addWidget(self.run_bar)
+        self.tabs = QTabWidget(self)
+        self.figures = {"histogram": new_figure(self), "risk": new_figure(self)}
+        self.tabs.addTab(self.figures["histogram"], "Distribution")
+        self.tabs.addTab(self.figures["risk"], "Risk profile")
+        layout.addWidget(self.tabs, 1)
+        self.run_bar.runRequested.connect(self.runRequested)
+        self.iterations.editingFinished.connect(self.runRequested)
+        self.seed.editingFinished.connect(self.runRequested)
+        for figure in self.figures.values():
+            message(figure.addPlot(), "Monte Carlo runs when this panel is open")
+
+    def current_kind(self) -> str:
+        return "histogram" if self.tabs.currentIndex() == 0 else "risk"
+
+    def _export_source(self):
+        kind = self.current_kind()
+        return self.figures[kind], self.data[kind], f"{kind}"
+
+    def _wide(self) -> bool:
+        size = self.tabs.size()
+        return size.width() > 2.2 * size.height()
+
+    def show_result(self, sim) -> None:
+        """Draw a simulation result (from the controller, in the GUI thread)."""
+        plan = self.document.plan
+        self.result = sim
+        self._drawn_wide = wide = self._wide()
+        labels = {n.id: n.label or n.id for n in plan.nodes.values()}
+        self.data["histogram"] = draw_histogram(self.figures["histogram"], sim, plan.value_unit, wide)
+        self.data["risk"] = draw_risk(self.figures["risk"], sim, plan.value_unit, labels, wide)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.result is not None and self._wide() != getattr(self, "_drawn_wide", None):
+            self.show_result(self.result)  # short and wide docks get the plots side by side
+
+    def show_error(self, text: str) -> None:
+        """The track cannot be simulated: say why in place of the plots."""
+        self.result = None
+        for kind, figure in self.figures.items():
+            figure.clear()
+            message(figure.addPlot(), text)
+            self.data[kind] = None

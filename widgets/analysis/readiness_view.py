@@ -1,0 +1,224 @@
+"""Readiness dashboard: every track's readiness and exposure, and the branches that cost most.
+
+:func:`draw_readiness` fills a figure from a
+:class:`widgets.analysis.data.ReadinessReport`: per-track failure readiness
+and exposure, then the failure branches that cost the most exposure,
+coloured by their readiness badge. :class:`ReadinessView` adds a table of
+every failure and success branch (late responses, branches with no
+response); double-clicking a row selects that node in the canvas.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QWidget,
+)
+
+from widgets import palette
+from widgets.analysis.plot_export import (
+    ExportButton, FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
+)
+
+MAX_BRANCH_BARS = 12
+#: Rows of the branch table (costliest first); a 10,000-node plan has thousands
+#: of branches and the rest are in the CSV export.
+MAX_TABLE_ROWS = 400
+BADGE_TEXT = {"none": "no response", "late": "late", "partial": "partly ready", "ready": "ready"}
+COLUMNS = ("Branch", "Track", "Path", "Badge", "Readiness", "Reach", "Exposure cost", "Responses", "Late responses")
+
+
+def _pct(value: float) -> str:
+    return "—" if value != value else f"{100 * value:.1f}%"
+
+
+def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None = None, wide: bool = False) -> FigureData:
+    """Per-track readiness and exposure; the costliest failure branches (of ``track_id`` or all).
+
+    ``wide`` puts the two charts side by side (a short, wide dock).
+    """
+    figure.clear()
+    data = FigureData("Readiness", ["kind", "track", "node", "label", "badge", "readiness", "reach",
+                                    "exposure_cost", "p_failure", "failure_exposure", "late", "no_response"])
+    for t in report.tracks:
+        data.rows.append(["track", t.track_id, "", t.title, "", t.failure_readiness, "", "", t.p_failure,
+                          t.failure_exposure, t.late, t.unprepared_branches])
+    for b in report.branches:
+        data.rows.append([f"{b.path} branch", b.track_id, b.node_id, b.label, b.badge, b.readiness, b.reach, b.cost,
+                          "", "", " ".join(b.late), "yes" if b.responses == 0 else ""])
+    legend = top_legend(figure, row=0, columns=6 if wide else 3, colspan=2 if wide else 1)
+    limit = 30 if wide else 60
+    tracks = report.tracks
+    top = add_plot(figure, "Readiness per track" if wide else "Per track: failure readiness and failure exposure",
+                   "Percent (%)", "", row=1, col=0)
+    names = [shorten(t.title, 28) if wide else
+             f"{shorten(t.title, 30)}  ({t.late} late, {t.unprepared_branches} with no response)" for t in tracks]
+    y = np.arange(len(tracks))[::-1].astype(float)
+    for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY, "failure readiness"),
+                                      (-0.18, "failure_exposure", palette.FAILURE, "failure exposure")):
+        values = np.array([100.0 * getattr(t, key) for t in tracks])
+        values = np.nan_to_num(values)
+        item = pg.BarGraphItem(x0=np.zeros(len(tracks)), x1=values, y=y + offset, height=0.34, brush=colour,
+                               pen=pg.mkPen(colour))
+        top.addItem(item)
+        legend.addItem(item, name)
+        for yy, value in zip(y, values):
+            text = pg.TextItem(f"{value:.0f}%", color=palette.TEXT, anchor=(0, 0.5))
+            text.setPos(value, yy + offset)
+            top.addItem(text)
+    category_axis(top, "left", names, positions=y, limit=limit)
+    percent_ticks(top, "bottom")
+    top.setXRange(0, 112, padding=0)
+    top.setYRange(-0.6, len(tracks) - 0.4, padding=0)
+    top.showGrid(x=True, y=False, alpha=0.18)
+
+    failures = [b for b in report.branches if b.path == "failure" and (track_id is None or b.track_id == track_id)]
+    where = "" if track_id is None else f" — {shorten(next((t.title for t in tracks if t.track_id == track_id), track_id), 30)}"
+    low = add_plot(figure, "Costliest failure branches" if wide else f"Failure branches by the exposure they cost{where}",
+                   "Exposure cost (points)" if wide else "Exposure removed if the branch were ready (percentage points)",
+                   "", row=1 if wide else 2, col=1 if wide else 0)
+    shown = [b for b in failures if b.cost > 0][:MAX_BRANCH_BARS]
+    if not shown:
+        message(low, "no failure branch costs exposure: every reached failure has a ready response")
+    else:
+        y = np.arange(len(shown))[::-1].astype(float)
+        for badge in BADGE_TEXT:
+            rows = [k for k, b in enumerate(shown) if b.badge == badge]
+            if not rows:
+                continue
+            colour = palette.BADGE_COLORS[badge]
+            item = pg.BarGraphItem(x0=np.zeros(len(rows)), x1=[100.0 * shown[k].cost for k in rows], y=y[rows],
+                                   height=0.62, brush=colour, pen=pg.mkPen(colour))
+            low.addItem(item)
+            legend.addItem(item, BADGE_TEXT[badge])
+        top_cost = 100.0 * max(b.cost for b in shown)
+        for yy, b in zip(y, shown):
+            text = pg.TextItem(f"{100 * b.cost:.1f}", color=palette.TEXT, anchor=(0, 0.5))
+            text.setPos(100.0 * b.cost, yy)
+            low.addItem(text)
+        several = track_id is None and len({b.track_id for b in shown}) > 1
+        names = [f"{shorten(b.label, 26 if wide else 38)}" + (f"  [{b.track_id}]" if several and not wide else "")
+                 for b in shown]
+        category_axis(low, "left", names, positions=y, limit=limit)
+        low.setXRange(0, top_cost * 1.15, padding=0)
+        low.setYRange(-0.6, len(shown) - 0.4, padding=0)
+        low.showGrid(x=True, y=False, alpha=0.18)
+    if not wide:
+        figure.ci.layout.setRowStretchFactor(1, 1)
+        figure.ci.layout.setRowStretchFactor(2, 1)
+    return data
+
+
+class ReadinessView(QWidget):
+    """The readiness dashboard: a figure over a table of branches, costliest first.
+
+    Parameters
+    ----------
+    document : Document
+        Double-clicking a branch selects it (switching track when needed).
+    """
+
+    def __init__(self, document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("readiness_view")
+        self.document = document
+        self.report = None
+        self.data: FigureData | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        top = QHBoxLayout()
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("readiness_summary")
+        top.addWidget(self.summary, 1)
+        self.export_button = ExportButton(lambda: (self.figure, self.data, "readiness"), self)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
+        self.tabs = QTabWidget(self)
+        self.figure = new_figure(self)
+        message(self.figure.addPlot(), "readiness appears when this panel is open")
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setObjectName("readiness_table")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Double-click a branch to select it in the tree")
+        self.table.cellDoubleClicked.connect(self._jump)
+        self.tabs.addTab(self.figure, "Overview")
+        self.tabs.addTab(self.table, "Branches")
+        layout.addWidget(self.tabs, 1)
+
+    def show_report(self, report) -> None:
+        """Draw a readiness report (GUI thread)."""
+        self.report = report
+        self._drawn_wide = wide = self._wide()
+        self.data = draw_readiness(self.figure, report, wide=wide)
+        late = sum(t.late for t in report.tracks)
+        unanswered = sum(t.unprepared_branches for t in report.tracks)
+        shown = report.branches[:MAX_TABLE_ROWS]
+        more = f" · table shows the {len(shown)} costliest of {len(report.branches)} branches" \
+            if len(shown) < len(report.branches) else ""
+        self.summary.setText(f"{len(report.tracks)} tracks · {late} late responses · "
+                             f"{unanswered} failure branches without a response{more}")
+        table = self.table
+        table.setSortingEnabled(False)
+        table.setUpdatesEnabled(False)
+        table.setRowCount(len(shown))
+        for row, b in enumerate(shown):
+            cells = (b.label, b.track_id, b.path, BADGE_TEXT.get(b.badge, b.badge), _pct(b.readiness), _pct(b.reach),
+                     f"{100 * b.cost:.1f} pts", str(b.responses), ", ".join(b.late))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, (b.track_id, b.node_id))
+                if col == 3:
+                    item.setForeground(QBrush(palette.qcolor(palette.BADGE_COLORS.get(b.badge, palette.TEXT))))
+                if col == 2:
+                    item.setForeground(QBrush(palette.qcolor(palette.PATH_TEXT_COLORS[b.path])))
+                if col == 0:
+                    item.setToolTip(f"{b.node_id}: {b.label}")
+                table.setItem(row, col, item)
+        table.setUpdatesEnabled(True)
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _wide(self) -> bool:
+        size = self.tabs.size()
+        return size.width() > 1.8 * size.height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.report is not None and self._wide() != getattr(self, "_drawn_wide", None):
+            self.show_report(self.report)
+
+    def show_error(self, text: str) -> None:
+        self.report = None
+        self.data = None
+        self.figure.clear()
+        message(self.figure.addPlot(), text)
+        self.table.setRowCount(0)
+
+    def _jump(self, row: int, _col: int) -> None:
+        item = self.table.item(row, 0)
+        if item is None:
+            return
+        track_id, node_id = item.data(Qt.ItemDataRole.UserRole)
+        jump_to(self.document, track_id, node_id)
+
+
+def jump_to(document, track_id: str | None, node_id: str) -> None:
+    """Select ``node_id`` in the canvas, switching to its track first."""
+    if node_id not in document.plan.nodes:
+        return
+    if track_id is None:
+        track = document.plan.track_of(node_id)
+        track_id = track.id if track is not None else None
+    if track_id and track_id != document.current_track_id:
+        document.set_current_track(track_id)
+    document.select(node_id)
+
+
+__all__ = ["ReadinessView", "draw_readiness", "jump_to"]

@@ -1,0 +1,345 @@
+"""Sensitivity pictures: tornado, spider, one-way sweep and the two-way policy map.
+
+The draw functions fill a figure from the results of
+:mod:`planning.sensitivity`; :class:`SensitivityView` shows them in tabs
+with the choices a planner makes (policy re-optimised or held fixed, the
+swept parameter, the map's axes, the decision) and a run bar. The analysis
+controller computes off the GUI thread and calls :meth:`SensitivityView.show_bundle`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from widgets import palette
+from widgets.analysis.plot_export import (
+    ExportButton, FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
+    unit_suffix,
+)
+from widgets.analysis.run_bar import RunBar
+
+MAX_TORNADO_BARS = 15
+MAX_SPIDER_LINES = 8
+KINDS = ("tornado", "spider", "sweep", "policy-map")
+TAB_TITLES = ("Tornado", "Spider", "One-way sweep", "Policy map")
+POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held fixed"}
+LOW_COLOUR, HIGH_COLOUR = palette.SERIES[0], palette.SERIES[1]
+
+
+def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40) -> str:
+    """A parameter as a planner reads it: ``p(label)``, ``payoff(label)`` or the variable name."""
+    labels = labels or {}
+    node, dot, field = name.rpartition(".")
+    if dot and field == "probability":
+        return f"p({shorten(labels.get(node, node), limit - 3)})"
+    if dot and field == "payoff":
+        return f"payoff({shorten(labels.get(node, node), limit - 8)})"
+    if dot and node in labels:
+        return f"{field} @ {shorten(labels[node], limit - len(field) - 3)}"
+    return shorten(name, limit)
+
+
+def _param_unit(name: str, unit: str) -> str:
+    return unit_suffix(unit) if name.endswith(".payoff") else ""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", labels: dict | None = None) -> FigureData:
+    """Horizontal bars of the EV at each parameter's low and high end, widest swing on top."""
+    figure.clear()
+    data = FigureData("Tornado", ["parameter", "low", "high", "ev_low", "ev_high", "swing"])
+    for bar in tornado.bars:
+        data.rows.append([bar["name"], bar["low"], bar["high"], bar["ev_low"], bar["ev_high"],
+                          abs(bar["ev_high"] - bar["ev_low"])])
+    legend = top_legend(figure, row=0, columns=3)
+    moving = [b for b in tornado.bars if abs(b["ev_high"] - b["ev_low"]) > 1e-12 * max(1.0, abs(tornado.base_ev))]
+    shown = moving[:MAX_TORNADO_BARS]
+    more = f" (widest {len(shown)} of {len(moving)})" if len(moving) > len(shown) else ""
+    still = len(tornado.bars) - len(moving)
+    plot = add_plot(figure, f"Tornado: EV at the ends of each range, {POLICY_TEXT[tornado.policy]}{more}",
+                    f"Expected value{unit_suffix(unit)}", "", row=1, col=0)
+    if not shown:
+        message(plot, "no range moves the EV of this track" if tornado.bars
+                else "no probability, payoff or variable has a range")
+        return data
+    if still:
+        plot.setLabel("bottom", f"Expected value{unit_suffix(unit)} — {still} other ranged parameter"
+                      f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
+    y = np.arange(len(shown))[::-1].astype(float)
+    base = tornado.base_ev
+    for key, colour, name in (("ev_low", LOW_COLOUR, "parameter at the low end of its range"),
+                              ("ev_high", HIGH_COLOUR, "at the high end")):
+        ends = np.array([b[key] for b in shown])
+        item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
+                               brush=colour, pen=pg.mkPen(colour))
+        plot.addItem(item)
+        legend.addItem(item, name)
+    plot.addItem(pg.InfiniteLine(base, angle=90, movable=False, pen=pg.mkPen(palette.TEXT, width=1.5)))
+    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=1.5)), f"base-case EV {_fmt(base)}")
+    names = [f"{param_label(b['name'], labels, 34)}  [{_fmt(b['low'])} – {_fmt(b['high'])}]" for b in shown]
+    category_axis(plot, "left", names, positions=y, limit=60)
+    plot.setYRange(-0.6, len(shown) - 0.4, padding=0)
+    plot.showGrid(x=True, y=False, alpha=0.18)
+    return data
+
+
+def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels: dict | None = None,
+                order: list[str] | None = None) -> FigureData:
+    """EV as each parameter moves from the low to the high end of its range (one line each)."""
+    figure.clear()
+    data = FigureData("Spider", ["parameter", "position", "value", "ev"])
+    for line in spider.lines:
+        for pos, value, ev in zip(line["position"], line["values"], line["ev"]):
+            data.rows.append([line["name"], pos, value, ev])
+    lines = {line["name"]: line for line in spider.lines}
+    ranked = [n for n in (order or []) if n in lines] + [n for n in lines if n not in (order or [])]
+    shown = [lines[n] for n in ranked if max(lines[n]["ev"]) != min(lines[n]["ev"])][:MAX_SPIDER_LINES]
+    legend = top_legend(figure, row=0, columns=2)
+    more = f" (widest {len(shown)} of {len(lines)})" if len(lines) > len(shown) else ""
+    plot = add_plot(figure, f"Spider: EV across each range, {POLICY_TEXT[spider.policy]}{more}",
+                    "Position in the parameter's range (%: 0 = low end, 100 = high end)",
+                    f"Expected value{unit_suffix(unit)}", row=1, col=0)
+    if not shown:
+        message(plot, "no parameter with a range moves the EV")
+        return data
+    for k, line in enumerate(shown):
+        colour = palette.SERIES[k % len(palette.SERIES)]
+        style = Qt.PenStyle.SolidLine if k < len(palette.SERIES) else Qt.PenStyle.DashLine
+        item = plot.plot(100.0 * np.asarray(line["position"]), line["ev"], pen=pg.mkPen(colour, width=2.2, style=style),
+                         symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None)
+        legend.addItem(item, param_label(line["name"], labels, 34))
+    plot.addItem(pg.InfiniteLine(spider.base_ev, angle=0, movable=False,
+                                 pen=pg.mkPen(palette.TEXT_MUTED, style=Qt.PenStyle.DotLine)))
+    plot.setXRange(0, 100, padding=0.02)
+    return data
+
+
+def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, unit: str = "",
+               labels: dict | None = None) -> FigureData:
+    """One line per option of ``decision`` (its EV as if chosen) across the sweep, thresholds marked."""
+    figure.clear()
+    labels = labels or {}
+    data = FigureData("One-way sweep", ["value", "series", "ev"])
+    values = [p["value"] for p in sweep.points]
+    for point in sweep.points:
+        data.rows.append([point["value"], "track EV", point["ev"]])
+    options = sweep.option_ev.get(decision, {}) if decision else {}
+    for option, evs in options.items():
+        for value, ev in zip(values, evs):
+            data.rows.append([value, f"option {option}", ev])
+    legend = top_legend(figure, row=0, columns=2)
+    where = f" at “{shorten(labels.get(decision, decision), 40)}”" if decision else ""
+    plot = add_plot(figure, f"One-way sweep of {param_label(sweep.variable, labels)}: each option's EV{where}",
+                    f"{param_label(sweep.variable, labels, 60)}{_param_unit(sweep.variable, unit)}",
+                    f"Expected value{unit_suffix(unit)}", row=1, col=0)
+    for k, (option, evs) in enumerate(options.items()):
+        colour = palette.SERIES[k % len(palette.SERIES)]
+        item = plot.plot(values, evs, pen=pg.mkPen(colour, width=2.5))
+        legend.addItem(item, f"option: {shorten(labels.get(option, option), 38)}")
+    track = plot.plot(values, [p["ev"] for p in sweep.points],
+                      pen=pg.mkPen(palette.TEXT, width=1.5, style=Qt.PenStyle.DashLine))
+    legend.addItem(track, f"track EV ({POLICY_TEXT[sweep.policy]})")
+    for threshold in sweep.thresholds:
+        if decision and threshold["decision"] != decision:
+            continue
+        text = f"threshold {threshold['value']:.4g}: best becomes {shorten(labels.get(threshold['to'], threshold['to']), 24)}"
+        plot.addItem(pg.InfiniteLine(threshold["value"], angle=90, movable=False,
+                                     pen=pg.mkPen(palette.FAILURE_TEXT, width=1.5, style=Qt.PenStyle.DashLine),
+                                     label=text, labelOpts={"position": 0.93, "color": palette.FAILURE_TEXT,
+                                                            "fill": palette.qcolor(palette.BACKGROUND, 225),
+                                                            "anchors": [_label_side(threshold["value"], values)] * 2}))
+        data.rows.append([threshold["value"], f"threshold {threshold['decision']}: {threshold['from']} -> {threshold['to']}", ""])
+    plot.setXRange(values[0], values[-1], padding=0.01)
+    return data
+
+
+def _label_side(x: float, values: list[float]) -> tuple[float, float]:
+    """Anchor a line label right of the line in the left half of the axis, left of it otherwise."""
+    low, high = values[0], values[-1]
+    return (0.0, 0.5) if high <= low or (x - low) / (high - low) < 0.5 else (1.0, 0.5)
+
+
+def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", labels: dict | None = None,
+                    base: tuple[float, float] | None = None) -> FigureData:
+    """Which option is best over a grid of two parameters: one coloured cell per grid point."""
+    figure.clear()
+    labels = labels or {}
+    data = FigureData("Policy map", [result.x, result.y, "best_option", "ev"])
+    xs, ys = np.asarray(result.x_values), np.asarray(result.y_values)
+    options = list(dict.fromkeys(o for row in result.best for o in row))
+    for iy, y in enumerate(ys):
+        for ix, x in enumerate(xs):
+            data.rows.append([float(x), float(y), result.best[iy][ix], result.ev[iy][ix]])
+    legend = top_legend(figure, row=0, columns=2)
+    plot = add_plot(figure, f"Policy map: best option at “{shorten(labels.get(result.decision, result.decision), 48)}”",
+                    f"{param_label(result.x, labels, 60)}{_param_unit(result.x, unit)}",
+                    f"{param_label(result.y, labels, 60)}{_param_unit(result.y, unit)}", row=1, col=0)
+    dx = (xs[1] - xs[0]) if xs.size > 1 else 1.0
+    dy = (ys[1] - ys[0]) if ys.size > 1 else 1.0
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    best = np.array(result.best, dtype=object)
+    for k, option in enumerate(options):
+        mask = best == option
+        colour = palette.SERIES[k % len(palette.SERIES)]
+        item = pg.BarGraphItem(x=grid_x[mask], y0=grid_y[mask] - dy / 2, height=np.full(mask.sum(), dy),
+                               width=dx, brush=colour, pen=pg.mkPen(colour))
+        plot.addItem(item)
+        legend.addItem(item, shorten(labels.get(option, option), 44))
+    if base is not None:
+        star = pg.ScatterPlotItem([base[0]], [base[1]], symbol="star", size=18, brush=palette.BACKGROUND,
+                                  pen=pg.mkPen(palette.TEXT, width=1.5))
+        plot.addItem(star)
+        legend.addItem(star, "base case")
+    plot.setXRange(xs[0] - dx / 2, xs[-1] + dx / 2, padding=0)
+    plot.setYRange(ys[0] - dy / 2, ys[-1] + dy / 2, padding=0)
+    plot.showGrid(x=False, y=False)
+    return data
+
+
+def map_base(bundle) -> tuple[float, float] | None:
+    """The base values of the policy map's two parameters (the base-case point)."""
+    if bundle.policy_map is None:
+        return None
+    base = {p.name: p.base for p in bundle.parameters}
+    x, y = base.get(bundle.policy_map.x), base.get(bundle.policy_map.y)
+    return None if x is None or y is None else (x, y)
+
+
+class SensitivityView(QWidget):
+    """Tornado, spider, sweep and policy map of the current track, with their settings.
+
+    ``settingsChanged`` fires when the planner changes a setting; the
+    controller then recomputes and calls :meth:`show_bundle`.
+    """
+
+    settingsChanged = Signal()
+
+    def __init__(self, document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sensitivity_view")
+        self.document = document
+        self.bundle = None
+        self.data: dict[str, FigureData | None] = dict.fromkeys(KINDS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        controls = QGridLayout()
+        self.policy_combo = self._combo("sens_policy", [("Re-optimise decisions", "optimal"),
+                                                        ("Hold the base-case policy", "fixed")])
+        self.policy_combo.setToolTip("Re-optimise every decision in each scenario, or keep today's choices")
+        self.sweep_combo = self._combo("sens_sweep_var", [])
+        self.x_combo = self._combo("sens_map_x", [])
+        self.y_combo = self._combo("sens_map_y", [])
+        self.decision_combo = self._combo("sens_decision", [])
+        # Two settings per row: the dock must fit beside the canvas on a 1280-px screen.
+        for i, (text, combo) in enumerate((("Policy", self.policy_combo), ("Sweep", self.sweep_combo),
+                                           ("Decision", self.decision_combo), ("Map x", self.x_combo),
+                                           ("Map y", self.y_combo))):
+            row, col = divmod(i, 2)
+            controls.addWidget(QLabel(text), row, 2 * col)
+            controls.addWidget(combo, row, 2 * col + 1)
+            controls.setColumnStretch(2 * col + 1, 1)
+        layout.addLayout(controls)
+        bar = QGridLayout()
+        self.run_bar = RunBar(self)
+        bar.addWidget(self.run_bar, 0, 0)
+        self.export_button = ExportButton(self._export_source, self)
+        bar.addWidget(self.export_button, 0, 1)
+        bar.setColumnStretch(0, 1)
+        layout.addLayout(bar)
+        self.tabs = QTabWidget(self)
+        self.figures = {kind: new_figure(self) for kind in KINDS}
+        for kind, title in zip(KINDS, TAB_TITLES):
+            self.tabs.addTab(self.figures[kind], title)
+            message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
+        layout.addWidget(self.tabs, 1)
+        self.run_bar.runRequested.connect(self.settingsChanged)
+
+    def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.currentIndexChanged.connect(lambda _i: self.settingsChanged.emit())
+        return combo
+
+    # -- settings the controller reads --------------------------------------------
+    def policy(self) -> str:
+        return self.policy_combo.currentData() or "optimal"
+
+    def sweep_var(self) -> str | None:
+        return self.sweep_combo.currentData()
+
+    def map_x(self) -> str | None:
+        return self.x_combo.currentData()
+
+    def map_y(self) -> str | None:
+        return self.y_combo.currentData()
+
+    def decision(self) -> str | None:
+        return self.decision_combo.currentData()
+
+    def current_kind(self) -> str:
+        return KINDS[self.tabs.currentIndex()]
+
+    def _export_source(self):
+        kind = self.current_kind()
+        return self.figures[kind], self.data[kind], kind
+
+    def _fill(self, combo: QComboBox, items: list[tuple[str, object]], automatic: str) -> None:
+        """Refill a combo, keeping the user's choice when it still exists (no signal)."""
+        keep = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(automatic, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        index = combo.findData(keep) if keep is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def show_bundle(self, bundle) -> None:
+        """Draw a :class:`widgets.analysis.data.SensitivityBundle` (GUI thread)."""
+        plan = self.document.plan
+        unit = plan.value_unit
+        labels = {n.id: n.label or n.id for n in plan.nodes.values()}
+        self.bundle = bundle
+        params = [(param_label(p.name, labels, 50), p.name) for p in bundle.parameters]
+        self._fill(self.sweep_combo, params, "(widest swing)")
+        self._fill(self.x_combo, params, "(widest swing)")
+        self._fill(self.y_combo, params, "(second widest)")
+        self._fill(self.decision_combo, [(shorten(labels.get(d, d), 50), d) for d in bundle.decisions], "(first decision)")
+        order = [b["name"] for b in bundle.tornado.bars] if bundle.tornado else []
+        draws = {
+            "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels),
+            "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order),
+            "sweep": lambda f: draw_sweep(f, bundle.sweep, bundle.sweep_decision, unit, labels),
+            "policy-map": lambda f: draw_policy_map(f, bundle.policy_map, unit, labels, map_base(bundle)),
+        }
+        results = {"tornado": bundle.tornado, "spider": bundle.spider, "sweep": bundle.sweep,
+                   "policy-map": bundle.policy_map}
+        for kind in KINDS:
+            figure = self.figures[kind]
+            if results[kind] is None:
+                figure.clear()
+                message(figure.addPlot(), bundle.errors.get(kind, "not computed"))
+                self.data[kind] = None
+            else:
+                self.data[kind] = draws[kind](figure)
+
+    def show_error(self, text: str) -> None:
+        """The track cannot be analysed: say why in every tab."""
+        self.bundle = None
+        for kind, figure in self.figures.items():
+            figure.clear()
+            message(figure.addPlot(), text)
+            self.data[kind] = None
+
+
+__all__ = ["SensitivityView", "draw_policy_map", "draw_spider", "draw_sweep", "draw_tornado", "param_label"]
