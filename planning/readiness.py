@@ -108,22 +108,19 @@ def marginal_values(ct: CompiledTrack, value: np.ndarray, chosen: np.ndarray) ->
     return sign * np.where(cur == 0, change, 0.0)
 
 
-def exposure_reductions(
-    ct: CompiledTrack, chosen: np.ndarray, reach: np.ndarray, rho: np.ndarray, prepared: np.ndarray
+def branch_gains(
+    ct: CompiledTrack, chosen: np.ndarray, reach: np.ndarray, rho: np.ndarray,
+    prepared: np.ndarray, target: np.ndarray,
 ) -> np.ndarray:
-    """Failure exposure removed if each response alone were raised to ready (policy fixed).
+    """Exposure each ``target`` branch removes if it alone became fully ready (policy fixed).
 
-    ``prepared`` is the per-node mass of paths that meet no unprepared
-    failure (column 0 of the readiness pass). Raising branch b to rho = 1
-    adds R(b) * A(b) * inner(b) * (1 - rho(b)) to the root's prepared mass,
-    where A(b) is the readiness product of the failure branches above b and
-    inner(b) the prepared mass below it.
+    ``prepared`` is the per-node mass of paths that meet no unready target
+    branch (a column of the readiness pass). Raising branch b to rho = 1 adds
+    R(b) * A(b) * inner(b) * (1 - rho(b)) to the root's prepared mass, where
+    A(b) is the readiness product of the target branches above b and
+    inner(b) the prepared mass below it. 0 on other nodes.
     """
-    m = len(ct.resp_ids)
-    if m == 0:
-        return np.zeros(0)
-    failure = ct.is_branch & (ct.path == PATH_FAILURE)
-    factor = np.where(failure, rho, 1.0)
+    factor = np.where(target, rho, 1.0)
     inner = np.ones(ct.size)
     if ct.size > 1:
         kids = np.arange(1, ct.size)
@@ -139,10 +136,23 @@ def exposure_reductions(
         lo, hi = int(ct.level_start[d]), int(ct.level_start[d + 1])
         parent = ct.parent[lo:hi]
         above[lo:hi] = above[parent] * factor[parent]
+    return np.where(target, reach * above * inner * (1.0 - rho), 0.0)
+
+
+def exposure_reductions(
+    ct: CompiledTrack, chosen: np.ndarray, reach: np.ndarray, rho: np.ndarray, prepared: np.ndarray
+) -> np.ndarray:
+    """Failure exposure removed if each response alone were raised to ready (policy fixed).
+
+    See :func:`branch_gains`; a late response, or one already ready, removes nothing.
+    """
+    if len(ct.resp_ids) == 0:
+        return np.zeros(0)
+    failure = ct.is_branch & (ct.path == PATH_FAILURE)
+    gain = branch_gains(ct, chosen, reach, rho, prepared, failure)
     node = ct.resp_node
-    gain = reach[node] * above[node] * inner[node] * (1.0 - rho[node])
     helps = failure[node] & ~ct.resp_late & (ct.resp_r < 1.0)
-    return np.where(helps, gain, 0.0)
+    return np.where(helps, gain[node], 0.0)
 
 
 def priority_list(

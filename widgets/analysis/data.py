@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning.compile import PATH_FAILURE, PATH_SUCCESS
+from planning.compile import KIND_DECISION, PATH_FAILURE, PATH_SUCCESS
 from planning.errors import PlanError
-from planning.evaluate import TrackResult, branch_readiness, evaluate_track, readiness_factors, follow_policy
-from planning.compile import KIND_CHANCE, KIND_DECISION
+from planning.evaluate import TrackResult, branch_readiness, evaluate_track, follow_policy, readiness_factors
 from planning.model import Plan
-from planning.readiness import badge
+from planning.readiness import badge, branch_gains
 
 #: Iterations of one Monte Carlo chunk at least, and chunks of one run at most.
 MIN_CHUNK_ITERATIONS = 1000
@@ -279,24 +278,8 @@ def branch_costs(result: TrackResult, path_code: int = PATH_FAILURE) -> np.ndarr
     for decision, option in result.policy.items():
         chosen[ct.index[decision]] = ct.index[option]
     prepared = follow_policy(ct, readiness_factors(ct, rho), chosen)[:, column]
-    factor = np.where(target, rho, 1.0)
-    inner = np.ones(ct.size)
-    if ct.size > 1:
-        kids = np.arange(1, ct.size)
-        parents = ct.parent[kids]
-        chance_kids = kids[ct.kind[parents] == KIND_CHANCE]
-        sums = np.zeros(ct.size)
-        np.add.at(sums, ct.parent[chance_kids], ct.probability[chance_kids] * prepared[chance_kids])
-        inner = np.where(ct.kind == KIND_CHANCE, sums, inner)
-        decisions = np.flatnonzero((ct.kind == KIND_DECISION) & (ct.child_count > 0))
-        inner[decisions] = prepared[chosen[decisions]]
-    above = np.ones(ct.size)
-    for d in range(1, ct.levels):
-        lo, hi = int(ct.level_start[d]), int(ct.level_start[d + 1])
-        parent = ct.parent[lo:hi]
-        above[lo:hi] = above[parent] * factor[parent]
-    cost = result.node_reach * above * inner * (1.0 - rho)
-    return np.where(target, np.clip(cost, 0.0, 1.0), 0.0)
+    cost = branch_gains(ct, chosen, result.node_reach, rho, prepared, target)
+    return np.clip(cost, 0.0, 1.0)
 
 
 def readiness_report(plan: Plan, results: dict[str, TrackResult] | None = None,
