@@ -362,8 +362,14 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["outline"], self.docks["inspector"]],
                          [max(300, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
         # "No problems" needs one line: keep the canvas tall (the panel grows when asked).
-        self.resizeDocks([self.docks["problems"]], [self.problems.sizeHint().height()],
-                         Qt.Orientation.Vertical)
+        # Docks tabbed with it (analysis plots) must not hold the area open at
+        # their plot height; they are enlarged when raised.
+        height = self.problems.sizeHint().height()
+        for dock in self.docks.values():
+            if self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea and dock.widget() is not None \
+                    and dock.widget().minimumSizeHint().height() > height:
+                dock.widget().setMinimumHeight(height)
+        self.resizeDocks([self.docks["problems"]], [height], Qt.Orientation.Vertical)
 
     def _sync_current_tab(self, track_id: str) -> None:
         for i in range(self.track_tabs.count()):

@@ -71,7 +71,8 @@ def random_plan(n_nodes: int, responses: int | None = None, seed: int = 1, range
             node.kind = TERMINAL
             node.payoff = float(rng.integers(-100, 101))
     branches = [n for n in nodes.values() if n.probability is not None]
-    want = responses if responses is not None else len(branches) // 10
+    # One response per ten nodes: 10k responses on a 100k-node plan (the priority-list target).
+    want = responses if responses is not None else n_nodes // 10
     for k, i in enumerate(rng.choice(len(branches), size=min(want, len(branches)), replace=False)):
         b = branches[int(i)]
         b.responses.append(Response(f"r{k}", title=f"response {k}", owner="ops", readiness=int(rng.integers(0, 5)),

@@ -98,65 +98,65 @@ def _visible_structure(plan: Plan, root_id: str, collapsed) -> tuple:
     ids.append(root_id)
     parent.append(-1)
     depth.append(0)
+    # Bound methods in locals: this loop runs once per node on every re-layout.
+    add_id, add_parent, add_depth, add_seen = ids.append, parent.append, depth.append, seen.add
+    add_start, add_count, add_hidden = child_start.append, child_count.append, hidden.append
     i = 0
     while i < len(ids):
-        node = nodes[ids[i]]
-        existing = [c for c in node.children if c in nodes]
-        child_start.append(len(ids))
-        if existing and node.id in collapsed:
-            child_count.append(0)
-            hidden.append(True)
+        node_id = ids[i]
+        children = nodes[node_id].children
+        add_start(len(ids))
+        if not children:
+            add_count(0)
+            add_hidden(False)
+        elif node_id in collapsed and any(c in nodes for c in children):
+            add_count(0)
+            add_hidden(True)
         else:
-            count = 0
-            for child in existing:
-                if child in seen:
+            before = len(ids)
+            below = depth[i] + 1
+            for child in children:
+                if child in seen or child not in nodes:
                     continue
-                seen.add(child)
-                ids.append(child)
-                parent.append(i)
-                depth.append(depth[i] + 1)
-                count += 1
-            child_count.append(count)
-            hidden.append(False)
+                add_seen(child)
+                add_id(child)
+                add_parent(i)
+                add_depth(below)
+            add_count(len(ids) - before)
+            add_hidden(False)
         i += 1
     return ids, parent, depth, child_start, child_count, hidden
 
 
-def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[int]) -> list[float]:
+def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[int],
+                  depth: list[int] | None = None) -> np.ndarray:
     """Breadth coordinate of each node (Buchheim–Jünger–Leipert, unit distance).
 
     Indices are breadth-first. Returns positions with the minimum at 0.
     """
     n = len(parent)
     if n == 0:
-        return []
+        return np.zeros(0)
     prelim = [0.0] * n
     mod = [0.0] * n
     shift = [0.0] * n
     change = [0.0] * n
-    thread = [-1] * n
     ancestor = list(range(n))
     midpoint = [0.0] * n
     distance = 1.0
+    # next_left(v) / next_right(v) of the paper as two tables: the first and
+    # last child of v, or its thread (-1 for none). Threads are only ever set
+    # on nodes without children, where both directions follow the thread.
+    left_of = [child_start[v] if child_count[v] else -1 for v in range(n)]
+    right_of = [child_start[v] + child_count[v] - 1 if child_count[v] else -1 for v in range(n)]
 
-    def next_left(v: int) -> int:
-        return child_start[v] if child_count[v] else thread[v]
-
-    def next_right(v: int) -> int:
-        return child_start[v] + child_count[v] - 1 if child_count[v] else thread[v]
-
-    for v in range(n - 1, -1, -1):
-        count = child_count[v]
-        if not count:
-            continue
+    for v in [v for v in range(n - 1, -1, -1) if child_count[v]]:
         first = child_start[v]
-        last = first + count - 1
+        last = first + child_count[v] - 1
         default_ancestor = first
-        for w in range(first, last + 1):
+        prelim[first] = midpoint[first]
+        for w in range(first + 1, last + 1):
             # The sibling-dependent half of Walker's first walk for w.
-            if w == first:
-                prelim[w] = midpoint[w]
-                continue
             prelim[w] = prelim[w - 1] + distance
             if child_count[w]:
                 mod[w] = prelim[w] - midpoint[w]
@@ -169,15 +169,13 @@ def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[i
             sop = mod[vop]
             sim = mod[vim]
             som = mod[vom]
-            while True:
-                right = next_right(vim)
-                left = next_left(vip)
-                if right < 0 or left < 0:
-                    break
+            right = right_of[vim]
+            left = left_of[vip]
+            while right >= 0 and left >= 0:
                 vim = right
                 vip = left
-                vom = next_left(vom)
-                vop = next_right(vop)
+                vom = left_of[vom]
+                vop = right_of[vop]
                 ancestor[vop] = w
                 gap = (prelim[vim] + sim) - (prelim[vip] + sip) + distance
                 if gap > 0:
@@ -198,13 +196,13 @@ def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[i
                 sip += mod[vip]
                 som += mod[vom]
                 sop += mod[vop]
-            right = next_right(vim)
-            if right >= 0 and next_right(vop) < 0:
-                thread[vop] = right
+                right = right_of[vim]
+                left = left_of[vip]
+            if right >= 0 and right_of[vop] < 0:
+                left_of[vop] = right_of[vop] = right  # thread(vop) = right
                 mod[vop] += sim - sop
-            left = next_left(vip)
-            if left >= 0 and next_left(vom) < 0:
-                thread[vom] = left
+            if left >= 0 and left_of[vom] < 0:
+                left_of[vom] = right_of[vom] = left  # thread(vom) = left
                 mod[vom] += sip - som
                 default_ancestor = w
         # execute_shifts(v)
@@ -218,16 +216,23 @@ def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[i
         midpoint[v] = (prelim[first] + prelim[last]) / 2.0
     prelim[0] = midpoint[0]
 
-    # Second walk: position = prelim + sum of the modifiers of the ancestors.
-    mod_sum = [0.0] * n
-    breadth = [0.0] * n
-    breadth[0] = prelim[0]
-    for i in range(1, n):
-        p = parent[i]
-        mod_sum[i] = mod_sum[p] + mod[p]
-        breadth[i] = prelim[i] + mod_sum[i]
-    low = min(breadth)
-    return [b - low for b in breadth]
+    # Second walk: position = prelim + sum of the modifiers of the ancestors,
+    # one numpy step per level (breadth-first: a level is a contiguous run).
+    parent_arr = np.asarray(parent, dtype=np.int64)
+    mod_arr = np.asarray(mod, dtype=float)
+    mod_sum = np.zeros(n)
+    if depth is None:
+        depth_arr = np.zeros(n, dtype=np.int64)
+        for i in range(1, n):
+            depth_arr[i] = depth_arr[parent[i]] + 1
+    else:
+        depth_arr = np.asarray(depth, dtype=np.int64)
+    bounds = np.flatnonzero(np.diff(depth_arr)) + 1
+    for a, b in zip(bounds.tolist(), bounds[1:].tolist() + [n]):
+        up = parent_arr[a:b]
+        mod_sum[a:b] = mod_sum[up] + mod_arr[up]
+    breadth = np.asarray(prelim, dtype=float) + mod_sum
+    return breadth - breadth.min()
 
 
 def layout_track(
@@ -267,7 +272,7 @@ def layout_track(
     ids, parent, depth, child_start, child_count, hidden = _visible_structure(
         plan, root_id, collapsed
     )
-    breadth = np.asarray(_tidy_breadth(parent, child_start, child_count), dtype=float)
+    breadth = _tidy_breadth(parent, child_start, child_count, depth)
     depth_arr = np.asarray(depth, dtype=np.int64)
     along = depth_arr.astype(float) * level_distance
     across = breadth * sibling_distance

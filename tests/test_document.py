@@ -144,3 +144,40 @@ def test_collapsed_is_view_state(doc, qtbot):
 def test_recovered_plan_counts_as_unsaved(doc, tmp_path):
     doc.load_recovered(load_plan(MINIMAL), Path(tmp_path / "orig.bwplan"))
     assert doc.is_modified() and doc.path == tmp_path / "orig.bwplan"
+
+
+def test_views_see_fresh_numbers_when_an_edit_is_announced(doc):
+    seen = []
+    doc.changed.connect(lambda change: seen.append((change.kind, doc.result)))
+    evaluated = []
+    doc.evaluated.connect(evaluated.append)
+    before = doc.result
+    doc.set_node_field("t3", "payoff", 500)
+    # one evaluation, done before ``changed``: a view redraws once, with the new numbers
+    assert len(evaluated) == 1 and evaluated[0] is doc.result is seen[0][1]
+    assert doc.result is not before and doc.result.ev == pytest.approx(500)
+
+
+def test_validation_of_a_valid_plan_follows_the_edit(doc, qtbot):
+    from planning.validate import validate_plan
+
+    doc.set_node_field("t3", "payoff", 1)
+    assert doc.result is not None
+    with qtbot.waitSignal(doc._validation.timeout, timeout=5_000):
+        pass  # debounced, after the edit
+    assert doc.problems == list(validate_plan(doc.plan))
+    # a plan that stops evaluating is validated at once
+    doc.set_node_field("t2", "probability", 0.9)
+    assert doc.result is None and doc.problems
+    # and while it has problems, every edit is
+    doc.undo_stack.undo()
+    assert doc.result is not None and doc.problems == []
+
+
+def test_reopening_announces_the_selection_the_window_makes(doc):
+    selected = []
+    doc.planReplaced.connect(lambda: doc.select(doc.plan.tracks[0].root))
+    doc.selectionChanged.connect(selected.append)
+    doc.open(MINIMAL)
+    assert doc.selected_id == doc.plan.tracks[0].root
+    assert selected[-1] == doc.selected_id

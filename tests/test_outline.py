@@ -302,16 +302,63 @@ def test_drop_refuses_own_subtree_terminals_root_and_no_ops(qtbot, fake):
     assert fake.plan.nodes == before
 
 
-def test_structure_change_from_elsewhere_resets_the_model(qtbot, fake):
+def test_a_node_added_elsewhere_is_inserted_as_one_row(qtbot, fake):
     from widgets.outline import Outline
 
     view = Outline(fake)
     qtbot.addWidget(view)
+    fake.select("t1")
+    resets = []
+    view.tree_model.modelReset.connect(lambda: resets.append(1))
     fake.plan.nodes["t4"] = Node("t4", label="New", payoff=5)
-    fake.plan.nodes["d1"].children.append("t4")
-    with qtbot.waitSignal(view.tree_model.modelReset):
+    fake.plan.nodes["d1"].children.insert(1, "t4")
+    with qtbot.waitSignal(view.tree_model.rowsInserted) as blocker:
         fake.changed.emit(Change("structure", "launch", ("d1", "t4")))
-    assert ("t4", "d1") in ids_in_order(view.tree_model)
+    parent, first, last = blocker.args
+    assert view.tree_model.node_id(parent) == "d1" and (first, last) == (1, 1)
+    assert resets == []  # no reset: expansion, selection and scrolling stay
+    assert ids_in_order(view.tree_model) == [("d1", None), ("c1", "d1"), ("t1", "c1"), ("t2", "c1"),
+                                             ("t4", "d1"), ("t3", "d1")]
+    assert view.selected_node_id() == "t1" and view.isExpanded(view.tree_model.index_of("c1"))
+
+
+def test_a_move_from_elsewhere_resets_the_model(qtbot, fake):
+    from widgets.outline import Outline
+
+    view = Outline(fake)
+    qtbot.addWidget(view)
+    fake.plan.nodes["d1"].children.remove("t3")
+    fake.plan.nodes["c1"].children.append("t3")
+    with qtbot.waitSignal(view.tree_model.modelReset):
+        fake.changed.emit(Change("structure", "launch", ("d1", "c1", "t3")))
+    assert ("t3", "c1") in ids_in_order(view.tree_model)
+
+
+def test_add_delete_undo_redo_update_rows_with_the_real_document(qtbot):
+    from widgets.outline import Outline
+
+    document = real_document()
+    view = Outline(document)
+    qtbot.addWidget(view)
+    model = view.tree_model
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    original = ids_in_order(model)
+    new = document.add_child("t1", label="Follow-up")  # a terminal becomes a chance node
+    assert (new, "t1") in ids_in_order(model)
+    document.remove_subtree("c1")  # a whole subtree goes
+    assert ids_in_order(model) == [("d1", None), ("t3", "d1")]
+    document.undo_stack.undo()  # and comes back, with the added node inside
+    assert (new, "t1") in ids_in_order(model) and ("t2", "c1") in ids_in_order(model)
+    document.undo_stack.undo()
+    assert ids_in_order(model) == original
+    document.undo_stack.redo()
+    document.undo_stack.redo()
+    assert ids_in_order(model) == [("d1", None), ("t3", "d1")]
+    assert resets == []
+    # the model answers like a freshly built one
+    fresh = PlanTreeModel(document)
+    assert ids_in_order(fresh) == ids_in_order(model)
 
 
 # -- with the real document ----------------------------------------------------

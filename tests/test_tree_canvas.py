@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QObject, QPoint, QRectF, Qt, Signal
 
 from conftest import SHARED
@@ -277,16 +279,18 @@ def test_selection_is_drawn_with_a_thick_pen(canvas_for):
 
 def test_fit_zoom_and_orientation(canvas_for):
     canvas, _ = canvas_for(random_plan(200, seed=2))
-    canvas.fit()
+    canvas.fit(whole=True)
     rect = canvas.view_box.viewRect()
     xmin, ymin, xmax, ymax = canvas.layout_data.bounds()
     assert rect.left() <= xmin and rect.right() >= xmax and rect.top() <= ymin and rect.bottom() >= ymax
-    width = rect.width()
+    width, height = rect.width(), rect.height()
     canvas.zoom_in()
     assert canvas.view_box.viewRect().width() < width
     canvas.zoom_out()
     canvas.zoom_out()
-    assert canvas.view_box.viewRect().width() > width
+    # Zoomed out past the fit, the levels stay spread over the view: only the breadth zooms out.
+    assert canvas.view_box.viewRect().height() > height
+    assert canvas.view_box.viewRect().width() == pytest.approx(width)
     with pytest.raises(ValueError):
         canvas.set_orientation("sideways")
 
@@ -350,6 +354,7 @@ def test_big_trees_hand_qt_only_the_edges_near_the_view(monkeypatch, canvas_for)
 
     monkeypatch.setattr(tree_canvas, "EDGE_CULL_MIN", 100)
     canvas, _ = canvas_for(random_plan(3000, seed=4))
+    canvas.fit(whole=True)
     layout = canvas.layout_data
     drawn = sum(len(item.xData) for item in canvas.edge_items.values())
     assert drawn == 4 * 2999  # fitted: the whole tree is near the view
@@ -359,20 +364,127 @@ def test_big_trees_hand_qt_only_the_edges_near_the_view(monkeypatch, canvas_for)
     canvas.update_labels()
     drawn = sum(len(item.xData) for item in canvas.edge_items.values())
     assert 0 < drawn < 4 * 2999
-    # Every edge that touches the view is still drawn.
+    # Every edge that touches the view is still drawn, cut to the region near the view.
     view = canvas.view_box.viewRect()
-    segments = set()
+    ends = set()
     for item in canvas.edge_items.values():
-        segments.update(zip(item.xData[3::4].tolist(), item.yData[3::4].tolist()))
+        ends.update(zip(item.xData.tolist(), item.yData.tolist()))
+        assert item.xData.min(initial=view.left()) >= view.left() - view.width() * 0.51
+        assert item.xData.max(initial=view.right()) <= view.right() + view.width() * 0.51
     for i in range(1, len(layout.ids)):
-        p = layout.parent[i]
-        if (min(layout.x[p], layout.x[i]) <= view.right() and max(layout.x[p], layout.x[i]) >= view.left()
-                and min(layout.y[p], layout.y[i]) <= view.bottom()
-                and max(layout.y[p], layout.y[i]) >= view.top()):
-            assert (layout.x[i], layout.y[i]) in segments
+        if view.contains(layout.x[i], layout.y[i]):
+            assert (layout.x[i], layout.y[i]) in ends
     shown = set(zip(canvas.node_item.data["x"].tolist(), canvas.node_item.data["y"].tolist()))
     assert len(shown) < len(layout.ids)
     in_view = ((layout.x >= view.left()) & (layout.x <= view.right())
                & (layout.y >= view.top()) & (layout.y <= view.bottom()))
     assert in_view.sum() > 0
     assert all((layout.x[i], layout.y[i]) in shown for i in np.flatnonzero(in_view))
+
+
+# -- fit, level of detail, labels that do not cover the tree -------------------------
+
+def test_fit_spreads_a_tall_tree_over_the_view_and_labels_its_top(qtbot, canvas_for):
+    from benchmarks.bench_core import random_plan as bushy_plan
+    from widgets.canvas_view import MIN_LEVEL_PX
+
+    # breadth first, 2-4 children a node: ~3,000 leaves on a dozen levels
+    canvas, document = canvas_for(bushy_plan(5000), size=(1000, 700))
+    layout = canvas.layout_data
+    canvas.fit(whole=False)
+    width = canvas.view_box.width()
+    shown_x = [canvas.node_screen_pos(layout.ids[i])[0] for i in range(len(layout.ids))
+               if canvas.view_box.viewRect().contains(layout.x[i], layout.y[i])]
+    # not a thin strip: the drawn nodes run across most of the view, each level readable
+    assert max(shown_x) - min(shown_x) > 0.6 * width
+    px, _py = canvas.view_box.viewPixelSize()
+    assert canvas.view_box.viewRect().top() <= layout.y.min() and canvas.view_box.viewRect().bottom() >= layout.y.max()
+    assert 4.5 / px >= min(MIN_LEVEL_PX - 1, width / 14)  # levels readable, or all of them shown
+    assert any(t.startswith("n0") for t in canvas.labels.texts())  # the top of the tree is labelled
+    # Fit again: every level shows, still filling the view.
+    canvas.fit()
+    rect = canvas.view_box.viewRect()
+    assert rect.left() <= layout.x.min() and rect.right() >= layout.x.max()
+    assert rect.top() <= layout.y.min() and rect.bottom() >= layout.y.max()
+    # Zooming in spreads the breadth first: every level stays in view.
+    canvas.zoom_in()
+    assert canvas.view_box.viewRect().height() < rect.height()
+    assert canvas.view_box.viewRect().width() == pytest.approx(rect.width())
+
+
+def test_lr_labels_never_cover_another_node_or_label(qtbot, canvas_for):
+    from conftest import SAMPLES
+    from app.document import Document
+    from planning.planfile import load_plan
+
+    document = Document(load_plan(SAMPLES / "peace-process.bwplan"))
+    for size in ((1600, 1000), (900, 560)):
+        canvas, _ = canvas_for(None, document=document, size=size)
+        for track in document.plan.tracks:
+            document.set_current_track(track.id)
+            canvas.fit()
+            qtbot.wait(60)
+            canvas.viewport().repaint()
+            layout = canvas.layout_data
+            boxes = [item.textItem.sceneBoundingRect() for item in canvas.labels.items[: canvas.labels.shown]]
+            assert len(boxes) >= min(len(layout.ids), 8)
+            for a in range(len(boxes)):
+                for b in range(a + 1, len(boxes)):
+                    assert not boxes[a].adjusted(1, 1, -1, -1).intersects(boxes[b])
+            for i, node_id in enumerate(layout.ids):
+                x, y = canvas.node_screen_pos(node_id)
+                centre = canvas.mapToScene(int(x), int(y))
+                assert not any(box.adjusted(2, 2, -2, -2).contains(centre) for box in boxes), node_id
+
+
+def test_zoomed_out_big_tree_draws_one_edge_per_pixel_without_antialiasing(canvas_for):
+    canvas, _ = canvas_for(random_plan(12_000, seed=5), size=(800, 600))
+    canvas.fit(whole=True)
+    canvas.update_labels()
+    drawn = sum(len(item.xData) // 4 for item in canvas.edge_items.values())
+    assert drawn < 12_000 - 1
+    assert not canvas.edge_items[("neutral", False)].opts["antialias"]
+    layout = canvas.layout_data
+    middle = len(layout.ids) // 2
+    canvas.view_box.setRange(QRectF(layout.x[middle] - 5, layout.y[middle] - 3, 10, 6), padding=0)
+    canvas.update_labels()
+    assert canvas.edge_items[("neutral", False)].opts["antialias"]  # few edges: smooth again
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-50, 50), min_size=4, max_size=4), st.floats(-10, 10), st.floats(-10, 10),
+       st.floats(0.5, 20), st.floats(0.5, 20))
+def test_clipped_segments_stay_on_their_line_inside_the_cut(coords, left, top, width, height):
+    from widgets.canvas_cull import clip_segments
+
+    x0, y0, x1, y1 = coords
+    cut = (left, top, left + width, top + height)
+    xs, ys = clip_segments(np.array([x0, x1]), np.array([y0, y1]), cut)
+    samples = np.linspace(0, 1, 401)
+    inside = [(x0 + t * (x1 - x0), y0 + t * (y1 - y0)) for t in samples
+              if left <= x0 + t * (x1 - x0) <= left + width and top <= y0 + t * (y1 - y0) <= top + height]
+    if len(xs) == 0:
+        assert len(inside) <= 1  # at most a grazing point is lost
+        return
+    for x, y in zip(xs, ys):
+        assert left - 1e-9 <= x <= left + width + 1e-9 and top - 1e-9 <= y <= top + height + 1e-9
+        cross = (x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)  # on the original line
+        assert abs(cross) <= 1e-6 * (1 + abs(x1 - x0) + abs(y1 - y0)) * 100
+    if inside:
+        lo = np.hypot(xs[0] - x0, ys[0] - y0)
+        hi = np.hypot(xs[1] - x0, ys[1] - y0)
+        length = np.hypot(x1 - x0, y1 - y0)
+        for x, y in inside:  # every sampled point inside the cut is kept
+            d = np.hypot(x - x0, y - y0)
+            assert min(lo, hi) - 1e-6 * (1 + length) <= d <= max(lo, hi) + 1e-6 * (1 + length)
+
+
+def test_one_per_pixel_keeps_exactly_one_row_per_pixel_position():
+    from widgets.canvas_cull import one_per_pixel
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 10, 2000), rng.uniform(0, 10, 2000)
+    keep = one_per_pixel([x, y], [0.5, 0.5])
+    cells = {(round(a / 0.5), round(b / 0.5)) for a, b in zip(x, y)}
+    assert len(keep) == len(cells)
+    assert {(round(x[k] / 0.5), round(y[k] / 0.5)) for k in keep} == cells

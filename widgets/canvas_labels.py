@@ -27,10 +27,12 @@ LABEL_BUDGET = 150
 #: Candidates examined per update at most (keeps a zoomed-out frame cheap).
 MAX_EXAMINED = 4000
 #: Widest label in pixels.
-MAX_LABEL_WIDTH = 240
+MAX_LABEL_WIDTH = 280
 #: Narrowest room in which a label is still worth showing.
 MIN_LABEL_ROOM = 44
 LABEL_POINT_SIZE = 9
+#: Margin inside a label's filled box, in pixels.
+_MARGIN = 1.5
 INFO_POINT_SIZE = 8
 
 
@@ -49,6 +51,59 @@ def label_anchors(layout: TreeLayout) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def label_starts(layout: TreeLayout) -> np.ndarray:
+    """Where each node's edge turns straight (its knee), along the depth axis.
+
+    In "lr" a label starts there and may run to the next level's knee. The
+    root (no edge) gets its own position.
+    """
+    along = layout.x if layout.orientation == "lr" else layout.y
+    start = along.copy()
+    has_parent = layout.parent >= 0
+    p = layout.parent[has_parent]
+    start[has_parent] = along[p] + KNEE * (along[has_parent] - along[p])
+    return start
+
+
+def gaps_before(layout: TreeLayout) -> np.ndarray:
+    """Distance (view units, across the levels) from each node to the one
+    before it on its level; infinite for the first node of a level.
+
+    In "lr" a label sits above its node's edge: it never covers a
+    neighbour's edge (or label) when it is no taller than this gap.
+    """
+    across = layout.y if layout.orientation == "lr" else layout.x
+    gaps = np.full(len(layout.ids), np.inf)
+    if len(gaps) > 1:
+        same = layout.depth[1:] == layout.depth[:-1]
+        gaps[1:][same] = across[1:][same] - across[:-1][same]
+    return gaps
+
+
+def level_bounds(layout: TreeLayout) -> np.ndarray:
+    """Start index of each level in breadth-first order, then the node count."""
+    bounds = np.flatnonzero(np.diff(layout.depth)) + 1
+    return np.concatenate(([0], bounds, [len(layout.ids)])).astype(np.int64)
+
+
+def free_after_leaf(layout: TreeLayout, levels: np.ndarray, i: int, before: float, after: float) -> bool:
+    """True when no node of the next level lies from ``before`` ahead of leaf
+    ``i`` to ``after`` past it (view units, across the levels): its label may
+    then run on over the next level without meeting a label or an edge there.
+
+    ``levels`` is :func:`level_bounds` of the layout.
+    """
+    depth = int(layout.depth[i])
+    if depth + 2 >= len(levels):
+        return True  # the deepest level: nothing beyond
+    a, b = int(levels[depth + 1]), int(levels[depth + 2])
+    across = layout.y if layout.orientation == "lr" else layout.x
+    values = across[a:b]  # sorted: breadth-first order runs across each level in order
+    centre = float(across[i])
+    k = int(np.searchsorted(values, centre - before))
+    return k >= len(values) or values[k] > centre + after
+
+
 def choose_labels(
     layout: TreeLayout,
     anchor_x: np.ndarray,
@@ -59,6 +114,7 @@ def choose_labels(
     on_policy: np.ndarray | None = None,
     selected: int = -1,
     budget: int = LABEL_BUDGET,
+    eligible: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the nodes whose labels fit, best first.
 
@@ -80,14 +136,20 @@ def choose_labels(
         Index of the selected node (always first when visible), -1 for none.
     budget : int
         Most labels returned.
+    eligible : numpy.ndarray of bool, optional
+        Only these nodes may get a label (the selected one always may).
     """
     n = len(layout.ids)
     if n == 0 or budget <= 0:
         return []
     xmin, ymin, xmax, ymax = view
-    inside = np.flatnonzero(
-        (anchor_x >= xmin) & (anchor_x <= xmax) & (anchor_y >= ymin) & (anchor_y <= ymax)
-    )
+    in_view = (anchor_x >= xmin) & (anchor_x <= xmax) & (anchor_y >= ymin) & (anchor_y <= ymax)
+    if eligible is not None:
+        in_view &= eligible
+        if 0 <= selected < n and anchor_x[selected] >= xmin and anchor_x[selected] <= xmax \
+                and anchor_y[selected] >= ymin and anchor_y[selected] <= ymax:
+            in_view[selected] = True
+    inside = np.flatnonzero(in_view)
     if len(inside) == 0:
         return []
     across = anchor_y if layout.orientation == "lr" else anchor_x
@@ -133,7 +195,7 @@ class LabelPool:
 
     def block_height(self, label_lines: int = 1) -> float:
         """Pixel height of a label block: ``label_lines`` of label, one of figures."""
-        return label_lines * self.label_metrics.height() + self.info_metrics.height() + 6
+        return label_lines * self.label_metrics.height() + self.info_metrics.height() + 2 * _MARGIN + 1
 
     def wrap(self, text: str, width: float, max_lines: int) -> list[str]:
         """Word-wrap ``text`` to ``width`` pixels, at most ``max_lines``; the last is elided."""
@@ -159,6 +221,8 @@ class LabelPool:
         while len(self.items) <= k:
             item = pg.TextItem(anchor=(0.5, 1.0), fill=pg.mkBrush(palette.qcolor(palette.LABEL_BACKGROUND)))
             item.setFont(self.label_font)
+            # A thin margin: the filled box is what may cover a neighbour's edge.
+            item.textItem.document().setDocumentMargin(_MARGIN)
             item.setZValue(20)
             item.hide()
             self.view_box.addItem(item, ignoreBounds=True)
@@ -171,10 +235,16 @@ class LabelPool:
 
         Every line fits ``width`` pixels (elided with an ellipsis).
         """
+        return self.block(label, info, width, label_lines)[0]
+
+    def block(self, label: str, info: str, width: float, label_lines: int = 1) -> tuple[str, float]:
+        """``(html, pixel width)`` of a label block (see :meth:`html_for`)."""
         from PySide6.QtCore import Qt
 
         lines = self.wrap(label, width, label_lines)
         info = self.info_metrics.elidedText(info, Qt.TextElideMode.ElideRight, int(width))
+        used = max([self.label_metrics.horizontalAdvance(line) for line in lines]
+                   + [self.info_metrics.horizontalAdvance(info)])
         text = "<br>".join(
             f'<span style="color:{palette.TEXT}">{html.escape(line)}</span>' for line in lines
         )
@@ -184,7 +254,7 @@ class LabelPool:
                 f'<br><span style="color:{palette.TEXT_MUTED}; '
                 f'font-size:{INFO_POINT_SIZE}pt">{info_html}</span>'
             )
-        return text
+        return text, float(used)
 
     def show(self, entries: list[tuple[float, float, tuple[float, float], str]]) -> None:
         """Show ``(x, y, anchor, html)`` entries; hide the rest of the pool."""
@@ -202,6 +272,10 @@ class LabelPool:
         for k in range(count, self.shown):
             self.items[k].hide()
         self.shown = count
+        # Follow the view's transform now (the canvas brought it up to date):
+        # done in the paint instead, every label moves and a second paint follows.
+        for item in self.items[:count]:
+            item.updateTransform()
 
     def texts(self) -> list[str]:
         """Plain text of the labels shown (for tests and accessibility)."""

@@ -29,6 +29,14 @@ BADGES: tuple[str, ...] = ("none", "late", "partial", "ready")
 #: the straight run that carries the label.
 KNEE = 0.25
 
+#: Layout spacing per orientation: (sibling distance, level distance) in view units.
+SPACING = {"lr": (1.25, 4.5), "tb": (1.0, 1.3)}
+#: Node marker and selection ring sizes in pixels.
+NODE_SIZE = 14
+SELECTED_SIZE = 25  # a ring around the node: readable on any fill
+#: How far ("lr") a label that runs past its node is lifted: clear of the marker.
+LABEL_LIFT = NODE_SIZE / 2 + 2
+
 
 def branch_badge(node: Node) -> str:
     """Readiness badge of a branch (a child of a chance node).
@@ -59,27 +67,102 @@ class NodeStyle:
     on_policy: np.ndarray     # bool
 
 
-def compute_style(plan: Plan, layout: TreeLayout, result=None) -> NodeStyle:
-    """Kinds, edge styles, badges and figures for the visible nodes.
+@dataclass
+class BaseStyle:
+    """What depends on the plan's nodes and the layout only (not on numbers).
 
-    Parameters
-    ----------
-    plan : Plan
-    layout : TreeLayout
-    result : TrackResult or None
-        The last evaluation; ``None`` when the plan is invalid (then edges
-        take the path written on the node and no figures are shown).
+    Kept by the canvas between evaluations and patched in place for the
+    nodes an edit touched, so that a new evaluation or a field edit never
+    walks every node in Python.
+    """
+
+    kind: np.ndarray          # int8 KIND_CODES
+    is_branch: np.ndarray     # bool: the parent is a chance node
+    written_edge: np.ndarray  # int8 edge style from the written path (-1 root)
+    badge: np.ndarray         # int8 index into BADGES, -1 when not a branch
+
+
+_BADGE_CODES = {name: i for i, name in enumerate(BADGES)}
+
+
+def _branch_codes(node: Node) -> tuple[int, int]:
+    """(edge style from the written path, badge code) of a branch."""
+    return (_EDGE_CODES.get(node.path or "neutral", _EDGE_CODES["neutral"]),
+            _BADGE_CODES[branch_badge(node)])
+
+
+def _node_codes(node: Node) -> tuple[int, int, int]:
+    """(kind code, edge style if a branch, badge code if a branch) of one node."""
+    return (KIND_CODES.get(node.kind, 2),) + _branch_codes(node)
+
+
+def base_style(plan: Plan, layout: TreeLayout, cache: dict | None = None) -> BaseStyle:
+    """Kinds, branch flags, written edge paths and badges of the visible nodes.
+
+    ``cache`` (node id -> codes) lets a re-layout skip the nodes it has seen;
+    the caller drops the entries of nodes whose fields changed.
     """
     n = len(layout.ids)
     nodes = plan.nodes
-    node_list = [nodes[i] for i in layout.ids]
-    kind = np.fromiter((KIND_CODES.get(nd.kind, 2) for nd in node_list), dtype=np.int8, count=n)
+    if cache is None:
+        cache = {}
+    get = cache.get
+    codes = []
+    for node_id in layout.ids:
+        entry = get(node_id)
+        if entry is None:
+            entry = cache[node_id] = _node_codes(nodes[node_id])
+        codes.append(entry)
+    table = np.array(codes, dtype=np.int8).reshape(n, 3)
+    kind = table[:, 0].copy()
+    parent = layout.parent
+    has_parent = parent >= 0
+    is_branch = np.zeros(n, dtype=bool)
+    is_branch[has_parent] = kind[parent[has_parent]] == KIND_CODES[CHANCE]
+    written_edge = np.where(is_branch, table[:, 1], _EDGE_CODES["option"]).astype(np.int8)
+    written_edge[~has_parent] = -1
+    badge = np.where(is_branch, table[:, 2], -1).astype(np.int8)
+    return BaseStyle(kind, is_branch, written_edge, badge)
 
-    if result is not None:
-        index = result.index
-        result_pos = np.fromiter((index.get(i, -1) for i in layout.ids), dtype=np.int64, count=n)
-    else:
-        result_pos = np.full(n, -1, dtype=np.int64)
+
+def update_base_style(base: BaseStyle, plan: Plan, layout: TreeLayout, node_ids) -> None:
+    """Patch ``base`` in place for edited fields of ``node_ids`` (O(edited nodes + their children))."""
+    nodes = plan.nodes
+    for node_id in node_ids:
+        i = layout.index.get(node_id)
+        node = nodes.get(node_id)
+        if i is None or node is None:
+            continue
+        base.kind[i] = KIND_CODES.get(node.kind, 2)
+        touched = [i]
+        start, count = int(layout.child_start[i]), int(layout.child_count[i])
+        if count:
+            base.is_branch[start:start + count] = base.kind[i] == KIND_CODES[CHANCE]
+            touched.extend(range(start, start + count))
+        for k in touched:
+            if layout.parent[k] < 0:
+                continue
+            if base.is_branch[k]:
+                base.written_edge[k], base.badge[k] = _branch_codes(nodes[layout.ids[k]])
+            else:
+                base.written_edge[k], base.badge[k] = _EDGE_CODES["option"], -1
+
+
+def _result_positions(layout: TreeLayout, result) -> np.ndarray:
+    """Position of each visible node in ``result.ids`` (-1 where absent)."""
+    n = len(layout.ids)
+    if result is None:
+        return np.full(n, -1, dtype=np.int64)
+    if len(result.ids) == n and result.ids == layout.ids:
+        return np.arange(n, dtype=np.int64)  # the usual case: same tree, same breadth-first order
+    index = result.index
+    return np.fromiter((index.get(i, -1) for i in layout.ids), dtype=np.int64, count=n)
+
+
+def result_style(base: BaseStyle, layout: TreeLayout, result=None) -> NodeStyle:
+    """Combine ``base`` with an evaluation (or none) into the drawing arrays."""
+    n = len(layout.ids)
+    result_pos = _result_positions(layout, result)
     known = result_pos >= 0
     safe = np.where(known, result_pos, 0)
 
@@ -91,30 +174,38 @@ def compute_style(plan: Plan, layout: TreeLayout, result=None) -> NodeStyle:
 
     ev = aligned(getattr(result, "node_ev", ()), np.nan, float)
     on_policy = aligned(getattr(result, "node_on_policy", ()), False, bool)
-
-    parent = layout.parent
-    parent_kind = np.full(n, -1, dtype=np.int8)
-    has_parent = parent >= 0
-    parent_kind[has_parent] = kind[parent[has_parent]]
-    is_branch = parent_kind == KIND_CODES[CHANCE]
     probability = aligned(getattr(result, "node_probability", ()), np.nan, float)
-    probability[~is_branch] = np.nan
-
-    edge_style = np.full(n, -1, dtype=np.int8)
-    edge_style[has_parent] = _EDGE_CODES["option"]
-    badge = np.full(n, -1, dtype=np.int8)
+    probability[~base.is_branch] = np.nan
+    edge_style = base.written_edge.copy()
     result_paths = getattr(result, "node_path", None)
-    badge_codes = {name: i for i, name in enumerate(BADGES)}
-    for i in np.flatnonzero(is_branch):
-        node = node_list[i]
-        path = None
-        if result_paths is not None and result_pos[i] >= 0:
-            path = result_paths[result_pos[i]]
-        path = path or node.path or "neutral"
-        edge_style[i] = _EDGE_CODES.get(path, _EDGE_CODES["neutral"])
-        badge[i] = badge_codes[branch_badge(node)]
-    bold = on_policy & has_parent
-    return NodeStyle(kind, edge_style, bold, badge, result_pos, ev, probability, on_policy)
+    if result_paths is not None and n:
+        # the resolved path (inherited from above) wins over the written one
+        evaluated = np.flatnonzero(base.is_branch & known)
+        paths = np.asarray(result_paths, dtype=object)[result_pos[evaluated]].tolist()
+        neutral = _EDGE_CODES["neutral"]
+        codes = np.fromiter((_EDGE_CODES.get(path, neutral) if path else -9 for path in paths),
+                            dtype=np.int8, count=len(paths))
+        resolved = codes != -9  # no resolved path: keep the written one
+        edge_style[evaluated[resolved]] = codes[resolved]
+    bold = on_policy & (layout.parent >= 0)
+    # copies: the canvas compares the new arrays with the ones it drew, and
+    # update_base_style patches ``base`` in place
+    return NodeStyle(base.kind.copy(), edge_style, bold, base.badge.copy(), result_pos, ev, probability,
+                     on_policy)
+
+
+def compute_style(plan: Plan, layout: TreeLayout, result=None) -> NodeStyle:
+    """Kinds, edge styles, badges and figures for the visible nodes.
+
+    Parameters
+    ----------
+    plan : Plan
+    layout : TreeLayout
+    result : TrackResult or None
+        The last evaluation; ``None`` when the plan is invalid (then edges
+        take the path written on the node and no figures are shown).
+    """
+    return result_style(base_style(plan, layout), layout, result)
 
 
 def edge_segments(layout: TreeLayout, child_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ rebuilds the list once, after the document has revalidated.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
 from planning.edits import track_of
@@ -41,6 +41,7 @@ class ProblemsPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
         self.list.setAlternatingRowColors(True)
+        self.list.setIconSize(QSize(16, 16))  # text-sized icons: one short row says "no problems"
         self.list.itemActivated.connect(self._go_to)
         self.list.itemClicked.connect(self._go_to)
         layout = QVBoxLayout(self)
@@ -61,7 +62,17 @@ class ProblemsPanel(QWidget):
         document.changed.connect(self._schedule)
         document.evaluated.connect(self._schedule)
         document.planReplaced.connect(self._schedule)
+        if hasattr(document, "problemsChanged"):  # validation debounced after edits
+            document.problemsChanged.connect(self._schedule)
         self.refresh()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # About two rows: the panel sits under the canvas and is mostly "No problems".
+        rows = 2 * max(self.list.fontMetrics().height() + 4, 20)
+        return QSize(super().sizeHint().width(), rows + 2 * self.list.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(80, max(self.list.fontMetrics().height() + 8, 24))
 
     def _schedule(self, *_args) -> None:
         self._timer.start()

@@ -16,31 +16,29 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
 
 from planning.layout import TreeLayout, layout_track
 from planning.model import Plan
 from widgets import palette
-from widgets.canvas_labels import (
-    LABEL_BUDGET, MAX_LABEL_WIDTH, MIN_LABEL_ROOM, LabelPool, choose_labels, label_anchors,
-)
-from widgets.canvas_scatter import set_styled_points
+from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
+from widgets.canvas_detail import LevelOfDetail
+from widgets.canvas_input import CanvasInput
+from widgets.canvas_labels import LABEL_BUDGET, LabelPool, gaps_before, label_anchors, label_starts, level_bounds
+from widgets.canvas_placement import LabelPlacement
 from widgets.canvas_rename import RenameEdit
 from widgets.canvas_style import (
-    BADGES, EDGE_STYLES, KNEE, NodeStyle, badge_positions, compute_style, edge_segments, info_text,
+    BADGES, EDGE_STYLES, NODE_SIZE, SELECTED_SIZE, SPACING, BaseStyle, NodeStyle, badge_positions,
+    base_style, edge_segments, result_style, update_base_style,
 )
+from widgets.canvas_view import depth_span, fit_rect, held_depth_range, widened_cap
 
-#: Layout spacing per orientation: (sibling distance, level distance) in view units.
-SPACING = {"lr": (1.25, 4.5), "tb": (1.0, 1.3)}
-NODE_SIZE = 14
-SELECTED_SIZE = 25  # a ring around the node: readable on any fill
 BADGE_SIZE = 9
 HIT_RADIUS_PX = 12
 #: Delay before labels are re-chosen after the view moved (throttle).
 LABEL_DELAY_MS = 40
 ZOOM_STEP = 1.25
-#: Above this many edges, only the edges near the view are handed to Qt.
-EDGE_CULL_MIN = 20_000
+#: Above this many edges (nodes), only those near the view are handed to Qt.
+EDGE_CULL_MIN = CULL_MIN
 
 _SYMBOLS = {"lr": ("s", "o", "t2"), "tb": ("s", "o", "t")}
 _EDGE_COLORS = {
@@ -52,7 +50,7 @@ _EDGE_COLORS = {
 _BADGE_SYMBOLS = {"none": "o", "late": "x", "partial": "o", "ready": "o"}
 
 
-class TreeCanvas(pg.GraphicsView):
+class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
     """Zoomable drawing of the current track of a Document.
 
     Parameters
@@ -70,29 +68,56 @@ class TreeCanvas(pg.GraphicsView):
         self.orientation = "lr"
         self.layout_data: TreeLayout | None = None
         self.style_data: NodeStyle | None = None
+        self._base_style: BaseStyle | None = None  # the number-free part of style_data
+        self._codes: dict[str, tuple] = {}  # node id -> style codes, dropped when the node changes
+        self._codes_plan: Plan | None = None
+        self._styled_with = None  # the result style_data was computed from
         self._anchor_x = np.empty(0)
         self._edge_points: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
-        self._edges_cut_to: QRectF | None = None
+        # What the last cut kept: None (nothing yet), "all", or (xmin, ymin, xmax, ymax);
+        # at which view units per pixel; and whether no duplicate was left out.
+        self._edge_bounds: dict[tuple[str, bool], tuple] = {}  # per style: each edge's box
+        self._edges_cut_to = None
+        self._edges_cut_at = (1.0, 1.0)
+        self._edges_exact = True
         self._node_points: tuple | None = None   # x, y, style codes, data, styles
         self._badge_points: tuple | None = None
-        self._nodes_cut_to: QRectF | None = None
+        self._nodes_cut_to = None
+        self._nodes_cut_at = (1.0, 1.0)
+        self._nodes_exact = True
         self._marker_scale_drawn = 1.0
         self._anchor_y = np.empty(0)
+        self._starts = np.empty(0)  # knee of each node's edge along the depth axis
+        self._levels = np.zeros(1, dtype=np.int64)
+        self._gaps = np.empty(0)  # room above each node on its level (view units)
         self._press_pos: QPoint | None = None
 
-        self.view_box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        # The axes scale separately: see widgets/canvas_view.py ("the depth rule").
+        self.view_box = pg.ViewBox(lockAspect=False, invertY=True, enableMenu=False)
+        self._holding_depth = False
+        # Depth range every level needs: set by fit(), only ever widened by
+        # edits (a collapse must not zoom the view), see _hold_depth.
+        self._span = (-1.0, 1.0)
+        self._cap = 2.0  # most depth shown (view units): see widgets/canvas_view.py
+        self._fitted: tuple | None = None  # the last fit, when it showed only the first levels
         self.view_box.setDefaultPadding(0.0)
         self.setCentralItem(self.view_box)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAntialiasing(True)
 
         self.edge_items: dict[tuple[str, bool], pg.PlotCurveItem] = {}
+        # (smooth pen, dense pen) per item: a dense view gets plain 1-px (or
+        # whole-pixel) lines, Qt's fast path, see _cull_edges
+        self._edge_pens: dict[tuple[str, bool], tuple] = {}
         for bold in (False, True):
             for name in EDGE_STYLES:
                 pen = pg.mkPen(palette.qcolor(_EDGE_COLORS[name]), width=3.6 if bold else 1.3)
                 # Round caps make Qt's stroker ~100x slower on big paths; square
                 # caps close the notch at each edge's knee and stay fast.
                 pen.setCapStyle(Qt.PenCapStyle.SquareCap if bold else Qt.PenCapStyle.FlatCap)
+                dense = pg.mkPen(palette.qcolor(_EDGE_COLORS[name]), width=3 if bold else 1)
+                dense.setCapStyle(Qt.PenCapStyle.FlatCap)
+                self._edge_pens[(name, bold)] = (pen, dense)
                 item = pg.PlotCurveItem(connect="pairs", pen=pen, antialias=True, skipFiniteCheck=True)
                 item.setZValue(2 if bold else 1)
                 self.view_box.addItem(item)
@@ -131,6 +156,8 @@ class TreeCanvas(pg.GraphicsView):
         self._label_timer.setSingleShot(True)
         self._label_timer.setInterval(LABEL_DELAY_MS)
         self._label_timer.timeout.connect(self.update_labels)
+        self.view_box.sigRangeChanged.connect(self._hold_depth)
+        self.view_box.sigResized.connect(self._hold_depth)
         self.view_box.sigRangeChanged.connect(self._range_changed)
 
         self._built_for: tuple | None = None  # (plan object, root id) last laid out
@@ -160,23 +187,61 @@ class TreeCanvas(pg.GraphicsView):
         self.layout_data = self.style_data = None
         return super().close()
 
-    def fit(self) -> None:
-        """Zoom and pan so the whole visible tree fits the view."""
+    def fit(self, whole: bool | None = None) -> None:
+        """Show the tree: every level across the view, all its breadth down it.
+
+        When the levels would be too narrow to read, the first levels are
+        shown (the top of the tree, labelled); fitting again at once, or
+        ``whole=True``, shows every level. A tall tree fills the view
+        rather than being a thin strip (see :mod:`widgets.canvas_view`).
+        """
         layout = self.layout_data
         if layout is None or not layout.ids:
             self.view_box.setRange(QRectF(-1, -1, 2, 2), padding=0)
             return
-        xmin, ymin, xmax, ymax = layout.bounds()
         sibling, level = SPACING[self.orientation]
-        # Room for the root label before the root and for leaf triangles after.
-        if self.orientation == "lr":
-            before = level * (1 - KNEE)  # the root label is as wide as an edge's label
-            rect = QRectF(xmin - before, ymin - sibling, xmax - xmin + before + 0.3 * level,
-                          ymax - ymin + 2 * sibling)
-        else:
-            rect = QRectF(xmin - sibling, ymin - level * 0.6, xmax - xmin + 2 * sibling, ymax - ymin + level * 1.1)
-        self.view_box.setRange(rect, padding=0.02)
+        width, height = self._view_pixels()
+        if whole is None:
+            current = self.view_box.viewRect()
+            whole = self._fitted is not None and all(
+                abs(a - b) <= 1e-6 * max(1.0, abs(b)) for a, b in
+                zip((current.x(), current.y(), current.width(), current.height()), self._fitted))
+        self._span = depth_span(layout, self.orientation, level)
+        rect = fit_rect(layout, self.orientation, sibling, level, width, height, whole=whole)
+        self._cap = rect[2] if self.orientation == "lr" else rect[3]
+        self.view_box.setRange(QRectF(*rect), padding=0)
+        partial = self._cap < self._span[1] - self._span[0] - 1e-9
+        self._fitted = rect if partial else None  # a second fit from here shows every level
         self.update_labels()
+
+    def _view_pixels(self) -> tuple[float, float]:
+        """Size of the drawing area in pixels (a guess before the first layout)."""
+        width, height = float(self.view_box.width()), float(self.view_box.height())
+        if width < 2 or height < 2:
+            width, height = float(max(self.width(), 2)), float(max(self.height(), 2))
+        return width, height
+
+    def _hold_depth(self, *_args) -> None:
+        """Keep the depth axis showing at most, and at zoom-out exactly, every level."""
+        layout = self.layout_data
+        if self._holding_depth or layout is None or not layout.ids:
+            return
+        rect = self.view_box.viewRect()
+        width, height = float(self.view_box.width()), float(self.view_box.height())
+        along = rect.width() if self.orientation == "lr" else rect.height()
+        self._cap = widened_cap(self._cap, along, self._span[1] - self._span[0])
+        wanted = held_depth_range((rect.x(), rect.y(), rect.width(), rect.height()), self._span, self._cap,
+                                  self.orientation, width, height)
+        if wanted is None:
+            return
+        self._holding_depth = True
+        try:
+            if self.orientation == "lr":
+                self.view_box.setXRange(*wanted, padding=0)
+            else:
+                self.view_box.setYRange(*wanted, padding=0)
+        finally:
+            self._holding_depth = False
 
     def zoom_in(self) -> None:
         """Zoom in one step around the centre of the view."""
@@ -287,6 +352,14 @@ class TreeCanvas(pg.GraphicsView):
             )
         self._built_for = (plan, root)
         self._anchor_x, self._anchor_y = label_anchors(self.layout_data)
+        self._starts = label_starts(self.layout_data)
+        self._levels = level_bounds(self.layout_data)
+        self._gaps = gaps_before(self.layout_data)
+        self._base_style = base_style(plan, self.layout_data, self._codes_for(plan)) \
+            if self.layout_data.ids else None
+        if self.layout_data.ids:
+            low, high = depth_span(self.layout_data, self.orientation, level)
+            self._span = (min(low, self._span[0]), max(high, self._span[1]))
         self._draw_edges_and_nodes(geometry_changed=True)
         if fit:
             self.fit()
@@ -297,12 +370,30 @@ class TreeCanvas(pg.GraphicsView):
             self.view_box.setRange(self.view_box.viewRect().translated(dx, dy), padding=0)
         self.update_labels()
 
-    def restyle(self) -> None:
-        """Redraw colours, badges and labels without a new layout."""
-        if self.layout_data is None:
+    def restyle(self, node_ids=None) -> None:
+        """Redraw colours, badges and labels without a new layout.
+
+        ``node_ids`` names the only nodes whose fields changed (their kind,
+        path or responses are re-read); by default every node is re-read.
+        """
+        layout = self.layout_data
+        if layout is None:
             return
+        if node_ids is None or self._base_style is None:
+            self._codes.clear()
+            self._base_style = base_style(self.document.plan, layout, self._codes_for(self.document.plan)) \
+                if layout.ids else None
+        else:
+            update_base_style(self._base_style, self.document.plan, layout, node_ids)
         self._draw_edges_and_nodes()
         self.update_labels()
+
+    def _codes_for(self, plan: Plan) -> dict:
+        """The per-node style code cache, emptied when another plan object shows up."""
+        if plan is not self._codes_plan:
+            self._codes.clear()
+            self._codes_plan = plan
+        return self._codes
 
     def _draw_edges_and_nodes(self, geometry_changed: bool = False) -> None:
         """Push the style arrays into the items, touching only what changed.
@@ -316,8 +407,10 @@ class TreeCanvas(pg.GraphicsView):
         if result is not None and getattr(result, "root", None) not in (None, self._root_id()):
             result = None  # an evaluation of another track or subtree: no figures
         old = None if geometry_changed else self.style_data
-        style = compute_style(self.document.plan, layout, result) if layout.ids else None
+        base = self._base_style
+        style = result_style(base, layout, result) if layout.ids and base is not None else None
         self.style_data = style
+        self._styled_with = result
         if style is None:
             self._edge_points = {}
             self._node_points = self._badge_points = None
@@ -332,7 +425,9 @@ class TreeCanvas(pg.GraphicsView):
             for (name, bold), item in self.edge_items.items():
                 code = EDGE_STYLES.index(name)
                 x, y = edge_segments(layout, (style.edge_style == code) & (style.bold == bold))
-                self._edge_points[(name, bold)] = (x.reshape(-1, 4), y.reshape(-1, 4))
+                x, y = x.reshape(-1, 4), y.reshape(-1, 4)
+                self._edge_points[(name, bold)] = (x, y)
+                self._edge_bounds[(name, bold)] = edge_bounds(x, y)
             self._edges_cut_to = None
             self._cull_edges()
         if old is None or not np.array_equal(old.kind, style.kind):
@@ -354,72 +449,10 @@ class TreeCanvas(pg.GraphicsView):
         self._cull_points()
         self._draw_selection()
 
-    def _cull_points(self) -> None:
-        """Nodes and badges near the view, on big trees (as for the edges).
-
-        pyqtgraph tests every point against the view on each paint; with
-        100,000 nodes that alone is most of a frame.
-        """
-        if self._node_points is None:
-            return
-        big = len(self._node_points[0]) > EDGE_CULL_MIN
-        rect = self.view_box.viewRect()
-        scale = self._marker_scale()
-        cut = self._nodes_cut_to
-        if cut is not None and scale == self._marker_scale_drawn and (
-                cut.isNull() or (cut.contains(rect) and rect.width() * 9 > cut.width())):
-            return  # everything is drawn already, or the last cut still covers the view
-        cut = rect.adjusted(-rect.width(), -rect.height(), rect.width(), rect.height()) if big else QRectF()
-        self._marker_scale_drawn = scale
-        for item, (x, y, codes, data, styles) in ((self.node_item, self._node_points),
-                                                  (self.badge_item, self._badge_points)):
-            if scale < 0.5:  # outlines would hide the fill colour of tiny markers
-                styles = [(sym, size * scale, self._pen_none, brush) for sym, size, _pen, brush in styles]
-            else:
-                styles = [(sym, size * scale, pen, brush) for sym, size, pen, brush in styles]
-            keep = None
-            if item is self.badge_item and scale < 0.5:
-                keep = np.zeros(len(x), dtype=bool)  # too small to tell apart: no badges
-            elif big:
-                keep = (x >= cut.left()) & (x <= cut.right()) & (y >= cut.top()) & (y <= cut.bottom())
-            if keep is not None:
-                x, y, codes = x[keep], y[keep], codes[keep]
-                data = data[keep] if data is not None else None
-            set_styled_points(item, x, y, codes, styles, data=data)
-        self._nodes_cut_to = cut
-
-    def _marker_scale(self) -> float:
-        """Shrink the markers when zoomed out so that neighbours do not smear together."""
-        px, py = self.view_box.viewPixelSize()
-        unit = SPACING[self.orientation][0] / ((py if self.orientation == "lr" else px) or 1.0)
-        return float(np.clip(round(unit / (NODE_SIZE * 1.5), 1), 0.2, 1.0))
-
-    def _cull_edges(self) -> None:
-        """Give the edge curves only the edges near the view, on big trees.
-
-        Qt strokes a whole path even where it is clipped, so on a big tree a
-        close view would pay for every edge. The edges kept cover the view
-        and one view-size around it, so a pan shows no gap before the
-        (throttled) next cut.
-        """
-        total = sum(len(x) for x, _y in self._edge_points.values())
-        rect = self.view_box.viewRect()
-        if total <= EDGE_CULL_MIN:
-            if self._edges_cut_to is None:
-                for key, (x, y) in self._edge_points.items():
-                    self.edge_items[key].setData(x.ravel(), y.ravel())
-                self._edges_cut_to = QRectF()  # everything drawn
-            return
-        cut = self._edges_cut_to
-        if cut is not None and not cut.isNull() and cut.contains(rect) \
-                and rect.width() * 9 > cut.width():
-            return  # still inside the region cut last time, at a similar zoom
-        cut = rect.adjusted(-rect.width(), -rect.height(), rect.width(), rect.height())
-        for key, (x, y) in self._edge_points.items():
-            inside = ((x.max(axis=1) >= cut.left()) & (x.min(axis=1) <= cut.right())
-                      & (y.max(axis=1) >= cut.top()) & (y.min(axis=1) <= cut.bottom()))
-            self.edge_items[key].setData(x[inside].ravel(), y[inside].ravel())
-        self._edges_cut_to = cut
+    def _new_cut(self, count: int, rect: QRectF):
+        if count <= EDGE_CULL_MIN:
+            return "all"
+        return cut_around(rect.left(), rect.top(), rect.width(), rect.height())
 
     def _draw_selection(self) -> None:
         i = self._selected_index()
@@ -448,6 +481,9 @@ class TreeCanvas(pg.GraphicsView):
         layout, style = self.layout_data, self.style_data
         if getattr(self, "closed", False):
             return  # pyqtgraph's close() deleted the scene and its items
+        # Bring the view transform up to date now: otherwise the first paint
+        # does it, every label re-places itself, and a second paint follows.
+        self.view_box.prepareForPaint()
         if self._edge_points:
             self._cull_edges()
         self._cull_points()
@@ -458,60 +494,22 @@ class TreeCanvas(pg.GraphicsView):
         if not px or not py:
             return
         rect = self.view_box.viewRect()
-        sibling, level = SPACING[self.orientation]
-        # Labels wrap onto more lines where the layout leaves room for them:
-        # across the levels in "lr", along the (tall) edges in "tb".
-        line = self.labels.label_metrics.height()
         if self.orientation == "lr":
-            across_px = sibling / py
-            lines = 2 if across_px >= self.labels.block_height(2) + 6 else 1
-            room = (1 - KNEE) * level / px - NODE_SIZE - 4
-            width = min(room, MAX_LABEL_WIDTH)
-            across = self.labels.block_height(lines) + 2
-            fits = room >= MIN_LABEL_ROOM
+            self._place_labels_lr(rect, px, py)
         else:
-            along_px = (1 - KNEE) * level / py - NODE_SIZE
-            lines = int(max(1, min(3, (along_px - self.labels.block_height(0)) // line)))
-            width = min(MAX_LABEL_WIDTH * 0.7, sibling / px - 8)
-            across = width + 8
-            fits = width >= MIN_LABEL_ROOM and along_px >= self.labels.block_height(lines)
-        if not fits:
-            self.labels.show([])
-            return
-        chosen = choose_labels(
-            layout, self._anchor_x, self._anchor_y,
-            (rect.left(), rect.top(), rect.right(), rect.bottom()),
-            (px, py), across, style.on_policy, self._selected_index(), LABEL_BUDGET,
-        )
-        plan = self.document.plan
-        entries = []
-        for i in chosen:
-            node = plan.nodes[layout.ids[i]]
-            info = info_text(plan, node, style, i)
-            if self.labels.info_metrics.horizontalAdvance(info) > width:
-                info = info_text(plan, node, style, i, unit=False)  # numbers matter more
-            text = self.labels.html_for(node.label or node.id, info, width, lines)
-            x, y = float(self._anchor_x[i]), float(self._anchor_y[i])
-            if layout.parent[i] < 0:
-                # Clear of the selection ring around the root.
-                if self.orientation == "lr":
-                    anchor, x = (1.0, 0.5), x - (SELECTED_SIZE / 2 + 3) * px
-                else:
-                    anchor, y = (0.5, 1.0), y - (SELECTED_SIZE / 2 + 3) * py
-            elif self.orientation == "lr":
-                anchor, y = (0.5, 1.0), y - 1.5 * py
-            else:
-                anchor = (0.5, 0.5)
-            entries.append((x, y, anchor, text))
-        self.labels.show(entries)
+            self._place_labels_tb(rect, px, py)
 
     # -- document signals ------------------------------------------------
     def _plan_replaced(self) -> None:
         self.rename_edit.hide()
+        self._codes.clear()
         self.rebuild(fit=True)
 
     def _evaluated(self, _result) -> None:
-        self.restyle()
+        if self.layout_data is None or self._styled_with is self.document.result:
+            return  # already drawn with these numbers (the edit's redraw saw them)
+        self._draw_edges_and_nodes()  # only the figures changed: kinds and badges stay
+        self.update_labels()
 
     def _track_changed(self, _track_id: str) -> None:
         if self._built_for != (self.document.plan, self._root_id()):
@@ -529,6 +527,8 @@ class TreeCanvas(pg.GraphicsView):
 
     def _document_changed(self, change) -> None:
         kind = getattr(change, "kind", "structure")
+        for node_id in getattr(change, "node_ids", ()) or ():
+            self._codes.pop(node_id, None)  # its kind, path or responses may have changed
         if kind == "reset" and self._built_for == (self.document.plan, self._root_id()):
             return  # planReplaced already redrew this plan
         track = getattr(change, "track_id", None)
@@ -537,8 +537,14 @@ class TreeCanvas(pg.GraphicsView):
             current = self.document.current_track_id or plan.tracks[0].id
             if track != current:
                 return  # another track changed: nothing of ours moved
-        if kind in ("node", "responses", "plan"):
-            self.restyle()
+        if kind == "plan":
+            self.update_labels()  # the value unit; numbers come with the evaluation
+        elif kind in ("node", "responses"):
+            fields = set(getattr(change, "fields", ()) or ())
+            if fields and fields <= _TEXT_ONLY_FIELDS:
+                self.update_labels()  # a rename: no colour or shape changes
+            else:
+                self.restyle(getattr(change, "node_ids", None))
         else:
             self.rebuild()
 
@@ -566,86 +572,7 @@ class TreeCanvas(pg.GraphicsView):
         if node_id and node_id in self.document.plan.nodes and text != self.document.plan.nodes[node_id].label:
             self.document.set_node_field(node_id, "label", text)
 
-    # -- mouse and keyboard ----------------------------------------------------
-    def mousePressEvent(self, event) -> None:
-        self._press_pos = event.position().toPoint()
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        start, self._press_pos = self._press_pos, None
-        if start is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        if (event.position().toPoint() - start).manhattanLength() > 4:
-            return  # that was a pan
-        node_id = self.node_at(event.position())
-        if node_id is not None and node_id != self.document.selected_id:
-            self.document.select(node_id)
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        node_id = self.node_at(event.position())
-        if node_id is None:
-            super().mouseDoubleClickEvent(event)
-            return
-        if node_id != self.document.selected_id:
-            self.document.select(node_id)
-        self.toggle_collapse(node_id)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        moves = _KEY_MOVES[self.orientation]
-        if key in moves:
-            self._walk(moves[key])
-        elif key == Qt.Key.Key_F2:
-            self.start_rename()
-        elif key == Qt.Key.Key_Space:
-            self.toggle_collapse()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_out()
-        elif key == Qt.Key.Key_Home:
-            self.fit()
-        else:
-            super().keyPressEvent(event)
-
-    def _walk(self, move: str) -> None:
-        layout = self.layout_data
-        if layout is None or not layout.ids:
-            return
-        i = self._selected_index()
-        if i < 0:
-            self.document.select(layout.ids[0])
-            return
-        target = -1
-        parent = int(layout.parent[i])
-        if move == "parent":
-            target = parent
-        elif move == "child":
-            if layout.hidden_children[i]:
-                self.toggle_collapse(layout.ids[i])
-                layout = self.layout_data
-                i = layout.index[self.document.selected_id]
-            if layout.child_count[i]:
-                target = int(layout.child_start[i])
-        elif parent >= 0:
-            # Siblings are contiguous in the breadth-first numbering.
-            first = int(layout.child_start[parent])
-            last = first + int(layout.child_count[parent]) - 1
-            target = i - 1 if move == "previous" else i + 1
-            if target < first or target > last:
-                target = -1
-        if target >= 0:
-            self.document.select(layout.ids[target])
-
-
-_KEY_MOVES = {
-    "lr": {Qt.Key.Key_Left: "parent", Qt.Key.Key_Right: "child",
-           Qt.Key.Key_Up: "previous", Qt.Key.Key_Down: "next"},
-    "tb": {Qt.Key.Key_Up: "parent", Qt.Key.Key_Down: "child",
-           Qt.Key.Key_Left: "previous", Qt.Key.Key_Right: "next"},
-}
-
 
 _EMPTY_PLAN = Plan()
+#: Node fields that change no colour, shape or badge, only a label's text.
+_TEXT_ONLY_FIELDS = frozenset({"label", "notes", "signposts", "title", "owner", "trigger"})
