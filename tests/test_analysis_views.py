@@ -348,3 +348,20 @@ def test_readiness_dock_jumps_across_tracks(window, qtbot):
     view.table.cellDoubleClicked.emit(row, 0)
     assert window.document.current_track_id == target.track_id
     assert window.document.selected_id == target.node_id
+
+
+def test_hidden_priority_list_fills_when_shown(qtbot):
+    from app.document import Document
+    from widgets.analysis.priority_view import PriorityView
+
+    document = Document(load_plan(SHARED / "examples" / "minimal.bwplan"))
+    view = PriorityView(document)
+    qtbot.addWidget(view)
+    first = view.table.rowCount()
+    document.remove_response("t2", "r2")  # one response fewer
+    document.wait_for_checks()
+    assert view.table.rowCount() == first  # hidden: not refilled on every edit
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.table.rowCount() == first - 1
+    assert [p.response for p in view.rows] == [p.response for p in document.result.priorities]

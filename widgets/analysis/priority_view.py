@@ -66,11 +66,26 @@ class PriorityView(QWidget):
         # Best first unless the planner sorts by another column.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
-        document.evaluated.connect(self.show_result)
+        self._pending = None
+        self._stale = False
+        document.evaluated.connect(self._on_evaluated)
         self.show_result(document.result)
+
+    def _on_evaluated(self, result) -> None:
+        # Thousands of rows cost more than the edit itself: fill only when seen.
+        if self.isVisible():
+            self.show_result(result)
+        else:
+            self._pending, self._stale = result, True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.show_result(self._pending)
 
     def show_result(self, result) -> None:
         """Fill the table from a TrackResult (None: the plan cannot be evaluated)."""
+        self._pending, self._stale = None, False
         plan = self.document.plan
         unit = f" {plan.value_unit}" if plan.value_unit else ""
         table = self.table
