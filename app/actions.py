@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
 
 Key = QKeySequence.StandardKey
 
@@ -97,34 +97,3 @@ def create_actions(parent: QObject) -> dict[str, QAction]:
         action.setCheckable(spec.checkable)
         actions[spec.name] = action
     return actions
-
-
-def shortcut_table(actions: dict[str, QAction]) -> list[tuple[str, str]]:
-    """(command, shortcuts) rows for the keyboard-shortcut help, in menu order."""
-    rows = []
-    for spec in SPECS:
-        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
-                         for s in actions[spec.name].shortcuts())
-        if keys:
-            rows.append((spec.text.replace("&", "").rstrip("…"), keys))
-    return rows
-
-
-def shortcuts_dialog(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
-    """Show (non-modal) a table of every command with its keys; returns the dialog."""
-    rows = shortcut_table(actions)
-    dialog = QDialog(parent)
-    dialog.setObjectName("shortcuts_dialog")
-    dialog.setWindowTitle("Keyboard shortcuts")
-    table = QTableWidget(len(rows), 2, dialog)
-    table.setHorizontalHeaderLabels(["Command", "Keys"])
-    for r, (command, keys) in enumerate(rows):
-        table.setItem(r, 0, QTableWidgetItem(command))
-        table.setItem(r, 1, QTableWidgetItem(keys))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().hide()
-    QVBoxLayout(dialog).addWidget(table)
-    dialog.resize(460, 560)
-    dialog.show()
-    return dialog

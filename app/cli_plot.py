@@ -124,7 +124,7 @@ def cmd_plot(args) -> int:
     if args.decision is not None and (args.decision not in plan.nodes or plan.nodes[args.decision].kind != "decision"):
         raise UsageError(f"--decision {args.decision!r}: not a decision node of {args.file}")
     _application()
-    from widgets.analysis.plot_export import export, layout_for_export, new_figure
+    from widgets.analysis.plot_export import layout_for_export, new_figure
 
     figure = new_figure()
     layout_for_export(figure, size)

@@ -44,6 +44,11 @@ def _application():
         app.setApplicationName("Branchwise")
         app.setOrganizationName("Branchwise")
         app.setApplicationDisplayName("Branchwise")
+        # Wayland links the window to its menu entry and icon by this name.
+        app.setDesktopFileName("io.branchwise.Branchwise")
+        from app.help import app_icon
+
+        app.setWindowIcon(app_icon())
         _apply_style(app)
     return app
 
@@ -100,6 +105,11 @@ def run(argv: list[str]) -> int:
             document.new()
     window = MainWindow(document)
     document.setParent(window)
+    from app.welcome import install_welcome
+
+    # In the app, not in MainWindow: windows built by tests and scripts open
+    # straight on the canvas. The page shows only with no file and no edits.
+    install_welcome(window)
     if args.screenshot:
         try:
             screenshot(window, Path(args.screenshot), args.size)

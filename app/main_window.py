@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
-from app.actions import MENUS, TOOLBAR, create_actions, shortcuts_dialog
+from app.actions import MENUS, TOOLBAR, create_actions
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
 from planning.edits import FRAGMENT_MIME, RESET, TRACKS
@@ -151,9 +151,11 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         """Features that add their own actions, menus and docks to the window."""
         from app.analysis import install_analysis
+        from app.help import install_help
         from app.presenter import install_presenter
         from app.sharing import install_sharing
 
+        install_help(self)
         install_presenter(self)
         install_sharing(self)
         self.analysis = install_analysis(self)
@@ -248,7 +250,6 @@ class MainWindow(QMainWindow):
             "remove_track": self.remove_track,
             "move_track_left": lambda: self.move_track(-1),
             "move_track_right": lambda: self.move_track(+1),
-            "shortcuts": self.show_shortcuts, "about": self.show_about,
         }
         for name, handler in handlers.items():
             a[name].triggered.connect(lambda _checked=False, h=handler: h())
@@ -539,7 +540,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_plan(self) -> bool:
-        """File > Close: back to a blank plan (a welcome page will come here)."""
+        """File > Close: back to a blank plan (the app shows its welcome page on top)."""
         return self.new_plan()
 
     def open_file(self, path: str | Path | None = None) -> bool:
@@ -603,16 +604,6 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> bool:
         """At start: offer plans autosaved by sessions that did not close cleanly."""
         return offer_recovery(self, self.document, self.autosaver)
-
-    # -- help ----------------------------------------------------------------
-    def show_shortcuts(self):
-        """Help > Keyboard shortcuts: a table of every command and its keys."""
-        return shortcuts_dialog(self, self.actions)
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, "About Branchwise",
-                          "<b>Branchwise</b><br>Scenario planning with contingency trees: "
-                          "expected outcomes, readiness, signposts and a live walk.")
 
     # -- window state --------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -493,7 +493,7 @@ def add_child(plan: Plan, parent_id: str, kind: str = TERMINAL, label: str = "",
     Edit
         ``created_id`` is the new node's id.
     """
-    parent = _node(plan, parent_id)
+    _node(plan, parent_id)  # raises KeyError for an unknown parent
     if kind not in KINDS:
         raise ValueError(f"kind: must be one of {', '.join(KINDS)}")
     child = Node(id=new_id(plan), kind=kind, label=_as_text(label, "label"))

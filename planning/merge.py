@@ -437,8 +437,8 @@ def _repair_structure(m: _Merger, nodes: dict, tracks: list, nb: dict, no: dict,
                 roots.add(node_id)
                 reached.update(_subtree(nodes, node_id))
                 m.conflict(None, f"tracks[{track.get('id')}]", "present", "?", "?",
-                           f"the track was deleted on one side but its tree was changed on the "
-                           f"other; kept the track")
+                           "the track was deleted on one side but its tree was changed on the "
+                           "other; kept the track")
                 break
     was_reached = _reachable(no, track_sources[0]) | _reachable(nt, track_sources[1])
     for node_id in nodes:
