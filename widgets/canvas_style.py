@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from planning.layout import TreeLayout
-from planning.model import CHANCE, DECISION, MAX_READINESS, TERMINAL, Node, Plan
+from planning.readiness import badge as readiness_badge
+from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan
 
 #: Node kind codes used in the arrays.
 KIND_CODES: dict[str, int] = {DECISION: 0, CHANCE: 1, TERMINAL: 2}
@@ -39,18 +40,8 @@ LABEL_LIFT = NODE_SIZE / 2 + 2
 
 
 def branch_badge(node: Node) -> str:
-    """Readiness badge of a branch (a child of a chance node).
-
-    ``"none"`` when it has no responses, ``"late"`` when any response takes
-    longer than the branch's warning, ``"ready"`` when the best response is
-    at level 4, else ``"partial"``.
-    """
-    if not node.responses:
-        return "none"
-    if any(r.is_late(node.warning_days) for r in node.responses):
-        return "late"
-    best = max(r.readiness for r in node.responses)
-    return "ready" if best >= MAX_READINESS else "partial"
+    """Readiness badge of a branch: the core's rule (:func:`planning.readiness.badge`)."""
+    return readiness_badge(node)
 
 
 @dataclass
