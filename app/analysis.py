@@ -106,8 +106,16 @@ class AnalysisController(QObject):
         if sensitivity is not None:
             sensitivity.settingsChanged.connect(lambda: self.rerun(SENSITIVITY))
             sensitivity.run_bar.cancelRequested.connect(lambda: self.cancel(SENSITIVITY))
+        # A tabbed dock behind another reports isVisible() True; its
+        # visibilityChanged signal says whether it is really on screen.
+        self.on_screen: dict[str, bool] = {kind: False for kind in self.docks}
         for kind, dock in self.docks.items():
-            dock.visibilityChanged.connect(lambda visible, k=kind: visible and k in self.stale and self.rerun(k))
+            dock.visibilityChanged.connect(lambda visible, k=kind: self._visibility(k, visible))
+
+    def _visibility(self, kind: str, visible: bool) -> None:
+        self.on_screen[kind] = visible
+        if visible and kind in self.stale:
+            self.rerun(kind)
 
     # -- scheduling -------------------------------------------------------------------
     def _plan_changed(self, *_args) -> None:
@@ -119,7 +127,7 @@ class AnalysisController(QObject):
         if kind not in self.views:
             return False
         dock = self.docks.get(kind)
-        return dock is None or dock.isVisible()
+        return dock is None or (dock.isVisible() and self.on_screen.get(kind, False))
 
     def run_stale(self) -> None:
         """Start every stale computation whose view is on screen."""
@@ -253,6 +261,10 @@ def install_analysis(window) -> AnalysisController:
         if anchor is not None:
             window.tabifyDockWidget(anchor, dock)
         views[name], docks[name] = view, dock
+        if hasattr(view, "set_on_screen"):
+            # Tabbed behind another dock, a view is "visible" to Qt but unseen.
+            view.set_on_screen(False)
+            dock.visibilityChanged.connect(view.set_on_screen)
         if hasattr(window, "docks"):
             window.docks[name] = dock
     if anchor is not None:

@@ -325,6 +325,7 @@ def test_sensitivity_dock_policy_switch(window, qtbot):
 
 def test_priority_list_and_double_click_jump(window, qtbot):
     view = window.analysis_views["priority"]
+    show(window, "priority")
     window.document.set_current_track("sanctions")
     result = window.document.result
     table = view.table
@@ -365,3 +366,14 @@ def test_hidden_priority_list_fills_when_shown(qtbot):
     qtbot.waitExposed(view)
     assert view.table.rowCount() == first - 1
     assert [p.response for p in view.rows] == [p.response for p in document.result.priorities]
+
+
+def test_priority_tab_behind_problems_is_not_refilled(window, qtbot):
+    view = window.analysis_views["priority"]
+    window.docks["problems"].raise_()
+    qtbot.wait(50)
+    rows = [p.response for p in view.rows]
+    window.document.set_current_track("sanctions")
+    assert [p.response for p in view.rows] == rows  # unseen: not refilled
+    show(window, "priority")
+    qtbot.waitUntil(lambda: [p.response for p in view.rows] == [p.response for p in window.document.result.priorities])

@@ -68,12 +68,20 @@ class PriorityView(QWidget):
         layout.addWidget(self.table, 1)
         self._pending = None
         self._stale = False
+        self._on_screen: bool | None = None  # None: follow isVisible() (no dock tells us)
         document.evaluated.connect(self._on_evaluated)
         self.show_result(document.result)
 
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
+        self._on_screen = on_screen
+        if on_screen and self._stale:
+            self.show_result(self._pending)
+
     def _on_evaluated(self, result) -> None:
         # Thousands of rows cost more than the edit itself: fill only when seen.
-        if self.isVisible():
+        seen = self.isVisible() if self._on_screen is None else (self._on_screen and self.isVisible())
+        if seen:
             self.show_result(result)
         else:
             self._pending, self._stale = result, True
