@@ -13,6 +13,10 @@ SUBCOMMANDS = frozenset({
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "gallery":
+        from app import gallery
+
+        return gallery.main(args[1:])
     if args and args[0] in SUBCOMMANDS:
         from app import cli
 

@@ -1,0 +1,551 @@
+"""`branchwise gallery OUT_DIR [FILE ...]`: render everything a person sees, to look at.
+
+One run draws, offscreen, for each plan (the two samples, the files given and
+a generated 10k-node plan):
+
+* the window at 1600x1000 and 1280x720 with the Problems dock and then each
+  analysis dock raised at its default size;
+* the inspector on a branch that has prepared responses;
+* the presenter's audience and console views, from the window (F5) and from
+  `branchwise present --screenshot`;
+* every plot kind as PNG and as SVG, the SVG rasterised by librsvg
+  (`rsvg-convert`, what most viewers use) beside the PNG;
+* every export: the tree as PNG and SVG, the PDF report's pages rasterised
+  by poppler (`pdftoppm`), the HTML and Markdown reports and the CSV register;
+
+plus the welcome page, and an ``index.html`` contact sheet that shows them
+all with captions. Plots and exports go through the same command-line entry
+points a user runs, so the gallery shows what they write.
+
+Why: every visible defect we shipped passed the tests. Looking at the pictures
+after a visible change is part of the work; this makes it one command.
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from importlib import resources
+from io import StringIO
+from pathlib import Path
+
+WINDOW_SIZES = ((1600, 1000), (1280, 720))
+PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness")
+EXPORTS = ("png", "svg", "pdf", "html", "md", "csv")
+LARGE_NODES = 10_000
+MARKER = "<!-- branchwise gallery -->"
+MAX_RASTER = 4000  # px, the longer side of a huge SVG drawn for the contact sheet
+MAX_PDF_PAGES = 8
+
+
+class GalleryError(Exception):
+    """The gallery cannot be written where asked (exit 2)."""
+
+
+@dataclass
+class Shot:
+    """One picture (or linked file) on the contact sheet."""
+
+    caption: str
+    path: str  # relative to the gallery folder
+    note: str = ""
+    is_image: bool = True
+
+
+@dataclass
+class Section:
+    title: str
+    shots: list[Shot] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- helpers -------------------------------------------------------------------
+
+def _run_cli(argv: list[str]) -> tuple[int, str]:
+    """Run a `branchwise` sub-command in this process; (exit code, what it printed)."""
+    from app import cli
+
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(argv)
+    return code, (out.getvalue() + err.getvalue()).strip()
+
+
+def rasterise_svg(svg: Path, png: Path, width: int | None = None) -> str:
+    """Draw ``svg`` to ``png`` with librsvg; return the renderer's name.
+
+    Falls back to QtSvg (and says so) where `rsvg-convert` is not installed,
+    so the gallery still shows something; QtSvg is more forgiving than the
+    viewers our users have, which is why librsvg comes first.
+    """
+    tool = shutil.which("rsvg-convert")
+    if tool:
+        command = [tool, str(svg), "-o", str(png), "--background-color", "white"]
+        if width:
+            command[2:2] = ["-w", str(width)]
+        done = subprocess.run(command, capture_output=True, timeout=120)
+        if done.returncode != 0 and b"larger than" in done.stderr:
+            # librsvg draws at most 32767 px a side: a huge tree is shown shrunk to fit.
+            command[2:2] = ["-w", str(MAX_RASTER), "-h", str(MAX_RASTER), "--keep-aspect-ratio"]
+            done = subprocess.run(command, capture_output=True, timeout=120)
+            if done.returncode == 0:
+                return f"librsvg, shrunk to fit {MAX_RASTER} px"
+        if done.returncode != 0:
+            raise OSError(done.stderr.decode("utf-8", "replace").strip() or f"rsvg-convert failed on {svg}")
+        return "librsvg"
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(str(svg))
+    size = renderer.defaultSize()
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    image.save(str(png), "PNG")
+    return "QtSvg (rsvg-convert is not installed)"
+
+
+def rasterise_pdf(pdf: Path, stem: Path, dpi: int = 60, pages: int = MAX_PDF_PAGES) -> list[Path]:
+    """The first ``pages`` pages of ``pdf`` as ``stem-N.png`` with poppler's pdftoppm; [] without it."""
+    tool = shutil.which("pdftoppm")
+    if not tool:
+        return []
+    subprocess.run([tool, "-r", str(dpi), "-l", str(pages), "-png", str(pdf), str(stem)], check=True,
+                   capture_output=True, timeout=120)
+    return sorted(stem.parent.glob(f"{stem.name}-*.png"))
+
+
+def _pdf_pages(pdf: Path) -> int | None:
+    """How many pages poppler's pdfinfo counts, or None."""
+    tool = shutil.which("pdfinfo")
+    if not tool:
+        return None
+    done = subprocess.run([tool, str(pdf)], capture_output=True, text=True, timeout=60)
+    for line in done.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return None
+
+
+def _settle(ms: int = 120) -> None:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    QCoreApplication.processEvents()
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    QCoreApplication.processEvents()
+
+
+def _save(widget_or_image, path: Path) -> None:
+    image = widget_or_image.grab() if hasattr(widget_or_image, "grab") else widget_or_image
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+
+
+def _slug(text: str) -> str:
+    keep = "".join(c if c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in keep.split("-") if part)[:40] or "plan"
+
+
+# -- the window --------------------------------------------------------------------
+
+def _window_for(path: Path):
+    from app.document import Document
+    from app.main_window import MainWindow
+
+    document = Document()
+    document.open(str(path))
+    window = MainWindow(document, autosave_ms=24 * 3600 * 1000)
+    document.setParent(window)
+    window.autosaver.timer.stop()
+    return window
+
+
+def _window_shots(window, section: Section, folder: Path, prefix: str, large: bool) -> None:
+    from app.analysis import show_dock
+
+    docks = ["problems"] + [name for name in ("outcome", "sensitivity", "readiness", "priority")
+                            if name in window.docks]
+    for width, height in WINDOW_SIZES:
+        window.resize(width, height)
+        window.show()
+        _settle(50)
+        window.document.wait_for_checks()
+        for name in docks:
+            dock = window.docks[name]
+            if name == "problems":
+                dock.show()
+                dock.raise_()
+            else:
+                show_dock(window, dock)
+            _settle(30)
+            window.canvas.fit()
+            analysis = getattr(window, "analysis", None)
+            if analysis is not None:
+                analysis.wait(120_000)
+            _settle(80)
+            file = folder / f"{prefix}-window-{width}x{height}-{name}.png"
+            _save(window, file)
+            title = dock.windowTitle()
+            section.shots.append(Shot(f"Window {width}x{height}, {title} raised", file.name))
+        window.docks["problems"].raise_()
+
+
+def _node_with_responses(plan) -> str | None:
+    track_ids = {t.id for t in plan.tracks}
+    for node in plan.nodes.values():
+        owner = plan.track_of(node.id)
+        if node.responses and owner is not None and owner.id in track_ids:
+            return node.id
+    return None
+
+
+def _inspector_shots(window, section: Section, folder: Path, prefix: str) -> None:
+    plan = window.document.plan
+    node_id = _node_with_responses(plan)
+    if node_id is None:
+        section.problems.append("no branch with a prepared response to show in the inspector")
+        return
+    owner = plan.track_of(node_id)
+    window.resize(*WINDOW_SIZES[0])
+    window.document.set_current_track(owner.id)
+    window.document.select(node_id)
+    _settle(150)
+    label = plan.nodes[node_id].label or node_id
+    file = folder / f"{prefix}-inspector.png"
+    _save(window.docks["inspector"], file)
+    section.shots.append(Shot(f"Inspector on “{label}” (a branch with responses)", file.name))
+    file = folder / f"{prefix}-window-selected.png"
+    _save(window, file)
+    section.shots.append(Shot(f"Window 1600x1000 with “{label}” selected", file.name))
+
+
+def _presenter_shots(window, section: Section, folder: Path, prefix: str) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from app.presenter import start_presentation
+
+    document = window.document
+    plan = document.plan
+    track = plan.track(document.current_track_id) if document.current_track_id else plan.track()
+    presenter = start_presentation(window, track.root, screens=[QGuiApplication.primaryScreen()],
+                                   fullscreen=False, step_reveal=False)
+    if presenter is None:
+        section.problems.append("the presenter refused to start on this plan")
+        return
+    try:
+        presenter.resize(1280, 720)
+        _settle(150)
+        file = folder / f"{prefix}-presenter-window-audience.png"
+        _save(presenter, file)
+        section.shots.append(Shot(f"Presenter from the window (F5), audience view at the root of “{track.title}”",
+                                  file.name))
+        presenter.go_next()
+        _settle(100)
+        file = folder / f"{prefix}-presenter-window-step.png"
+        _save(presenter, file)
+        section.shots.append(Shot("Presenter after one step (→)", file.name))
+        presenter.toggle_console()
+        _settle(150)
+        file = folder / f"{prefix}-presenter-window-console.png"
+        _save(presenter, file)
+        section.shots.append(Shot("Presenter console view (T)", file.name))
+    finally:
+        presenter.blockSignals(True)  # a gallery run records no walk in the plan
+        presenter.hide()
+        presenter.deleteLater()
+        window.presenter = None
+        _settle(20)
+
+
+def _present_cli_shots(path: Path, plan, section: Section, folder: Path, prefix: str) -> None:
+    track = plan.track()
+    root = plan.nodes[track.root]
+    at = [track.root]
+    if root.children:
+        at.append(root.children[0])
+    runs = [(node, False) for node in at] + [(track.root, True)]
+    for node, console in runs:
+        view = "console" if console else "audience"
+        file = folder / f"{prefix}-present-{view}-{_slug(node)}.png"
+        file.unlink(missing_ok=True)
+        argv = ["present", str(path), "--at", node, "--screenshot", str(file), "--size", "1280x720"]
+        if console:
+            argv.append("--console")
+        code, text = _run_cli(argv)
+        label = plan.nodes[node].label or node
+        caption = f"`branchwise present --screenshot` ({view}) at “{label}”"
+        if code != 0 or not file.exists():
+            section.problems.append(f"{caption}: exit {code}: {text}")
+            continue
+        section.shots.append(Shot(caption, file.name))
+
+
+def _plot_shots(path: Path, section: Section, folder: Path, prefix: str) -> None:
+    for kind in PLOT_KINDS:
+        for suffix in ("png", "svg"):
+            file = folder / f"{prefix}-plot-{kind}.{suffix}"
+            file.unlink(missing_ok=True)
+            code, text = _run_cli(["plot", str(path), "--kind", kind, "--iterations", "4000", "-o", str(file)])
+            caption = f"plot --kind {kind} ({suffix.upper()})"
+            if code == 1 and suffix == "png":
+                # The plan cannot give this plot (a policy map needs two ranged
+                # parameters): say so on the sheet, it is not a defect.
+                section.notes.append(f"plot --kind {kind} not drawn: {text.rpartition(': ')[2]}")
+                break
+            if code != 0 or not file.exists():
+                section.problems.append(f"{caption}: exit {code}: {text}")
+                continue
+            if suffix == "png":
+                section.shots.append(Shot(caption, file.name))
+                continue
+            raster = file.with_name(file.stem + "-svg.png")
+            try:
+                renderer = rasterise_svg(file, raster)
+            except (OSError, subprocess.SubprocessError) as exc:
+                section.problems.append(f"{caption}: the SVG cannot be drawn: {exc}")
+                continue
+            section.shots.append(Shot(f"{caption} drawn by {renderer}", raster.name, note=file.name))
+
+
+def _export_shots(path: Path, section: Section, folder: Path, prefix: str) -> None:
+    for fmt in EXPORTS:
+        file = folder / f"{prefix}-export.{fmt}"
+        file.unlink(missing_ok=True)
+        code, text = _run_cli(["export", str(path), "--format", fmt, "-o", str(file)])
+        caption = f"export --format {fmt}"
+        if code != 0 or not file.exists():
+            section.problems.append(f"{caption}: exit {code}: {text}")
+            continue
+        if fmt == "png":
+            section.shots.append(Shot(caption, file.name))
+        elif fmt == "svg":
+            raster = file.with_name(file.stem + "-svg.png")
+            try:
+                renderer = rasterise_svg(file, raster)
+                section.shots.append(Shot(f"{caption} drawn by {renderer}", raster.name, note=file.name))
+            except (OSError, subprocess.SubprocessError) as exc:
+                section.problems.append(f"{caption}: the SVG cannot be drawn: {exc}")
+        elif fmt == "pdf":
+            pages = rasterise_pdf(file, folder / f"{prefix}-export-pdf")
+            if not pages:
+                section.shots.append(Shot(f"{caption} (pdftoppm is not installed: open it)", file.name,
+                                          is_image=False))
+            total = _pdf_pages(file)
+            for number, page in enumerate(pages, 1):
+                section.shots.append(Shot(f"{caption}, page {number} of {total or '?'} (poppler)", page.name,
+                                          note=file.name))
+        else:
+            section.shots.append(Shot(f"{caption}: open it", file.name, is_image=False))
+
+
+def _welcome_shot(section: Section, folder: Path) -> None:
+    from app.document import Document
+    from app.main_window import MainWindow
+    from app.welcome import install_welcome
+
+    document = Document()
+    window = MainWindow(document, autosave_ms=24 * 3600 * 1000)
+    document.setParent(window)
+    window.autosaver.timer.stop()
+    install_welcome(window, show=True)
+    try:
+        for width, height in WINDOW_SIZES:
+            window.resize(width, height)
+            window.show()
+            _settle(120)
+            file = folder / f"welcome-{width}x{height}.png"
+            _save(window, file)
+            section.shots.append(Shot(f"Welcome page, {width}x{height}", file.name))
+    finally:
+        _close(window)
+
+
+def _close(window) -> None:
+    analysis = getattr(window, "analysis", None)
+    if analysis is not None:
+        analysis.shutdown()
+    window.autosaver.timer.stop()
+    window.document.undo_stack.setClean()
+    window.hide()
+    window.deleteLater()
+    _settle(20)
+
+
+# -- the whole gallery ------------------------------------------------------------------
+
+def sample_paths() -> list[Path]:
+    folder = resources.files("resources").joinpath("samples")
+    return [Path(str(folder.joinpath(name))) for name in ("peace-process.bwplan", "product-launch.bwplan")]
+
+
+def _large_plan(folder: Path, nodes: int) -> Path:
+    from planning.generate import random_plan
+    from planning.planfile import save_plan
+
+    plan = random_plan(nodes, seed=7)
+    plan.title = f"Generated plan, {len(plan.nodes):,} nodes"
+    path = folder / f"generated-{nodes // 1000}k.bwplan"
+    save_plan(plan, path)
+    return path
+
+
+def _prepare(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GalleryError(f"{out_dir}: exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        index = out_dir / "index.html"
+        if not (index.is_file() and MARKER in index.read_text("utf-8", errors="replace")[:2000]):
+            raise GalleryError(f"{out_dir}: folder is not empty and holds no earlier gallery; "
+                               "give a new or empty folder")
+        for child in out_dir.iterdir():  # an earlier gallery of ours: start afresh
+            if child.is_file():
+                child.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *, large: int = LARGE_NODES,
+                  samples: bool = True, log=print) -> Path:
+    """Render every view, plot and export into ``out_dir``; return its ``index.html``.
+
+    Parameters
+    ----------
+    out_dir
+        A new or empty folder, or one holding an earlier gallery (replaced).
+    files
+        Plans to show besides the two samples.
+    large
+        Nodes in the generated plan (0: none).
+    samples
+        Show the two sample plans.
+    """
+    out = Path(out_dir)
+    _prepare(out)
+    started = time.perf_counter()
+    os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
+    from app.gui import _application
+
+    _application()
+    sections: list[Section] = []
+    general = Section("Start")
+    _welcome_shot(general, out)
+    sections.append(general)
+    plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
+    with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:
+        if large:
+            plans.append(_large_plan(Path(scratch), large))
+        for path in plans:
+            sections.append(_plan_section(path, out, is_large=large > 0 and path.parent == Path(scratch), log=log))
+    index = out / "index.html"
+    index.write_text(_contact_sheet(sections, time.perf_counter() - started), encoding="utf-8")
+    return index
+
+
+def _plan_section(path: Path, out: Path, is_large: bool, log) -> Section:
+    from planning.planfile import load_plan
+
+    t0 = time.perf_counter()
+    plan = load_plan(path)
+    title = plan.title or path.stem
+    prefix = _slug(path.stem)
+    section = Section(f"{title} ({len(plan.nodes):,} nodes, {len(plan.tracks)} track"
+                      f"{'s' if len(plan.tracks) != 1 else ''})")
+    window = _window_for(path)
+    try:
+        if is_large:
+            outcome = window.analysis_views.get("outcome") if hasattr(window, "analysis_views") else None
+            if outcome is not None:
+                outcome.iterations.setValue(2000)  # a generated plan's picture, not its statistics
+        _window_shots(window, section, out, prefix, is_large)
+        _inspector_shots(window, section, out, prefix)
+        _presenter_shots(window, section, out, prefix)
+    finally:
+        _close(window)
+    _present_cli_shots(path, plan, section, out, prefix)
+    if not is_large:
+        _plot_shots(path, section, out, prefix)
+    _export_shots(path, section, out, prefix)
+    log(f"{title}: {len(section.shots)} pictures in {time.perf_counter() - t0:.1f} s"
+        + (f", {len(section.problems)} problems" if section.problems else ""))
+    return section
+
+
+def _contact_sheet(sections: list[Section], seconds: float) -> str:
+    parts = [f"""<!DOCTYPE html>
+{MARKER}
+<html lang="en"><head><meta charset="utf-8"><title>Branchwise gallery</title>
+<style>
+body {{ font-family: sans-serif; margin: 24px; color: #1d2430; background: #f4f5f7; }}
+h1 {{ font-size: 22px; }} h2 {{ font-size: 18px; margin-top: 36px; border-bottom: 1px solid #ccd; }}
+.grid {{ display: flex; flex-wrap: wrap; gap: 16px; }}
+figure {{ margin: 0; background: #fff; border: 1px solid #ccd; padding: 8px; max-width: 820px; }}
+figure img {{ max-width: 800px; max-height: 560px; display: block; border: 1px solid #eee; }}
+figcaption {{ font-size: 13px; margin-top: 6px; }}
+.problems {{ color: #a01010; }}
+</style></head><body>
+<h1>Branchwise gallery</h1>
+<p>Everything a person sees, rendered offscreen in {seconds:.0f} s. Look at every picture: overlapping
+labels, clipped panels, empty areas and unreadable colours are bugs. SVGs are shown as librsvg draws them.</p>
+"""]
+    for section in sections:
+        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        if section.problems:
+            parts.append('<ul class="problems">' + "".join(f"<li>{html.escape(p)}</li>" for p in section.problems)
+                         + "</ul>")
+        if section.notes:
+            parts.append('<ul class="notes">' + "".join(f"<li>{html.escape(n)}</li>" for n in section.notes)
+                         + "</ul>")
+        parts.append('<div class="grid">')
+        for shot in section.shots:
+            link = html.escape(shot.note or shot.path)
+            caption = html.escape(shot.caption)
+            if shot.is_image:
+                parts.append(f'<figure><a href="{link}"><img src="{html.escape(shot.path)}" alt="{caption}"></a>'
+                             f"<figcaption>{caption}</figcaption></figure>")
+            else:
+                parts.append(f'<figure><figcaption><a href="{link}">{html.escape(shot.path)}</a> — {caption}'
+                             "</figcaption></figure>")
+        parts.append("</div>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str]) -> int:
+    """`branchwise gallery OUT_DIR [FILE ...] [--large N]`; the exit code."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="branchwise gallery",
+                                     description="Render every window view, plot and export into OUT_DIR "
+                                                 "with an index.html contact sheet, to look at.")
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder (or an earlier gallery)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="plans to show besides the two samples")
+    parser.add_argument("--large", type=int, default=LARGE_NODES, metavar="N",
+                        help=f"nodes in the generated plan (default {LARGE_NODES}; 0 for none)")
+    args = parser.parse_args(argv)
+    if not (0 <= args.large <= 200_000):
+        print("branchwise gallery: --large must be between 0 and 200,000", file=sys.stderr)
+        return 2
+    for file in args.files:
+        if not Path(file).is_file():
+            print(f"branchwise gallery: {file}: no such file", file=sys.stderr)
+            return 2
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        index = build_gallery(args.out_dir, args.files, large=args.large)
+    except GalleryError as exc:
+        print(f"branchwise gallery: {exc}", file=sys.stderr)
+        return 2
+    print(f"{index}: open it in a browser and look at every picture")
+    return 0

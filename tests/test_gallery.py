@@ -1,0 +1,84 @@
+"""`branchwise gallery`: one command renders everything a person sees, with a contact sheet."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app import gallery
+from conftest import SAMPLES, SHARED
+
+MINIMAL = SHARED / "examples" / "minimal.bwplan"
+
+
+def _distinct_colours(image: QImage, step: int = 7) -> int:
+    seen = set()
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            seen.add(image.pixel(x, y))
+    return len(seen)
+
+
+@pytest.fixture(scope="module")
+def sheet(tmp_path_factory, qapp):
+    out = tmp_path_factory.mktemp("gallery") / "out"
+    index = gallery.build_gallery(out, [MINIMAL], large=0, samples=False, log=lambda _text: None)
+    return out, index.read_text("utf-8")
+
+
+def test_contact_sheet_shows_every_view_plot_and_export(sheet):
+    out, text = sheet
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", text)
+    for size in ("1600x1000", "1280x720"):
+        for dock in ("Problems", "Outcomes", "Sensitivity", "Readiness", "Priorities"):
+            assert f"Window {size}, {dock} raised" in captions
+    assert any(c.startswith("Inspector on “Adoption on target”") for c in captions)
+    assert any("Presenter from the window" in c for c in captions)
+    assert any("Presenter console view" in c for c in captions)
+    assert any("present --screenshot` (audience) at “Launch in spring?”" in c for c in text.split("\n"))
+    # The example has one ranged parameter: the sheet says why there is no policy map.
+    assert "plot --kind policy-map not drawn: a policy map needs two different parameters" in text
+    for kind in set(gallery.PLOT_KINDS) - {"policy-map"}:
+        assert f"plot --kind {kind} (PNG)" in captions
+        assert any(c.startswith(f"plot --kind {kind} (SVG) drawn by") for c in captions)
+    assert "export --format png" in captions
+    assert any(c.startswith("export --format pdf, page 1 of") for c in captions) or not shutil.which("pdftoppm")
+    # Every command the gallery ran succeeded: no problem listed on the sheet.
+    assert 'class="problems"' not in text
+
+
+def test_every_picture_on_the_sheet_exists_and_shows_something(sheet):
+    out, text = sheet
+    sources = re.findall(r'<img src="([^"]+)"', text)
+    assert len(sources) >= 30
+    for name in sources:
+        image = QImage(str(out / name))
+        assert not image.isNull(), name
+        # A blank or single-colour picture is what a broken renderer leaves behind.
+        assert _distinct_colours(image) > 3, name
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert"), reason="librsvg's rsvg-convert is not installed")
+def test_svgs_are_shown_as_librsvg_draws_them(sheet):
+    _out, text = sheet
+    assert "drawn by librsvg" in text
+    assert "QtSvg" not in text
+
+
+def test_refuses_a_folder_that_is_not_an_earlier_gallery(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert gallery.main([str(tmp_path), "--large", "0"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_missing_plan_is_a_usage_error(tmp_path, capsys):
+    assert gallery.main([str(tmp_path / "g"), str(tmp_path / "nosuch.bwplan")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_samples_are_found_in_the_installed_resources():
+    assert [p.name for p in gallery.sample_paths()] == ["peace-process.bwplan", "product-launch.bwplan"]
+    assert all(p.parent == SAMPLES for p in gallery.sample_paths())
