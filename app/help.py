@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox, QTableView, QVBoxLayout, QWidget,
 )
 
+from app.actions import SPECS
+
 DISTRIBUTION = "branchwise"
 OTHER_GROUP = "Other"
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
@@ -82,10 +84,6 @@ def _clean(text: str) -> str:
 def _canonical_names() -> dict[str, str]:
     """objectName -> the command's fixed name from app.actions (Undo's text
     changes to "Undo Add child" as the stack moves; the table should not)."""
-    try:
-        from app.actions import SPECS
-    except ImportError:
-        return {}
     return {f"action_{spec.name}": _clean(spec.text) for spec in SPECS}
 
 
