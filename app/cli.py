@@ -17,7 +17,9 @@ import difflib
 import importlib
 import json
 import math
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Callable
 
@@ -56,8 +58,18 @@ class Invalid(Exception):
     """The plan is invalid: exit 1."""
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Shows an option's default after its help, unless it has none worth saying."""
+class _Formatter(argparse.HelpFormatter):
+    """Wraps each line of a description on its own (so lists stay lists) and shows
+    an option's default after its help, unless it has none worth saying."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            hanging = re.match(r"^(\s+\S+\s{2,})", line)  # "  name    text": wrap under text
+            extra = len(hanging.group(1)) if hanging else len(line) - len(line.lstrip())
+            lines.append(textwrap.fill(line, width, initial_indent=indent,
+                                       subsequent_indent=indent + " " * extra) if line.strip() else "")
+        return "\n".join(lines)
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
@@ -95,10 +107,10 @@ def top_help() -> str:
     """What ``branchwise --help`` prints: how to start the window, and every command."""
     width = max(len(name) for name in COMMANDS) + 2
     lines = [
-        f"usage: {PROG} [FILE]                       open the editor (on FILE)",
+        f"usage: {PROG} [FILE]                   open the editor (on FILE)",
+        f"       {PROG} COMMAND [options]        run one command; no window or display needed",
         f"       {PROG} --screenshot OUT.png [--size WxH] [FILE]",
-        "                                       render the editor window to a PNG and exit",
-        f"       {PROG} COMMAND [options]          run one command; no window or display needed",
+        " " * 43 + "render the editor window to a PNG and exit",
         "",
         "Scenario planning with contingency trees.",
         "",
@@ -286,6 +298,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             _register(sub, name)
         else:
             sub.add_parser(name, help=summary)
+    parser.set_defaults(commands=sub.choices)
     return parser
 
 
@@ -303,7 +316,9 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     parser = build_parser(only=argv[0])
     try:
-        args = parser.parse_args(argv)
+        # The command's own parser: its errors then say "branchwise evaluate: ..."
+        args = parser.get_default("commands")[argv[0]].parse_args(argv[1:])
+        args.command = argv[0]
         return args.run(args)
     except UsageError as exc:
         print(f"{exc.prog}: {exc}", file=sys.stderr)

@@ -55,10 +55,11 @@ def app_version() -> str:
 def icon_path(size: int | None = None) -> Path | None:
     """The bundled app icon: the SVG, or the PNG of ``size`` pixels; None if missing."""
     name = "branchwise.svg" if size is None else f"branchwise-{size}.png"
+    # A missing ``resources`` package is a broken install: let the import fail loudly.
+    candidate = resources.files("resources").joinpath("icons", name)
     try:
-        candidate = resources.files("resources").joinpath("icons", name)
         path = Path(str(candidate))
-    except (ModuleNotFoundError, TypeError):
+    except TypeError:  # a resource reader without file paths
         return None
     return path if path.is_file() else None
 

@@ -83,6 +83,9 @@ def check_target(out: str | os.PathLike) -> Path:
     path = Path(text)
     if not text.strip() or text.endswith(("/", os.sep)) or path.name in ("", ".", ".."):
         raise OutputError(f"-o {text!r}: give a file name, not a folder")
+    if _through_devices(path):
+        raise OutputError(f"{text}: is a device or process file; only a regular file is replaced "
+                          "(use -o - for standard output)")
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -97,6 +100,27 @@ def check_target(out: str | os.PathLike) -> Path:
     if not real.parent.is_dir():
         raise OutputError(f"{text}: folder {str(path.parent)!r} does not exist (it is not created)")
     return real
+
+
+_DEVICE_FOLDERS = ("/dev/", "/proc/", "/sys/")
+
+
+def _through_devices(path: Path) -> bool:
+    """True when ``path`` is, or links through, /dev, /proc or /sys.
+
+    ``/dev/stdout`` resolves (via /proc/self/fd/1) to whatever standard output
+    is, a regular file when redirected: replacing that is never what -o meant.
+    """
+    current = os.path.abspath(path)
+    if (os.path.realpath(os.path.dirname(current)) + "/").startswith(_DEVICE_FOLDERS):
+        return True
+    for _ in range(40):  # the kernel's own limit on symbolic link hops
+        if current.startswith(_DEVICE_FOLDERS):
+            return True
+        if not os.path.islink(current):
+            return False
+        current = os.path.abspath(os.path.join(os.path.dirname(current), os.readlink(current)))
+    return True
 
 
 def _new_file_mode() -> int:
@@ -175,7 +199,12 @@ def write_output(out: str | os.PathLike, write: Callable[[Path], object], *,
 
 def _write_checked(tmp: Path, write, validate, allow_empty: bool, name: str) -> None:
     """Run ``write`` into ``tmp`` and check that the file is whole and on disk."""
-    reported = write(tmp)
+    try:
+        reported = write(tmp)
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        text = exc.strerror or str(exc)
+        text = text.replace(f"{tmp}: ", "").replace(str(tmp), name)
+        raise OutputError(f"{name}: cannot write it ({text}); nothing replaced") from None
     try:
         info = os.stat(tmp)
     except FileNotFoundError:
