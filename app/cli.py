@@ -16,7 +16,6 @@ import argparse
 import difflib
 import importlib
 import json
-import math
 import re
 import sys
 import textwrap
@@ -184,19 +183,6 @@ def _dump(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
-def _fmt(x: float, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if x == 0 or abs(x) < 0.5 * 10 ** -(digits + 2):
-        x = 0.0  # no "-0"
-    return f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
-
-
-def _pct(x: float) -> str:
-    text = f"{100 * x:.1f}%"
-    return "0.0%" if text == "-0.0%" else text
-
-
 def _tracks(plan, track: str | None) -> list[str]:
     if track is None:
         return [t.id for t in plan.tracks]
@@ -222,10 +208,6 @@ def register_validate(sub, name: str) -> None:
     p.set_defaults(run=cmd_validate)
 
 
-def _saved(output: str, plan) -> None:
-    write_plan_output(output, plan)
-
-
 def cmd_import(args) -> int:
     from planning.importers.detect import import_any
     from planning.validate import validate_plan
@@ -241,7 +223,7 @@ def cmd_import(args) -> int:
     errors = [p for p in validate_plan(plan) if p.severity == ERROR]
     if errors:
         raise Invalid("\n".join(f"{args.file}: {p}" for p in errors))
-    _saved(args.output, plan)
+    write_plan_output(args.output, plan)
     print(f"{args.output}: {len(plan.nodes)} nodes in {len(plan.tracks)} tracks",
           file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK
@@ -262,7 +244,7 @@ def cmd_new(args) -> int:
 
     if args.template not in TEMPLATES:
         raise UsageError(f"unknown template {args.template!r} (templates: {', '.join(TEMPLATES)})")
-    _saved(args.output, new_plan(args.template))
+    write_plan_output(args.output, new_plan(args.template))
     print(f"{args.output}: new plan from template {args.template}",
           file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK

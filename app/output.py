@@ -37,8 +37,11 @@ STDOUT = "-"
 MIN_SIZE, MAX_SIZE = (320, 180), (10000, 10000)
 
 
-class OutputError(Exception):
-    """The output cannot be written where asked (a usage or file error: exit 2)."""
+class OutputError(OSError):
+    """The output cannot be written where asked (a usage or file error: exit 2).
+
+    An OSError, so GUI code that reports failed writes reports these too.
+    """
 
 
 class Reported(int):
@@ -201,6 +204,8 @@ def _write_checked(tmp: Path, write, validate, allow_empty: bool, name: str) -> 
     """Run ``write`` into ``tmp`` and check that the file is whole and on disk."""
     try:
         reported = write(tmp)
+    except OutputError:
+        raise
     except OSError as exc:  # name the file the user asked for, not the temporary one
         text = exc.strerror or str(exc)
         text = text.replace(f"{tmp}: ", "").replace(str(tmp), name)
