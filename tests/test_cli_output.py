@@ -11,7 +11,6 @@ import pytest
 
 from app import cli_export
 from app.cli import main
-from app.output import OutputError, Reported, write_output
 from conftest import SAMPLES, SHARED
 
 PEACE = str(SAMPLES / "peace-process.bwplan")
@@ -138,6 +137,8 @@ def test_a_truncated_picture_never_replaces_a_good_file(capsys, tmp_path, monkey
 
 
 def test_the_writer_checks_reported_size_and_emptiness(tmp_path):
+    from app.output import OutputError, Reported, write_output
+
     target = tmp_path / "out.bin"
     target.write_bytes(b"good")
     with pytest.raises(OutputError, match="3 of 10 bytes"):
