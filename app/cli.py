@@ -16,6 +16,7 @@ import argparse
 import difflib
 import importlib
 import json
+import os
 import re
 import sys
 import textwrap
@@ -317,6 +318,12 @@ def main(argv: list[str]) -> int:
     except PlanFileError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `branchwise evaluate ... | head`: the reader has seen enough
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        except (OSError, ValueError):
+            pass
+        return EXIT_OK
     except OSError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -120,7 +120,8 @@ def cmd_evaluate(args) -> int:
     else:
         results = [evaluate_track(plan, t) for t in _tracks(plan, args.track)]
     if args.json:
-        print(_dump({"title": plan.title, "tracks": [r.to_json(nodes=args.nodes) for r in results]}))
+        tracks = [{**r.to_json(nodes=args.nodes), "title": plan.track(r.track_id).title} for r in results]
+        print(_dump({"title": plan.title, "tracks": tracks}))
         return EXIT_OK
     lines = [plan.title or args.file]
     for r in results:
@@ -189,7 +190,8 @@ def cmd_simulate(args) -> int:
     results = [simulate(plan, t, iterations=iterations, seed=seed) for t in track_ids]
     if args.json:
         print(_dump({"title": plan.title, "iterations": iterations, "seed": seed,
-                     "tracks": [dict(id=t, **r.to_json()) for t, r in zip(track_ids, results)]}))
+                     "tracks": [dict(id=t, title=plan.track(t).title, **r.to_json())
+                                for t, r in zip(track_ids, results)]}))
         return EXIT_OK
     lines = [plan.title or args.file, f"{plural(iterations, 'iteration')}, seed {seed}"]
     for t, r in zip(track_ids, results):

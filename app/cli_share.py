@@ -88,9 +88,12 @@ def register_diff(sub, name: str) -> None:
 def cmd_merge(args) -> int:
     from planning.merge import merge_plans
 
+    if args.output == "-" and args.json:
+        raise UsageError("merge: -o - and --json would both print; choose one")
     base, ours, theirs = (_plan_or_empty(p) for p in (args.base, args.ours, args.theirs))
     result = merge_plans(base, ours, theirs)
     write_plan_output(args.output, result.plan)
+    status = sys.stderr if args.output == "-" else sys.stdout  # stdout holds the plan
     name = args.name or args.output
     if args.json:
         print(json.dumps({"output": args.output, "clean": result.clean,
@@ -100,7 +103,7 @@ def cmd_merge(args) -> int:
         print(f"{name}: note: {note}", file=sys.stderr)
     if result.clean:
         if not args.json:
-            print(f"{name}: merged cleanly ({len(result.plan.nodes)} nodes)")
+            print(f"{name}: merged cleanly ({len(result.plan.nodes)} nodes)", file=status)
         return EXIT_OK
     lines = [f"{name}: {len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''} "
              "(ours kept; both sides are listed in the file under \"merge_conflicts\"):"]
