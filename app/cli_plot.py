@@ -28,7 +28,7 @@ def register_plot(sub, name: str) -> None:
                    help="parameter to sweep (sweep), or x then y (policy-map); widest tornado bars by default")
     p.add_argument("--track", metavar="ID", help="the track (default: the first; readiness: every track)")
     p.add_argument("--decision", metavar="NODE",
-                   help="decision whose options the sweep and policy map show (default: the first that changes)")
+                   help="decision whose options the sweep and policy map show (default: the track's root decision)")
     p.add_argument("--policy", choices=("optimal", "fixed"), default="optimal",
                    help="sensitivity: re-optimise decisions, or hold today's best choices")
     add_monte_carlo_options(p)

@@ -19,11 +19,13 @@ from planning.model import Plan
 
 
 def number(x: float | None, digits: int = 4) -> str:
-    """4 significant digits, thousands separated; never "-0"; "-" for none."""
+    """4 significant digits, thousands separated; never "-0" or "1e-16"; "-" for none."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if isinstance(x, float) and math.isinf(x):
         return "infinite" if x > 0 else "-infinite"
+    if abs(x) < 1e-9:  # rounding noise of a sum, shown as what it is: nothing
+        return "0"
     text = f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
     return "0" if text in ("-0", "-0.0") else text
 

@@ -152,3 +152,11 @@ def test_sweep_of_a_variable_another_track_reads_points_there(capsys):
     code, _, err = run(capsys, "sensitivity", PEACE, "--sweep", "p_council_unity")
     assert code == 2
     assert "does not affect track ties" in err and "--track sanctions" in err
+
+
+def test_numbers_never_read_minus_zero_or_rounding_noise():
+    from app.cli_text import number, percent
+
+    assert number(-0.0) == "0" and number(-1e-13) == "0" and number(3e-17) == "0"
+    assert percent(-1e-12) == "0.0%" and percent(-0.0004) == "0.0%"
+    assert number(1234567.8) == "1,234,568" and number(0.001234) == "0.001234"
