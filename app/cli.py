@@ -303,11 +303,9 @@ def main(argv: list[str]) -> int:
         args = parser.get_default("commands")[argv[0]].parse_args(argv[1:])
         args.command = argv[0]
         return args.run(args)
-    except UsageError as exc:
-        print(f"{exc.prog}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except OutputError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    except (UsageError, OutputError) as exc:  # named by the command that refused
+        prog = getattr(exc, "prog", PROG)
+        print(f"{f'{PROG} {argv[0]}' if prog == PROG else prog}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Invalid as exc:
         print(str(exc), file=sys.stderr)

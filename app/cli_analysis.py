@@ -320,7 +320,7 @@ def cmd_sensitivity(args) -> int:
     from planning import sensitivity
 
     if args.tornado == bool(args.sweep):
-        raise UsageError("give exactly one of --tornado or --sweep NAME", prog="branchwise sensitivity")
+        raise UsageError("give exactly one of --tornado or --sweep NAME")
     if args.steps < 2 or args.steps > 100_000:
         raise UsageError("--steps must be between 2 and 100,000")
     ranges = _ranges(args.range)

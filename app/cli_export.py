@@ -406,7 +406,7 @@ def _format_for(output: str, given: str | None) -> str:
     named = None if output == STDOUT else _suffix_format(output)
     if given is None:
         if named is None:
-            raise UsageError(f"export: give --format ({', '.join(FORMATS)}); "
+            raise UsageError(f"give --format ({', '.join(FORMATS)}); "
                              f"cannot tell it from {output!r}")
         return named
     suffix = Path(output).suffix

@@ -77,7 +77,7 @@ def _render(plan, track_id: str, node: str, size: tuple[int, int], console: bool
 def cmd_present(args) -> int:
     plan, _ = _valid_plan(args.file)
     if not args.screenshot and not args.log_md:
-        raise UsageError("present: give --screenshot OUT.png (and/or --log-md OUT.md); "
+        raise UsageError("give --screenshot OUT.png (and/or --log-md OUT.md); "
                          "the live presenter is F5 in the editor")
     if args.log_md:
         from planning.walk import history_to_markdown, walks

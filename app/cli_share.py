@@ -45,7 +45,7 @@ def _diff_sides(files: list[str]) -> tuple[str, str, str, str]:
     if len(files) in (7, 9):
         new_name = files[7] if len(files) == 9 else files[0]
         return files[1], files[4], f"a/{files[0]}", f"b/{new_name}"
-    raise UsageError("diff: give two plan files (or the 7 or 9 arguments git passes "
+    raise UsageError("give two plan files (or the 7 or 9 arguments git passes "
                      f"an external diff), got {len(files)}")
 
 
@@ -54,7 +54,7 @@ def cmd_diff(args) -> int:
 
     if args.textconv:
         if args.files:
-            raise UsageError("diff --textconv takes one file and nothing else")
+            raise UsageError("--textconv takes one file and nothing else")
         sys.stdout.write(textconv(_plan_or_empty(args.textconv)))
         return EXIT_OK
     file_a, file_b, name_a, name_b = _diff_sides(args.files)
@@ -89,7 +89,7 @@ def cmd_merge(args) -> int:
     from planning.merge import merge_plans
 
     if args.output == "-" and args.json:
-        raise UsageError("merge: -o - and --json would both print; choose one")
+        raise UsageError("-o - and --json would both print; choose one")
     base, ours, theirs = (_plan_or_empty(p) for p in (args.base, args.ours, args.theirs))
     result = merge_plans(base, ours, theirs)
     write_plan_output(args.output, result.plan)

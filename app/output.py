@@ -25,6 +25,7 @@ GUI and the headless CLI both use it.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -173,13 +174,17 @@ def write_output(out: str | os.PathLike, write: Callable[[Path], object], *,
         try:
             tmp = Path(folder) / "output"
             _write_checked(tmp, write, validate, allow_empty, "standard output")
+            data = tmp.read_bytes()
             sys.stdout.flush()
-            sys.stdout.buffer.write(tmp.read_bytes())
-            sys.stdout.buffer.flush()
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is not None:
+                binary.write(data)
+                binary.flush()
+            else:  # a text-only stream (an embedding host): text formats are UTF-8
+                sys.stdout.write(data.decode("utf-8"))
+                sys.stdout.flush()
         finally:
-            for leftover in Path(folder).iterdir():
-                leftover.unlink()
-            os.rmdir(folder)
+            shutil.rmtree(folder)
         return None
     target = check_target(out)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
