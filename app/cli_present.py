@@ -96,7 +96,8 @@ def cmd_present(args) -> int:
                 raise UsageError(f"{args.screenshot}: cannot write a PNG there")
 
         _write_output(args.screenshot, save, validate=whole_file_check(".png"))
-        print(f"{args.screenshot}: {size[0]}x{size[1]} at {node}")
+        label = plan.nodes[node].label.strip() or node
+        print(f"{args.screenshot}: {size[0]}x{size[1]} at \"{label}\" [{node}]")
     return EXIT_OK
 
 
