@@ -1,35 +1,142 @@
-"""Headless sub-commands of `branchwise`.
+"""Headless sub-commands of `branchwise`: the table of commands, parsing and dispatch.
 
-Only :mod:`planning` is imported at module level, so these commands run on a
-machine with no screen and no Qt. Exit codes: 0 ok, 1 the plan is invalid
-(messages on stderr), 2 usage or file errors. A failing command writes no
-output file and never overwrites an existing one.
+Only :mod:`planning` is imported at module level, and a command's module only
+when that command runs, so these commands work on a machine with no screen
+and no Qt. Exit codes: 0 ok, 1 the plan is invalid (messages on stderr), 2
+usage or file errors. A failing command writes no output file and never
+overwrites an existing one (the output rule is in :mod:`app.output`).
+
+Adding a command is one line in :data:`COMMANDS`; its module defines
+``register_<name>(sub, name)`` (dashes as underscores), which adds the
+sub-parser and sets ``run`` to the function that runs it.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
+import importlib
 import json
-import math
+import os
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Callable
 
+from app.output import OutputError, write_output, write_plan_output
 from planning.errors import ERROR, PlanError, PlanFileError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PROG = "branchwise"
+
+#: Every sub-command, in the order ``branchwise --help`` lists them:
+#: name -> (module that defines ``register_<name>``, one-line summary).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("app.cli", "check a plan; exit 1 and the problems when it is invalid"),
+    "evaluate": ("app.cli_analysis", "expected value, best choices, readiness and what to prepare next"),
+    "simulate": ("app.cli_analysis", "Monte Carlo over the ranges: spread of the outcomes"),
+    "sensitivity": ("app.cli_analysis", "which numbers move the expected value: tornado or sweep"),
+    "plot": ("app.cli_plot", "draw an analysis plot to PNG, SVG or CSV"),
+    "export": ("app.cli_export", "briefing report, action register, tree picture or graph"),
+    "present": ("app.cli_present", "render the presenter's view to a PNG, or export the walk log"),
+    "new": ("app.cli", "start a plan from a template"),
+    "import": ("app.cli", "read a SilverDecisions, Freeplane/FreeMind or text outline file"),
+    "diff": ("app.cli_share", "what changed between two plans, by node and field"),
+    "merge": ("app.cli_share", "three-way merge of plans (a git merge driver)"),
+    "gallery": ("app.gallery", "render everything a person sees into a folder, with index.html"),
+}
 
 
 class UsageError(Exception):
-    """Bad arguments or an unusable file: exit 2."""
+    """Bad arguments or an unusable file: exit 2. ``prog`` prefixes the message."""
+
+    def __init__(self, message: str, prog: str = PROG):
+        super().__init__(message)
+        self.prog = prog
 
 
 class Invalid(Exception):
     """The plan is invalid: exit 1."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Wraps each line of a description on its own (so lists stay lists) and shows
+    an option's default after its help, unless it has none worth saying."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = []
+        for line in text.splitlines():
+            hanging = re.match(r"^(\s+\S+\s{2,})", line)  # "  name    text": wrap under text
+            extra = len(hanging.group(1)) if hanging else len(line) - len(line.lstrip())
+            lines.append(textwrap.fill(line, width, initial_indent=indent,
+                                       subsequent_indent=indent + " " * extra) if line.strip() else "")
+        return "\n".join(lines)
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (text and "default" not in text and action.option_strings and default not in (None, False)
+                and default is not argparse.SUPPRESS and not isinstance(default, list)):
+            text += " (default: %(default)s)"
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # argparse would exit itself
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message}\nRun '{self.prog} --help' for the options.", prog=self.prog)
+
+
+def version() -> str:
+    """The installed version (the one in pyproject.toml in a never-installed checkout)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("branchwise")
+    except metadata.PackageNotFoundError:
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        with pyproject.open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+
+
+def top_help() -> str:
+    """What ``branchwise --help`` prints: how to start the window, and every command."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = [
+        f"usage: {PROG} [FILE]                   open the editor (on FILE)",
+        f"       {PROG} COMMAND [options]        run one command; no window or display needed",
+        f"       {PROG} --screenshot OUT.png [--size WxH] [FILE]",
+        " " * 43 + "render the editor window to a PNG and exit",
+        "",
+        "Scenario planning with contingency trees.",
+        "",
+        "commands:",
+    ]
+    lines += [f"  {name:<{width}}{summary}" for name, (_, summary) in COMMANDS.items()]
+    lines += [
+        "",
+        "options:",
+        "  -h, --help    show this help and exit",
+        "  --version     print the version and exit",
+        "",
+        f"Run '{PROG} COMMAND --help' for a command's options.",
+        "Exit codes: 0 ok, 1 the plan is invalid, 2 usage or file errors.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def unknown_command(word: str) -> str:
+    """The message for a first word that is neither a command nor a file."""
+    if "/" in word or "\\" in word or Path(word).suffix:
+        return f"{word}: no such file"
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (commands: {', '.join(COMMANDS)})"
+    return f"unknown command {word!r}{hint}"
 
 
 def _load(path: str):
@@ -63,18 +170,9 @@ def _valid_plan(path: str):
     return plan, problems
 
 
-def _write_output(out: str, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file so a failure leaves nothing behind."""
-    target = Path(out)
-    if not target.parent.exists():
-        raise UsageError(f"{out}: directory {str(target.parent)!r} does not exist")
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _write_output(out: str, write: Callable[[Path], object], **rule) -> None:
+    """Write ``out`` by the one output rule (:func:`app.output.write_output`)."""
+    write_output(out, write, **rule)
 
 
 def _json_default(value):
@@ -87,17 +185,15 @@ def _dump(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
-def _fmt(x: float, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
+def _tracks(plan, track: str | None) -> list[str]:
+    if track is None:
+        return [t.id for t in plan.tracks]
+    if track not in {t.id for t in plan.tracks}:
+        raise UsageError(f"no track {track!r} (tracks: {', '.join(t.id for t in plan.tracks)})")
+    return [track]
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-# -- commands ------------------------------------------------------------
+# -- validate, new, import ---------------------------------------------------------
 
 def cmd_validate(args) -> int:
     plan, problems = _valid_plan(args.file)
@@ -107,123 +203,16 @@ def cmd_validate(args) -> int:
     return EXIT_OK
 
 
-def _tracks(plan, track: str | None) -> list[str]:
-    if track is None:
-        return [t.id for t in plan.tracks]
-    if track not in {t.id for t in plan.tracks}:
-        raise UsageError(f"no track {track!r} (tracks: {', '.join(t.id for t in plan.tracks)})")
-    return [track]
-
-
-def cmd_evaluate(args) -> int:
-    from planning.evaluate import evaluate_track
-
-    plan, _ = _valid_plan(args.file)
-    if args.from_node is not None:
-        if args.from_node not in plan.nodes:
-            raise UsageError(f"no node {args.from_node!r} in {args.file}")
-        results = [evaluate_track(plan, track_id=args.track, root=args.from_node)]
-    else:
-        results = [evaluate_track(plan, t) for t in _tracks(plan, args.track)]
-    if args.json:
-        print(_dump({"title": plan.title, "tracks": [r.to_json(nodes=args.nodes) for r in results]}))
-        return EXIT_OK
-    unit = f" {plan.value_unit}" if plan.value_unit else ""
-    print(plan.title or args.file)
-    for r in results:
-        title = next((t.title for t in plan.tracks if t.id == r.track_id), "") or r.track_id
-        start = f" (from {r.root})" if args.from_node else ""
-        print(f"\n== {title}{start}")
-        print(f"  expected value          {_fmt(r.ev)}{unit}   (unprepared {_fmt(r.ev_unprepared)}, all ready {_fmt(r.ev_full)})")
-        print(f"  value of preparedness   {_fmt(r.value_of_preparedness)}{unit}")
-        print(f"  p(failure)              {_pct(r.p_failure)}   exposure {_pct(r.failure_exposure)}   readiness {_pct(r.failure_readiness)}")
-        print(f"  p(success)              {_pct(r.p_success)}   readiness {_pct(r.success_readiness)}")
-        for d, o in r.policy.items():
-            print(f"  policy                  {d}: {plan.nodes[d].label or d} -> {plan.nodes[o].label or o}")
-        for node_id, resp_id in r.late:
-            print(f"  LATE                    {resp_id} on {node_id}")
-        if r.priorities:
-            print("  prepare next:")
-            for p in r.priorities[:5]:
-                print(f"    {p.response:<12} on {p.node:<12} +{_fmt(p.marginal_value)}{unit}  exposure -{_pct(p.exposure_reduction)}{'  (late)' if p.late else ''}")
-        if args.nodes:
-            print("  nodes:")
-            for i, node_id in enumerate(r.ids):
-                print(f"    {node_id:<16} ev {_fmt(float(r.node_ev[i])):>10}  reach {float(r.node_reach[i]):.4f}")
-    return EXIT_OK
-
-
-def cmd_simulate(args) -> int:
-    from planning.montecarlo import simulate
-
-    plan, _ = _valid_plan(args.file)
-    if args.iterations < 1 or args.iterations > 10_000_000:
-        raise UsageError("--iterations must be between 1 and 10,000,000")
-    results = [simulate(plan, t, iterations=args.iterations, seed=args.seed) for t in _tracks(plan, args.track)]
-    if args.json:
-        print(_dump({"title": plan.title, "iterations": args.iterations, "seed": args.seed,
-                     "tracks": [dict(id=t, **r.to_json()) for t, r in zip(_tracks(plan, args.track), results)]}))
-        return EXIT_OK
-    for t, r in zip(_tracks(plan, args.track), results):
-        s = r.summary()
-        print(f"== {t}: {args.iterations} iterations, seed {args.seed}")
-        for key, value in s.items():
-            print(f"  {key:<24} {value if not isinstance(value, float) else _fmt(value)}")
-    return EXIT_OK
-
-
-def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
-    ranges = {}
-    for item in items or []:
-        name, sep, span = item.partition("=")
-        low, sep2, high = span.partition(":")
-        try:
-            if not (sep and sep2 and name):
-                raise ValueError
-            ranges[name] = (float(low), float(high))
-        except ValueError:
-            raise UsageError(f"--range {item!r}: expected NAME=LOW:HIGH") from None
-    return ranges
-
-
-def cmd_sensitivity(args) -> int:
-    from planning import sensitivity
-
-    plan, _ = _valid_plan(args.file)
-    if args.tornado == bool(args.sweep):
-        raise UsageError("sensitivity: give exactly one of --tornado or --sweep NAME")
-    try:
-        if args.tornado:
-            result = sensitivity.tornado(plan, args.track, ranges=_ranges(args.range), policy=args.policy)
-        else:
-            if args.min is None or args.max is None:
-                raise UsageError("--sweep needs --min and --max")
-            if args.steps < 2 or args.steps > 100_000:
-                raise UsageError("--steps must be between 2 and 100,000")
-            result = sensitivity.sweep(plan, args.sweep, args.min, args.max, args.steps, track_id=args.track, policy=args.policy)
-    except KeyError as exc:
-        raise UsageError(f"unknown parameter {exc.args[0]!r}") from None
-    data = result.to_json()
-    if args.json:
-        print(_dump(data))
-        return EXIT_OK
-    if args.tornado:
-        print(f"base EV {_fmt(data['base_ev'])} (policy {data['policy']})")
-        for bar in data["bars"]:
-            print(f"  {bar['name']:<28} {_fmt(bar['low']):>8} .. {_fmt(bar['high']):<8}  EV {_fmt(bar['ev_low']):>10} .. {_fmt(bar['ev_high'])}")
-    else:
-        print(f"sweep of {data['variable']} (policy {data['policy']})")
-        for point in data["points"]:
-            best = ", ".join(f"{d}->{o}" for d, o in point["best"].items())
-            print(f"  {_fmt(point['value']):>10}  EV {_fmt(point['ev']):>10}  {best}")
-        for t in data.get("thresholds", []):
-            print(f"  threshold at {_fmt(t['value'], 6)}: {t['decision']} switches {t['from']} -> {t['to']}")
-    return EXIT_OK
+def register_validate(sub, name: str) -> None:
+    p = sub.add_parser(name, help=COMMANDS[name][1], description="Check a plan file. Exit 0 when "
+                       "it is valid (warnings on stderr), 1 with every error naming node and field.")
+    p.add_argument("file", help="the .bwplan file")
+    p.set_defaults(run=cmd_validate)
 
 
 def cmd_import(args) -> int:
     from planning.importers.detect import import_any
-    from planning.planfile import save_plan
+    from planning.validate import validate_plan
 
     try:
         plan = import_any(args.file)
@@ -233,118 +222,109 @@ def cmd_import(args) -> int:
         raise UsageError(str(exc)) from None
     except PlanError as exc:
         raise Invalid(f"{args.file}: {exc}") from None
-    from planning.validate import validate_plan
-
     errors = [p for p in validate_plan(plan) if p.severity == ERROR]
     if errors:
         raise Invalid("\n".join(f"{args.file}: {p}" for p in errors))
-    _write_output(args.output, lambda tmp: save_plan(plan, tmp))
-    print(f"{args.output}: {len(plan.nodes)} nodes in {len(plan.tracks)} tracks")
+    write_plan_output(args.output, plan)
+    print(f"{args.output}: {len(plan.nodes)} nodes in {len(plan.tracks)} tracks",
+          file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK
 
 
+def register_import(sub, name: str) -> None:
+    p = sub.add_parser(name, help=COMMANDS[name][1],
+                       description="Import a SilverDecisions .json, a Freeplane/FreeMind .mm mind map "
+                                   "or an indented text outline as a Branchwise plan.")
+    p.add_argument("file", help="the file to import")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.bwplan",
+                   help="the plan to write ('-' prints it); an existing file is kept as OUT.bwplan~")
+    p.set_defaults(run=cmd_import)
+
+
 def cmd_new(args) -> int:
-    from planning.planfile import save_plan
     from planning.templates import TEMPLATES, new_plan
 
     if args.template not in TEMPLATES:
         raise UsageError(f"unknown template {args.template!r} (templates: {', '.join(TEMPLATES)})")
-    if Path(args.output).exists() and not args.force:
-        raise UsageError(f"{args.output} exists; pass --force to replace it")
-    plan = new_plan(args.template)
-    _write_output(args.output, lambda tmp: save_plan(plan, tmp))
-    print(f"{args.output}: new plan from template {args.template}")
+    write_plan_output(args.output, new_plan(args.template))
+    print(f"{args.output}: new plan from template {args.template}",
+          file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="branchwise", description="Scenario planning with contingency trees.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+def register_new(sub, name: str) -> None:
+    from planning.templates import TEMPLATES
 
-    p = sub.add_parser("validate", help="check a plan file")
-    p.add_argument("file")
-    p.set_defaults(run=cmd_validate)
-
-    p = sub.add_parser("evaluate", help="expected value, policy, readiness, priorities")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--nodes", action="store_true", help="include every node's EV and reach")
-    p.add_argument("--track")
-    p.add_argument("--from", dest="from_node", metavar="NODE", help="evaluate as if NODE had been reached")
-    p.set_defaults(run=cmd_evaluate)
-
-    p = sub.add_parser("simulate", help="Monte Carlo over the ranges")
-    p.add_argument("file")
-    p.add_argument("--iterations", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--track")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_simulate)
-
-    p = sub.add_parser("sensitivity", help="tornado or one-way sweep")
-    p.add_argument("file")
-    p.add_argument("--tornado", action="store_true")
-    p.add_argument("--range", action="append", metavar="NAME=LOW:HIGH")
-    p.add_argument("--sweep", metavar="NAME")
-    p.add_argument("--min", type=float)
-    p.add_argument("--max", type=float)
-    p.add_argument("--steps", type=int, default=11)
-    p.add_argument("--policy", choices=("fixed", "optimal"), default="optimal")
-    p.add_argument("--track")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=cmd_sensitivity)
-
-    p = sub.add_parser("import", help="import a SilverDecisions .json, Freeplane/FreeMind .mm or text outline")
-    p.add_argument("file")
-    p.add_argument("-o", "--output", required=True)
-    p.set_defaults(run=cmd_import)
-
-    p = sub.add_parser("new", help="a new plan from a template")
-    p.add_argument("template")
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--force", action="store_true")
+    listed = "\n".join(f"  {key:<16}{text}" for key, text in TEMPLATES.items())
+    p = sub.add_parser(name, help=COMMANDS[name][1], description=f"Start a plan from a template.\n\n"
+                       f"templates:\n{listed}")
+    p.add_argument("template", metavar="TEMPLATE", help=f"one of: {', '.join(TEMPLATES)}")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.bwplan",
+                   help="the plan to write ('-' prints it); an existing file is kept as OUT.bwplan~")
+    p.add_argument("--force", action="store_true", help=argparse.SUPPRESS)  # old scripts; replacing is the rule now
     p.set_defaults(run=cmd_new)
 
-    for name, register in _optional_commands():
-        register(sub, name)
+
+# -- parsing and dispatch ------------------------------------------------------------
+
+def _register(sub, name: str) -> None:
+    """Import the command's module and let it add its sub-parser (an import error is loud)."""
+    module = importlib.import_module(COMMANDS[name][0])
+    getattr(module, f"register_{name.replace('-', '_')}")(sub, name)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``only``, the other commands are listed but not loaded."""
+    parser = _Parser(prog=PROG, description="Scenario planning with contingency trees.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for name, (_, summary) in COMMANDS.items():
+        if only is None or name == only:
+            _register(sub, name)
+        else:
+            sub.add_parser(name, help=summary)
+    parser.set_defaults(commands=sub.choices)
     return parser
 
 
-def _optional_commands():
-    """Commands whose modules other parts of the app provide (plots, sharing, presenter)."""
-    import importlib
-
-    for name, module in (("plot", "app.cli_plot"), ("export", "app.cli_export"), ("diff", "app.cli_share"),
-                         ("merge", "app.cli_share"), ("present", "app.cli_present")):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        register = getattr(mod, f"register_{name}", None)
-        if register is not None:
-            yield name, register
-
-
 def main(argv: list[str]) -> int:
-    parser = build_parser()
+    """Run one sub-command (or ``--help`` / ``--version``); the process exit code."""
+    argv = list(argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(top_help())
+        return EXIT_OK if argv else EXIT_USAGE
+    if argv[0] == "--version":
+        print(f"{PROG} {version()}")
+        return EXIT_OK
+    if argv[0] not in COMMANDS:
+        print(f"{PROG}: {unknown_command(argv[0])}\nRun '{PROG} --help' for the commands.", file=sys.stderr)
+        return EXIT_USAGE
+    parser = build_parser(only=argv[0])
     try:
-        args = parser.parse_args(argv)
-        if not getattr(args, "run", None):
-            parser.print_help(sys.stderr)
-            return EXIT_USAGE
+        # The command's own parser: its errors then say "branchwise evaluate: ..."
+        args = parser.get_default("commands")[argv[0]].parse_args(argv[1:])
+        args.command = argv[0]
         return args.run(args)
-    except UsageError as exc:
-        print(f"branchwise: {exc}", file=sys.stderr)
+    except (UsageError, OutputError) as exc:  # named by the command that refused
+        prog = getattr(exc, "prog", PROG)
+        print(f"{f'{PROG} {argv[0]}' if prog == PROG else prog}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Invalid as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except PlanError as exc:
-        print(f"branchwise: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except PlanFileError as exc:
-        print(f"branchwise: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `branchwise evaluate ... | head`: the reader has seen enough
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        except (OSError, ValueError):
+            pass
+        return EXIT_OK
     except OSError as exc:
-        print(f"branchwise: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exc:  # argparse's --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK

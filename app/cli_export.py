@@ -14,13 +14,16 @@ import base64
 import os
 from pathlib import Path
 
-from app.cli import EXIT_OK, UsageError, _load, _valid_plan, _write_output
+from app.cli import COMMANDS, EXIT_OK, UsageError, _load, _valid_plan, _write_output
+from app.output import STDOUT, whole_file_check
 
 FORMATS = ("pdf", "html", "md", "csv", "png", "svg", "graphml", "dot")
 #: Formats that need numbers (the plan must validate); the others draw structure only.
 _EVALUATED = ("pdf", "html", "md", "csv")
 EVALUATED_FORMATS = _EVALUATED  # public name for the GUI
 _SUFFIXES = {"markdown": "md", "htm": "html", "gv": "dot", "xml": "graphml"}
+#: Formats ``-o -`` may print (the others are binary).
+TEXT_FORMATS = ("html", "md", "csv", "svg", "graphml", "dot")
 
 # Tree picture geometry, in pixels at scale 1.
 LEVEL = 210          # distance between depths; a label gets LEVEL - 40
@@ -349,25 +352,31 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
 
 
 def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) -> None:
-    """Write ``plan`` as ``fmt`` to ``output`` through a temporary file.
+    """Write ``plan`` as ``fmt`` to ``output`` by the output rule (:mod:`app.output`).
 
-    A failure leaves nothing behind and never touches an existing ``output``.
-    The GUI's File > Export uses this, so it writes exactly what the CLI does.
+    The new file is written beside ``output`` under a unique temporary name,
+    checked (not empty; SVG, PDF and PNG written to their end) and only then
+    renamed over it, so a failure (a full disk) leaves an existing
+    ``output`` as it was. The GUI's File > Export uses this, so it writes
+    exactly what the CLI does.
 
     Raises
     ------
     UsageError
-        Unknown format or track, a missing folder, or nothing to draw.
+        Unknown format or track, or nothing to draw.
+    OutputError
+        ``output`` breaks the output rule, or the file came out incomplete.
     OSError
         The file cannot be written.
     """
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError("the plan has no tracks to draw")
-    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track))
+    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track),
+                  validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
 
 
 def cmd_export(args) -> int:
-    fmt = args.format or _format_from_suffix(args.output)
+    fmt = _format_for(args.output, args.format)
     if fmt in _EVALUATED:
         plan, _ = _valid_plan(args.file)
     else:
@@ -377,26 +386,46 @@ def cmd_export(args) -> int:
     _tracks_for(plan, args.track)  # an unknown track is a usage error before any writing
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError(f"{args.file}: the plan has no tracks to draw")
-    _write_output(args.output, lambda tmp: write_format(plan, fmt, tmp, args.track))
-    print(f"{args.output}: {fmt} written")
+    if args.output == STDOUT and fmt not in TEXT_FORMATS:
+        raise UsageError(f"-o -: {fmt} is not a text format; give a file name")
+    export_plan(plan, fmt, args.output, args.track)
+    if args.output != STDOUT:
+        print(f"{args.output}: {fmt} written")
     return EXIT_OK
 
 
-def _format_from_suffix(output: str) -> str:
+def _suffix_format(output: str) -> str | None:
+    """The format an output's extension names (None when it names none)."""
     suffix = Path(output).suffix.lower().lstrip(".")
     suffix = _SUFFIXES.get(suffix, suffix)
-    if suffix not in FORMATS:
-        raise UsageError(f"export: give --format ({', '.join(FORMATS)}); "
-                         f"cannot tell it from {output!r}")
-    return suffix
+    return suffix if suffix in FORMATS else None
+
+
+def _format_for(output: str, given: str | None) -> str:
+    """``--format``, or the output's extension; a mismatch between the two is refused."""
+    named = None if output == STDOUT else _suffix_format(output)
+    if given is None:
+        if named is None:
+            raise UsageError(f"give --format ({', '.join(FORMATS)}); "
+                             f"cannot tell it from {output!r}")
+        return named
+    suffix = Path(output).suffix
+    if output != STDOUT and suffix and named != given:
+        raise UsageError(f"-o {output}: the name ends in {suffix} but --format is {given}; "
+                         f"name it .{given} or leave out --format")
+    return given
 
 
 def register_export(sub, name: str) -> None:
     """Add ``branchwise export`` to the sub-command parser ``sub``."""
-    p = sub.add_parser(name, help="briefing report (pdf, html, md), action register (csv), "
-                                  "tree picture (png, svg) or graph (graphml, dot)")
-    p.add_argument("file")
-    p.add_argument("--format", choices=FORMATS, help="default: from the output's extension")
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--track", help="only this track (png, svg, dot)")
+    p = sub.add_parser(name, help=COMMANDS[name][1],
+                       description="Write the plan as a briefing report (pdf, html, md), an action "
+                                   "register (csv), a tree picture (png, svg) or a graph (graphml, dot).")
+    p.add_argument("file", help="the .bwplan file")
+    p.add_argument("--format", choices=FORMATS,
+                   help="the format (default: from the output's extension; a different extension is refused)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the file to write, replaced only once the new one is whole; "
+                        "'-' prints a text format (html, md, csv, svg, graphml, dot)")
+    p.add_argument("--track", metavar="ID", help="only this track (png, svg, dot; default: every track)")
     p.set_defaults(run=cmd_export)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.cli import EXIT_OK, Invalid, UsageError, _tracks, _valid_plan, _write_output
+from app.cli import COMMANDS, EXIT_OK, Invalid, UsageError, _tracks, _valid_plan, _write_output
+from app.cli_analysis import _iterations, _seed, add_monte_carlo_options
+from app.output import STDOUT, whole_file_check
 
 KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness")
 SUFFIXES = (".png", ".svg", ".csv")
@@ -17,19 +19,25 @@ SUFFIXES = (".png", ".svg", ".csv")
 
 def register_plot(sub, name: str) -> None:
     """Add the ``plot`` sub-command to the CLI's sub-parsers."""
-    p = sub.add_parser(name, help="draw an analysis plot to PNG, SVG or CSV (no window)")
-    p.add_argument("file")
-    p.add_argument("--kind", required=True, choices=KINDS)
+    p = sub.add_parser(name, help=COMMANDS[name][1],
+                       description="Draw one analysis plot, as the analysis docks draw it, without a "
+                                   "window: PNG or SVG picture, or the plotted numbers as CSV.")
+    p.add_argument("file", help="the .bwplan file")
+    p.add_argument("--kind", required=True, choices=KINDS, help="which plot")
     p.add_argument("--var", action="append", metavar="NAME",
                    help="parameter to sweep (sweep), or x then y (policy-map); widest tornado bars by default")
-    p.add_argument("--track", metavar="ID", help="the track (the first one; readiness: all tracks)")
-    p.add_argument("--decision", metavar="NODE", help="decision whose options the sweep and policy map show")
+    p.add_argument("--track", metavar="ID", help="the track (default: the first; readiness: every track)")
+    p.add_argument("--decision", metavar="NODE",
+                   help="decision whose options the sweep and policy map show (default: the track's root decision)")
     p.add_argument("--policy", choices=("optimal", "fixed"), default="optimal",
-                   help="sensitivity: re-optimise decisions (default) or hold the base-case policy")
-    p.add_argument("--iterations", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
+                   help="sensitivity: re-optimise decisions, or hold today's best choices")
+    add_monte_carlo_options(p)
     p.add_argument("--size", default="1000x620", metavar="WxH", help="picture size in pixels")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg|OUT.csv")
+    p.add_argument("--format", choices=[s.lstrip(".") for s in SUFFIXES],
+                   help="png, svg or csv (default: from the output's extension)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.svg|OUT.csv",
+                   help="the file to write, replaced only once the new one is whole; "
+                        "'-' prints svg or csv (with --format)")
     p.set_defaults(run=cmd_plot)
 
 
@@ -110,14 +118,27 @@ def draw(plan, args, figure):
     return views.draw_policy_map(figure, bundle.policy_map, unit, labels, views.map_base(bundle))
 
 
+def _suffix(output: str, given: str | None) -> str:
+    """The picture format as a suffix: ``--format``, or the output's extension (they must agree)."""
+    named = Path(output).suffix.lower() if output != STDOUT else ""
+    if given is not None:
+        if named and named != f".{given}":
+            raise UsageError(f"-o {output}: the name ends in {named} but --format is {given}")
+        return f".{given}"
+    if named not in SUFFIXES:
+        if output == STDOUT:
+            raise UsageError("-o -: give --format svg or --format csv")
+        raise UsageError(f"{output}: the output must end in .png, .svg or .csv (or give --format)")
+    return named
+
+
 def cmd_plot(args) -> int:
     """Run ``branchwise plot``: exit 0, 1 (invalid plan or analysis) or 2 (usage)."""
-    out = Path(args.output)
-    if out.suffix.lower() not in SUFFIXES:
-        raise UsageError(f"{args.output}: the output must end in .png, .svg or .csv")
+    suffix = _suffix(args.output, args.format)
+    if args.output == STDOUT and suffix == ".png":
+        raise UsageError("-o -: png is not a text format; give a file name")
     size = _size(args.size)
-    if not 1 <= args.iterations <= 10_000_000:
-        raise UsageError("--iterations must be between 1 and 10,000,000")
+    args.iterations, args.seed = _iterations(args.iterations), _seed(args.seed)
     plan, _ = _valid_plan(args.file)
     if args.track is not None:
         _tracks(plan, args.track)
@@ -129,8 +150,10 @@ def cmd_plot(args) -> int:
     figure = new_figure()
     layout_for_export(figure, size)
     data = draw(plan, args, figure)
-    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, out.suffix.lower(), size))
-    print(f"{args.output}: {args.kind} of {args.file}")
+    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size),
+                  validate=whole_file_check(suffix), text=suffix != ".png")
+    if args.output != STDOUT:
+        print(f"{args.output}: {args.kind} of {args.file}")
     return EXIT_OK
 
 

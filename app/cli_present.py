@@ -13,17 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from app.cli import EXIT_OK, UsageError, _valid_plan, _write_output
+from app.cli import COMMANDS, EXIT_OK, UsageError, _valid_plan, _write_output
+from app.output import STDOUT, parse_size, whole_file_check
 
 
 def _size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size must look like 1920x1080, not {text!r}") from None
-    if not (320 <= width <= 10000 and 180 <= height <= 10000):
-        raise UsageError("--size must be between 320x180 and 10000x10000")
-    return width, height
+    """The one screenshot size rule, shared with the window's ``--screenshot``."""
+    return parse_size(text)
 
 
 def _start(plan, at: str | None, track: str | None) -> tuple[str, str]:
@@ -81,14 +77,15 @@ def _render(plan, track_id: str, node: str, size: tuple[int, int], console: bool
 def cmd_present(args) -> int:
     plan, _ = _valid_plan(args.file)
     if not args.screenshot and not args.log_md:
-        raise UsageError("present: give --screenshot OUT.png (and/or --log-md OUT.md); "
+        raise UsageError("give --screenshot OUT.png (and/or --log-md OUT.md); "
                          "the live presenter is F5 in the editor")
     if args.log_md:
         from planning.walk import history_to_markdown, walks
 
         text = history_to_markdown(plan)
-        _write_output(args.log_md, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        print(f"{args.log_md}: {len(walks(plan))} walks")
+        _write_output(args.log_md, lambda tmp: tmp.write_text(text, encoding="utf-8"), text=True)
+        if args.log_md != STDOUT:
+            print(f"{args.log_md}: {len(walks(plan))} walks")
     if args.screenshot:
         size = _size(args.size)
         track_id, node = _start(plan, args.at, args.track)
@@ -98,19 +95,22 @@ def cmd_present(args) -> int:
             if not image.save(str(tmp), "PNG"):
                 raise UsageError(f"{args.screenshot}: cannot write a PNG there")
 
-        _write_output(args.screenshot, save)
-        print(f"{args.screenshot}: {size[0]}x{size[1]} at {node}")
+        _write_output(args.screenshot, save, validate=whole_file_check(".png"))
+        label = plan.nodes[node].label.strip() or node
+        print(f"{args.screenshot}: {size[0]}x{size[1]} at \"{label}\" [{node}]")
     return EXIT_OK
 
 
 def register_present(sub, name: str) -> None:
     """Add the ``present`` sub-command to the `branchwise` parser."""
-    p = sub.add_parser(name, help="render the presenter's audience view, or export the walk log")
-    p.add_argument("file")
+    p = sub.add_parser(name, help=COMMANDS[name][1], description="Render what the room would see "
+                       "at a node (or the presenter's console) to a PNG without a window, or write "
+                       "every recorded walk as Markdown. The live presenter is F5 in the editor.")
+    p.add_argument("file", help="the .bwplan file")
     p.add_argument("--at", metavar="NODE", help="the node on screen (default: the track root)")
     p.add_argument("--track", metavar="ID", help="the track (default: that of --at, else the first)")
     p.add_argument("--screenshot", metavar="OUT.png", help="write the audience view to a PNG and exit")
-    p.add_argument("--size", metavar="WxH", default="1920x1080", help="picture size (default 1920x1080)")
+    p.add_argument("--size", metavar="WxH", default="1920x1080", help="picture size, 320x180 to 10000x10000 (default: 1920x1080)")
     p.add_argument("--console", action="store_true", help="draw the presenter's console instead")
-    p.add_argument("--log-md", metavar="OUT.md", help="write every recorded walk as Markdown")
+    p.add_argument("--log-md", metavar="OUT.md", help="write every recorded walk as Markdown ('-' prints it)")
     p.set_defaults(run=cmd_present)

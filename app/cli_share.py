@@ -21,7 +21,8 @@ import os
 import sys
 from pathlib import Path
 
-from app.cli import EXIT_INVALID, EXIT_OK, Invalid, UsageError, _load, _write_output
+from app.cli import COMMANDS, EXIT_INVALID, EXIT_OK, Invalid, UsageError, _load
+from app.output import write_plan_output
 from planning.model import Plan
 
 
@@ -44,7 +45,7 @@ def _diff_sides(files: list[str]) -> tuple[str, str, str, str]:
     if len(files) in (7, 9):
         new_name = files[7] if len(files) == 9 else files[0]
         return files[1], files[4], f"a/{files[0]}", f"b/{new_name}"
-    raise UsageError("diff: give two plan files (or the 7 or 9 arguments git passes "
+    raise UsageError("give two plan files (or the 7 or 9 arguments git passes "
                      f"an external diff), got {len(files)}")
 
 
@@ -53,7 +54,7 @@ def cmd_diff(args) -> int:
 
     if args.textconv:
         if args.files:
-            raise UsageError("diff --textconv takes one file and nothing else")
+            raise UsageError("--textconv takes one file and nothing else")
         sys.stdout.write(textconv(_plan_or_empty(args.textconv)))
         return EXIT_OK
     file_a, file_b, name_a, name_b = _diff_sides(args.files)
@@ -72,7 +73,8 @@ def cmd_diff(args) -> int:
 
 def register_diff(sub, name: str) -> None:
     """Add ``branchwise diff`` to the sub-command parser ``sub``."""
-    p = sub.add_parser(name, help="what changed between two plans, by node id and field")
+    p = sub.add_parser(name, help=COMMANDS[name][1], description="What changed between two plans, "
+                       "by node id and field. Also works as git's external diff and textconv.")
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="plan A and plan B (or the arguments git passes an external diff)")
     p.add_argument("--json", action="store_true", help="the changes as JSON")
@@ -85,11 +87,13 @@ def register_diff(sub, name: str) -> None:
 
 def cmd_merge(args) -> int:
     from planning.merge import merge_plans
-    from planning.planfile import save_plan
 
+    if args.output == "-" and args.json:
+        raise UsageError("-o - and --json would both print; choose one")
     base, ours, theirs = (_plan_or_empty(p) for p in (args.base, args.ours, args.theirs))
     result = merge_plans(base, ours, theirs)
-    _write_output(args.output, lambda tmp: save_plan(result.plan, tmp))
+    write_plan_output(args.output, result.plan)
+    status = sys.stderr if args.output == "-" else sys.stdout  # stdout holds the plan
     name = args.name or args.output
     if args.json:
         print(json.dumps({"output": args.output, "clean": result.clean,
@@ -99,7 +103,7 @@ def cmd_merge(args) -> int:
         print(f"{name}: note: {note}", file=sys.stderr)
     if result.clean:
         if not args.json:
-            print(f"{name}: merged cleanly ({len(result.plan.nodes)} nodes)")
+            print(f"{name}: merged cleanly ({len(result.plan.nodes)} nodes)", file=status)
         return EXIT_OK
     lines = [f"{name}: {len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''} "
              "(ours kept; both sides are listed in the file under \"merge_conflicts\"):"]
@@ -109,11 +113,13 @@ def cmd_merge(args) -> int:
 
 def register_merge(sub, name: str) -> None:
     """Add ``branchwise merge`` to the sub-command parser ``sub``."""
-    p = sub.add_parser(name, help="three-way merge of plans by node id and field")
+    p = sub.add_parser(name, help=COMMANDS[name][1], description="Three-way merge of plans by node "
+                       "id and field: exit 0 when clean, 1 with the conflicts listed (git: %%O %%A %%B -o %%A).")
     p.add_argument("base", help="the common ancestor (git: %%O)")
     p.add_argument("ours", help="our version (git: %%A)")
     p.add_argument("theirs", help="their version (git: %%B)")
-    p.add_argument("-o", "--output", required=True, help="where to write the merge (git: %%A)")
+    p.add_argument("-o", "--output", required=True,
+                   help="where to write the merge (git: %%A); an existing .bwplan is kept as FILE~")
     p.add_argument("--name", help="the file's name in messages (git: %%P)")
     p.add_argument("--json", action="store_true", help="conflicts as JSON on stdout")
     p.set_defaults(run=cmd_merge)

@@ -28,7 +28,10 @@ from app.commands import EditCommand
 from planning import edits
 from planning.edits import Change
 from planning.errors import PlanError, Problem
-from planning.model import DECISION, TERMINAL, Node, Plan, Track
+from planning.evaluate import evaluate_track
+from planning.model import Plan
+from planning.templates import new_plan
+from planning.validate import validate_plan
 
 log = logging.getLogger(__name__)
 
@@ -37,25 +40,12 @@ DEBOUNCE_MS = 150
 
 
 def blank_plan(template: str = "blank") -> Plan:
-    """A new plan from ``planning.templates`` (a one-decision plan if it is missing)."""
-    try:
-        from planning.templates import new_plan
-    except ImportError:
-        new_plan = None
-    if new_plan is not None:
-        return new_plan(template)
-    root = Node("n1", DECISION, "What do we do?", children=["n2", "n3"])
-    return Plan(title="Untitled plan", tracks=[Track("main", "Main", "n1")],
-                nodes={n.id: n for n in (root, Node("n2", TERMINAL, "Option A"),
-                                         Node("n3", TERMINAL, "Option B"))})
+    """A new plan from ``planning.templates``."""
+    return new_plan(template)
 
 
 def validate(plan: Plan) -> list[Problem]:
-    """``planning.validate.validate_plan`` as a list (empty when the module is missing)."""
-    try:
-        from planning.validate import validate_plan
-    except ImportError:
-        return []
+    """``planning.validate.validate_plan`` as a list."""
     return list(validate_plan(plan))
 
 
@@ -67,10 +57,7 @@ def evaluate(plan: Plan, track_id: str | None) -> tuple[Any, Problem | None]:
     if not track_id:
         return None, None
     try:
-        from planning.evaluate import evaluate_track
         return evaluate_track(plan, track_id), None
-    except ImportError:
-        return None, None
     except PlanError as exc:
         return None, exc.problem()
     except Exception as exc:  # noqa: BLE001

@@ -26,7 +26,6 @@ import html
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -521,31 +520,37 @@ labels, clipped panels, empty areas and unreadable colours are bugs. SVGs are sh
     return "\n".join(parts)
 
 
-def main(argv: list[str]) -> int:
-    """`branchwise gallery OUT_DIR [FILE ...] [--large N]`; the exit code."""
-    import argparse
+def register_gallery(sub, name: str) -> None:
+    """Add the ``gallery`` sub-command to the `branchwise` parser."""
+    from app.cli import COMMANDS
 
-    parser = argparse.ArgumentParser(prog="branchwise gallery",
-                                     description="Render every window view, plot and export into OUT_DIR "
-                                                 "with an index.html contact sheet, to look at.")
-    parser.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder (or an earlier gallery)")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="plans to show besides the two samples")
-    parser.add_argument("--large", type=int, default=LARGE_NODES, metavar="N",
-                        help=f"nodes in the generated plan (default {LARGE_NODES}; 0 for none)")
-    args = parser.parse_args(argv)
+    p = sub.add_parser(name, help=COMMANDS[name][1],
+                       description="Render every window view (at 1600x1000 and 1280x720, each analysis dock "
+                                   "raised), the presenter, every plot as PNG and as SVG drawn by librsvg, and "
+                                   "every export, for the two samples, the plans given and a generated plan, "
+                                   "into OUT_DIR with an index.html contact sheet. Then look at every picture.")
+    p.add_argument("out_dir", metavar="OUT_DIR",
+                   help="a new or empty folder, or one holding an earlier gallery (its files are replaced)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="plans to show besides the two samples")
+    p.add_argument("--large", type=int, default=LARGE_NODES, metavar="N",
+                   help="nodes in the generated plan; 0 for none")
+    p.set_defaults(run=cmd_gallery)
+
+
+def cmd_gallery(args) -> int:
+    """Run `branchwise gallery`; usage problems raise :class:`app.cli.UsageError` (exit 2)."""
+    from app.cli import UsageError
+
     if not (0 <= args.large <= 200_000):
-        print("branchwise gallery: --large must be between 0 and 200,000", file=sys.stderr)
-        return 2
+        raise UsageError("--large must be between 0 and 200,000", "branchwise gallery")
     for file in args.files:
         if not Path(file).is_file():
-            print(f"branchwise gallery: {file}: no such file", file=sys.stderr)
-            return 2
+            raise UsageError(f"{file}: no such file", "branchwise gallery")
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         index = build_gallery(args.out_dir, args.files, large=args.large)
     except GalleryError as exc:
-        print(f"branchwise gallery: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc), "branchwise gallery") from None
     print(f"{index}: open it in a browser and look at every picture")
     return 0

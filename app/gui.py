@@ -15,14 +15,14 @@ DEFAULT_SIZE = (1600, 1000)
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """"1280x720" -> (1280, 720)."""
+    """"1280x720" -> (1280, 720), by the size rule ``present --screenshot`` uses too."""
+    from app.output import OutputError
+    from app.output import parse_size as shared_rule
+
     try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 1280x720, not {text!r}") from None
-    if not (100 <= width <= 10000 and 100 <= height <= 10000):
-        raise argparse.ArgumentTypeError("size must be between 100 and 10000 pixels a side")
-    return width, height
+        return shared_rule(text)
+    except OutputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--size ")) from None
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -78,14 +78,30 @@ def screenshot(window, out: Path, size: tuple[int, int]) -> None:
     QTimer.singleShot(200, loop.quit)  # let deferred layouts and repaints run
     loop.exec()
     QCoreApplication.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out), "PNG"):
-        raise OSError(f"cannot write {out}")
+    from app.output import whole_file_check, write_output
+
+    image = window.grab()
+
+    def save(tmp: Path) -> None:
+        if not image.save(str(tmp), "PNG"):
+            raise OSError(f"cannot write {out}")
+
+    # The one output rule (app/output.py): the folder must exist, the file is
+    # replaced only once the new one is whole.
+    write_output(out, save, validate=whole_file_check(".png"))
 
 
 def run(argv: list[str]) -> int:
     """Start the editor (or just render a screenshot); the process exit code."""
     args = parse_args(list(argv))
+    if args.screenshot:
+        from app.output import OutputError, check_target
+
+        try:  # before seconds of rendering: a folder name or a missing folder fails now
+            check_target(args.screenshot)
+        except OutputError as exc:
+            print(f"branchwise: {exc}", file=sys.stderr)
+            return 2
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
             and sys.platform.startswith("linux"):
@@ -111,9 +127,11 @@ def run(argv: list[str]) -> int:
     # straight on the canvas. The page shows only with no file and no edits.
     install_welcome(window)
     if args.screenshot:
+        from app.output import OutputError
+
         try:
             screenshot(window, Path(args.screenshot), args.size)
-        except OSError as exc:
+        except (OSError, OutputError) as exc:
             print(f"branchwise: {exc}", file=sys.stderr)
             return 2
         finally:

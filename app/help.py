@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox, QTableView, QVBoxLayout, QWidget,
 )
 
+from app.actions import SPECS
+
 DISTRIBUTION = "branchwise"
 OTHER_GROUP = "Other"
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
@@ -53,10 +55,11 @@ def app_version() -> str:
 def icon_path(size: int | None = None) -> Path | None:
     """The bundled app icon: the SVG, or the PNG of ``size`` pixels; None if missing."""
     name = "branchwise.svg" if size is None else f"branchwise-{size}.png"
+    # A missing ``resources`` package is a broken install: let the import fail loudly.
+    candidate = resources.files("resources").joinpath("icons", name)
     try:
-        candidate = resources.files("resources").joinpath("icons", name)
         path = Path(str(candidate))
-    except (ModuleNotFoundError, TypeError):
+    except TypeError:  # a resource reader without file paths
         return None
     return path if path.is_file() else None
 
@@ -82,10 +85,6 @@ def _clean(text: str) -> str:
 def _canonical_names() -> dict[str, str]:
     """objectName -> the command's fixed name from app.actions (Undo's text
     changes to "Undo Add child" as the stack moves; the table should not)."""
-    try:
-        from app.actions import SPECS
-    except ImportError:
-        return {}
     return {f"action_{spec.name}": _clean(spec.text) for spec in SPECS}
 
 

@@ -7,7 +7,6 @@ log is appended to ``plan.extra["history"]`` as ONE undoable edit
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,14 +31,10 @@ def record_walk(document, entry: dict) -> None:
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file so a failed write leaves nothing half done."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write by the one output rule (app/output.py): a unique temporary file, checked, then renamed."""
+    from app.output import write_output
+
+    write_output(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), allow_empty=True)
 
 
 def export_markdown(parent: QWidget | None, text: str, suggested: str, path: str | Path | None = None) -> Path | None:

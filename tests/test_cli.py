@@ -84,13 +84,15 @@ def test_usage_and_file_errors_exit_2(capsys, tmp_path):
     assert run(capsys, "evaluate", MINIMAL, "--from", "nope")[0] == 2
 
 
-def test_new_writes_a_valid_plan_and_refuses_to_overwrite(capsys, tmp_path):
+def test_new_writes_a_valid_plan_and_keeps_the_old_one_as_backup(capsys, tmp_path):
+    # One output rule (issue 10, item 10): an existing .bwplan is replaced, kept as FILE~.
     out = tmp_path / "p.bwplan"
     assert run(capsys, "new", "peace-process", "-o", str(out))[0] == 0
     assert run(capsys, "validate", str(out))[0] == 0
     before = out.read_bytes()
-    assert run(capsys, "new", "blank", "-o", str(out))[0] == 2
-    assert out.read_bytes() == before
+    assert run(capsys, "new", "blank", "-o", str(out))[0] == 0
+    assert (tmp_path / "p.bwplan~").read_bytes() == before
+    assert out.read_bytes() != before
     assert run(capsys, "new", "no-such-template", "-o", str(tmp_path / "x.bwplan"))[0] == 2
     assert not (tmp_path / "x.bwplan").exists()
 

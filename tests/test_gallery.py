@@ -7,7 +7,7 @@ import shutil
 import pytest
 from PySide6.QtGui import QImage
 
-from app import gallery
+from app import cli, gallery
 from conftest import SAMPLES, SHARED
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
@@ -69,13 +69,13 @@ def test_svgs_are_shown_as_librsvg_draws_them(sheet):
 
 def test_refuses_a_folder_that_is_not_an_earlier_gallery(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    assert gallery.main([str(tmp_path), "--large", "0"]) == 2
+    assert cli.main(["gallery", str(tmp_path), "--large", "0"]) == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_a_missing_plan_is_a_usage_error(tmp_path, capsys):
-    assert gallery.main([str(tmp_path / "g"), str(tmp_path / "nosuch.bwplan")]) == 2
+    assert cli.main(["gallery", str(tmp_path / "g"), str(tmp_path / "nosuch.bwplan")]) == 2
     assert "no such file" in capsys.readouterr().err
 
 
