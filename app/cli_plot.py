@@ -135,15 +135,10 @@ def cmd_plot(args) -> int:
 
 
 def _export_staged(figure, data, tmp: Path, suffix: str, size) -> None:
-    """Write to ``tmp`` through a name with the real suffix (the format is picked by it)."""
+    """Write to ``tmp`` in the format of the real output's suffix (the temporary name has none)."""
     from widgets.analysis.plot_export import export
 
-    staged = tmp.with_name(tmp.name + suffix)
-    try:
-        export(figure, data, staged, size)
-        staged.replace(tmp)
-    finally:
-        staged.unlink(missing_ok=True)
+    export(figure, data, tmp, size, fmt=suffix.lstrip("."))
 
 
 __all__ = ["KINDS", "cmd_plot", "draw", "register_plot"]
