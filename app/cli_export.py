@@ -22,14 +22,6 @@ _EVALUATED = ("pdf", "html", "md", "csv")
 EVALUATED_FORMATS = _EVALUATED  # public name for the GUI
 _SUFFIXES = {"markdown": "md", "htm": "html", "gv": "dot", "xml": "graphml"}
 
-# Tree picture geometry, in pixels at scale 1.
-LEVEL = 210          # distance between depths; a label gets LEVEL - 40
-SIBLING = 40         # distance between neighbouring nodes
-MARKER = 12          # node symbol size
-MARGIN = 16
-FAN = 26             # horizontal run of the diagonal from a parent's stem to a child
-MAX_LEAF_LABEL = 420  # a leaf's label may run past the next level (there is none)
-TRACK_HEADER = 34
 MAX_IMAGE_SIDE = 16000   # PNG pixels; larger trees are scaled down
 PDF_WIDTH, PDF_HEIGHT = 660, 860  # largest tree picture on an A4 page (document pixels)
 
@@ -47,137 +39,7 @@ def _ensure_qt():
     return app
 
 
-# -- tree pictures ------------------------------------------------------------------------
-
-class TreePicture:
-    """The trees of some tracks laid out for drawing, stacked top to bottom."""
-
-    def __init__(self, plan, track_ids: list[str]):
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QFontMetricsF
-
-        from planning.evaluate import evaluate_track
-        from planning.layout import layout_track
-
-        self.plan = plan
-        self.parts = []  # (track, layout, result or None, top offset, label texts)
-        self.label_font = _font(11)
-        metrics = QFontMetricsF(self.label_font)
-        top = MARGIN
-        width = 0.0
-        for track_id in track_ids:
-            track = plan.track(track_id)
-            layout = layout_track(plan, track.root)
-            try:
-                result = evaluate_track(plan, track.id)
-            except Exception:  # an invalid plan still draws: structure only
-                result = None
-            texts = []
-            for i, node_id in enumerate(layout.ids):
-                node = plan.nodes[node_id]
-                room = LEVEL - 44 if layout.child_count[i] else MAX_LEAF_LABEL
-                text = metrics.elidedText(node.label or node.id, Qt.TextElideMode.ElideRight, room)
-                texts.append(text)
-                right = MARGIN + MARKER * 2 + float(layout.x[i]) * LEVEL + metrics.horizontalAdvance(text)
-                width = max(width, right)
-            self.parts.append((track, layout, result, top, texts))
-            ymax = float(layout.y.max()) if len(layout) else 0.0
-            top += TRACK_HEADER + ymax * SIBLING + SIBLING + MARGIN
-        self.width = int(width + MARGIN)
-        self.height = int(top)
-
-    def draw(self, painter, labels: bool = True) -> None:
-        """Draw at scale 1 onto ``painter`` (already scaled by the caller)."""
-        from PySide6.QtCore import QPointF, QRectF, Qt
-        from PySide6.QtGui import QBrush, QPainterPath, QPen, QPolygonF
-
-        from widgets import palette
-
-        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
-        painter.fillRect(QRectF(0, 0, self.width, self.height), palette.qcolor(palette.BACKGROUND))
-        title_font, label_font, small_font = _font(15), self.label_font, _font(9)
-        title_font.setBold(True)
-        for track, layout, result, top, texts in self.parts:
-            painter.setFont(title_font)
-            painter.setPen(palette.qcolor(palette.TEXT))
-            painter.drawText(QPointF(MARGIN, top + 16), track.title or track.id)
-            origin_y = top + TRACK_HEADER
-            xs = [MARGIN + MARKER + float(x) * LEVEL for x in layout.x]
-            ys = [origin_y + float(y) * SIBLING for y in layout.y]
-            kinds = [self.plan.nodes[i].kind for i in layout.ids]
-            chosen = set(result.policy.values()) if result is not None else set()
-            # edges first, so the symbols sit on top: a grey stem out of each
-            # parent, then a short diagonal and a straight run into each child
-            stem = QPen(palette.qcolor(palette.OPTION_EDGE), 1.5)
-            for i in range(len(layout.ids)):
-                if layout.child_count[i]:
-                    first = int(layout.child_start[i])
-                    fan = xs[first] - FAN - 14
-                    painter.setPen(stem)
-                    painter.drawLine(QPointF(xs[i] + MARKER / 2, ys[i]), QPointF(fan, ys[i]))
-            for i, node_id in enumerate(layout.ids):
-                p = int(layout.parent[i])
-                if p < 0:
-                    continue
-                node = self.plan.nodes[node_id]
-                if kinds[p] == "chance":
-                    path = result.node_path[result.index[node_id]] if result is not None else (node.path or "neutral")
-                    pen = QPen(palette.qcolor(palette.PATH_COLORS.get(path, palette.NEUTRAL)), 2)
-                else:
-                    pen = QPen(palette.qcolor(palette.OPTION_EDGE), 2.5 if node_id in chosen else 1.2)
-                    if result is not None and node_id not in chosen:
-                        pen.setStyle(Qt.PenStyle.DashLine)
-                line = QPainterPath(QPointF(xs[i] - FAN - 14, ys[p]))
-                line.lineTo(xs[i] - 14, ys[i])
-                line.lineTo(xs[i] - MARKER / 2, ys[i])
-                painter.strokePath(line, pen)
-            for i, node_id in enumerate(layout.ids):
-                node = self.plan.nodes[node_id]
-                x, y, h = xs[i], ys[i], MARKER / 2
-                painter.setPen(QPen(palette.qcolor(palette.NODE_OUTLINE), 1))
-                painter.setBrush(QBrush(palette.qcolor(palette.KIND_COLORS.get(node.kind, palette.TERMINAL))))
-                if node.kind == "decision":
-                    painter.drawRect(QRectF(x - h, y - h, MARKER, MARKER))
-                elif node.kind == "chance":
-                    painter.drawEllipse(QPointF(x, y), h, h)
-                else:
-                    painter.drawPolygon(QPolygonF([QPointF(x - h, y - h), QPointF(x + h, y),
-                                                   QPointF(x - h, y + h)]))
-                if not labels:
-                    continue
-                painter.setFont(label_font)
-                painter.setPen(palette.qcolor(palette.TEXT))
-                painter.drawText(QPointF(x + h + 3, y - 5), texts[i])
-                info = self._info(node, result, layout, i)
-                if info:
-                    painter.setFont(small_font)
-                    painter.setPen(palette.qcolor(palette.TEXT_MUTED))
-                    painter.drawText(QPointF(x + h + 3, y + 11), info)
-
-    def _info(self, node, result, layout, i) -> str:
-        """The small line under a node: probability of a branch, EV or path value."""
-        from planning.report import number
-
-        parts = []
-        p = int(layout.parent[i])
-        if p >= 0 and self.plan.nodes[layout.ids[p]].kind == "chance":
-            if result is not None:
-                parts.append(f"p {number(float(result.node_probability[result.index[node.id]]), 3)}")
-            elif node.probability is not None:
-                parts.append(f"p {str(node.probability)[:20]}")
-        if result is not None and node.id in result.index:
-            parts.append(f"EV {number(float(result.node_ev[result.index[node.id]]))}")
-        return " \u00b7 ".join(parts)
-
-
-def _font(pixels: int):
-    from PySide6.QtGui import QFont
-
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(pixels)
-    return font
-
+# -- tree pictures (drawn by widgets.tree_picture) ----------------------------------------
 
 def _tracks_for(plan, track: str | None) -> list[str]:
     if track is None:
@@ -196,6 +58,8 @@ def tree_image(plan, track_ids: list[str], max_width: int | None = None, max_hei
     """
     _ensure_qt()
     from PySide6.QtGui import QImage, QPainter
+
+    from widgets.tree_picture import TreePicture
 
     picture = TreePicture(plan, track_ids)
     scale = 1.0
@@ -223,22 +87,11 @@ def _write_png(plan, track_ids, path: Path) -> None:
 
 
 def _write_svg(plan, track_ids, path: Path) -> None:
+    """Plain SVG written from the same display list as the PNG (librsvg and browsers agree)."""
     _ensure_qt()
-    from PySide6.QtCore import QRect, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+    from widgets.tree_picture import TreePicture
 
-    picture = TreePicture(plan, track_ids)
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(picture.width, picture.height))
-    generator.setViewBox(QRect(0, 0, picture.width, picture.height))
-    generator.setTitle(plan.title or "Branchwise plan")
-    painter = QPainter(generator)
-    try:
-        picture.draw(painter)
-    finally:
-        painter.end()
+    TreePicture(plan, track_ids).svg().write(path)
 
 
 def _png_data_uri(image) -> str:
