@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from app.cli import EXIT_OK, UsageError, _load, _valid_plan, _write_output
+from widgets.whole_file import check_pdf, check_png, fsync_file
 
 FORMATS = ("pdf", "html", "md", "csv", "png", "svg", "graphml", "dot")
 #: Formats that need numbers (the plan must validate); the others draw structure only.
@@ -80,18 +81,24 @@ def tree_image(plan, track_ids: list[str], max_width: int | None = None, max_hei
     return image
 
 
-def _write_png(plan, track_ids, path: Path) -> None:
-    image = tree_image(plan, track_ids)
+def _write_png(plan, track_ids, path: Path, name: str | None = None) -> None:
+    _save_png(tree_image(plan, track_ids), path, name)
+
+
+def _save_png(image, path: Path, name: str | None = None) -> None:
+    """Save a PNG and check it is whole on disk (QImage.save may miss a failed buffered write)."""
     if not image.save(str(path), "PNG"):
-        raise OSError(f"{path}: could not write the PNG image")
+        raise OSError(f"{name or path}: could not write the PNG image (is the disk full?)")
+    fsync_file(path, name)
+    check_png(path, name)
 
 
-def _write_svg(plan, track_ids, path: Path) -> None:
+def _write_svg(plan, track_ids, path: Path, name: str | None = None) -> None:
     """Plain SVG written from the same display list as the PNG (librsvg and browsers agree)."""
     _ensure_qt()
     from widgets.tree_picture import TreePicture
 
-    TreePicture(plan, track_ids).svg().write(path)
+    TreePicture(plan, track_ids).svg().write(path, name)
 
 
 def _png_data_uri(image) -> str:
@@ -114,7 +121,7 @@ def report_images(plan, pixel_ratio: float = 1.0) -> dict[str, str]:
         return {}
 
 
-def _write_pdf(plan, path: Path) -> None:
+def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     _ensure_qt()
     from PySide6.QtCore import QMarginsF, QSizeF, QUrl
     from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -134,9 +141,9 @@ def _write_pdf(plan, path: Path) -> None:
     images = {}
     for number, track in enumerate(plan.tracks):
         image = tree_image(plan, [track.id], max_width=PDF_WIDTH, max_height=PDF_HEIGHT, pixel_ratio=3)
-        name = f"tree-{number}.png"
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-        images[track.id] = name
+        resource = f"tree-{number}.png"
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(resource), image)
+        images[track.id] = resource
     html = render_html(build_report(plan), images, for_pdf=True)
     # Image widths in the HTML are in document pixels; give each its logical size.
     for number, track in enumerate(plan.tracks):
@@ -149,9 +156,51 @@ def _write_pdf(plan, path: Path) -> None:
     page = layout.paintRectPixels(96)  # the document is laid out in 96-dpi pixels
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(writer)
+    del writer  # closes the file; QPdfWriter reports no write error, so the file is checked below
+    fsync_file(path, name)
+    check_pdf(path, name)
 
 
-def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
+def markdown_images(plan, target: Path) -> dict[str, str]:
+    """Write each track's tree picture beside ``target`` (a .md file); track id -> relative link.
+
+    ``brief.md`` gets ``brief-<track id>.png`` in its folder: a Markdown file
+    with base64 images is hundreds of kilobytes that many viewers refuse.
+    """
+    import re
+    import tempfile
+    from urllib.parse import quote
+
+    links: dict[str, str] = {}
+    used: set[str] = set()
+    for track in plan.tracks:
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "_", track.id).strip("_") or "track"
+        name = f"{target.stem}-{safe}.png"
+        number = 2
+        while name.lower() in used:
+            name, number = f"{target.stem}-{safe}-{number}.png", number + 1
+        used.add(name.lower())
+        image = tree_image(plan, [track.id], max_width=1400)
+        handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        try:
+            os.chmod(staged, 0o666 & ~_umask())  # mkstemp makes it private; a picture is not
+            _save_png(image, Path(staged), str(target.parent / name))
+            os.replace(staged, target.parent / name)
+        except BaseException:
+            Path(staged).unlink(missing_ok=True)
+            raise
+        links[track.id] = quote(name)
+    return links
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None) -> None:
     """Write ``plan`` as ``fmt`` straight into ``path`` (what ``branchwise export`` writes).
 
     Parameters
@@ -163,6 +212,9 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
     path : Path
     track : str, optional
         Only this track (png, svg, dot); all tracks when None.
+    target : Path, optional
+        The file ``path`` will become (``path`` may be a temporary file):
+        Markdown writes its images beside it. ``path`` itself by default.
 
     Raises
     ------
@@ -174,23 +226,26 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
     track_ids = _tracks_for(plan, track)
+    name = str(target) if target is not None else None
     if fmt == "pdf":
-        _write_pdf(plan, path)
+        _write_pdf(plan, path, name)
     elif fmt in ("html", "md"):
         from planning.report import build_report, render_html, render_markdown
 
         report = build_report(plan)
-        images = report_images(plan, pixel_ratio=1.0)
-        text = render_html(report, images) if fmt == "html" else render_markdown(report, images)
+        if fmt == "html":
+            text = render_html(report, report_images(plan, pixel_ratio=1.0))
+        else:
+            text = render_markdown(report, markdown_images(plan, Path(target or path)))
         path.write_text(text, encoding="utf-8")
     elif fmt == "csv":
         from planning.exports import register_csv
 
         path.write_bytes(register_csv(plan).encode("utf-8-sig"))  # BOM: spreadsheets read UTF-8
     elif fmt == "png":
-        _write_png(plan, track_ids, path)
+        _write_png(plan, track_ids, path, name)
     elif fmt == "svg":
-        _write_svg(plan, track_ids, path)
+        _write_svg(plan, track_ids, path, name)
     elif fmt == "graphml":
         from planning.graph import write_graphml
 
@@ -216,7 +271,7 @@ def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) ->
     """
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError("the plan has no tracks to draw")
-    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track))
+    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)))
 
 
 def cmd_export(args) -> int:
@@ -230,7 +285,7 @@ def cmd_export(args) -> int:
     _tracks_for(plan, args.track)  # an unknown track is a usage error before any writing
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError(f"{args.file}: the plan has no tracks to draw")
-    _write_output(args.output, lambda tmp: write_format(plan, fmt, tmp, args.track))
+    _write_output(args.output, lambda tmp: write_format(plan, fmt, tmp, args.track, target=Path(args.output)))
     print(f"{args.output}: {fmt} written")
     return EXIT_OK
 

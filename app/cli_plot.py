@@ -129,16 +129,16 @@ def cmd_plot(args) -> int:
     figure = new_figure()
     layout_for_export(figure, size)
     data = draw(plan, args, figure)
-    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, out.suffix.lower(), size))
+    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, out.suffix.lower(), size, args.output))
     print(f"{args.output}: {args.kind} of {args.file}")
     return EXIT_OK
 
 
-def _export_staged(figure, data, tmp: Path, suffix: str, size) -> None:
-    """Write to ``tmp`` in the format of the real output's suffix (the temporary name has none)."""
+def _export_staged(figure, data, tmp: Path, suffix: str, size, name: str) -> None:
+    """Write to ``tmp`` in the format of the real output's suffix (the temporary name need not have it)."""
     from widgets.analysis.plot_export import export
 
-    export(figure, data, tmp, size, fmt=suffix.lstrip("."))
+    export(figure, data, tmp, size, fmt=suffix.lstrip("."), name=name)
 
 
 __all__ = ["KINDS", "cmd_plot", "draw", "register_plot"]

@@ -102,3 +102,27 @@ def test_dashed_lines_keep_pixel_dashes_and_thin_strokes(qapp, tmp_path, capsys)
         assert dashes == pytest.approx([4 * width, 2 * width])  # Qt's DashLine, in px
     curves = [e for e in elements if role(e) == "curve"]
     assert curves and all(float(e.get("stroke-width")) <= 2.5 for e in curves)
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_a_full_disk_keeps_the_existing_plot(qapp, tmp_path, suffix):
+    """Issue 10, item 21: a plot that cannot be written whole never replaces the old one."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / f"t.{suffix}"
+    out.write_bytes(b"an older plot\n" * 1000)
+    script = ("import resource, signal, sys\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+              "from app.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", script, "plot", str(PEACE), "--kind", "tornado", "--track",
+                           "nuclear", "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode != 0 and str(out) in done.stderr, done.stderr
+    assert out.read_bytes() == b"an older plot\n" * 1000
+    assert not [p for p in tmp_path.iterdir() if p.name != out.name]

@@ -12,8 +12,6 @@ share it and tests can read it without a display.
 from __future__ import annotations
 
 import math
-import os
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -142,9 +140,11 @@ class SvgDocument:
             head.append(f"<desc>{escape(self.description)}</desc>")
         return "\n".join(head + self._parts + ["</svg>"]) + "\n"
 
-    def write(self, path: str | Path) -> None:
-        """Write the picture to ``path`` and check it reads back whole (else OSError)."""
-        write_verified_text(path, self.to_string(), check_svg)
+    def write(self, path: str | Path, name: str | None = None) -> None:
+        """Write the picture to ``path`` and check it reads back whole (else OSError naming ``name``)."""
+        from widgets.whole_file import check_svg, write_verified_text
+
+        write_verified_text(path, self.to_string(), check_svg, name)
 
 
 def clip_segment(x1: float, y1: float, x2: float, y2: float, box) -> tuple[float, float, float, float] | None:
@@ -205,51 +205,4 @@ def clip_rect(x0: float, y0: float, x1: float, y1: float, box) -> tuple[float, f
     return left, top, right, bottom
 
 
-# -- whole-file checks (Qt's SVG and PDF writers do not report write errors) ---------------
-
-def check_svg(path: str | Path) -> None:
-    """Raise OSError unless ``path`` is a complete SVG document (it parses as XML)."""
-    path = Path(path)
-    try:
-        root = ElementTree.parse(path).getroot()
-    except (ElementTree.ParseError, OSError, ValueError) as exc:
-        raise OSError(f"{path}: the SVG picture was not written whole ({exc})") from None
-    if not root.tag.endswith("svg"):
-        raise OSError(f"{path}: the file written is not an SVG picture")
-
-
-def check_pdf(path: str | Path) -> None:
-    """Raise OSError unless ``path`` starts like a PDF and ends with ``%%EOF``."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-            handle.seek(max(0, size - 64))
-            tail = handle.read()
-    except OSError as exc:
-        raise OSError(f"{path}: the PDF could not be read back ({exc.strerror or exc})") from None
-    if not head.startswith(b"%PDF-") or not tail.rstrip().endswith(b"%%EOF"):
-        raise OSError(f"{path}: the PDF was not written whole (is the disk full?)")
-
-
-def fsync_file(path: str | Path) -> None:
-    """Flush ``path`` to the disk: a full disk may only show itself here."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_verified_text(path: str | Path, text: str, check) -> None:
-    """Write ``text`` as UTF-8, flush it to disk and run ``check(path)`` on what is there."""
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    check(path)
-
-
-__all__ = ["SvgDocument", "check_pdf", "check_svg", "clip_polyline", "clip_rect", "clip_segment",
-           "fsync_file", "num", "write_verified_text"]
+__all__ = ["SvgDocument", "clip_polyline", "clip_rect", "clip_segment", "num"]

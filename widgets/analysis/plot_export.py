@@ -155,7 +155,7 @@ def layout_for_export(figure: pg.GraphicsLayoutWidget, size: tuple[int, int]) ->
 
 
 def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[int, int] | None = None,
-                 fmt: str | None = None, title: str | None = None) -> None:
+                 fmt: str | None = None, title: str | None = None, name: str | None = None) -> None:
     """Write the whole figure to ``path``: PNG or SVG by ``fmt`` (or the suffix).
 
     Parameters
@@ -169,6 +169,8 @@ def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[
         (a temporary file need not carry the real suffix).
     title : str, optional
         The SVG's ``<title>``; the figure's plot titles by default.
+    name : str, optional
+        The file the user asked for, named in errors (``path`` may be temporary).
 
     Raises
     ------
@@ -180,25 +182,29 @@ def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[
     if size is not None:
         layout_for_export(figure, size)
     if fmt == "png":
-        _export_png(figure, path)
+        _export_png(figure, path, name)
     elif fmt == "svg":
         from widgets.analysis.plot_svg import figure_svg
 
-        figure_svg(figure, title or figure_title(figure)).write(path)
+        figure_svg(figure, title or figure_title(figure)).write(path, name)
     else:
         raise ValueError(f"{path}: export as .png or .svg")
 
 
-def _export_png(figure: pg.GraphicsLayoutWidget, path: Path) -> None:
-    """pyqtgraph's image export into memory, then a save whose failure is reported."""
+def _export_png(figure: pg.GraphicsLayoutWidget, path: Path, name: str | None = None) -> None:
+    """pyqtgraph's image export into memory, then a save checked whole on disk."""
     from pyqtgraph.exporters import ImageExporter
+
+    from widgets.whole_file import check_png, fsync_file
 
     exporter = ImageExporter(figure.ci)
     exporter.parameters()["background"] = palette.qcolor(palette.BACKGROUND)
     exporter.parameters()["antialias"] = True
     image = exporter.export(toBytes=True)
     if image is None or image.isNull() or not image.save(str(path), "PNG"):
-        raise OSError(f"{path}: the PNG picture could not be written")
+        raise OSError(f"{name or path}: the PNG picture could not be written (is the disk full?)")
+    fsync_file(path, name)
+    check_png(path, name)
 
 
 def figure_title(figure: pg.GraphicsLayoutWidget) -> str:
@@ -229,7 +235,7 @@ def write_csv(data: FigureData, path: str | Path) -> None:
 
 
 def export(figure: pg.GraphicsLayoutWidget, data: FigureData | None, path: str | Path,
-           size: tuple[int, int] | None = None, fmt: str | None = None) -> None:
+           size: tuple[int, int] | None = None, fmt: str | None = None, name: str | None = None) -> None:
     """PNG, SVG or CSV by ``fmt`` (or the suffix of ``path``)."""
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     if fmt == "csv":
@@ -237,7 +243,7 @@ def export(figure: pg.GraphicsLayoutWidget, data: FigureData | None, path: str |
             raise ValueError("nothing to export yet")
         write_csv(data, path)
     else:
-        export_image(figure, path, size, fmt=fmt)
+        export_image(figure, path, size, fmt=fmt, name=name)
 
 
 class ExportButton(QToolButton):
