@@ -126,3 +126,35 @@ def test_a_full_disk_keeps_the_existing_plot(qapp, tmp_path, suffix):
     assert done.returncode != 0 and str(out) in done.stderr, done.stderr
     assert out.read_bytes() == b"an older plot\n" * 1000
     assert not [p for p in tmp_path.iterdir() if p.name != out.name]
+
+
+def test_dock_export_button_writes_the_same_plain_svg(qapp, qtbot, tmp_path, monkeypatch):
+    """The docks' Export ▾ goes through the same writer, for a figure laid out on screen."""
+    from widgets.analysis import plot_export
+    from widgets.analysis.data import compute_sensitivity
+    from widgets.analysis.plot_export import ExportButton, new_figure
+    from widgets.analysis.sensitivity_view import draw_tornado
+
+    plan = load_plan(PEACE)
+    figure = new_figure()
+    qtbot.addWidget(figure)
+    figure.resize(820, 430)
+    figure.show()
+    qtbot.waitExposed(figure)
+    labels = {n.id: n.label for n in plan.nodes.values()}
+    data = draw_tornado(figure, compute_sensitivity(plan, "nuclear", parts=()).tornado, plan.value_unit, labels)
+    qtbot.wait(50)
+    button = ExportButton(lambda: (figure, data, "tornado"))
+    qtbot.addWidget(button)
+    for fmt in ("svg", "png"):
+        monkeypatch.setattr(plot_export.QFileDialog, "getSaveFileName",
+                            staticmethod(lambda *a, fmt=fmt: (str(tmp_path / f"dock.{fmt}"), "")))
+        assert button.ask_and_export(fmt) == str(tmp_path / f"dock.{fmt}")
+    root = parse(tmp_path / "dock.svg")
+    assert (root.get("width"), root.get("height")) == ("820", "430")
+    for (left, top, right, bottom), elements in plots_with_marks(root):
+        for element in elements:
+            for x, y in _points(element):
+                assert left - 0.01 <= x <= right + 0.01 and top - 0.01 <= y <= bottom + 0.01
+    share = differing_share(pixels(tmp_path / "dock.png"), pixels(rsvg(tmp_path / "dock.svg", tmp_path / "r.png")))
+    assert share < 0.05
