@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 from app.cli import EXIT_OK, UsageError, _load, _valid_plan, _write_output
-from widgets.whole_file import check_pdf, check_png, fsync_file
 
 FORMATS = ("pdf", "html", "md", "csv", "png", "svg", "graphml", "dot")
 #: Formats that need numbers (the plan must validate); the others draw structure only.
@@ -87,6 +86,8 @@ def _write_png(plan, track_ids, path: Path, name: str | None = None) -> None:
 
 def _save_png(image, path: Path, name: str | None = None) -> None:
     """Save a PNG and check it is whole on disk (QImage.save may miss a failed buffered write)."""
+    from widgets.whole_file import check_png, fsync_file
+
     if not image.save(str(path), "PNG"):
         raise OSError(f"{name or path}: could not write the PNG image (is the disk full?)")
     fsync_file(path, name)
@@ -157,6 +158,8 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(writer)
     del writer  # closes the file; QPdfWriter reports no write error, so the file is checked below
+    from widgets.whole_file import check_pdf, fsync_file
+
     fsync_file(path, name)
     check_pdf(path, name)
 
