@@ -239,7 +239,9 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
         if fmt == "html":
             text = render_html(report, report_images(plan, pixel_ratio=1.0))
         else:
-            text = render_markdown(report, markdown_images(plan, Path(target or path)))
+            beside = Path(target or path)
+            # written to standard output ("-o -") there is no folder to put pictures in: outlines
+            text = render_markdown(report, markdown_images(plan, beside) if str(beside) != "-" else {})
         path.write_text(text, encoding="utf-8")
     elif fmt == "csv":
         from planning.exports import register_csv
