@@ -19,6 +19,13 @@ SVG_NS = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
+def xml_text(text: str) -> str:
+    """``text`` escaped for XML, without the characters XML 1.0 cannot hold (controls, lone surrogates)."""
+    kept = "".join(ch for ch in str(text) if ch == "\t" or 0x20 <= ord(ch) <= 0xD7FF
+                   or 0xE000 <= ord(ch) <= 0xFFFD or ord(ch) >= 0x10000)
+    return escape(kept)
+
+
 def num(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros."""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
@@ -121,23 +128,22 @@ class SvgDocument:
     def text(self, x: float, y: float, text: str, size: float, color: str = "#000000", anchor: str = "start",
              bold: bool = False, rotate: float = 0.0, opacity: float = 1.0, role: str | None = None) -> None:
         """One line of text with its baseline at ``y``; ``anchor`` start, middle or end."""
-        text = "".join(ch for ch in str(text) if ch in "\t" or ord(ch) >= 32)  # XML 1.0 forbids controls
         weight = ' font-weight="bold"' if bold else ""
         turn = f' transform="rotate({num(rotate)} {num(x)} {num(y)})"' if abs(rotate) > 0.01 else ""
         self._parts.append(
             f'<text{self._role(role)} x="{num(x)}" y="{num(y)}" font-family={quoteattr(FONT_FAMILY)} '
             f'font-size="{num(size)}"{weight} text-anchor="{anchor}"{color_attrs("fill", color, opacity)}'
-            f'{turn}>{escape(text)}</text>')
+            f'{turn}>{xml_text(text)}</text>')
 
     def to_string(self) -> str:
         w, h = num(self.width), num(self.height)
         head = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             f'<svg xmlns="{SVG_NS}" version="1.1" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-            f"<title>{escape(self.title)}</title>",
+            f"<title>{xml_text(self.title)}</title>",
         ]
         if self.description:
-            head.append(f"<desc>{escape(self.description)}</desc>")
+            head.append(f"<desc>{xml_text(self.description)}</desc>")
         return "\n".join(head + self._parts + ["</svg>"]) + "\n"
 
     def write(self, path: str | Path, name: str | None = None) -> None:
@@ -205,4 +211,4 @@ def clip_rect(x0: float, y0: float, x1: float, y1: float, box) -> tuple[float, f
     return left, top, right, bottom
 
 
-__all__ = ["SvgDocument", "clip_polyline", "clip_rect", "clip_segment", "num"]
+__all__ = ["SvgDocument", "clip_polyline", "clip_rect", "clip_segment", "num", "xml_text"]
