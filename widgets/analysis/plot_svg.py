@@ -330,9 +330,15 @@ class _Writer:
 
 
 def settle(figure: pg.GraphicsLayoutWidget) -> None:
-    """Paint the figure once off screen: pyqtgraph places text items and axis ticks when painted."""
+    """Paint the figure once, small: pyqtgraph places text items when they are first painted.
+
+    The placement follows scene coordinates, not the painter, so a thumbnail
+    does (an 8000-pixel figure would otherwise need a 256 MB image).
+    """
     rect = figure.ci.sceneBoundingRect()
-    image = QImage(max(1, int(rect.width())), max(1, int(rect.height())), QImage.Format.Format_ARGB32)
+    scale = min(1.0, 256.0 / max(1.0, rect.width(), rect.height()))
+    image = QImage(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)),
+                   QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         figure.scene().render(painter, QRectF(0, 0, image.width(), image.height()), rect)
