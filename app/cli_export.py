@@ -2,11 +2,13 @@
 
 Text formats come from :mod:`planning.report`, :mod:`planning.exports` and
 :mod:`planning.graph`. Pictures of the trees and the PDF need Qt, imported
-lazily here: the tree is drawn with ``QPainter`` straight from
-:func:`planning.layout.layout_track` (onto a ``QImage`` for PNG, a
-``QSvgGenerator`` for SVG), and the PDF is the HTML report laid out by
-``QTextDocument`` and printed with ``QPdfWriter`` (A4), the tree pictures
-embedded as images. Without a display Qt runs on the offscreen platform.
+lazily here: :class:`widgets.tree_picture.TreePicture` lays the trees out
+once and paints them onto a ``QImage`` (PNG) or writes them as plain SVG;
+the PDF is the HTML report laid out by ``QTextDocument`` and printed with
+``QPdfWriter`` (A4), the tree pictures embedded as images; Markdown links
+pictures written beside it. Qt's writers report no write errors, so every
+picture and PDF is checked whole (:mod:`widgets.whole_file`) before it may
+replace a file. Without a display Qt runs on the offscreen platform.
 """
 from __future__ import annotations
 
