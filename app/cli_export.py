@@ -2,11 +2,13 @@
 
 Text formats come from :mod:`planning.report`, :mod:`planning.exports` and
 :mod:`planning.graph`. Pictures of the trees and the PDF need Qt, imported
-lazily here: the tree is drawn with ``QPainter`` straight from
-:func:`planning.layout.layout_track` (onto a ``QImage`` for PNG, a
-``QSvgGenerator`` for SVG), and the PDF is the HTML report laid out by
-``QTextDocument`` and printed with ``QPdfWriter`` (A4), the tree pictures
-embedded as images. Without a display Qt runs on the offscreen platform.
+lazily here: :class:`widgets.tree_picture.TreePicture` lays the trees out
+once and paints them onto a ``QImage`` (PNG) or writes them as plain SVG;
+the PDF is the HTML report laid out by ``QTextDocument`` and printed with
+``QPdfWriter`` (A4), the tree pictures embedded as images; Markdown links
+pictures written beside it. Qt's writers report no write errors, so every
+picture and PDF is checked whole (:mod:`widgets.whole_file`) before it may
+replace a file. Without a display Qt runs on the offscreen platform.
 """
 from __future__ import annotations
 
@@ -25,14 +27,6 @@ _SUFFIXES = {"markdown": "md", "htm": "html", "gv": "dot", "xml": "graphml"}
 #: Formats ``-o -`` may print (the others are binary).
 TEXT_FORMATS = ("html", "md", "csv", "svg", "graphml", "dot")
 
-# Tree picture geometry, in pixels at scale 1.
-LEVEL = 210          # distance between depths; a label gets LEVEL - 40
-SIBLING = 40         # distance between neighbouring nodes
-MARKER = 12          # node symbol size
-MARGIN = 16
-FAN = 26             # horizontal run of the diagonal from a parent's stem to a child
-MAX_LEAF_LABEL = 420  # a leaf's label may run past the next level (there is none)
-TRACK_HEADER = 34
 MAX_IMAGE_SIDE = 16000   # PNG pixels; larger trees are scaled down
 PDF_WIDTH, PDF_HEIGHT = 660, 860  # largest tree picture on an A4 page (document pixels)
 
@@ -50,137 +44,7 @@ def _ensure_qt():
     return app
 
 
-# -- tree pictures ------------------------------------------------------------------------
-
-class TreePicture:
-    """The trees of some tracks laid out for drawing, stacked top to bottom."""
-
-    def __init__(self, plan, track_ids: list[str]):
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QFontMetricsF
-
-        from planning.evaluate import evaluate_track
-        from planning.layout import layout_track
-
-        self.plan = plan
-        self.parts = []  # (track, layout, result or None, top offset, label texts)
-        self.label_font = _font(11)
-        metrics = QFontMetricsF(self.label_font)
-        top = MARGIN
-        width = 0.0
-        for track_id in track_ids:
-            track = plan.track(track_id)
-            layout = layout_track(plan, track.root)
-            try:
-                result = evaluate_track(plan, track.id)
-            except Exception:  # an invalid plan still draws: structure only
-                result = None
-            texts = []
-            for i, node_id in enumerate(layout.ids):
-                node = plan.nodes[node_id]
-                room = LEVEL - 44 if layout.child_count[i] else MAX_LEAF_LABEL
-                text = metrics.elidedText(node.label or node.id, Qt.TextElideMode.ElideRight, room)
-                texts.append(text)
-                right = MARGIN + MARKER * 2 + float(layout.x[i]) * LEVEL + metrics.horizontalAdvance(text)
-                width = max(width, right)
-            self.parts.append((track, layout, result, top, texts))
-            ymax = float(layout.y.max()) if len(layout) else 0.0
-            top += TRACK_HEADER + ymax * SIBLING + SIBLING + MARGIN
-        self.width = int(width + MARGIN)
-        self.height = int(top)
-
-    def draw(self, painter, labels: bool = True) -> None:
-        """Draw at scale 1 onto ``painter`` (already scaled by the caller)."""
-        from PySide6.QtCore import QPointF, QRectF, Qt
-        from PySide6.QtGui import QBrush, QPainterPath, QPen, QPolygonF
-
-        from widgets import palette
-
-        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
-        painter.fillRect(QRectF(0, 0, self.width, self.height), palette.qcolor(palette.BACKGROUND))
-        title_font, label_font, small_font = _font(15), self.label_font, _font(9)
-        title_font.setBold(True)
-        for track, layout, result, top, texts in self.parts:
-            painter.setFont(title_font)
-            painter.setPen(palette.qcolor(palette.TEXT))
-            painter.drawText(QPointF(MARGIN, top + 16), track.title or track.id)
-            origin_y = top + TRACK_HEADER
-            xs = [MARGIN + MARKER + float(x) * LEVEL for x in layout.x]
-            ys = [origin_y + float(y) * SIBLING for y in layout.y]
-            kinds = [self.plan.nodes[i].kind for i in layout.ids]
-            chosen = set(result.policy.values()) if result is not None else set()
-            # edges first, so the symbols sit on top: a grey stem out of each
-            # parent, then a short diagonal and a straight run into each child
-            stem = QPen(palette.qcolor(palette.OPTION_EDGE), 1.5)
-            for i in range(len(layout.ids)):
-                if layout.child_count[i]:
-                    first = int(layout.child_start[i])
-                    fan = xs[first] - FAN - 14
-                    painter.setPen(stem)
-                    painter.drawLine(QPointF(xs[i] + MARKER / 2, ys[i]), QPointF(fan, ys[i]))
-            for i, node_id in enumerate(layout.ids):
-                p = int(layout.parent[i])
-                if p < 0:
-                    continue
-                node = self.plan.nodes[node_id]
-                if kinds[p] == "chance":
-                    path = result.node_path[result.index[node_id]] if result is not None else (node.path or "neutral")
-                    pen = QPen(palette.qcolor(palette.PATH_COLORS.get(path, palette.NEUTRAL)), 2)
-                else:
-                    pen = QPen(palette.qcolor(palette.OPTION_EDGE), 2.5 if node_id in chosen else 1.2)
-                    if result is not None and node_id not in chosen:
-                        pen.setStyle(Qt.PenStyle.DashLine)
-                line = QPainterPath(QPointF(xs[i] - FAN - 14, ys[p]))
-                line.lineTo(xs[i] - 14, ys[i])
-                line.lineTo(xs[i] - MARKER / 2, ys[i])
-                painter.strokePath(line, pen)
-            for i, node_id in enumerate(layout.ids):
-                node = self.plan.nodes[node_id]
-                x, y, h = xs[i], ys[i], MARKER / 2
-                painter.setPen(QPen(palette.qcolor(palette.NODE_OUTLINE), 1))
-                painter.setBrush(QBrush(palette.qcolor(palette.KIND_COLORS.get(node.kind, palette.TERMINAL))))
-                if node.kind == "decision":
-                    painter.drawRect(QRectF(x - h, y - h, MARKER, MARKER))
-                elif node.kind == "chance":
-                    painter.drawEllipse(QPointF(x, y), h, h)
-                else:
-                    painter.drawPolygon(QPolygonF([QPointF(x - h, y - h), QPointF(x + h, y),
-                                                   QPointF(x - h, y + h)]))
-                if not labels:
-                    continue
-                painter.setFont(label_font)
-                painter.setPen(palette.qcolor(palette.TEXT))
-                painter.drawText(QPointF(x + h + 3, y - 5), texts[i])
-                info = self._info(node, result, layout, i)
-                if info:
-                    painter.setFont(small_font)
-                    painter.setPen(palette.qcolor(palette.TEXT_MUTED))
-                    painter.drawText(QPointF(x + h + 3, y + 11), info)
-
-    def _info(self, node, result, layout, i) -> str:
-        """The small line under a node: probability of a branch, EV or path value."""
-        from planning.report import number
-
-        parts = []
-        p = int(layout.parent[i])
-        if p >= 0 and self.plan.nodes[layout.ids[p]].kind == "chance":
-            if result is not None:
-                parts.append(f"p {number(float(result.node_probability[result.index[node.id]]), 3)}")
-            elif node.probability is not None:
-                parts.append(f"p {str(node.probability)[:20]}")
-        if result is not None and node.id in result.index:
-            parts.append(f"EV {number(float(result.node_ev[result.index[node.id]]))}")
-        return " \u00b7 ".join(parts)
-
-
-def _font(pixels: int):
-    from PySide6.QtGui import QFont
-
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(pixels)
-    return font
-
+# -- tree pictures (drawn by widgets.tree_picture) ----------------------------------------
 
 def _tracks_for(plan, track: str | None) -> list[str]:
     if track is None:
@@ -199,6 +63,8 @@ def tree_image(plan, track_ids: list[str], max_width: int | None = None, max_hei
     """
     _ensure_qt()
     from PySide6.QtGui import QImage, QPainter
+
+    from widgets.tree_picture import TreePicture
 
     picture = TreePicture(plan, track_ids)
     scale = 1.0
@@ -219,29 +85,26 @@ def tree_image(plan, track_ids: list[str], max_width: int | None = None, max_hei
     return image
 
 
-def _write_png(plan, track_ids, path: Path) -> None:
-    image = tree_image(plan, track_ids)
+def _write_png(plan, track_ids, path: Path, name: str | None = None) -> None:
+    _save_png(tree_image(plan, track_ids), path, name)
+
+
+def _save_png(image, path: Path, name: str | None = None) -> None:
+    """Save a PNG and check it is whole on disk (QImage.save may miss a failed buffered write)."""
+    from widgets.whole_file import check_png, fsync_file
+
     if not image.save(str(path), "PNG"):
-        raise OSError(f"{path}: could not write the PNG image")
+        raise OSError(f"{name or path}: could not write the PNG image (is the disk full?)")
+    fsync_file(path, name)
+    check_png(path, name)
 
 
-def _write_svg(plan, track_ids, path: Path) -> None:
+def _write_svg(plan, track_ids, path: Path, name: str | None = None) -> None:
+    """Plain SVG written from the same display list as the PNG (librsvg and browsers agree)."""
     _ensure_qt()
-    from PySide6.QtCore import QRect, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+    from widgets.tree_picture import TreePicture
 
-    picture = TreePicture(plan, track_ids)
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(picture.width, picture.height))
-    generator.setViewBox(QRect(0, 0, picture.width, picture.height))
-    generator.setTitle(plan.title or "Branchwise plan")
-    painter = QPainter(generator)
-    try:
-        picture.draw(painter)
-    finally:
-        painter.end()
+    TreePicture(plan, track_ids).svg().write(path, name)
 
 
 def _png_data_uri(image) -> str:
@@ -264,7 +127,7 @@ def report_images(plan, pixel_ratio: float = 1.0) -> dict[str, str]:
         return {}
 
 
-def _write_pdf(plan, path: Path) -> None:
+def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     _ensure_qt()
     from PySide6.QtCore import QMarginsF, QSizeF, QUrl
     from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -284,9 +147,9 @@ def _write_pdf(plan, path: Path) -> None:
     images = {}
     for number, track in enumerate(plan.tracks):
         image = tree_image(plan, [track.id], max_width=PDF_WIDTH, max_height=PDF_HEIGHT, pixel_ratio=3)
-        name = f"tree-{number}.png"
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
-        images[track.id] = name
+        resource = f"tree-{number}.png"
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(resource), image)
+        images[track.id] = resource
     html = render_html(build_report(plan), images, for_pdf=True)
     # Image widths in the HTML are in document pixels; give each its logical size.
     for number, track in enumerate(plan.tracks):
@@ -299,9 +162,53 @@ def _write_pdf(plan, path: Path) -> None:
     page = layout.paintRectPixels(96)  # the document is laid out in 96-dpi pixels
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(writer)
+    del writer  # closes the file; QPdfWriter reports no write error, so the file is checked below
+    from widgets.whole_file import check_pdf, fsync_file
+
+    fsync_file(path, name)
+    check_pdf(path, name)
 
 
-def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
+def markdown_images(plan, target: Path) -> dict[str, str]:
+    """Write each track's tree picture beside ``target`` (a .md file); track id -> relative link.
+
+    ``brief.md`` gets ``brief-<track id>.png`` in its folder: a Markdown file
+    with base64 images is hundreds of kilobytes that many viewers refuse.
+    """
+    import re
+    import tempfile
+    from urllib.parse import quote
+
+    links: dict[str, str] = {}
+    used: set[str] = set()
+    for track in plan.tracks:
+        safe = re.sub(r"[^A-Za-z0-9_-]+", "_", track.id).strip("_") or "track"
+        name = f"{target.stem}-{safe}.png"
+        number = 2
+        while name.lower() in used:
+            name, number = f"{target.stem}-{safe}-{number}.png", number + 1
+        used.add(name.lower())
+        image = tree_image(plan, [track.id], max_width=1400)
+        handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        try:
+            os.chmod(staged, 0o666 & ~_umask())  # mkstemp makes it private; a picture is not
+            _save_png(image, Path(staged), str(target.parent / name))
+            os.replace(staged, target.parent / name)
+        except BaseException:
+            Path(staged).unlink(missing_ok=True)
+            raise
+        links[track.id] = quote(name)
+    return links
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None) -> None:
     """Write ``plan`` as ``fmt`` straight into ``path`` (what ``branchwise export`` writes).
 
     Parameters
@@ -313,6 +220,9 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
     path : Path
     track : str, optional
         Only this track (png, svg, dot); all tracks when None.
+    target : Path, optional
+        The file ``path`` will become (``path`` may be a temporary file):
+        Markdown writes its images beside it. ``path`` itself by default.
 
     Raises
     ------
@@ -324,23 +234,28 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
     track_ids = _tracks_for(plan, track)
+    name = str(target) if target is not None else None
     if fmt == "pdf":
-        _write_pdf(plan, path)
+        _write_pdf(plan, path, name)
     elif fmt in ("html", "md"):
         from planning.report import build_report, render_html, render_markdown
 
         report = build_report(plan)
-        images = report_images(plan, pixel_ratio=1.0)
-        text = render_html(report, images) if fmt == "html" else render_markdown(report, images)
+        if fmt == "html":
+            text = render_html(report, report_images(plan, pixel_ratio=1.0))
+        else:
+            beside = Path(target or path)
+            # written to standard output ("-o -") there is no folder to put pictures in: outlines
+            text = render_markdown(report, markdown_images(plan, beside) if str(beside) != "-" else {})
         path.write_text(text, encoding="utf-8")
     elif fmt == "csv":
         from planning.exports import register_csv
 
         path.write_bytes(register_csv(plan).encode("utf-8-sig"))  # BOM: spreadsheets read UTF-8
     elif fmt == "png":
-        _write_png(plan, track_ids, path)
+        _write_png(plan, track_ids, path, name)
     elif fmt == "svg":
-        _write_svg(plan, track_ids, path)
+        _write_svg(plan, track_ids, path, name)
     elif fmt == "graphml":
         from planning.graph import write_graphml
 
@@ -371,7 +286,7 @@ def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) ->
     """
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError("the plan has no tracks to draw")
-    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track),
+    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)),
                   validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
 
 

@@ -150,23 +150,18 @@ def cmd_plot(args) -> int:
     figure = new_figure()
     layout_for_export(figure, size)
     data = draw(plan, args, figure)
-    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size),
+    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size, args.output),
                   validate=whole_file_check(suffix), text=suffix != ".png")
     if args.output != STDOUT:
         print(f"{args.output}: {args.kind} of {args.file}")
     return EXIT_OK
 
 
-def _export_staged(figure, data, tmp: Path, suffix: str, size) -> None:
-    """Write to ``tmp`` through a name with the real suffix (the format is picked by it)."""
+def _export_staged(figure, data, tmp: Path, suffix: str, size, name: str) -> None:
+    """Write to ``tmp`` in the format of the real output's suffix (the temporary name need not have it)."""
     from widgets.analysis.plot_export import export
 
-    staged = tmp.with_name(tmp.name + suffix)
-    try:
-        export(figure, data, staged, size)
-        staged.replace(tmp)
-    finally:
-        staged.unlink(missing_ok=True)
+    export(figure, data, tmp, size, fmt=suffix.lstrip("."), name=name)
 
 
 __all__ = ["KINDS", "cmd_plot", "draw", "register_plot"]

@@ -322,8 +322,10 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
     ----------
     report : Report
     images : dict, optional
-        Track id -> image address of the tree picture (a ``data:`` URI keeps
-        the file self-contained). Without one the tree is a text outline.
+        Track id -> image address of the tree picture: ``branchwise export``
+        writes the pictures beside the .md and passes their relative links
+        (base64 ``data:`` URIs make files many viewers will not show).
+        Without one the tree is a text outline.
     """
     images = images or {}
     unit = report.value_unit

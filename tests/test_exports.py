@@ -9,6 +9,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from app.cli import main
@@ -60,12 +61,108 @@ def test_every_format_is_written_for_the_samples(tmp_path, capsys, sample):
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
-def test_pdf_pages_render(tmp_path, capsys):
-    assert export(capsys, PEACE, "pdf", tmp_path / "brief.pdf") == 0
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(tmp_path / "brief.pdf"), str(tmp_path / "page")],
-                   check=True, timeout=120)
+def test_pdf_pages_render_and_show_the_report(tmp_path, capsys):
+    from svgcheck import pixels
+
+    plan = load_plan(PEACE)
+    pdf = tmp_path / "brief.pdf"
+    assert export(capsys, PEACE, "pdf", pdf) == 0
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 6  # each of the six tracks starts a page
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "first")], check=True, timeout=120)
+    first = pixels(tmp_path / "first.png")
+    height, width, _ = first.shape
+    assert abs(height / width - 297 / 210) < 0.02  # A4, portrait
+    # the first track's tree picture is on page 1: its decision markers (#0072b2) and a success edge (#009e73)
+    for colour in ((0x00, 0x72, 0xb2), (0x00, 0x9e, 0x73)):
+        near = (np.abs(first - np.array(colour)).max(axis=2) < 40).sum()
+        assert near > 30, f"no {colour} pixels on page 1"
+    # what the page says: the plan's title, the first track, its figures and tree heading
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True, timeout=60).stdout
+    assert plan.title in text and plan.tracks[0].title in text
+    assert "Expected value" in text and "Tree (" in text
+    every = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True,
+                           timeout=60).stdout
+    for track in plan.tracks:
+        assert track.title in " ".join(every.split())
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_pdf_title_metadata_is_the_plan_title(tmp_path, capsys):
+    pdf = tmp_path / "brief.pdf"
+    assert export(capsys, PEACE, "pdf", pdf) == 0
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True, timeout=60).stdout
+    title = next(line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Title:"))
+    assert title == load_plan(PEACE).title
+
+
+def test_markdown_links_pictures_written_beside_it(tmp_path, capsys):
+    plan = load_plan(PEACE)
+    out = tmp_path / "my brief.md"
+    assert export(capsys, PEACE, "md", out) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "base64" not in text and "data:image" not in text
+    assert out.stat().st_size < 60_000
+    links = re.findall(r"!\[([^\]]*)\]\(([^)]+)\)", text)
+    assert [alt for alt, _ in links] == [t.title for t in plan.tracks]
+    from urllib.parse import unquote
+
+    from PySide6.QtGui import QImage
+    for _, link in links:
+        assert "/" not in link and not link.startswith(("data:", "file:"))
+        picture = tmp_path / unquote(link)
+        assert picture.exists(), link
+        image = QImage(str(picture))
+        assert image.width() > 200 and image.height() > 80
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["my brief.md"] + [unquote(l) for _, l in links])
+
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, like a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+from app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "svg", "png", "md"])
+def test_a_full_disk_fails_and_keeps_the_existing_file(tmp_path, fmt):
+    """Issue 10, item 21: the writers are checked; a truncated export never replaces a good file."""
+    import os
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / f"brief.{fmt}"
+    good = b"%PDF-1.4 a good older export\n%%EOF\n" * 200
+    out.write_bytes(good)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", FULL_DISK.format(limit=4096), "export", str(PEACE),
+                           "--format", fmt, "-o", str(out)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode != 0, done.stdout
+    assert "written" not in done.stdout
+    assert str(tmp_path) in done.stderr and ".tmp" not in done.stderr, done.stderr
+    assert out.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_producers_raise_on_a_device_that_is_full(tmp_path):
+    """The SVG and PDF producers themselves raise when what they wrote is not whole."""
+    from pathlib import Path
+
+    from app.cli_export import write_format
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    plan = load_plan(PEACE)
+    for fmt in ("svg", "pdf", "png"):
+        with pytest.raises(OSError):
+            write_format(plan, fmt, Path("/dev/full"), "nuclear" if fmt != "pdf" else None)
 
 
 def test_format_comes_from_the_extension_and_failures_leave_nothing(tmp_path, capsys):

@@ -73,7 +73,8 @@ class LabelPlacement:
                     lines, room = past, 2 * level / px - 10
             text, used = self._label_block(node, i, max(MIN_LABEL_ROOM, min(room, to_edge, MAX_LABEL_WIDTH)),
                                            lines)
-            lift = 1.5 if used <= run + 4 else _LIFT
+            # wider than the run to its marker: lifted clear of it (its box must not touch the marker)
+            lift = 1.5 if used <= run else _LIFT
             if i != selected and y - (lift + pool.block_height(text.count("<br>"))) * py < rect.top():
                 continue  # it would be cut by the top of the view
             entries.append((x, y - lift * py, (0.0, 1.0), text))

@@ -154,8 +154,9 @@ def layout_for_export(figure: pg.GraphicsLayoutWidget, size: tuple[int, int]) ->
     pg.QtWidgets.QApplication.processEvents()
 
 
-def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[int, int] | None = None) -> None:
-    """Write the whole figure to ``path``: PNG or SVG by the suffix.
+def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[int, int] | None = None,
+                 fmt: str | None = None, title: str | None = None, name: str | None = None) -> None:
+    """Write the whole figure to ``path``: PNG or SVG by ``fmt`` (or the suffix).
 
     Parameters
     ----------
@@ -163,51 +164,58 @@ def export_image(figure: pg.GraphicsLayoutWidget, path: str | Path, size: tuple[
     path : str or Path
     size : (int, int), optional
         Lay the figure out at this size first (headless export).
-    """
-    from pyqtgraph.exporters import ImageExporter
+    fmt : str, optional
+        ``"png"`` or ``"svg"``; taken from the suffix of ``path`` when omitted
+        (a temporary file need not carry the real suffix).
+    title : str, optional
+        The SVG's ``<title>``; the figure's plot titles by default.
+    name : str, optional
+        The file the user asked for, named in errors (``path`` may be temporary).
 
+    Raises
+    ------
+    OSError
+        The picture could not be written whole (e.g. the disk is full).
+    """
     path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
     if size is not None:
         layout_for_export(figure, size)
-    suffix = path.suffix.lower()
-    if suffix == ".png":
-        exporter = ImageExporter(figure.ci)
-        exporter.parameters()["background"] = palette.qcolor(palette.BACKGROUND)
-        exporter.parameters()["antialias"] = True
-        exporter.export(str(path))
-    elif suffix == ".svg":
-        _export_svg(figure, path)
+    if fmt == "png":
+        _export_png(figure, path, name)
+    elif fmt == "svg":
+        from widgets.analysis.plot_svg import figure_svg
+
+        figure_svg(figure, title or figure_title(figure)).write(path, name)
     else:
         raise ValueError(f"{path}: export as .png or .svg")
-    if not path.exists():
-        raise OSError(f"{path}: the image could not be written")
 
 
-def _export_svg(figure: pg.GraphicsLayoutWidget, path: Path) -> None:
-    """Render the figure through QSvgGenerator: vector lines and real text.
+def _export_png(figure: pg.GraphicsLayoutWidget, path: Path, name: str | None = None) -> None:
+    """pyqtgraph's image export into memory, then a save checked whole on disk."""
+    from pyqtgraph.exporters import ImageExporter
 
-    pyqtgraph's SVGExporter cannot parse the closed paths Qt 6.11 writes
-    ("... Z") and fails on every plot, so the scene is painted directly.
-    """
-    from PySide6.QtCore import QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+    from widgets.whole_file import check_png, fsync_file
 
-    source = figure.ci.sceneBoundingRect()
-    width, height = max(1, int(round(source.width()))), max(1, int(round(source.height())))
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(width, height))
-    generator.setViewBox(QRectF(0, 0, width, height))
-    generator.setTitle(path.stem)
-    generator.setDescription("Branchwise analysis plot")
-    painter = QPainter(generator)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(QRectF(0, 0, width, height), palette.qcolor(palette.BACKGROUND))
-        figure.scene().render(painter, QRectF(0, 0, width, height), source)
-    finally:
-        painter.end()
+    exporter = ImageExporter(figure.ci)
+    exporter.parameters()["background"] = palette.qcolor(palette.BACKGROUND)
+    exporter.parameters()["antialias"] = True
+    image = exporter.export(toBytes=True)
+    if image is None or image.isNull() or not image.save(str(path), "PNG"):
+        raise OSError(f"{name or path}: the PNG picture could not be written (is the disk full?)")
+    fsync_file(path, name)
+    check_png(path, name)
+
+
+def figure_title(figure: pg.GraphicsLayoutWidget) -> str:
+    """The titles of a figure's plots joined, for the SVG's <title> (never a file name)."""
+    titles = []
+    for item in figure.ci.items:
+        if isinstance(item, pg.PlotItem) and item.titleLabel.isVisible():
+            text = item.titleLabel.item.toPlainText().strip()
+            if text:
+                titles.append(text)
+    return "; ".join(titles) or "Branchwise analysis plot"
 
 
 def safe_cell(value) -> object:
@@ -227,14 +235,15 @@ def write_csv(data: FigureData, path: str | Path) -> None:
 
 
 def export(figure: pg.GraphicsLayoutWidget, data: FigureData | None, path: str | Path,
-           size: tuple[int, int] | None = None) -> None:
-    """PNG, SVG or CSV by the suffix of ``path``."""
-    if Path(path).suffix.lower() == ".csv":
+           size: tuple[int, int] | None = None, fmt: str | None = None, name: str | None = None) -> None:
+    """PNG, SVG or CSV by ``fmt`` (or the suffix of ``path``)."""
+    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if fmt == "csv":
         if data is None:
             raise ValueError("nothing to export yet")
         write_csv(data, path)
     else:
-        export_image(figure, path, size)
+        export_image(figure, path, size, fmt=fmt, name=name)
 
 
 class ExportButton(QToolButton):
@@ -270,7 +279,7 @@ class ExportButton(QToolButton):
 
 __all__ = [
     "EXPORT_SIZE", "ExportButton", "FORMATS", "FigureData", "add_legend", "add_plot", "category_axis",
-    "export", "export_image", "layout_for_export", "message", "new_figure", "percent_text", "percent_ticks",
+    "export", "export_image", "figure_title", "layout_for_export", "message", "new_figure", "percent_text", "percent_ticks",
     "safe_cell", "top_legend",
     "shorten", "style_plot", "unit_suffix", "write_csv",
 ]
