@@ -123,8 +123,8 @@ def test_a_truncated_picture_never_replaces_a_good_file(capsys, tmp_path, monkey
     out.write_text("<svg>the good picture</svg>")
     real = cli_export._write_svg
 
-    def disk_full(plan, track_ids, path):  # what Qt's SVG writer leaves on a full disk
-        real(plan, track_ids, path)
+    def disk_full(plan, track_ids, path, *rest):  # what Qt's SVG writer leaves on a full disk
+        real(plan, track_ids, path, *rest)
         with open(path, "r+b") as handle:
             handle.truncate(os.path.getsize(path) // 2)
 
