@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         """Features that add their own actions, menus and docks to the window."""
         from app.analysis import install_analysis
         from app.help import install_help
+        from app.keyboard import install_keyboard
+        from app.plan_settings import install_plan_settings
         from app.presenter import install_presenter
         from app.sharing import install_sharing
 
@@ -159,6 +161,8 @@ class MainWindow(QMainWindow):
         install_presenter(self)
         install_sharing(self)
         self.analysis = install_analysis(self)
+        install_keyboard(self)  # after the docks: F6 and Esc know them all
+        install_plan_settings(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -392,7 +396,12 @@ class MainWindow(QMainWindow):
         parent = self.selected_or_root()
         if parent is None:
             return
+        kind_before = self.document.plan.nodes[parent].kind
         new = self._attempt("Add child", self.document.add_child, parent)
+        if new is not None:  # say it when the parent changed kind (a terminal turns chance)
+            from app.keyboard import added_child_note
+            node = self.document.plan.nodes[parent]
+            self.message(added_child_note(kind_before, node.kind, node.label or node.id))
         self._select_and_rename(new)
 
     def add_sibling(self) -> None:

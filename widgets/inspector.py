@@ -16,9 +16,9 @@ import html
 import math
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -40,6 +40,7 @@ from planning import expressions
 from planning.edits import parent_of
 from planning.model import CHANCE, DECISION, KINDS, PATHS, Node, Variable
 from widgets import palette
+from widgets.choice_combo import ChoiceCombo
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
 
@@ -99,10 +100,33 @@ def _stored_text(value) -> str:
     return str(value)
 
 
+#: Inspector fields a keyboard user can jump to, in form order: (field, row label).
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("label", "Label"), ("kind", "Kind"), ("probability", "Probability"), ("payoff", "Payoff"),
+    ("path", "Path"), ("committed", "Committed"), ("warning_days", "Warning (d)"),
+    ("signposts", "Signposts"), ("responses", "Responses"), ("probability_range", "p range"),
+    ("payoff_range", "Payoff range"), ("notes", "Notes"), ("variables", "Variables"),
+)
+
+
 class PlainTextField(QPlainTextEdit):
-    """A multi-line field that reports ``editingFinished`` when it loses focus after a change."""
+    """A multi-line field that reports ``editingFinished`` when it loses focus after a change.
+
+    Tab and Shift+Tab move focus like in every other field (a tab character
+    would trap a keyboard user); Ctrl+Tab types a literal tab.
+    """
 
     editingFinished = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Tab and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.insertPlainText("\t")
+            return
+        super().keyPressEvent(event)
 
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
@@ -262,17 +286,18 @@ class Inspector(QScrollArea):
         self._messages: dict[str, QLabel] = {}
 
         self.label_edit = self._line("label", "what this node is")
-        self.kind_combo = QComboBox(self.form_box)
+        # Combos save the final choice once (arrow keys step without saving).
+        self.kind_combo = ChoiceCombo(self.form_box)
         self.kind_combo.addItems(list(KINDS))
-        self.kind_combo.activated.connect(lambda i: self._commit("kind", KINDS[i]))
+        self.kind_combo.chosen.connect(lambda i: self._commit("kind", KINDS[i]))
         self.probability_edit = self._line("probability", "number, expression (p_ok*0.9) or # for the remainder")
         self.payoff_edit = self._line("payoff", "number or expression, in the plan's unit")
-        self.path_combo = QComboBox(self.form_box)
+        self.path_combo = ChoiceCombo(self.form_box)
         self.path_combo.addItems([_INHERIT, *PATHS])
-        self.path_combo.activated.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
-        self.committed_combo = QComboBox(self.form_box)
+        self.path_combo.chosen.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
+        self.committed_combo = ChoiceCombo(self.form_box)
         self.committed_combo.setToolTip("the option the planners have committed to; rollback follows it")
-        self.committed_combo.activated.connect(
+        self.committed_combo.chosen.connect(
             lambda i: self._commit("committed", self.committed_combo.itemData(i)))
         self.warning_edit = self._line("warning_days", "days of notice between a signpost and the impact")
         self.signposts_edit = PlainTextField(self.form_box)
@@ -409,6 +434,54 @@ class Inspector(QScrollArea):
         """The validation message shown under ``field`` ("" when it is fine)."""
         label = self._messages.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
+
+    def field_widget(self, field: str) -> QWidget | None:
+        """The widget that edits ``field`` (see :data:`FIELDS`), None for an unknown field."""
+        return {
+            "label": self.label_edit, "kind": self.kind_combo, "probability": self.probability_edit,
+            "payoff": self.payoff_edit, "path": self.path_combo, "committed": self.committed_combo,
+            "warning_days": self.warning_edit, "signposts": self.signposts_edit,
+            "responses": self.responses.table, "probability_range": self.probability_low,
+            "payoff_range": self.payoff_low, "notes": self.notes_edit,
+            "variables": self.variables_table.table,
+        }.get(field)
+
+    def focus_field(self, field: str) -> str | None:
+        """Put the keyboard in ``field`` of the shown node: None, or why it cannot.
+
+        Text is selected, so typing replaces it. ``"responses"`` goes to the
+        first response's title, adding a response when the node has none.
+        """
+        node = self.node()
+        widget = self.field_widget(field)
+        if node is None or widget is None:
+            return "select a node first" if widget is not None else f"no field {field!r}"
+        if field in ("probability", "probability_range") and not self._is_branch():
+            return "only a branch of a chance node has a probability"
+        if field == "committed" and node.kind != DECISION:
+            return "only a decision has a committed option"
+        if field == "responses":
+            self.responses.focus_first()
+        else:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+            elif isinstance(widget, PlainTextField):
+                widget.selectAll()
+        self.ensureWidgetVisible(widget)
+        return None
+
+    def commit_pending(self) -> None:
+        """Save what was typed or chosen and not yet committed (before an undo, say)."""
+        for field in ("label", "probability", "payoff", "warning_days", "probability_range", "payoff_range"):
+            if any(edit.isModified() for edit in self._line_edits(field)):
+                self._finish(field)
+        for text_field in (self.signposts_edit, self.notes_edit):
+            if text_field.is_modified():
+                text_field.editingFinished.emit()
+        for combo in (self.kind_combo, self.path_combo, self.committed_combo):
+            if combo.pending():
+                combo.choose()
 
     # -- validation -------------------------------------------------------
     def _is_branch(self) -> bool:
@@ -563,16 +636,16 @@ class Inspector(QScrollArea):
         for text_field, text in ((self.signposts_edit, "\n".join(node.signposts)), (self.notes_edit, node.notes)):
             if force or not text_field.is_modified():
                 text_field.set_text(text)
-        self.kind_combo.setCurrentIndex(KINDS.index(node.kind) if node.kind in KINDS else -1)
-        self.path_combo.setCurrentIndex(PATHS.index(node.path) + 1 if node.path in PATHS else 0)
+        self.kind_combo.set_committed(KINDS.index(node.kind) if node.kind in KINDS else -1)
+        self.path_combo.set_committed(PATHS.index(node.path) + 1 if node.path in PATHS else 0)
         self.committed_combo.clear()
         self.committed_combo.addItem(_BEST_OPTION, None)
         nodes = self._document.plan.nodes
         for child_id in node.children:
             child = nodes.get(child_id)
             self.committed_combo.addItem(f"{child.label or child_id} ({child_id})" if child else child_id, child_id)
-        self.committed_combo.setCurrentIndex(max(0, self.committed_combo.findData(node.committed))
-                                             if node.committed else 0)
+        self.committed_combo.set_committed(max(0, self.committed_combo.findData(node.committed))
+                                           if node.committed else 0)
         self.variables_table.set_variables(node.variables)
         for name, visible in (("Probability", branch), ("p range", branch),
                               ("Committed", node.kind == DECISION)):
