@@ -23,6 +23,7 @@ from app import settings
 from app.actions import MENUS, TOOLBAR, create_actions
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
+from app.file_dialogs import ask_open_path, ask_save_path, remember_folder
 from planning.edits import FRAGMENT_MIME, RESET, TRACKS
 from widgets.inspector import Inspector
 from widgets.outline import Outline
@@ -557,8 +558,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         if path is None:
-            start = str(self.document.path.parent) if self.document.path else ""
-            path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, FILE_FILTER)
+            path = ask_open_path(self)  # last folder, focus back after it
             if not path:
                 return False
         try:
@@ -568,6 +568,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open plan", f"{path}:\n{exc}")
             return False
         settings.add_recent_file(path)
+        remember_folder(path)
         self.message(f"Opened {path}")
         return True
 
@@ -579,12 +580,9 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         """File > Save As."""
-        start = str(self.document.path or Path.home() / f"{self.document.display_name()}.bwplan")
-        path, _ = QFileDialog.getSaveFileName(self, "Save plan", start, FILE_FILTER)
+        path = ask_save_path(self)  # last folder, a name from the title
         if not path:
             return False
-        if not path.endswith(".bwplan") and not Path(path).suffix:
-            path += ".bwplan"
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
@@ -594,6 +592,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
             return False
         settings.add_recent_file(path)
+        remember_folder(path)
         self.message(f"Saved {path}")
         return True
 
