@@ -52,7 +52,7 @@ CONTEXT_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Inspector", "Save the field", "Enter, or leave it"),
     ("Inspector", "A tab character in Signposts or Notes", "Ctrl+Tab"),
     ("Inspector", "Choose in a list: step without saving, save on Enter or leaving", "Up, Down"),
-    ("Inspector", "Undo the plan (typing in the field is saved, then taken back)", "Ctrl+Z"),
+    ("Inspector", "Take back the last plan edit (typing in the field counts as one)", "Ctrl+Z"),
     ("Responses", "Edit the cell", "F2, Enter, or type"),
     ("Responses", "Save the cell and edit the next (title, owner, readiness, lead, effect, cost, "
                   "trigger); past the last cell focus leaves the table", "Tab, Enter"),
