@@ -58,6 +58,7 @@ def suggested_name(document) -> str:
 
 def _restore(focus: QWidget | None) -> None:
     if focus is not None and focus.isVisible():
+        focus.window().activateWindow()  # the dialog had the active window
         focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
 

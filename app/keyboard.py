@@ -291,10 +291,15 @@ class KeyboardNavigator(QObject):
     # -- events ------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == QEvent.Type.ShortcutOverride and isinstance(watched, (QLineEdit, QPlainTextEdit)):
-            if isinstance(event, QKeyEvent) and any(event.matches(k) for k in _UNDO_KEYS):
-                return True  # not accepted: Ctrl+Z goes to the plan's Undo, not the field's
-            return False
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and isinstance(watched, (QLineEdit, QPlainTextEdit)):
+            if not (isinstance(event, QKeyEvent) and any(event.matches(k) for k in _UNDO_KEYS)):
+                return False
+            if kind == QEvent.Type.KeyPress:
+                # The Undo action is disabled while the plan has nothing to
+                # undo yet (only typing in this field): undo here all the same.
+                self.undo_redo(redo=event.matches(QKeySequence.StandardKey.Redo))
+            return True  # an unaccepted override: Ctrl+Z goes to the plan's Undo, not the field's
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.key() == K.Key_Escape and not event.modifiers() \
                 and (isinstance(watched, QDockWidget) or watched is self.window.centralWidget()):

@@ -91,6 +91,7 @@ def edit_plan_settings(window) -> PlanSettingsDialog:
             window.message(f"Plan settings: {names} changed (Ctrl+Z undoes)" if changed
                            else "Plan settings: nothing changed")
         if focus is not None and focus.isVisible():
+            focus.window().activateWindow()  # the dialog had the active window
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     dialog.finished.connect(done)
