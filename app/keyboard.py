@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand
-from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QLineEdit, QPlainTextEdit, QWidget
 
 from app.commands import EditCommand
 from planning import edits
@@ -153,6 +153,10 @@ class KeyboardNavigator(QObject):
             dock.installEventFilter(self)
         window.centralWidget().installEventFilter(self)
         window.installEventFilter(self)
+        # A table that moves its cursor on Tab keeps the keyboard forever:
+        # in every table of the window Tab leaves (arrows move the cursor).
+        for view in window.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
         inspector = window.inspector
         inspector.responses.leaveRequested.connect(self.to_canvas)
         for field in inspector.findChildren(QLineEdit) + inspector.findChildren(QPlainTextEdit):
