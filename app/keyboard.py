@@ -153,6 +153,7 @@ class KeyboardNavigator(QObject):
             dock.installEventFilter(self)
         window.centralWidget().installEventFilter(self)
         window.installEventFilter(self)
+        window.document.planReplaced.connect(lambda: QTimer.singleShot(0, self._focus_lost))
         # A table that moves its cursor on Tab keeps the keyboard forever:
         # in every table of the window Tab leaves (arrows move the cursor).
         for view in window.findChildren(QAbstractItemView):
@@ -180,8 +181,14 @@ class KeyboardNavigator(QObject):
                 return i
         return -1
 
+    def _editing(self) -> bool:
+        """False while the window shows no plan editor (the welcome page)."""
+        return self.window.canvas.isVisible()
+
     def cycle_pane(self, step: int) -> None:
         """F6 / Shift+F6: the next (previous) pane gets the keyboard."""
+        if not self._editing():
+            return
         panes = self.panes()
         current = self.current_pane()
         index = 0 if current < 0 and step > 0 else (current + step) % len(panes)
@@ -208,16 +215,30 @@ class KeyboardNavigator(QObject):
                 return
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _focus_lost(self) -> None:
+        """After a new plan (a template, a file): the canvas, if focus went nowhere."""
+        try:
+            current = QApplication.focusWidget()
+            if current is None or not current.isVisible():
+                self.to_canvas()
+        except RuntimeError:  # the window went before the timer fired
+            pass
+
     def to_canvas(self) -> None:
         """Esc: the keyboard back on the canvas (a field left this way is saved)."""
-        canvas = self.window.canvas
-        if canvas.isVisible():
-            canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+        try:
+            canvas = self.window.canvas
+            if canvas.isVisible():
+                canvas.setFocus(Qt.FocusReason.OtherFocusReason)
+        except RuntimeError:  # called by a timer after the window went
+            pass
 
     # -- fields ------------------------------------------------------------
     def go_field(self, field: str) -> None:
         """Alt+letter: the cursor into a field of the selected node."""
         window = self.window
+        if not self._editing():
+            return
         dock = window.docks.get("inspector")
         if dock is not None and not dock.isVisible():
             dock.show()
@@ -261,15 +282,15 @@ class KeyboardNavigator(QObject):
             return None
         command = stack.command(stack.index() if redo else stack.index() - 1)
         found = command_edits(command)
-        plan = window.document.plan
-        before = [describe_edit(edit, plan) for edit in found]
+        if len(found) != 1:  # a macro (plan settings, a paste): its own name
+            text = command.text() if command is not None else ""
+        elif redo:
+            text = ""  # described once redone: the node under its new label
+        else:  # described before: "label of Vetoed" names what the planner sees go
+            text = describe_edit(found[0], window.document.plan)
         stack.redo() if redo else stack.undo()
-        plan = window.document.plan
-        after = [describe_edit(edit, plan) for edit in found]
-        words = (after if redo else before)
-        text = words[0] if len(found) == 1 else (command.text() if command is not None else "")
-        if len(found) == 1 and after and after[0] != before[0] and not redo:
-            text = before[0]
+        if not text and found:
+            text = describe_edit(found[0], window.document.plan)
         message = f"{'Redo' if redo else 'Undo'}: {text}"
         self._reveal(found, redo)
         window.message(message)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from conftest import SHARED
 from app import file_dialogs
-from app.help import show_shortcuts, shortcut_rows
+from app.help import shortcut_rows
 from app.keyboard import CONTEXT_KEYS
 from app.main_window import MainWindow
 from app.plan_settings import PlanSettingsDialog
