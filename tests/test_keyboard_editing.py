@@ -134,9 +134,10 @@ def test_tab_through_a_response_writes_each_column_and_leaves_the_table(window, 
     on_canvas(qtbot, win, "t3")                          # no responses yet
     press(qtbot, Key.Key_R, Mod.AltModifier)            # adds one, edits its title
     response_id = win.document.plan.nodes["t3"].responses[0].id
-    for text in ("Hire", "Ops", "2", "30", "-4"):
+    for text, key in (("Hire", Key.Key_Tab), ("Ops", Key.Key_Return), ("2", Key.Key_Tab),
+                      ("30", Key.Key_Return), ("-4", Key.Key_Tab)):   # Tab and Enter alike
         type_text(qtbot, text)
-        press(qtbot, Key.Key_Tab)
+        press(qtbot, key)
     [response] = win.document.plan.nodes["t3"].responses
     assert (response.id, response.title, response.owner, response.readiness, response.lead_time_days,
             response.effect) == (response_id, "Hire", "Ops", 2, 30, -4)
@@ -403,3 +404,46 @@ def test_the_canvas_and_presenter_keys_in_the_help_are_the_keys_they_use(window)
     names = {{"Return": "Enter", "PgDown": "PgDown"}.get(n, n) for n in names}
     for name in names:
         assert name in text, name
+
+
+def test_a_template_from_the_welcome_page_leaves_the_keyboard_on_the_canvas(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from app.document import Document
+    from app.welcome import install_welcome
+
+    win = MainWindow(Document())
+    win.document.setParent(win)
+    qtbot.addWidget(win)
+    install_welcome(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    button = win.welcome.page.template_buttons["blank"]
+    button.setFocus()
+    qtbot.waitUntil(lambda: focus() is button)
+    qtbot.keyClick(button, Key.Key_Space)                # chosen with the keyboard
+    qtbot.waitUntil(lambda: win.canvas.isVisible())
+    qtbot.waitUntil(lambda: focus() is win.canvas)
+    press(qtbot, Key.Key_Tab)                            # and Tab adds an option at once
+    assert len(win.document.plan.nodes) == 4
+
+
+def test_no_two_commands_share_a_key(window):
+    from PySide6.QtGui import QAction
+
+    owners: dict[str, str] = {}
+    clashes = []
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            if key and owners.setdefault(key, action.objectName()) != action.objectName():
+                clashes.append((key, owners[key], action.objectName()))
+    assert clashes == []
+    mnemonics = {t.text().replace("&&", "").split("&")[1][:1].upper()
+                 for t in window.menuBar().actions() if "&" in t.text()}
+    field_letters = {window.actions[f"go_{f}"].shortcut().toString()[-1] for f, _ in FIELDS
+                     if window.actions[f"go_{f}"].shortcut().toString().startswith("Alt+")
+                     and "Shift" not in window.actions[f"go_{f}"].shortcut().toString()}
+    assert not mnemonics & field_letters   # Alt+letter never fights a menu's Alt+letter

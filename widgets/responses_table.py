@@ -91,11 +91,13 @@ class CellDelegate(QStyledItemDelegate):
             popup = isinstance(editor, QComboBox) and editor.view().isVisible()
             if key in _KEY_STEPS and not popup:
                 cell = self._owner.current_cell()
+                editor.blockSignals(True)  # closed here: no late "chosen" when it loses focus
                 self.commitData.emit(editor)
                 self.closeEditor.emit(editor, _Hint.NoHint)
                 self._owner.step_from(cell, _KEY_STEPS[key])
                 return True
             if key == Qt.Key.Key_Escape and not popup:
+                editor.blockSignals(True)
                 self.closeEditor.emit(editor, _Hint.RevertModelCache)
                 self._owner.leaveRequested.emit()
                 return True
