@@ -447,3 +447,19 @@ def test_no_two_commands_share_a_key(window):
                      if window.actions[f"go_{f}"].shortcut().toString().startswith("Alt+")
                      and "Shift" not in window.actions[f"go_{f}"].shortcut().toString()}
     assert not mnemonics & field_letters   # Alt+letter never fights a menu's Alt+letter
+
+
+def test_readiness_arrows_in_the_responses_save_once_on_tab(window, qtbot):
+    win = window
+    doc = win.document
+    on_canvas(qtbot, win, "t1")
+    level = doc.plan.nodes["t1"].responses[0].readiness
+    table = win.inspector.responses
+    table.edit_cell(0, COL_READINESS)
+    steps = doc.undo_stack.count()
+    press(qtbot, Key.Key_Down, times=2)
+    assert doc.plan.nodes["t1"].responses[0].readiness == level and doc.undo_stack.count() == steps
+    press(qtbot, Key.Key_Tab)
+    assert doc.plan.nodes["t1"].responses[0].readiness == min(level + 2, 4)
+    assert doc.undo_stack.count() == steps + 1
+    assert table.current_cell() == (0, COL_LEAD)         # and on to the next column
