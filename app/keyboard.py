@@ -282,7 +282,7 @@ class KeyboardNavigator(QObject):
             return None
         command = stack.command(stack.index() if redo else stack.index() - 1)
         found = command_edits(command)
-        if len(found) != 1:  # a macro (plan settings, a paste): its own name
+        if len(found) != 1:  # a macro (plan settings, a recorded walk): its own name
             text = command.text() if command is not None else ""
         elif redo:
             text = ""  # described once redone: the node under its new label

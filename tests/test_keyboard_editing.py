@@ -333,6 +333,7 @@ def test_plan_settings_set_title_unit_objective_as_one_undo_step(window, qtbot):
     qtbot.waitUntil(lambda: focus() is win.canvas)      # back where it was
     press(qtbot, Key.Key_Z, Mod.ControlModifier)         # one step takes it all back
     assert (plan.title, plan.description, plan.value_unit, plan.objective) == before
+    assert status(win) == "Undo: Plan settings"
 
 
 # -- 10. file dialogs ----------------------------------------------------------------
