@@ -28,11 +28,18 @@ class ActionSpec:
 
 
 MENUS: dict[str, tuple[str, ...]] = {
-    "&File": ("new", "open", "open_recent", "-", "save", "save_as", "-", "close", "quit"),
+    "&File": ("new", "open", "open_recent", "-", "save", "save_as", "-", "plan_settings", "-",
+              "close", "quit"),
     "&Edit": ("undo", "redo", "-", "cut", "copy", "paste", "delete", "-", "add_child",
-              "add_sibling", "rename", "-", "find"),
+              "add_sibling", "rename", "-", "kind_decision", "kind_chance", "kind_terminal", "-",
+              "find"),
     "&View": ("fit", "zoom_in", "zoom_out", "-", "collapse", "expand", "orientation", "-",
               "panels"),
+    # Keyboard ways into the panes and the selected node's fields (app/keyboard.py).
+    "&Go": ("next_pane", "previous_pane", "to_canvas", "-", "go_label", "go_kind",
+            "go_probability", "go_payoff", "go_path", "go_committed", "go_warning_days",
+            "go_signposts", "go_responses", "go_notes", "go_probability_range",
+            "go_payoff_range", "go_variables"),
     "&Track": ("add_track", "rename_track", "remove_track", "-", "move_track_left",
                "move_track_right"),
     "&Help": ("shortcuts", "about"),
@@ -74,6 +81,37 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("remove_track", "Re&move track"),
     ActionSpec("move_track_left", "Move track &left", ("Ctrl+Shift+PgUp",)),
     ActionSpec("move_track_right", "Move track &right", ("Ctrl+Shift+PgDown",)),
+    ActionSpec("plan_settings", "Plan se&ttings…", ("Ctrl+Shift+I",),
+               "Title, description, unit and objective of the plan"),
+    # One key sets the selected node's kind on the canvas (creating a node is
+    # Tab or Enter, then one of these): letters only act where the tree has focus.
+    ActionSpec("kind_decision", "Make a &decision", ("D",), "The selected node becomes a decision",
+               tree_only=True),
+    ActionSpec("kind_chance", "Make a c&hance node", ("C",), "The selected node becomes a chance node",
+               tree_only=True),
+    ActionSpec("kind_terminal", "Make a ter&minal", ("T",), "The selected node becomes a terminal",
+               tree_only=True),
+    ActionSpec("next_pane", "&Next pane", ("F6",), "Canvas, outline, inspector, then the open docks"),
+    ActionSpec("previous_pane", "&Previous pane", ("Shift+F6",), "The pane before this one"),
+    # Esc itself is caught where no field used it (app/keyboard.py), not by a
+    # shortcut: a window-wide Esc would steal it from editors and popups.
+    ActionSpec("to_canvas", "Back to the &canvas", (), "From any panel back to the tree canvas (Esc)"),
+    *(ActionSpec(f"go_{field}", text, (keys,), f"Edit the selected node's {tip}")
+      for field, text, keys, tip in (
+          ("label", "&Label", "Alt+L", "label"),
+          ("kind", "&Kind", "Alt+K", "kind (decision, chance, terminal)"),
+          ("probability", "&Probability", "Alt+P", "probability (a branch of a chance node)"),
+          ("payoff", "Pa&yoff", "Alt+Y", "payoff"),
+          ("path", "Pat&h (outcome)", "Alt+O", "path: success, failure or neutral"),
+          ("committed", "&Committed option", "Alt+C", "committed option (a decision)"),
+          ("warning_days", "&Warning days", "Alt+W", "warning time in days"),
+          ("signposts", "&Signposts", "Alt+S", "signposts"),
+          ("responses", "&Responses", "Alt+R", "responses (adds one when there is none)"),
+          ("notes", "&Notes", "Alt+N", "notes"),
+          ("probability_range", "P&robability range", "Alt+Shift+P", "probability range"),
+          ("payoff_range", "Payo&ff range", "Alt+Shift+Y", "payoff range"),
+          ("variables", "&Variables", "Alt+Shift+V", "variables"),
+      )),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",)),
     ActionSpec("about", "&About Branchwise"),
 )

@@ -107,7 +107,7 @@ def _menu_of_actions(window: QMainWindow) -> dict[int, str]:
 
 
 def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
-    """Every command of ``window`` that has a keyboard shortcut.
+    """Every command of ``window`` that has a keyboard shortcut, then every other key.
 
     Parameters
     ----------
@@ -119,7 +119,9 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     list of (menu, command, keys)
         In menu-bar order, then actions that are in no menu (group
         ``"Other"``); each command once, its shortcuts joined by ", " in the
-        platform's notation (``Ctrl+S``, ``⌘S`` on macOS).
+        platform's notation (``Ctrl+S``, ``⌘S`` on macOS). Then the keys of
+        the canvas, outline, inspector, responses and presenter and the
+        ways in and out of panes (``app.keyboard.CONTEXT_KEYS``).
     """
     menus = _menu_of_actions(window) if isinstance(window, QMainWindow) else {}
     canonical = _canonical_names()
@@ -139,11 +141,22 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
         group = menus.get(id(action), OTHER_GROUP)
         rows.append((order.get(group, len(order)), position, group, command, keys))
     rows.sort(key=lambda row: (row[0], row[1]))
-    return [(group, command, keys) for _, _, group, command, keys in rows]
+    found = [(group, command, keys) for _, _, group, command, keys in rows]
+    return found + [row for row in _context_rows() if row not in found]
+
+
+def _context_rows() -> list[tuple[str, str, str]]:
+    """Keys that are not menu commands (canvas, outline, inspector, responses,
+    presenter, panes): the table app/keyboard.py documents them in."""
+    try:
+        from app.keyboard import CONTEXT_KEYS
+    except ImportError:
+        return []
+    return list(CONTEXT_KEYS)
 
 
 class ShortcutsDialog(QDialog):
-    """A searchable table of every command with a keyboard shortcut."""
+    """A searchable table of every command with a keyboard shortcut and every other key."""
 
     def __init__(self, window: QWidget):
         super().__init__(window)
@@ -151,7 +164,7 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.rows = shortcut_rows(window)
         self.model = QStandardItemModel(len(self.rows), 3, self)
-        self.model.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
+        self.model.setHorizontalHeaderLabels(["Menu or place", "Command", "Keys"])
         for r, row in enumerate(self.rows):
             for c, text in enumerate(row):
                 item = QStandardItem(text)
@@ -173,6 +186,7 @@ class ShortcutsDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (arrows move in it)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -23,6 +23,7 @@ from app import settings
 from app.actions import MENUS, TOOLBAR, create_actions
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
+from app.file_dialogs import ask_open_path, ask_save_path, remember_folder
 from planning.edits import FRAGMENT_MIME, RESET, TRACKS
 from widgets.inspector import Inspector
 from widgets.outline import Outline
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         """Features that add their own actions, menus and docks to the window."""
         from app.analysis import install_analysis
         from app.help import install_help
+        from app.keyboard import install_keyboard
+        from app.plan_settings import install_plan_settings
         from app.presenter import install_presenter
         from app.sharing import install_sharing
 
@@ -159,6 +162,8 @@ class MainWindow(QMainWindow):
         install_presenter(self)
         install_sharing(self)
         self.analysis = install_analysis(self)
+        install_keyboard(self)  # after the docks: F6 and Esc know them all
+        install_plan_settings(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -392,7 +397,12 @@ class MainWindow(QMainWindow):
         parent = self.selected_or_root()
         if parent is None:
             return
+        kind_before = self.document.plan.nodes[parent].kind
         new = self._attempt("Add child", self.document.add_child, parent)
+        if new is not None:  # say it when the parent changed kind (a terminal turns chance)
+            from app.keyboard import added_child_note
+            node = self.document.plan.nodes[parent]
+            self.message(added_child_note(kind_before, node.kind, node.label or node.id))
         self._select_and_rename(new)
 
     def add_sibling(self) -> None:
@@ -548,8 +558,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         if path is None:
-            start = str(self.document.path.parent) if self.document.path else ""
-            path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, FILE_FILTER)
+            path = ask_open_path(self)  # last folder, focus back after it
             if not path:
                 return False
         try:
@@ -559,6 +568,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open plan", f"{path}:\n{exc}")
             return False
         settings.add_recent_file(path)
+        remember_folder(path)
         self.message(f"Opened {path}")
         return True
 
@@ -570,12 +580,9 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         """File > Save As."""
-        start = str(self.document.path or Path.home() / f"{self.document.display_name()}.bwplan")
-        path, _ = QFileDialog.getSaveFileName(self, "Save plan", start, FILE_FILTER)
+        path = ask_save_path(self)  # last folder, a name from the title
         if not path:
             return False
-        if not path.endswith(".bwplan") and not Path(path).suffix:
-            path += ".bwplan"
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
@@ -585,6 +592,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
             return False
         settings.add_recent_file(path)
+        remember_folder(path)
         self.message(f"Saved {path}")
         return True
 

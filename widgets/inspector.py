@@ -15,209 +15,43 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from planning import expressions
 from planning.edits import parent_of
-from planning.model import CHANCE, DECISION, KINDS, PATHS, Node, Variable
+from planning.model import CHANCE, DECISION, KINDS, PATHS, Node
 from widgets import palette
+from widgets.choice_combo import ChoiceCombo
+from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_expression are public here too
+    MESSAGE_STYLE, PlainTextField, VariablesTable, check_expression, parse_value, stored_text,
+)
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
 
 _INVALID_STYLE = f"QLineEdit {{ border: 1px solid {palette.BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
-_MESSAGE_STYLE = f"color: {palette.BADGE_LATE};"
+_MESSAGE_STYLE = MESSAGE_STYLE
 _INHERIT = "(inherit)"
 _BEST_OPTION = "(best option)"
 
 
-def check_expression(text: str) -> str | None:
-    """Why ``text`` is not a valid expression, or None when it parses (nothing is evaluated)."""
-    return expressions.check_syntax(text)
-
-
-def parse_value(text: str, *, share: bool = False, empty=0.0,
-                bounds: tuple[float, float] | None = None) -> tuple[object, str | None]:
-    """Turn what was typed into a stored value: (value, None) or (None, message).
-
-    Parameters
-    ----------
-    text : str
-        A number, an expression or ``#``.
-    share : bool
-        Whether ``#`` (share the remainder) is allowed (branch probabilities).
-    empty : object
-        The value of an empty field.
-    bounds : (low, high), optional
-        Allowed range of a plain number.
-
-    >>> parse_value("0.25", bounds=(0, 1)), parse_value("#", share=True)
-    ((0.25, None), ('#', None))
-    >>> parse_value("1.5", bounds=(0, 1))[1]
-    'must be between 0 and 1'
-    """
-    stripped = text.strip()
-    if not stripped:
-        return empty, None
-    if stripped == "#":
-        return ("#", None) if share else (None, "'#' is only for branch probabilities")
-    try:
-        number = float(stripped)
-    except ValueError:
-        number = None
-    if number is not None and math.isfinite(number):
-        if bounds is not None and not bounds[0] <= number <= bounds[1]:
-            return None, f"must be between {bounds[0]:g} and {bounds[1]:g}"
-        return number, None
-    message = check_expression(stripped)
-    return (None, message) if message else (stripped, None)
-
-
-def _stored_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:.15g}"
-    return str(value)
-
-
-class PlainTextField(QPlainTextEdit):
-    """A multi-line field that reports ``editingFinished`` when it loses focus after a change."""
-
-    editingFinished = Signal()
-
-    def focusOutEvent(self, event) -> None:
-        super().focusOutEvent(event)
-        if self.document().isModified():
-            self.editingFinished.emit()
-
-    def is_modified(self) -> bool:
-        return self.document().isModified()
-
-    def set_text(self, text: str) -> None:
-        self.setPlainText(text)
-        self.document().setModified(False)
-
-
-class VariablesTable(QWidget):
-    """Node-local variables as a name/value table; every edit sends the whole list."""
-
-    edited = Signal(list)  # list[Variable]
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._variables: list[Variable] = []
-        self._loading = False
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels(["name", "value"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        row_height = self.fontMetrics().height() + 8
-        self.table.verticalHeader().setDefaultSectionSize(row_height)
-        self.table.setFixedHeight(row_height * 2 + self.table.horizontalHeader().sizeHint().height() + 4)
-        self.table.itemChanged.connect(self._on_item_changed)
-        self.add_button = QToolButton(self)
-        self.add_button.setText("+")
-        self.add_button.setToolTip("add a variable for this subtree")
-        self.remove_button = QToolButton(self)
-        self.remove_button.setText("−")
-        self.remove_button.setToolTip("remove the selected variable")
-        self.add_button.clicked.connect(self._add)
-        self.remove_button.clicked.connect(self._remove)
-        self.message = QLabel(self)
-        self.message.setStyleSheet(_MESSAGE_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.table, 1)
-        row.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.message)
-
-    def set_variables(self, variables: list[Variable]) -> None:
-        """Show ``variables`` (kept as given; edits send modified copies)."""
-        self._variables = list(variables)
-        self._loading = True
-        try:
-            self.table.setRowCount(len(variables))
-            for row, variable in enumerate(variables):
-                self.table.setItem(row, 0, QTableWidgetItem(variable.name))
-                self.table.setItem(row, 1, QTableWidgetItem(_stored_text(variable.value)))
-        finally:
-            self._loading = False
-
-    def _copies(self) -> list[Variable]:
-        return [Variable(v.name, v.value, v.range, v.description, dict(v.extra)) for v in self._variables]
-
-    def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if self._loading or not 0 <= item.row() < len(self._variables):
-            return
-        text = item.text().strip()
-        variables = self._copies()
-        variable = variables[item.row()]
-        if item.column() == 0:
-            others = {v.name for i, v in enumerate(variables) if i != item.row()}
-            error = None if text.isidentifier() else f"{text!r} is not a name (letters, digits, _)"
-            error = error or (f"{text!r} is defined twice" if text in others else None)
-            value = text
-        else:
-            value, error = parse_value(text, empty=None)
-            error = error or ("a value is needed" if value is None else None)
-        if error:
-            self.message.setText(error)
-            self.message.show()
-            self.set_variables(self._variables)  # back to the stored entry
-            return
-        self.message.hide()
-        if item.column() == 0:
-            variable.name = value
-        else:
-            variable.value = value
-        self.edited.emit(variables)
-
-    def _add(self) -> None:
-        variables = self._copies()
-        names = {v.name for v in variables}
-        number = len(variables) + 1
-        while f"v{number}" in names:
-            number += 1
-        variables.append(Variable(f"v{number}", 0.0))
-        self.edited.emit(variables)
-
-    def _remove(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        row = rows[0].row() if rows else self.table.currentRow()
-        if 0 <= row < len(self._variables):
-            variables = self._copies()
-            del variables[row]
-            self.edited.emit(variables)
+#: Inspector fields a keyboard user can jump to, in form order: (field, row label).
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("label", "Label"), ("kind", "Kind"), ("probability", "Probability"), ("payoff", "Payoff"),
+    ("path", "Path"), ("committed", "Committed"), ("warning_days", "Warning (d)"),
+    ("signposts", "Signposts"), ("responses", "Responses"), ("probability_range", "p range"),
+    ("payoff_range", "Payoff range"), ("notes", "Notes"), ("variables", "Variables"),
+)
 
 
 class Inspector(QScrollArea):
@@ -262,17 +96,18 @@ class Inspector(QScrollArea):
         self._messages: dict[str, QLabel] = {}
 
         self.label_edit = self._line("label", "what this node is")
-        self.kind_combo = QComboBox(self.form_box)
+        # Combos save the final choice once (arrow keys step without saving).
+        self.kind_combo = ChoiceCombo(self.form_box)
         self.kind_combo.addItems(list(KINDS))
-        self.kind_combo.activated.connect(lambda i: self._commit("kind", KINDS[i]))
+        self.kind_combo.chosen.connect(lambda i: self._commit("kind", KINDS[i]))
         self.probability_edit = self._line("probability", "number, expression (p_ok*0.9) or # for the remainder")
         self.payoff_edit = self._line("payoff", "number or expression, in the plan's unit")
-        self.path_combo = QComboBox(self.form_box)
+        self.path_combo = ChoiceCombo(self.form_box)
         self.path_combo.addItems([_INHERIT, *PATHS])
-        self.path_combo.activated.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
-        self.committed_combo = QComboBox(self.form_box)
+        self.path_combo.chosen.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
+        self.committed_combo = ChoiceCombo(self.form_box)
         self.committed_combo.setToolTip("the option the planners have committed to; rollback follows it")
-        self.committed_combo.activated.connect(
+        self.committed_combo.chosen.connect(
             lambda i: self._commit("committed", self.committed_combo.itemData(i)))
         self.warning_edit = self._line("warning_days", "days of notice between a signpost and the impact")
         self.signposts_edit = PlainTextField(self.form_box)
@@ -409,6 +244,54 @@ class Inspector(QScrollArea):
         """The validation message shown under ``field`` ("" when it is fine)."""
         label = self._messages.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
+
+    def field_widget(self, field: str) -> QWidget | None:
+        """The widget that edits ``field`` (see :data:`FIELDS`), None for an unknown field."""
+        return {
+            "label": self.label_edit, "kind": self.kind_combo, "probability": self.probability_edit,
+            "payoff": self.payoff_edit, "path": self.path_combo, "committed": self.committed_combo,
+            "warning_days": self.warning_edit, "signposts": self.signposts_edit,
+            "responses": self.responses.table, "probability_range": self.probability_low,
+            "payoff_range": self.payoff_low, "notes": self.notes_edit,
+            "variables": self.variables_table.table,
+        }.get(field)
+
+    def focus_field(self, field: str) -> str | None:
+        """Put the keyboard in ``field`` of the shown node: None, or why it cannot.
+
+        Text is selected, so typing replaces it. ``"responses"`` goes to the
+        first response's title, adding a response when the node has none.
+        """
+        node = self.node()
+        widget = self.field_widget(field)
+        if node is None or widget is None:
+            return "select a node first" if widget is not None else f"no field {field!r}"
+        if field in ("probability", "probability_range") and not self._is_branch():
+            return "only a branch of a chance node has a probability"
+        if field == "committed" and node.kind != DECISION:
+            return "only a decision has a committed option"
+        if field == "responses":
+            self.responses.focus_first()
+        else:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+            elif isinstance(widget, PlainTextField):
+                widget.selectAll()
+        self.ensureWidgetVisible(widget)
+        return None
+
+    def commit_pending(self) -> None:
+        """Save what was typed or chosen and not yet committed (before an undo, say)."""
+        for field in ("label", "probability", "payoff", "warning_days", "probability_range", "payoff_range"):
+            if any(edit.isModified() for edit in self._line_edits(field)):
+                self._finish(field)
+        for text_field in (self.signposts_edit, self.notes_edit):
+            if text_field.is_modified():
+                text_field.editingFinished.emit()
+        for combo in (self.kind_combo, self.path_combo, self.committed_combo):
+            if combo.pending():
+                combo.choose()
 
     # -- validation -------------------------------------------------------
     def _is_branch(self) -> bool:
@@ -549,30 +432,30 @@ class Inspector(QScrollArea):
                     self._show_message(field, None)
 
         put(self.label_edit, node.label)
-        put(self.probability_edit, _stored_text(node.probability), "probability")
-        put(self.payoff_edit, _stored_text(node.payoff), "payoff")
-        put(self.warning_edit, _stored_text(node.warning_days), "warning_days")
+        put(self.probability_edit, stored_text(node.probability), "probability")
+        put(self.payoff_edit, stored_text(node.payoff), "payoff")
+        put(self.warning_edit, stored_text(node.warning_days), "warning_days")
         for low, high, stored, field in (
             (self.probability_low, self.probability_high, node.probability_range, "probability_range"),
             (self.payoff_low, self.payoff_high, node.payoff_range, "payoff_range"),
         ):
             if force or not (low.isModified() or high.isModified()):
-                low.setText(_stored_text(stored[0]) if stored else "")
-                high.setText(_stored_text(stored[1]) if stored else "")
+                low.setText(stored_text(stored[0]) if stored else "")
+                high.setText(stored_text(stored[1]) if stored else "")
                 self._show_message(field, None)
         for text_field, text in ((self.signposts_edit, "\n".join(node.signposts)), (self.notes_edit, node.notes)):
             if force or not text_field.is_modified():
                 text_field.set_text(text)
-        self.kind_combo.setCurrentIndex(KINDS.index(node.kind) if node.kind in KINDS else -1)
-        self.path_combo.setCurrentIndex(PATHS.index(node.path) + 1 if node.path in PATHS else 0)
+        self.kind_combo.set_committed(KINDS.index(node.kind) if node.kind in KINDS else -1)
+        self.path_combo.set_committed(PATHS.index(node.path) + 1 if node.path in PATHS else 0)
         self.committed_combo.clear()
         self.committed_combo.addItem(_BEST_OPTION, None)
         nodes = self._document.plan.nodes
         for child_id in node.children:
             child = nodes.get(child_id)
             self.committed_combo.addItem(f"{child.label or child_id} ({child_id})" if child else child_id, child_id)
-        self.committed_combo.setCurrentIndex(max(0, self.committed_combo.findData(node.committed))
-                                             if node.committed else 0)
+        self.committed_combo.set_committed(max(0, self.committed_combo.findData(node.committed))
+                                           if node.committed else 0)
         self.variables_table.set_variables(node.variables)
         for name, visible in (("Probability", branch), ("p range", branch),
                               ("Committed", node.kind == DECISION)):

@@ -91,6 +91,8 @@ class Outline(QTreeView):
         document.selectionChanged.connect(self.show_node)
         document.planReplaced.connect(self._on_plan_replaced)
         document.currentTrackChanged.connect(self._on_track_changed)
+        if hasattr(document, "collapsedChanged"):
+            document.collapsedChanged.connect(self.mirror_collapse)
         self._expand_initial()
         self.show_node(getattr(document, "selected_id", None) or "")
 
@@ -128,6 +130,12 @@ class Outline(QTreeView):
             self.scrollTo(index)
         finally:
             self._syncing = False
+
+    def mirror_collapse(self, node_id: str, collapsed: bool) -> None:
+        """A node collapsed (expanded) on the canvas is collapsed (expanded) here too."""
+        model = self._tree_model
+        if node_id and model.contains(node_id):
+            self.setExpanded(model.index_of(node_id), not collapsed)
 
     # -- view -> document -------------------------------------------------
     def _on_view_selection(self, *_args) -> None:

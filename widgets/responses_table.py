@@ -6,13 +6,21 @@ call (one undo step); add, remove, up and down call ``add_response``,
 ``remove_response`` and ``move_response``. A response whose lead time
 exceeds the branch's warning time is late: it counts as not ready, so its
 lead-time and title cells turn red and say why.
+
+Keys: typing or F2/Enter edits a cell; Tab and Enter save it and edit the
+next cell in column order (title, owner, readiness, lead time, effect,
+cost, trigger, then the next row's title); Shift+Tab goes back; after the
+last cell (or before the first) focus leaves the table; Esc drops the cell
+being typed and leaves the table at once (``leaveRequested``). Insert adds
+a response. A saved cell never moves the cursor: the table is refreshed in
+place, so the next cell is always the one after the cell just saved.
 """
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from planning.model import READINESS_LEVELS, Node, Response
 from widgets import palette
+from widgets.choice_combo import ChoiceCombo
 
 #: (field, header, tooltip) per column.
 RESPONSE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -58,19 +67,63 @@ def _number_text(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-class ReadinessDelegate(QStyledItemDelegate):
-    """Edits the readiness column with a combo of the five level names."""
+_Hint = QStyledItemDelegate.EndEditHint
+_KEY_STEPS = {Qt.Key.Key_Tab: +1, Qt.Key.Key_Backtab: -1, Qt.Key.Key_Return: +1, Qt.Key.Key_Enter: +1}
+
+
+class CellDelegate(QStyledItemDelegate):
+    """The cell editor's keys: Tab/Enter save and go on in column order, Esc leaves.
+
+    Qt's own Tab handling asks the view for "the next item" *after* the save
+    has refreshed the table; here the cell is remembered first, so a value
+    can never land in another column.
+    """
+
+    def __init__(self, owner: "ResponsesTable", parent=None) -> None:
+        super().__init__(parent)
+        self._owner = owner
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self._owner is not None and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Tab and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                key = Qt.Key.Key_Backtab
+            popup = isinstance(editor, QComboBox) and editor.view().isVisible()
+            if key in _KEY_STEPS and not popup:
+                cell = self._owner.current_cell()
+                editor.blockSignals(True)  # closed here: no late "chosen" when it loses focus
+                self.commitData.emit(editor)
+                self.closeEditor.emit(editor, _Hint.NoHint)
+                self._owner.step_from(cell, _KEY_STEPS[key])
+                return True
+            if key == Qt.Key.Key_Escape and not popup:
+                editor.blockSignals(True)
+                self.closeEditor.emit(editor, _Hint.RevertModelCache)
+                self._owner.leaveRequested.emit()
+                return True
+        return super().eventFilter(editor, event)
+
+
+class ReadinessDelegate(CellDelegate):
+    """Edits the readiness column with a combo of the five level names.
+
+    Arrow keys and digits step through the levels without saving; the level
+    is saved once, when one is picked from the list or the cell is left.
+    """
+
+    def __init__(self, owner: "ResponsesTable | None" = None, parent=None) -> None:
+        super().__init__(owner, parent)
 
     def createEditor(self, parent, option, index):
-        combo = QComboBox(parent)
+        combo = ChoiceCombo(parent)
         combo.addItems([f"{level} {name}" for level, name in enumerate(READINESS_LEVELS)])
-        # commit as soon as a level is picked, not when the cell loses focus
-        combo.activated.connect(lambda _i, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
+        # a level picked from the open list is final: save it and close the editor
+        combo.chosen.connect(lambda _i, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
         return combo
 
     def setEditorData(self, editor, index):
         level = index.data(Qt.ItemDataRole.UserRole)
-        editor.setCurrentIndex(int(level) if level is not None else 0)
+        editor.set_committed(int(level) if level is not None else 0)
 
     def setModelData(self, editor, model, index):
         model.setData(index, editor.currentIndex(), Qt.ItemDataRole.UserRole)
@@ -89,6 +142,9 @@ class ResponsesTable(QWidget):
     fit_height : bool
         True: the table is as tall as its rows (for a scrolling form).
     """
+
+    #: Esc in the table: the keyboard wants out (the window sends it to the canvas).
+    leaveRequested = Signal()
 
     def __init__(self, document, parent=None, follow_selection: bool = True, fit_height: bool = False) -> None:
         super().__init__(parent)
@@ -116,7 +172,12 @@ class ResponsesTable(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.table.setItemDelegateForColumn(COL_READINESS, ReadinessDelegate(self.table))
+        # Tab leaves the table unless a cell is being edited (then the
+        # delegate walks the cells and leaves after the last one).
+        self.table.setTabKeyNavigation(False)
+        self.table.setItemDelegate(CellDelegate(self, self.table))
+        self.table.setItemDelegateForColumn(COL_READINESS, ReadinessDelegate(self, self.table))
+        self.table.installEventFilter(self)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -199,6 +260,70 @@ class ResponsesTable(QWidget):
             self.table.editItem(self.table.item(row, COL_TITLE))
         return response_id
 
+    def current_cell(self) -> tuple[int, int]:
+        """(row, column) of the table's cursor, (-1, -1) for none."""
+        index = self.table.currentIndex()
+        return (index.row(), index.column()) if index.isValid() else (-1, -1)
+
+    def edit_cell(self, row: int, column: int) -> None:
+        """Move the cursor to a cell and open its editor."""
+        if 0 <= row < self.table.rowCount() and 0 <= column < self.table.columnCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setCurrentCell(row, column)
+            self.table.editItem(self.table.item(row, column))
+
+    def step_from(self, cell: tuple[int, int], step: int) -> None:
+        """After saving ``cell``: edit the cell ``step`` places on in reading
+        order, or leave the table past its first or last cell."""
+        columns = self.table.columnCount()
+        row, column = cell
+        position = row * columns + column + step
+        if row < 0 or not 0 <= position < self.table.rowCount() * columns:
+            self.leave(forward=step > 0)
+            return
+        self.edit_cell(*divmod(position, columns))
+
+    def leave(self, forward: bool = True) -> None:
+        """Give focus to the next (or previous) widget outside the table."""
+        widget = self.table
+        for _ in range(500):  # the focus chain is a ring: stop after one turn
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+            if widget is None or widget is self.table:
+                break
+            if self.table.isAncestorOf(widget) or not widget.isVisible() or not widget.isEnabled():
+                continue
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                return
+        self.table.clearFocus()
+
+    def focus_first(self) -> None:
+        """Keyboard into the responses: the first title (a new response when there is none)."""
+        if self.node() is None:
+            return
+        if not self._response_ids:
+            self.add_response()
+            return
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.table.setCurrentCell(0, COL_TITLE)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """The table's own keys while no cell is being edited: Insert adds,
+        Enter edits the current cell, Esc leaves."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            key = event.key()
+            if key == Qt.Key.Key_Insert:
+                self.add_response()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.currentIndex().isValid():
+                self.edit_cell(*self.current_cell())
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.leaveRequested.emit()
+                return True
+        return super().eventFilter(watched, event)
+
     def remove_selected(self) -> None:
         """Remove the selected response."""
         row = self.selected_row()
@@ -231,6 +356,7 @@ class ResponsesTable(QWidget):
             self._node_id = None
         selected = self.selected_row()
         selected_id = self._response_ids[selected] if 0 <= selected < len(self._response_ids) else None
+        cursor_column = self.current_cell()[1]
         responses = node.responses if node is not None else []
         self._loading = True
         try:
@@ -241,7 +367,13 @@ class ResponsesTable(QWidget):
         finally:
             self._loading = False
         if selected_id in self._response_ids:
-            self.select_row(self._response_ids.index(selected_id))
+            # Back to the same cell, not the row's first column: a Tab after
+            # a saved cell must go on from where it was.
+            row = self._response_ids.index(selected_id)
+            if cursor_column >= 0:
+                self.table.setCurrentCell(row, cursor_column)
+            else:
+                self.select_row(row)
         late = [late_message(r, node.warning_days) for r in responses] if node is not None else []
         late_count = sum(1 for m in late if m)
         text = ""

@@ -308,19 +308,52 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
         i = int(np.argmin(dist2))
         return layout.ids[i] if dist2[i] <= HIT_RADIUS_PX ** 2 else None
 
-    def ensure_visible(self, node_id: str) -> None:
-        """Pan (keeping the zoom) so that the node is inside the view."""
+    def ensure_visible(self, node_id: str, with_label: bool = True) -> None:
+        """Pan (keeping the zoom) so that the node, and the edge its label sits
+        on, are inside the view; as little as that takes, so the rest of the
+        tree moves no further than it must (no drift while adding nodes)."""
         layout = self.layout_data
         if layout is None or node_id not in layout.index:
             return
         i = layout.index[node_id]
         x, y = float(layout.x[i]), float(layout.y[i])
+        box = [x, y, x, y]
+        if with_label and len(self._starts) == len(layout.ids):
+            # "lr": the label runs along the edge from its knee; "tb": below the knee
+            axis = 0 if self.orientation == "lr" else 1
+            box[axis] = min(box[axis], float(self._starts[i]))
+        self._pan_to_show(box)
+
+    def _pan_to_show(self, box: list[float], margin: float = 0.08) -> bool:
+        """Shift the view the least that brings ``[x0, y0, x1, y1]`` inside
+        its inner part (``margin`` of each side left free); False when nothing had to move."""
         rect = self.view_box.viewRect()
-        margin_x, margin_y = rect.width() * 0.08, rect.height() * 0.08
+        margin_x, margin_y = rect.width() * margin, rect.height() * margin
         inner = rect.adjusted(margin_x, margin_y, -margin_x, -margin_y)
-        if not inner.contains(QPointF(x, y)):
-            rect.moveCenter(QPointF(x, y))
-            self.view_box.setRange(rect, padding=0)
+        shift = []
+        for low, high, start, end in ((box[0], box[2], inner.left(), inner.right()),
+                                      (box[1], box[3], inner.top(), inner.bottom())):
+            if high - low > end - start:
+                shift.append(high - end)  # too big: the far end (the node) wins
+            elif low < start:
+                shift.append(low - start)
+            elif high > end:
+                shift.append(high - end)
+            else:
+                shift.append(0.0)
+        if not any(shift):
+            return False
+        self.view_box.setRange(rect.translated(*shift), padding=0)
+        return True
+
+    def _tree_in_view(self) -> bool:
+        """True when every node of the drawn tree is inside the view."""
+        layout = self.layout_data
+        if layout is None or not layout.ids:
+            return False
+        xmin, ymin, xmax, ymax = layout.bounds()
+        rect = self.view_box.viewRect()
+        return rect.left() <= xmin and xmax <= rect.right() and rect.top() <= ymin and ymax <= rect.bottom()
 
     def visible_label_count(self) -> int:
         """How many node labels are shown now (never more than the budget)."""
@@ -524,6 +557,18 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
         if bool(layout.hidden_children[i]) == collapsed or (collapsed and not layout.child_count[i]):
             return  # already drawn that way
         self.rebuild(keep=(node_id, (float(layout.x[i]), float(layout.y[i]))))
+        # The node keeps its place on screen; if its label (or, once smaller,
+        # the whole tree) would be cut off at an edge, pan just enough.
+        layout = self.layout_data
+        xmin, ymin, xmax, ymax = layout.bounds()
+        rect = self.view_box.viewRect()
+        room = SPACING[self.orientation][1] * 0.9  # the root's label sits before it
+        tree = [xmin - room, ymin, xmax, ymax] if self.orientation == "lr" else [xmin, ymin - room, xmax, ymax]
+        if tree[2] - tree[0] <= rect.width() and tree[3] - tree[1] <= rect.height():
+            self._pan_to_show(tree, margin=0.0)
+        else:
+            self.ensure_visible(node_id)
+        self.update_labels()
 
     def _document_changed(self, change) -> None:
         kind = getattr(change, "kind", "structure")
@@ -546,7 +591,13 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
             else:
                 self.restyle(getattr(change, "node_ids", None))
         else:
+            whole = self._tree_in_view()
             self.rebuild()
+            if whole:
+                # A tree that was all in view stays so while it grows (up to
+                # a readable level width): nodes added by Tab never push the
+                # root off-screen.
+                self.fit(whole=False)
 
     def _selection_changed(self, node_id: str) -> None:
         layout = self.layout_data
