@@ -228,6 +228,33 @@ def _inspector_shots(window, section: Section, folder: Path, prefix: str) -> Non
     file = folder / f"{prefix}-window-selected.png"
     _save(window, file)
     section.shots.append(Shot(f"Window 1600x1000 with “{label}” selected", file.name))
+    _response_editing_shot(window, section, folder, prefix, label)
+
+
+def _response_editing_shot(window, section: Section, folder: Path, prefix: str, label: str) -> None:
+    """The inspector while a planner types a response's owner (Alt+R, Tab, typing)."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    table = getattr(window.inspector, "responses", None)
+    if table is None or not hasattr(table, "edit_cell"):
+        section.problems.append("the inspector has no responses table to edit")
+        return
+    window.activateWindow()
+    table.edit_cell(0, 1)
+    _settle(60)
+    editor = QApplication.focusWidget()
+    if not isinstance(editor, QLineEdit):
+        section.problems.append("opening a response's owner cell gave no text editor")
+        return
+    editor.selectAll()
+    editor.insert("Crisis cell, duty officer")
+    _settle(60)
+    file = folder / f"{prefix}-inspector-editing-response.png"
+    _save(window.docks["inspector"], file)
+    section.shots.append(Shot(f"Inspector on “{label}”, typing a response's owner", file.name))
+    editor.undo() if editor.isUndoAvailable() else None
+    table.table.closePersistentEditor(table.table.currentItem())
+    window.canvas.setFocus()
 
 
 def _presenter_shots(window, section: Section, folder: Path, prefix: str) -> None:

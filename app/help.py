@@ -148,10 +148,8 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
 def _context_rows() -> list[tuple[str, str, str]]:
     """Keys that are not menu commands (canvas, outline, inspector, responses,
     presenter, panes): the table app/keyboard.py documents them in."""
-    try:
-        from app.keyboard import CONTEXT_KEYS
-    except ImportError:
-        return []
+    from app.keyboard import CONTEXT_KEYS
+
     return list(CONTEXT_KEYS)
 
 

@@ -1,6 +1,7 @@
 """`branchwise gallery`: one command renders everything a person sees, with a contact sheet."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -30,11 +31,12 @@ def sheet(tmp_path_factory, qapp):
 
 def test_contact_sheet_shows_every_view_plot_and_export(sheet):
     out, text = sheet
-    captions = re.findall(r"<figcaption>(.*?)</figcaption>", text)
+    captions = [html.unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", text)]
     for size in ("1600x1000", "1280x720"):
         for dock in ("Problems", "Outcomes", "Sensitivity", "Readiness", "Priorities"):
             assert f"Window {size}, {dock} raised" in captions
     assert any(c.startswith("Inspector on “Adoption on target”") for c in captions)
+    assert "Inspector on “Adoption on target”, typing a response's owner" in captions
     assert any("Presenter from the window" in c for c in captions)
     assert any("Presenter console view" in c for c in captions)
     assert any("present --screenshot` (audience) at “Launch in spring?”" in c for c in text.split("\n"))
