@@ -28,6 +28,7 @@ from widgets.inspector import Inspector
 from widgets.outline import Outline
 from widgets.problems import ProblemsPanel
 from widgets.summary_bar import SummaryBar
+from widgets.track_tabs import TrackTabBar
 from widgets.tree_canvas import TreeCanvas
 from planning.errors import PlanError
 
@@ -166,13 +167,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.track_tabs = QTabBar(central)
-        self.track_tabs.setObjectName("track_tabs")
-        self.track_tabs.setExpanding(False)
-        # Six long track titles must all stay visible: elide, don't scroll.
-        self.track_tabs.setUsesScrollButtons(False)
-        self.track_tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.track_tabs.setDocumentMode(True)
+        # Titles elide only to a readable length, then the bar scrolls.
+        self.track_tabs = TrackTabBar(central)
         self.track_tabs.setToolTip("Tracks: double-click to rename")
         layout.addWidget(self.track_tabs)
         self.find_bar = FindBar(self)
@@ -361,7 +357,7 @@ class MainWindow(QMainWindow):
     def _size_docks(self) -> None:
         width = self.width()
         self.resizeDocks([self.docks["outline"], self.docks["inspector"]],
-                         [max(300, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
+                         [max(330, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
         # "No problems" needs one line: keep the canvas tall (the panel grows when asked).
         # Docks tabbed with it (analysis plots) must not hold the area open at
         # their plot height; they are enlarged when raised.
