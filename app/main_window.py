@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         """Features that add their own actions, menus and docks to the window."""
         from app.analysis import install_analysis
+        from app.file_watch import install_file_watch
         from app.help import install_help
         from app.presenter import install_presenter
         from app.sharing import install_sharing
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         install_presenter(self)
         install_sharing(self)
         self.analysis = install_analysis(self)
+        install_file_watch(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -575,11 +577,14 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        if not self.file_watch.may_save(path):  # changed on disk since we opened it
+            return False
         try:
             self.document.save(path)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
             return False
+        self.file_watch.saved(path)
         settings.add_recent_file(path)
         self.message(f"Saved {path}")
         return True
