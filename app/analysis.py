@@ -274,8 +274,7 @@ def install_analysis(window) -> AnalysisController:
             window.docks[name] = dock
         # Tabbed with the one-line Problems panel, a dock raised by its tab
         # would open as a strip with no plot: give it room once it is shown.
-        dock.visibilityChanged.connect(
-            lambda visible, d=dock: visible and QTimer.singleShot(0, lambda: fit_raised_dock(window, d)))
+        dock.visibilityChanged.connect(lambda visible, d=dock: _fit_when_raised(window, d, visible))
     if anchor is not None:
         anchor.raise_()
     menu = QMenu("&Analysis", window)
@@ -316,9 +315,10 @@ def fit_raised_dock(window, dock: QDockWidget) -> None:
     is measured after a first resize, since a squeezed dock squeezes those
     too. A floating dock, or one already tall enough, is left alone.
     """
-    if dock.isFloating() or not dock.isVisible() or dock.widget() is None \
-            or window.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea:
-        return
+    area = window.dockWidgetArea(dock)
+    if dock.isFloating() or not dock.isVisible() or dock.widget() is None or area not in (
+            Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+        return  # floating, or beside the canvas: it already has the window's height
     plot = plot_widget(dock.widget())
     height = window.height()
     wanted = int(height * PLOT_SHARE)
@@ -326,8 +326,6 @@ def fit_raised_dock(window, dock: QDockWidget) -> None:
         return
     ceiling = int(height * MAX_DOCK_SHARE)
     orientation = Qt.Orientation.Vertical
-    if window.dockWidgetArea(dock) in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
-        return  # beside the canvas a dock already has the window's height
     target = min(ceiling, max(dock.height(), height * 2 // 5))
     for _ in range(3):
         window.resizeDocks([dock], [target], orientation)
@@ -337,6 +335,12 @@ def fit_raised_dock(window, dock: QDockWidget) -> None:
         if shown >= wanted or dock.height() >= ceiling:
             break
         target = min(ceiling, target + wanted - shown)  # resizeDocks counts the tab bar too
+
+
+def _fit_when_raised(window, dock: QDockWidget, visible: bool) -> None:
+    # After the tab switch is laid out, not in the middle of it.
+    if visible:
+        QTimer.singleShot(0, lambda: fit_raised_dock(window, dock))
 
 
 def show_dock(window, dock: QDockWidget) -> None:
