@@ -98,7 +98,7 @@ def _add_marker_legend(legend: pg.LegendItem) -> None:
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=2)), "mean")
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT_MUTED, width=1.5,
                                                                 style=pg.QtCore.Qt.PenStyle.DashLine)),
-                   "5th / 50th / 95th percentile")
+                   "P5 / P50 / P95")  # as the lines are labelled
 
 
 def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: bool = False) -> FigureData:
