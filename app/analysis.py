@@ -16,8 +16,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
 
 from widgets.analysis.data import AnalysisCancelled, compute_sensitivity, readiness_report, simulate_chunked
 from widgets.analysis.outcome_view import OutcomeView
@@ -26,6 +26,11 @@ from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
 
 DEBOUNCE_MS = 500
+#: A raised analysis dock is made tall enough for its plot to get this share
+#: of the window's height ...
+PLOT_SHARE = 0.37
+#: ... as long as the dock takes no more than this share (the canvas stays usable).
+MAX_DOCK_SHARE = 0.6
 OUTCOME, SENSITIVITY, READINESS = "outcome", "sensitivity", "readiness"
 KINDS = (READINESS, OUTCOME, SENSITIVITY)
 
@@ -267,6 +272,9 @@ def install_analysis(window) -> AnalysisController:
             dock.visibilityChanged.connect(view.set_on_screen)
         if hasattr(window, "docks"):
             window.docks[name] = dock
+        # Tabbed with the one-line Problems panel, a dock raised by its tab
+        # would open as a strip with no plot: give it room once it is shown.
+        dock.visibilityChanged.connect(lambda visible, d=dock: _fit_when_raised(window, d, visible))
     if anchor is not None:
         anchor.raise_()
     menu = QMenu("&Analysis", window)
@@ -292,12 +300,54 @@ def install_analysis(window) -> AnalysisController:
     return controller
 
 
+def plot_widget(view: QWidget) -> QWidget:
+    """The part of an analysis view that shows the result: the current plot tab, or the table."""
+    tabs = getattr(view, "tabs", None)
+    if tabs is not None and tabs.currentWidget() is not None:
+        return tabs.currentWidget()
+    return getattr(view, "table", None) or view
+
+
+def fit_raised_dock(window, dock: QDockWidget) -> None:
+    """Make a docked analysis panel tall enough that its plot gets PLOT_SHARE of the window.
+
+    What the dock needs besides the plot (title, settings, run bar, tab bar)
+    is measured after a first resize, since a squeezed dock squeezes those
+    too. A floating dock, or one already tall enough, is left alone.
+    """
+    area = window.dockWidgetArea(dock)
+    if dock.isFloating() or not dock.isVisible() or dock.widget() is None or area not in (
+            Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+        return  # floating, or beside the canvas: it already has the window's height
+    plot = plot_widget(dock.widget())
+    height = window.height()
+    wanted = int(height * PLOT_SHARE)
+    if plot.height() >= wanted:
+        return
+    ceiling = int(height * MAX_DOCK_SHARE)
+    orientation = Qt.Orientation.Vertical
+    target = min(ceiling, max(dock.height(), height * 2 // 5))
+    for _ in range(3):
+        window.resizeDocks([dock], [target], orientation)
+        for _level in range(4):  # lay out now, to measure: the window, the dock, the view, its tabs
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        shown = plot_widget(dock.widget()).height()
+        if shown >= wanted or dock.height() >= ceiling:
+            break
+        target = min(ceiling, target + wanted - shown)  # resizeDocks counts the tab bar too
+
+
+def _fit_when_raised(window, dock: QDockWidget, visible: bool) -> None:
+    # After the tab switch is laid out, not in the middle of it.
+    if visible:
+        QTimer.singleShot(0, lambda: fit_raised_dock(window, dock))
+
+
 def show_dock(window, dock: QDockWidget) -> None:
     """Show and raise an analysis dock, tall enough for a plot."""
     dock.show()
     dock.raise_()
-    if dock.height() < 320:
-        window.resizeDocks([dock], [max(320, window.height() * 2 // 5)], Qt.Orientation.Vertical)
+    fit_raised_dock(window, dock)
 
 
-__all__ = ["AnalysisController", "DEBOUNCE_MS", "install_analysis", "show_dock"]
+__all__ = ["AnalysisController", "DEBOUNCE_MS", "fit_raised_dock", "install_analysis", "plot_widget", "show_dock"]

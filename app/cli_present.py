@@ -57,7 +57,9 @@ def _render(plan, track_id: str, node: str, size: tuple[int, int], console: bool
     walk = Walk(plan, node, track_id, step_reveal=False)
     slide = build_slide(walk)
     if not console:
-        return AudienceView().render_image(*size)
+        view = AudienceView()
+        view.set_slide(slide)
+        return view.render_image(*size)
     view = ConsoleView()
     target = walk.default_child()
     next_text = f"Step into: {plan.nodes[target].label or target}" if target else "End of this path"

@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
+    QAbstractSpinBox, QApplication, QComboBox, QDockWidget,
     QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-    QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QToolButton,
+    QPlainTextEdit, QSizePolicy, QTextEdit, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -29,13 +29,13 @@ from widgets.inspector import Inspector
 from widgets.outline import Outline
 from widgets.problems import ProblemsPanel
 from widgets.summary_bar import SummaryBar
+from widgets.track_tabs import TrackTabBar
 from widgets.tree_canvas import TreeCanvas
 from planning.errors import PlanError
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Branchwise"
-FILE_FILTER = "Branchwise plans (*.bwplan);;All files (*)"
 TEXT_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
 _clipboard_guarded = False
 
@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         """Features that add their own actions, menus and docks to the window."""
         from app.analysis import install_analysis
+        from app.file_watch import install_file_watch
         from app.help import install_help
         from app.keyboard import install_keyboard
         from app.plan_settings import install_plan_settings
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.analysis = install_analysis(self)
         install_keyboard(self)  # after the docks: F6 and Esc know them all
         install_plan_settings(self)
+        install_file_watch(self)
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -171,13 +173,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.track_tabs = QTabBar(central)
-        self.track_tabs.setObjectName("track_tabs")
-        self.track_tabs.setExpanding(False)
-        # Six long track titles must all stay visible: elide, don't scroll.
-        self.track_tabs.setUsesScrollButtons(False)
-        self.track_tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.track_tabs.setDocumentMode(True)
+        # Titles elide only to a readable length, then the bar scrolls.
+        self.track_tabs = TrackTabBar(central)
         self.track_tabs.setToolTip("Tracks: double-click to rename")
         layout.addWidget(self.track_tabs)
         self.find_bar = FindBar(self)
@@ -366,7 +363,7 @@ class MainWindow(QMainWindow):
     def _size_docks(self) -> None:
         width = self.width()
         self.resizeDocks([self.docks["outline"], self.docks["inspector"]],
-                         [max(300, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
+                         [max(330, width * 2 // 9), max(340, width * 2 // 9)], Qt.Orientation.Horizontal)
         # "No problems" needs one line: keep the canvas tall (the panel grows when asked).
         # Docks tabbed with it (analysis plots) must not hold the area open at
         # their plot height; they are enlarged when raised.
@@ -586,11 +583,14 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        if not self.file_watch.may_save(path):  # changed on disk since we opened it
+            return False
         try:
             self.document.save(path)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
             return False
+        self.file_watch.saved(path)
         settings.add_recent_file(path)
         remember_folder(path)
         self.message(f"Saved {path}")

@@ -24,7 +24,6 @@ from app.help import app_icon, app_version
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
 
-FILE_FILTER = "Branchwise plans (*.bwplan);;All files (*)"
 
 #: Button titles of the templates; descriptions come from planning.templates.
 TEMPLATE_TITLES: dict[str, str] = {
@@ -265,9 +264,11 @@ class WelcomePage(QWidget):
 
     def choose_and_open(self) -> bool:
         """Open…: ask for a file, then :meth:`open_path`; False if cancelled or failed."""
-        recent = self.recent_paths()
-        start = str(recent[0].parent) if recent else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, FILE_FILTER)
+        from app.file_dialogs import FILE_FILTER, remember_folder, start_folder
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open plan", str(start_folder(self.document)), FILE_FILTER)
+        if path:
+            remember_folder(path)
         return bool(path) and self.open_path(path)
 
     def _recent_activated(self, item: QListWidgetItem) -> None:

@@ -35,6 +35,7 @@ is far below sampling noise, and the outermost cells hold ~2e-6 of the mass.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -531,7 +532,8 @@ class _Simulator:
 
 def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, seed: int = 0,
              chunk: int | None = None, root: str | None = None,
-             ranges: dict[str, tuple[float, float]] | None = None) -> SimulationResult:
+             ranges: dict[str, tuple[float, float]] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SimulationResult:
     """Run a seeded Monte Carlo simulation of one track.
 
     Parameters
@@ -544,12 +546,18 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     seed : int
         The same seed gives the same result whatever ``chunk``.
     chunk : int, optional
-        Iterations per chunk; by default chosen from the tree size so that a
-        chunk's matrices stay near 200 MB at most.
+        Iterations per chunk at most; by default chosen from the tree size so
+        that a chunk's matrices stay near 200 MB at most (a larger ``chunk``
+        is cut down to that budget too). Results do not depend on it.
     root : str, optional
         Simulate the subtree under this node (DESIGN point 8).
     ranges : dict, optional
         ``{name: (low, high)}`` overriding or adding parameter ranges.
+    progress : callable, optional
+        ``progress(done, iterations)`` before the first chunk (``done`` 0) and
+        after each one. It may raise to stop the run (the window's Cancel):
+        the exception propagates. The window runs this very function with a
+        hook, so its numbers are those of ``branchwise simulate``.
 
     Returns
     -------
@@ -565,9 +573,9 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     ct = compile_track(plan, track_id, root)
     params = compiled_parameters(ct, ranges)
     sim = _Simulator(ct, params)
-    if chunk is None:
-        chunk = min(iterations, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1)))
-    chunk = max(1, int(chunk))
+    budget = max(1, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1)))
+    chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
+    chunk = max(1, chunk)
     param_seq, path_seq = np.random.SeedSequence(seed).spawn(2)
     param_rng = np.random.Generator(np.random.PCG64(param_seq))
     path_rng = np.random.Generator(np.random.PCG64(path_seq))
@@ -579,6 +587,8 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     exposure = np.empty(iterations)
     outcome = np.empty(iterations)
     end_path = np.empty(iterations, dtype=np.int8)
+    if progress is not None:
+        progress(0, iterations)
     for start in range(0, iterations, chunk):
         k = min(chunk, iterations - start)
         values = sim.draw(param_rng, k)
@@ -590,6 +600,8 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
             hits += np.bincount(choice.ravel(), minlength=ct.size)
         hits[sim.base_chosen[frozen]] += k
         outcome[part], end_path[part] = sim.sample_paths(uniforms, choice, payoff, probability)
+        if progress is not None:
+            progress(start + k, iterations)
 
     ids = ct.ids
     option_best = {ids[d]: {ids[c]: float(hits[c] / iterations) for c in ct.children(int(d))} for d in decisions}

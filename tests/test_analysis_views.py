@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import numpy as np
 import pyqtgraph as pg
@@ -48,13 +49,50 @@ def test_chunked_simulation_is_seeded_and_matches_the_core_per_chunk():
     assert np.array_equal(one.outcome, two.outcome) and np.array_equal(one.ev, two.ev)
     other = analysis.simulate_chunked(plan, iterations=4000, seed=8)
     assert not np.array_equal(one.ev, other.ev)
-    # Each chunk is exactly the core's simulate with the chunk's own seed.
-    sizes = analysis.chunk_sizes(4000)
-    first = simulate(plan, iterations=sizes[0], seed=analysis.chunk_seed(7, 0))
-    assert np.array_equal(one.ev[:sizes[0]], first.ev)
-    assert np.array_equal(one.end_path[:sizes[0]], first.end_path)
     shares = one.option_best["d1"]
     assert shares["c1"] + shares["t3"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("source, track, iterations, seed", [
+    (MINIMAL, None, 4000, 7), (PEACE, "nuclear", 3000, 5), (PEACE, None, 10_000, 0)])
+def test_same_seed_same_numbers_as_branchwise_simulate(source, track, iterations, seed, capsys):
+    """Issue 10 #13: the window's chunked run is the CLI's run, number for number."""
+    plan = load_plan(source)
+    window_run = analysis.simulate_chunked(plan, track, iterations, seed, progress=lambda d, t: None)
+    core = simulate(plan, track, iterations=iterations, seed=seed)
+    for name in ("ev", "outcome", "exposure", "end_path"):
+        assert np.array_equal(getattr(window_run, name), getattr(core, name)), name
+    assert window_run.option_best == core.option_best
+    # and what `branchwise simulate --json` prints for that seed
+    from app import cli
+
+    args = ["simulate", str(source), "--iterations", str(iterations), "--seed", str(seed), "--json"]
+    if track:
+        args += ["--track", track]
+    assert cli.main(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    track_id = track or plan.tracks[0].id
+    cli_track = next(t for t in printed["tracks"] if t["id"] == track_id)
+    mine = window_run.summary()
+    for what in ("ev", "outcome", "exposure"):
+        for stat in ("mean", "std", "p5", "p95"):
+            assert cli_track["summary"][what][stat] == pytest.approx(mine[what][stat], rel=1e-12, abs=1e-12)
+
+
+def test_core_simulate_progress_hook_leaves_the_numbers_alone():
+    plan = load_plan(PEACE)
+    plain = simulate(plan, iterations=2500, seed=3)
+    seen = []
+    hooked = simulate(plan, iterations=2500, seed=3, chunk=1000, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
+    assert np.array_equal(plain.ev, hooked.ev) and np.array_equal(plain.outcome, hooked.outcome)
+
+    def stop(done, total):
+        if done:
+            raise analysis.AnalysisCancelled()
+
+    with pytest.raises(analysis.AnalysisCancelled):
+        simulate(plan, iterations=2500, seed=3, chunk=1000, progress=stop)
 
 
 def test_chunked_simulation_reports_progress_and_cancels():

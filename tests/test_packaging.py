@@ -89,6 +89,19 @@ def test_the_wheels_samples_are_the_checkouts(wheel):
         assert archive.read(f"resources/samples/{sample.name}") == sample.read_bytes()
 
 
+def test_the_wheel_declares_its_licence_as_an_spdx_expression(wheel):
+    """Issue 10 #15: no deprecated ``project.license`` table (setuptools warns, then refuses)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert isinstance(project["license"], str)
+    archive = zipfile.ZipFile(wheel)
+    (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    text = archive.read(metadata).decode()
+    assert "License-Expression: LicenseRef-Proprietary" in text
+    assert "\nLicense: " not in text
+
+
 # -- desktop integration ----------------------------------------------------------
 
 def test_the_desktop_entry_opens_plan_files_with_the_app():

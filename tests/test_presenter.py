@@ -302,6 +302,33 @@ def test_cli_screenshot_writes_a_png_of_the_size(tmp_path, capsys):
     assert QImage(str(default)).size().toTuple() == (1920, 1080)
 
 
+@pytest.mark.parametrize("source, node", SHOTS)
+def test_cli_screenshot_draws_the_node_not_the_empty_page(tmp_path, monkeypatch, capsys, source, node):
+    """Issue 10 #1: the slide reaches the view, so its label is drawn (not "No plan to present")."""
+    seen: list[list[str]] = []
+    original = AudienceView.render_image
+
+    def spy(self, width, height):
+        image = original(self, width, height)
+        seen.append([d.text for d in self.drawn])
+        return image
+
+    monkeypatch.setattr(AudienceView, "render_image", spy)
+    out = tmp_path / "slide.png"
+    assert cli.main(["present", str(source), "--at", node, "--screenshot", str(out),
+                     "--size", "1280x720"]) == 0
+    assert len(seen) == 1
+    text = " ".join(seen[0])
+    assert "No plan to present" not in text
+    label = load_plan(source).nodes[node].label
+    assert label in text or label.split()[0] in text
+    # the PNG written is not the empty page
+    empty = original(AudienceView(), 1280, 720)
+    written = QImage(str(out)).convertToFormat(empty.format())
+    assert written.size() == empty.size()
+    assert written != empty
+
+
 def test_cli_errors(tmp_path, capsys):
     out = tmp_path / "x.png"
     assert cli.main(["present", str(PEACE), "--at", "nope", "--screenshot", str(out)]) == 2

@@ -8,14 +8,16 @@ scales its two axes separately, under one rule:
     the depth axis is never zoomed out further than a cap: the whole depth,
     or less when "Fit" found the levels too narrow to read.
 
-Along depth the view is at the same scale as across (aspect 1), except where
-that would show more than the cap: then the cap is shown and only the
-breadth keeps zooming out. "Fit" therefore fills the view: the levels side
+Along depth the view is at the scale of across, or zoomed out up to
+``STRETCH`` times further (a small tree fills the view), except where that
+would show more than the cap: then the cap is shown and only the breadth
+keeps zooming out. "Fit" therefore fills the view: the levels side
 by side across it (all of them, or the first ones at a readable width,
 ``MIN_LEVEL_PX``), all the breadth down it. Zooming in first spreads the
 breadth (more labels fit) until the natural aspect is reached, then zooms
 both axes as usual; zooming out widens the cap up to the whole depth. Small
-trees that fit at aspect 1 are drawn as before.
+trees fill the view: their breadth is spread over it, the depth axis up to
+``STRETCH`` times as zoomed out as the breadth axis.
 
 Pure arithmetic on layout bounds and view sizes (no Qt), in view units.
 """
@@ -31,6 +33,11 @@ LEAF_ROOM = {"lr": 0.9, "tb": 0.6}
 SIDE_ROOM = 1.0
 #: Narrowest a level is drawn by "Fit": room for a label on each edge.
 MIN_LEVEL_PX = 120.0
+#: The depth axis may be zoomed out this many times further than the breadth
+#: axis (view units per pixel). At aspect 1 a small tree (a dozen leaves on six
+#: levels) filled a third of the canvas's height; stretched up to this much,
+#: "Fit" spreads it down the canvas, siblings further apart and easier to read.
+STRETCH = 2.5
 
 
 def depth_span(layout: TreeLayout, orientation: str, level: float) -> tuple[float, float]:
@@ -47,7 +54,7 @@ def fit_rect(layout: TreeLayout, orientation: str, sibling: float, level: float,
     The depth axis shows :func:`depth_span`, or (unless ``whole``) only its
     start (the root side) when the levels would be narrower than ``MIN_LEVEL_PX``; the
     breadth axis the whole breadth, or more when the tree is so shallow that
-    at aspect 1 the depth would not fit (then the tree sits in the middle).
+    even stretched (``STRETCH``) the depth would not fit (then the tree sits in the middle).
     """
     start, end = depth_span(layout, orientation, level)
     along_px = view_width if orientation == "lr" else view_height
@@ -59,7 +66,7 @@ def fit_rect(layout: TreeLayout, orientation: str, sibling: float, level: float,
     across_high += SIDE_ROOM * sibling
     # view pixels along depth per pixel across
     ratio = (view_width / view_height) if orientation == "lr" else (view_height / view_width)
-    across = max(across_high - across_low, (end - start) / max(ratio, 1e-9))
+    across = max(across_high - across_low, (end - start) / max(ratio * STRETCH, 1e-9))
     middle = (across_low + across_high) / 2
     if orientation == "lr":
         return start, middle - across / 2, end - start, across
@@ -96,9 +103,12 @@ def held_depth_range(
     else:
         along, across, centre, ratio = height, width, y + height / 2, view_height / view_width
     full = span[1] - span[0]
-    want = min(across * ratio, cap)
-    if abs(along - want) <= 1e-6 * want:
+    # Any depth between aspect 1 and STRETCH (within the cap) obeys the rule:
+    # "Fit" may have stretched a small tree, and zooming keeps that stretch.
+    low, high = min(across * ratio, cap), min(across * ratio * STRETCH, cap)
+    if low * (1 - 1e-6) <= along <= high * (1 + 1e-6):
         return None
+    want = low if along < low else high
     if want >= full * (1 - 1e-9):
         centre = (span[0] + span[1]) / 2  # every level shows: centre them
     elif want >= cap * (1 - 1e-9):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTreeView
 
 from widgets.tree_model import (
     COL_EV,
@@ -74,7 +74,7 @@ class Outline(QTreeView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        for column, width in _COLUMN_WIDTHS.items():
+        for column, width in self._column_widths().items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
         # kind and path are shown by the row icon (shape and colour); the
@@ -95,6 +95,21 @@ class Outline(QTreeView):
             document.collapsedChanged.connect(self.mirror_collapse)
         self._expand_initial()
         self.show_node(getattr(document, "selected_id", None) or "")
+
+    def _column_widths(self) -> dict[int, int]:
+        """Number columns just wide enough for their widest usual text, so the label keeps the rest.
+
+        Measured in the view's font ("0.585", "-32.5", a readiness dot and
+        "100%"); never narrower than the defaults for a 320-420 px dock.
+        """
+        metrics = self.fontMetrics()
+        pad = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+        widths = dict(_COLUMN_WIDTHS)
+        widths[COL_PROBABILITY] = max(metrics.horizontalAdvance("0.585") + pad, metrics.horizontalAdvance("p") + pad)
+        widths[COL_EV] = metrics.horizontalAdvance("-32.5") + pad
+        # the readiness dot (an icon the size of the text) before "100%"
+        widths[COL_READINESS] = metrics.horizontalAdvance("100%") + metrics.height() + pad
+        return widths
 
     # -- public -----------------------------------------------------------
     @property

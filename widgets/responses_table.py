@@ -54,6 +54,8 @@ COL_TITLE, COL_OWNER, COL_READINESS, COL_LEAD, COL_EFFECT, COL_COST, COL_TRIGGER
 _NUMBER_COLUMNS = (COL_LEAD, COL_EFFECT, COL_COST)
 _COLUMN_WIDTHS = {COL_TITLE: 130, COL_OWNER: 64, COL_READINESS: 82, COL_LEAD: 48, COL_EFFECT: 50,
                   COL_COST: 44, COL_TRIGGER: 130}
+#: Title and owner share the visible width, down to these widths (then the table scrolls).
+MIN_TITLE_WIDTH, MIN_OWNER_WIDTH = 96, 64
 
 
 def late_message(response: Response, warning_days: float | None) -> str | None:
@@ -163,6 +165,9 @@ class ResponsesTable(QWidget):
             self.table.setColumnWidth(column, _COLUMN_WIDTHS[column])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # In a narrow inspector the title and owner wrap rather than end in "…".
+        self.table.setWordWrap(True)
+        self.table.viewport().installEventFilter(self)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -309,7 +314,9 @@ class ResponsesTable(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """The table's own keys while no cell is being edited: Insert adds,
-        Enter edits the current cell, Esc leaves."""
+        Enter edits the current cell, Esc leaves; and the columns follow the viewport's width."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_columns()
         if watched is self.table and event.type() == QEvent.Type.KeyPress \
                 and self.table.state() != QAbstractItemView.State.EditingState:
             key = event.key()
@@ -386,16 +393,38 @@ class ResponsesTable(QWidget):
         self.message.setVisible(bool(late_count))
         self.setEnabled(node is not None)
         self._update_buttons()
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Fit the columns to the table's width: short columns to their header and
+        contents (never "lea…"), title and owner share what is left of the
+        visible width (wrapping), the rest of the columns scroll in from the right."""
+        table = self.table
+        header = table.horizontalHeader()
+        widths = {}
+        for column in (COL_READINESS, COL_LEAD, COL_EFFECT, COL_COST):
+            content = table.sizeHintForColumn(column) if table.rowCount() else 0
+            widths[column] = max(_COLUMN_WIDTHS[column], header.sectionSizeHint(column), content)
+        room = table.viewport().width() - widths[COL_READINESS] - widths[COL_LEAD]
+        widths[COL_TITLE] = max(MIN_TITLE_WIDTH, int(room * 0.55))
+        widths[COL_OWNER] = max(MIN_OWNER_WIDTH, room - widths[COL_TITLE])
+        for column, width in widths.items():
+            if table.columnWidth(column) != width:
+                table.setColumnWidth(column, width)
+        table.resizeRowsToContents()
         if self._fit_height:
             self._fit_to_rows()
 
     def _fit_to_rows(self) -> None:
         """Make the table as tall as its rows (2 to 8), so an inspector does not scroll twice."""
         table = self.table
-        rows = max(2, min(table.rowCount(), 8))
-        height = (table.horizontalHeader().height() + rows * table.verticalHeader().defaultSectionSize()
+        shown = min(table.rowCount(), 8)
+        rows_height = sum(table.rowHeight(row) for row in range(shown))
+        rows_height += max(0, 2 - shown) * table.verticalHeader().defaultSectionSize()
+        height = (table.horizontalHeader().height() + rows_height
                   + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
-        table.setFixedHeight(height)
+        if table.height() != height:
+            table.setFixedHeight(height)
 
     def _fill_row(self, row: int, response: Response, warning_days: float | None) -> None:
         late = late_message(response, warning_days)

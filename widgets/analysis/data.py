@@ -3,9 +3,9 @@
 Three computations, each a plain function so that a worker thread, the
 ``branchwise plot`` command and the tests run exactly the same code:
 
-* :func:`simulate_chunked` -- Monte Carlo in chunks (for a progress bar and
-  cancel), each chunk seeded from ``(seed, chunk index)`` so that the same
-  plan, iteration count and seed always give the same picture;
+* :func:`simulate_chunked` -- the core's Monte Carlo in chunks (for a
+  progress bar and cancel); the same plan, iteration count and seed give the
+  numbers of ``branchwise simulate``;
 * :func:`compute_sensitivity` -- tornado, spider, one-way sweep and policy map
   for one policy (re-optimised or held fixed);
 * :func:`readiness_report` -- per track and per branch readiness, and what
@@ -57,14 +57,14 @@ def chunk_sizes(iterations: int) -> list[int]:
     return [base + (1 if k < extra else 0) for k in range(chunks)]
 
 
-def chunk_seed(seed: int, index: int) -> int:
-    """The seed of chunk ``index`` of a run seeded ``seed`` (independent streams)."""
-    return int(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, index]).generate_state(1)[0])
-
-
 def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 10_000, seed: int = 0,
                      progress: Progress | None = None, cancelled: Cancelled | None = None):
     """Monte Carlo of one track in chunks, reporting progress and checking for cancel.
+
+    This is :func:`planning.montecarlo.simulate` itself, run in
+    :func:`chunk_sizes` steps with a progress hook: the core's result does not
+    depend on the chunk size, so the window, ``branchwise plot`` and
+    ``branchwise simulate`` give the same numbers for the same seed.
 
     Parameters
     ----------
@@ -72,44 +72,25 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
     track_id : str, optional
     iterations : int
     seed : int
-        With the same plan and ``iterations``, the same seed gives the same result.
     progress : callable, optional
-        ``progress(done, total)`` after each chunk (iterations).
+        ``progress(done, total)`` before the first chunk and after each one (iterations).
     cancelled : callable, optional
         Polled between chunks; when it returns True, :class:`AnalysisCancelled` is raised.
 
     Returns
     -------
     planning.montecarlo.SimulationResult
-        The chunks concatenated; ``option_best`` weighted by chunk size; ``seed`` is ``seed``.
     """
-    from planning.montecarlo import SimulationResult, simulate
+    from planning.montecarlo import simulate
 
-    sizes = chunk_sizes(iterations)
-    parts = []
-    done = 0
-    if progress is not None:
-        progress(0, iterations)
-    for index, size in enumerate(sizes):
-        _check(cancelled)
-        parts.append(simulate(plan, track_id, iterations=size, seed=chunk_seed(seed, index)))
-        done += size
+    def hook(done: int, total: int) -> None:
+        if done < total:  # the last chunk is done: nothing left to cancel
+            _check(cancelled)
         if progress is not None:
-            progress(done, iterations)
-    first = parts[0]
-    option_best = {
-        decision: {option: sum(p.option_best[decision][option] * p.iterations for p in parts) / iterations
-                   for option in shares}
-        for decision, shares in first.option_best.items()
-    }
-    return SimulationResult(
-        track_id=first.track_id, iterations=iterations, seed=seed, base_ev=first.base_ev,
-        ev=np.concatenate([p.ev for p in parts]), exposure=np.concatenate([p.exposure for p in parts]),
-        outcome=np.concatenate([p.outcome for p in parts]),
-        end_path=np.concatenate([p.end_path for p in parts]), option_best=option_best,
-        base_policy=dict(first.base_policy), on_policy_decisions=list(first.on_policy_decisions),
-        parameters=list(first.parameters),
-    )
+            progress(done, total)
+
+    return simulate(plan, track_id, iterations=iterations, seed=seed, chunk=chunk_sizes(iterations)[0],
+                    progress=hook)
 
 
 # -- sensitivity ---------------------------------------------------------------------
@@ -334,6 +315,6 @@ def readiness_report(plan: Plan, results: dict[str, TrackResult] | None = None,
 
 __all__ = [
     "AnalysisCancelled", "BranchReadiness", "ReadinessReport", "SENSITIVITY_PARTS", "SensitivityBundle",
-    "TrackReadiness", "branch_costs", "chunk_seed", "chunk_sizes", "compute_sensitivity", "default_decision",
+    "TrackReadiness", "branch_costs", "chunk_sizes", "compute_sensitivity", "default_decision",
     "readiness_report", "simulate_chunked",
 ]

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLa
 from planning.compile import PATH_NAMES
 from widgets import palette
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,
+    FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,
     top_legend, unit_suffix,
 )
+from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
 
 MAX_BINS = 40
@@ -27,6 +28,10 @@ DISCRETE_LIMIT = 30
 #: Quantiles drawn for a cumulative curve (enough to look smooth, small in SVG).
 CDF_POINTS = 401
 MAX_OPTION_ROWS = 12
+#: Narrower than this, the plots go one above the other even in a short dock.
+WIDE_MIN_WIDTH = 560
+#: Lower than this, the plots go side by side even in a narrow dock.
+STACK_MIN_HEIGHT = 400
 MARKERS = (("mean", "mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
 
 
@@ -93,7 +98,7 @@ def _add_marker_legend(legend: pg.LegendItem) -> None:
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=2)), "mean")
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT_MUTED, width=1.5,
                                                                 style=pg.QtCore.Qt.PenStyle.DashLine)),
-                   "5th / 50th / 95th percentile")
+                   "P5 / P50 / P95")  # as the lines are labelled
 
 
 def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: bool = False) -> FigureData:
@@ -282,7 +287,7 @@ class OutcomeView(QWidget):
         self.seed.setRange(0, 2_147_483_647)
         top.addWidget(self.seed)
         top.addStretch(1)
-        self.export_button = ExportButton(self._export_source, self)
+        self.export_button = FittedExportButton(self._export_source, self._fit, self)
         top.addWidget(self.export_button)
         layout.addLayout(top)
         # The run bar gets a row of its own so the dock stays narrow enough
@@ -308,8 +313,11 @@ class OutcomeView(QWidget):
         return self.figures[kind], self.data[kind], f"{kind}"
 
     def _wide(self) -> bool:
+        # Side by side only where each plot keeps room for its axes and legend.
+        # One above the other only where each keeps a useful height under the legend.
         size = self.tabs.size()
-        return size.width() > 2.2 * size.height()
+        return size.width() >= WIDE_MIN_WIDTH and (size.width() > 2.2 * size.height()
+                                                   or size.height() < STACK_MIN_HEIGHT)
 
     def show_result(self, sim) -> None:
         """Draw a simulation result (from the controller, in the GUI thread)."""
@@ -319,11 +327,20 @@ class OutcomeView(QWidget):
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.data["histogram"] = draw_histogram(self.figures["histogram"], sim, plan.value_unit, wide)
         self.data["risk"] = draw_risk(self.figures["risk"], sim, plan.value_unit, labels, wide)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
+        if self.result is not None:
+            for figure in self.figures.values():
+                fit_width(figure, self.tabs.currentWidget().width())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.result is not None and self._wide() != getattr(self, "_drawn_wide", None):
             self.show_result(self.result)  # short and wide docks get the plots side by side
+        elif event.size().width() != event.oldSize().width():
+            self._fit()
 
     def show_error(self, text: str) -> None:
         """The track cannot be simulated: say why in place of the plots."""

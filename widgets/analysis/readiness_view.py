@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import palette
+from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
+    FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 
 MAX_BRANCH_BARS = 12
@@ -35,10 +36,12 @@ def _pct(value: float) -> str:
     return "—" if value != value else f"{100 * value:.1f}%"
 
 
-def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None = None, wide: bool = False) -> FigureData:
+def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None = None, wide: bool = False,
+                   label_chars: int | None = None) -> FigureData:
     """Per-track readiness and exposure; the costliest failure branches (of ``track_id`` or all).
 
-    ``wide`` puts the two charts side by side (a short, wide dock).
+    ``wide`` puts the two charts side by side (a short, wide dock);
+    ``label_chars`` shortens the bar labels of a wide figure further (a narrow dock).
     """
     figure.clear()
     data = FigureData("Readiness", ["kind", "track", "node", "label", "badge", "readiness", "reach",
@@ -51,10 +54,12 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
                           "", "", " ".join(b.late), "yes" if b.responses == 0 else ""])
     legend = top_legend(figure, row=0, columns=6 if wide else 3, colspan=2 if wide else 1)
     limit = 30 if wide else 60
+    chars = min(28, label_chars) if wide and label_chars else 28
+    limit = min(limit, chars + 2) if wide else limit
     tracks = report.tracks
     top = add_plot(figure, "Readiness per track" if wide else "Per track: failure readiness and failure exposure",
                    "Percent (%)", "", row=1, col=0)
-    names = [shorten(t.title, 28) if wide else
+    names = [shorten(t.title, chars) if wide else
              f"{shorten(t.title, 30)}  ({t.late} late, {t.unprepared_branches} with no response)" for t in tracks]
     y = np.arange(len(tracks))[::-1].astype(float)
     for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY, "failure readiness"),
@@ -100,7 +105,7 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
             text.setPos(100.0 * b.cost, yy)
             low.addItem(text)
         several = track_id is None and len({b.track_id for b in shown}) > 1
-        names = [f"{shorten(b.label, 26 if wide else 38)}" + (f"  [{b.track_id}]" if several and not wide else "")
+        names = [f"{shorten(b.label, chars - 2 if wide else 38)}" + (f"  [{b.track_id}]" if several and not wide else "")
                  for b in shown]
         category_axis(low, "left", names, positions=y, limit=limit)
         low.setXRange(0, top_cost * 1.15, padding=0)
@@ -133,7 +138,7 @@ class ReadinessView(QWidget):
         self.summary = QLabel("", self)
         self.summary.setObjectName("readiness_summary")
         top.addWidget(self.summary, 1)
-        self.export_button = ExportButton(lambda: (self.figure, self.data, "readiness"), self)
+        self.export_button = FittedExportButton(lambda: (self.figure, self.data, "readiness"), self._fit, self)
         top.addWidget(self.export_button)
         layout.addLayout(top)
         self.tabs = QTabWidget(self)
@@ -156,7 +161,11 @@ class ReadinessView(QWidget):
         """Draw a readiness report (GUI thread)."""
         self.report = report
         self._drawn_wide = wide = self._wide()
-        self.data = draw_readiness(self.figure, report, wide=wide)
+        # In a dock beside the canvas each of the two charts gets about half the
+        # width: bar labels take at most ~40% of it (about 7 px a character).
+        chars = max(12, int(self.tabs.width() / 2 * 0.4 / 7))
+        self.data = draw_readiness(self.figure, report, wide=wide, label_chars=chars)
+        self._fit()
         late = sum(t.late for t in report.tracks)
         unanswered = sum(t.unprepared_branches for t in report.tracks)
         shown = report.branches[:MAX_TABLE_ROWS]
@@ -186,13 +195,21 @@ class ReadinessView(QWidget):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def _wide(self) -> bool:
+        # One above the other only where each chart keeps a useful height.
         size = self.tabs.size()
-        return size.width() > 1.8 * size.height()
+        return size.width() > 1.8 * size.height() or (size.height() < 400 and size.width() >= 560)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.report is not None and self._wide() != getattr(self, "_drawn_wide", None):
             self.show_report(self.report)
+        elif self.report is not None and event.size().width() != event.oldSize().width():
+            self.show_report(self.report)  # bar labels are shortened to the width
+
+    def _fit(self) -> None:
+        """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
+        if self.report is not None:
+            fit_width(self.figure, self.tabs.currentWidget().width())
 
     def show_error(self, text: str) -> None:
         self.report = None

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QTabWidget, QVBoxL
 
 from widgets import palette
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
+    FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
     unit_suffix,
 )
+from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
 
 MAX_TORNADO_BARS = 15
@@ -235,11 +236,12 @@ class SensitivityView(QWidget):
         self.x_combo = self._combo("sens_map_x", [])
         self.y_combo = self._combo("sens_map_y", [])
         self.decision_combo = self._combo("sens_decision", [])
-        # Two settings per row: the dock must fit beside the canvas on a 1280-px screen.
+        # Three settings per row: the dock fits under the canvas on a 1280-px screen,
+        # and two rows leave the plot most of a raised dock's height.
         for i, (text, combo) in enumerate((("Policy", self.policy_combo), ("Sweep", self.sweep_combo),
                                            ("Decision", self.decision_combo), ("Map x", self.x_combo),
                                            ("Map y", self.y_combo))):
-            row, col = divmod(i, 2)
+            row, col = divmod(i, 3)
             controls.addWidget(QLabel(text), row, 2 * col)
             controls.addWidget(combo, row, 2 * col + 1)
             controls.setColumnStretch(2 * col + 1, 1)
@@ -247,7 +249,7 @@ class SensitivityView(QWidget):
         bar = QGridLayout()
         self.run_bar = RunBar(self)
         bar.addWidget(self.run_bar, 0, 0)
-        self.export_button = ExportButton(self._export_source, self)
+        self.export_button = FittedExportButton(self._export_source, self._fit, self)
         bar.addWidget(self.export_button, 0, 1)
         bar.setColumnStretch(0, 1)
         layout.addLayout(bar)
@@ -332,6 +334,18 @@ class SensitivityView(QWidget):
                 self.data[kind] = None
             else:
                 self.data[kind] = draws[kind](figure)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
+        if self.bundle is not None:
+            for figure in self.figures.values():
+                fit_width(figure, self.tabs.currentWidget().width())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
 
     def show_error(self, text: str) -> None:
         """The track cannot be analysed: say why in every tab."""
