@@ -177,6 +177,16 @@ def _node_from_dict(raw: Any, index: int) -> Node:
     node_id = raw.get("id")
     if type(node_id) is not str or not node_id:
         node_id = _required_id(raw, "id", None, f"nodes[{index}].id")
+    try:
+        return _node_fields(raw, node_id)
+    except PlanError as exc:  # name the node by its label too, when it has a readable one
+        label = raw.get("label")
+        if exc.label is not None or type(label) is not str or exc.node_id != node_id:
+            raise
+        raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
+
+
+def _node_fields(raw: dict, node_id: str) -> Node:
     kwargs: dict = {}
     extra: dict = {}
     for key, value in raw.items():
