@@ -98,10 +98,9 @@ def _three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
 def _union(base: Any, ours: Any, theirs: Any) -> Any:
     """Logs both sides append to (walk history): ours, then what only theirs added.
 
-    Entries either side removed stay removed.
+    Entries either side removed stay removed. All three must be lists (or
+    absent); :meth:`_Merger.history` handles the rest.
     """
-    if not all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
-        return ours
     b, o, t = ([] if x is ABSENT else x for x in (base, ours, theirs))
     merged = [x for x in o if not (x in b and x not in t)]
     merged += [x for x in t if x not in o and x not in b]
@@ -163,6 +162,21 @@ class _Merger:
 
     def conflict(self, node, field_name, base, ours, theirs, message: str = "") -> None:
         self.conflicts.append(Conflict(node, field_name, base, ours, theirs, message))
+
+    def history(self, base: Any, ours: Any, theirs: Any) -> Any:
+        """The walk log: a union of entries while every side holds a list.
+
+        When a side replaced the list by something else, the union has no
+        meaning: take the side that changed it if only one did, otherwise it
+        is a conflict (ours is kept), never a silent drop of one side.
+        """
+        if all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
+            return _union(base, ours, theirs)
+        value, clash = _three_way(base, ours, theirs)
+        if clash:
+            self.conflict(None, HISTORY_KEY, base, ours, theirs,
+                          "changed on both sides and not a list on one of them; kept ours")
+        return value
 
     # -- dicts and keyed lists -----------------------------------------------------
     def fields(self, base: dict, ours: dict, theirs: dict, node: str | None, prefix: str = "",
@@ -344,7 +358,7 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
         {k: v for k, v in base.items() if k not in _PLAN_SKIP},
         {k: v for k, v in ours.items() if k not in _PLAN_SKIP},
         {k: v for k, v in theirs.items() if k not in _PLAN_SKIP}, None,
-        special={HISTORY_KEY: _union}).items()
+        special={HISTORY_KEY: m.history}).items()
         if key != CONFLICTS_KEY}
     merged["variables"] = m.keyed_list(base.get("variables", []), ours.get("variables", []),
                                        theirs.get("variables", []), "name", None, "variables")

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planning.errors import PlanError, PlanFileError
+from planning.fields import EXACT_FLOAT_INT, exact
 from planning.model import TERMINAL, Node, Plan, Response, Track, Variable
 
 FORMAT = "branchwise-plan"
@@ -70,10 +71,11 @@ def _text(value, owner, field):
 
 
 def _number(value, owner, field):
+    """A finite number: a float, or an int beyond 2**53 kept exact (it is saved digit for digit)."""
     if type(value) is float or type(value) is int:
         try:
             if math.isfinite(value):
-                return float(value)
+                return exact(value)
         except OverflowError:  # an int beyond float range
             pass
         raise PlanError(owner, field, f"must be a finite number, got {_describe(value)}")
@@ -200,7 +202,7 @@ def _node_fields(raw: dict, node_id: str) -> Node:
                 kwargs[key] = value
                 continue
         elif kind is int:
-            if key in _NODE_FLOAT_FIELDS and -1e300 < value < 1e300:
+            if key in _NODE_FLOAT_FIELDS and -EXACT_FLOAT_INT <= value <= EXACT_FLOAT_INT:
                 kwargs[key] = float(value)
                 continue
         elif kind is list and key == "children":

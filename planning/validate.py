@@ -139,6 +139,7 @@ class _Checker:
         if not (_is_number(low) and _is_number(high)):
             self.error(node_id, field, f"must be two finite numbers, got {list(pair)!r}")
             return
+        low, high = float(low), float(high)  # as computed (an int beyond 2**53 is rounded)
         if low > high:
             fix = None
             if node_id is not None and field in ("payoff_range", "probability_range"):
