@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
-from planning.errors import ERROR, WARNING, Fix, PlanError, Problem, node_name
+from planning.errors import ERROR, WARNING, Fix, PlanError, Problem
 from planning.expressions import EvaluationError
 from planning.fields import SHARE, is_number, is_share, read_value
 from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL, Plan
@@ -53,7 +53,11 @@ class _Checker:
         self.shared_children = False  # some node is listed by two parents
         self.response_owner: dict[str, str] = {}  # response id -> node id
         self.probabilities: dict[str, float | str | None] = {}  # branch id -> value or '#'
-        self.ranged_variables = False  # some variable has a range: check its ends
+        # Variables with a range and the names expressions read: a range's ends
+        # are checked when some expression reads that name (directly or through
+        # another variable, whose definition is an expression too).
+        self.ranged_names: set[str] = set()
+        self.names_used: set[str] = set()
         # Payoffs (or effects) above this could add up beyond float range: then
         # the tracks are evaluated to check (with smaller ones no sum can overflow).
         self.large = SAFE_TOTAL / (len(plan.nodes) + 1)
@@ -82,6 +86,7 @@ class _Checker:
             return None
         if type(expression) is float:
             return expression
+        self.names_used.update(expression.names)
         unknown = sorted(name for name in expression.names if name not in scope)
         if unknown:
             listed = ", ".join(repr(name) for name in unknown)
@@ -123,7 +128,7 @@ class _Checker:
             resolved[name] = _BROKEN if value is None else value
             self.range(variable.range, value, node_id, f"{field}.range", "value")
             if variable.range is not None:
-                self.ranged_variables = True
+                self.ranged_names.add(name)
         return resolved
 
     def range(self, pair, point: float | None, node_id: str | None, field: str, what: str,
@@ -474,7 +479,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
     # What needs the compiled tracks (and a plan that compiles): the ends of
     # every variable's range, and sums that may overflow.
     if not any(p.severity == ERROR for p in check.problems):
-        if check.ranged_variables:
+        if check.ranged_names & check.names_used:
             _range_ends(check, plan)
         if check.large_values:
             _finite_results(check, plan)
@@ -540,7 +545,8 @@ def _range_ends(check: _Checker, plan: Plan) -> None:
             continue  # reported as what it is by the checks above or by evaluation
         for s, scope in enumerate(ct.scopes):
             for variable in scope.variables:
-                if variable.range is None or (s, scope.node_id, variable.name) in seen:
+                if (variable.range is None or variable.name not in check.names_used
+                        or (s, scope.node_id, variable.name) in seen):
                     continue
                 if scope.node_id is None:
                     seen.add((s, None, variable.name))
