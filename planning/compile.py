@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planning import expressions
-from planning.errors import PlanError
+from planning.errors import Fix, PlanError
 from planning.fields import SHARE, read_value
 from planning.model import CHANCE, DECISION, FAILURE, KINDS, MINIMIZE, NEUTRAL, PATHS, SUCCESS, Plan
 
@@ -265,7 +265,7 @@ def _compile_track(plan: Plan, track_id: str | None, root: str | None,
 
     for i in np.flatnonzero((kind != KIND_TERMINAL) & (child_count == 0)):
         what = "decision node needs at least one option" if kind[i] == KIND_DECISION else "chance node needs at least one branch"
-        raise PlanError(order[i], "children", what)
+        raise PlanError(order[i], "children", what, fix=Fix("make it a terminal", order[i], "kind", "terminal"))
     for i in np.flatnonzero((kind == KIND_TERMINAL) & (child_count > 0)):
         raise PlanError(order[i], "children", "a terminal node cannot have children")
 

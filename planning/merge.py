@@ -20,7 +20,10 @@ Structure is merged sensibly rather than field by field:
 * both sides adding a node or response with the same id but different
   content are two different things: theirs gets a fresh id (a note says so);
 * a node moved to different parents by the two sides stays where ours put it;
-  a track root left without its track gets the track back; both reported.
+  a track root left without its track gets the track back; both reported;
+* the walk log (``history``) is a union of both sides' entries while both
+  hold lists; when a side replaced it by something else, the side that changed
+  it wins, and when both changed it that is a conflict (never a silent drop).
 
 Finally the merged plan is validated; every error found is reported as a
 conflict too, so a clean merge always gives a valid plan.

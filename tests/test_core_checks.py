@@ -76,6 +76,7 @@ def test_the_evaluation_error_names_the_node_the_same_way():
         evaluate_track(plan)
     assert str(caught.value) == '"Vetoed" [v]: children: chance node needs at least one branch'
     assert caught.value.problem() == validate_plan(plan)[0]
+    assert caught.value.fix == Fix("make it a terminal", "v", "kind", "terminal")
 
 
 def test_unlabelled_nodes_and_long_labels():
@@ -213,6 +214,15 @@ def test_a_padded_share_validates_evaluates_and_exports(share):
     assert evaluate_track(plan).ev == pytest.approx(evaluate_track(coin_plan(tails="#")).ev)
     rows = register_csv(plan).splitlines()
     assert len(rows) > 1 and "Insure" in rows[1]
+
+
+def test_cli_validates_and_evaluates_a_padded_share(tmp_path, capsys):
+    path = tmp_path / "padded.bwplan"
+    save_plan(coin_plan(tails="\t#"), path)
+    code, out, err = run(capsys, "validate", str(path))
+    assert (code, err) == (0, "") and "valid (5 nodes, 1 tracks)" in out
+    code, out, err = run(capsys, "evaluate", str(path), "--json")
+    assert code == 0 and json.loads(out)["tracks"][0]["ev"] == pytest.approx(0.5 * 100 + 0.5 * -40)
 
 
 def test_a_padded_share_still_survives_a_round_trip_as_written():
