@@ -365,3 +365,33 @@ def test_any_integer_payoff_round_trips_exactly(number):
     plan.nodes["safe"].payoff = number
     text = dumps_plan(loads_plan(dumps_plan(plan)))
     assert json.loads(text)["nodes"][-1].get("payoff", 0) == number
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=3),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=2),
+                     max_leaves=6)
+_HISTORY = st.one_of(st.lists(st.integers(0, 4), max_size=4, unique=True), _JSON)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=_HISTORY, ours=_HISTORY, theirs=_HISTORY)
+def test_a_merge_never_drops_a_history_change_silently(base, ours, theirs):
+    plans = []
+    for history in (base, ours, theirs):
+        plan = coin_plan()
+        plan.extra["history"] = history
+        plans.append(plan)
+    result = merge_plans(*plans)
+    merged = result.plan.extra.get("history")
+    conflicted = any(c.field == "history" for c in result.conflicts)
+    if all(isinstance(h, list) for h in (base, ours, theirs)):
+        assert not conflicted
+        kept_ours = [x for x in ours if not (x in base and x not in theirs)]
+        added_theirs = [x for x in theirs if x not in ours and x not in base]
+        assert merged == kept_ours + added_theirs
+    elif ours == theirs or theirs == base:
+        assert merged == ours and not conflicted
+    elif ours == base:
+        assert merged == theirs and not conflicted
+    else:  # both changed it, differently, and not both lists
+        assert conflicted and merged == ours

@@ -86,3 +86,15 @@ def test_unresolved_merge_conflicts_are_listed_without_a_fix(qtbot):
     assert panel.list.item(0).data(PROBLEM_FIX_ROLE) is None
     panel.list.setCurrentItem(panel.list.item(0))
     assert not panel.fix_button.isVisibleTo(panel)
+
+
+def test_an_overflowing_plan_says_so_in_the_window_without_warnings(qtbot, recwarn):
+    plan = Plan(title="Huge", tracks=[Track("t", "T", "c")], nodes={
+        "c": Node("c", "chance", "Huge", payoff=1e308, children=["a", "b"]),
+        "a": Node("a", probability=0.5, payoff=1e308),
+        "b": Node("b", probability=0.5, payoff=1e308)})
+    doc, panel = document(qtbot, plan)
+    assert doc.result is None
+    assert rows(panel) == ['"Huge" [c]: payoff: the expected value is not a finite number: '
+                           "the payoffs add up beyond 1.8e308 (use a larger unit)"]
+    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
