@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planning.errors import ERROR
+from planning.errors import ERROR, node_name
 from planning.model import Plan
 from planning.planfile import plan_from_dict, plan_to_dict
 
@@ -59,6 +59,8 @@ class Conflict:
     ours: Any = None
     theirs: Any = None
     message: str = ""
+    #: The node's label in the merged plan, for messages (not written to the file).
+    label: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         return {"node": self.node, "field": self.field, "base": _plain(self.base),
@@ -67,7 +69,7 @@ class Conflict:
     def __str__(self) -> str:
         from planning.diff import show
 
-        place = f"node {self.node}: {self.field}" if self.node else self.field
+        place = f"{node_name(self.node, self.label)}: {self.field}" if self.node else self.field
         if self.message:
             return f"{place}: {self.message}"
         return (f"{place}: base {show(_plain(self.base), 40)}, ours {show(_plain(self.ours), 40)}, "
@@ -488,6 +490,10 @@ def merge_plans(base: Plan, ours: Plan, theirs: Plan) -> MergeResult:
         if problem.severity == ERROR and (problem.node_id, problem.field) not in reported:
             conflicts.append(Conflict(problem.node_id, problem.field or "plan", None, None, None,
                                       f"invalid after the merge: {problem.message}"))
+    for conflict in conflicts:  # messages name nodes by label, as problems do
+        node = plan.nodes.get(conflict.node) if isinstance(conflict.node, str) else None
+        if node is not None and isinstance(node.label, str):
+            conflict.label = node.label
     if conflicts:
         plan.extra[CONFLICTS_KEY] = [c.to_json() for c in conflicts]
     return MergeResult(plan, conflicts, notes)

@@ -236,7 +236,8 @@ def test_merge_cli_exit_codes_and_output(tmp_path, capsys, base):
     assert (merged.nodes["ir_c2"].label, merged.nodes["ir_c2"].payoff) == ("Date set", 4)
     code, _, err = run(capsys, "merge", PEACE, ours, clash, "-o", out)
     assert code == 1
-    assert "node ir_c2: label" in err and '"Date agreed"' in err
+    # the conflict names the node by its (ours) label, id in brackets (issue 16 item 7)
+    assert '"Date set" [ir_c2]: label' in err and '"Date agreed"' in err
     assert load_plan(out).extra["merge_conflicts"][0]["theirs"] == "Date agreed"
     # an unreadable side is a usage error and leaves the output alone
     before = out.read_bytes()
