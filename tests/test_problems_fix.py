@@ -86,6 +86,12 @@ def test_unresolved_merge_conflicts_are_listed_without_a_fix(qtbot):
     assert panel.list.item(0).data(PROBLEM_FIX_ROLE) is None
     panel.list.setCurrentItem(panel.list.item(0))
     assert not panel.fix_button.isVisibleTo(panel)
+    # settling the conflicts (what the merge dialog does) empties the list
+    from app.sharing import set_plan_extra
+    from planning.merge import CONFLICTS_KEY
+
+    set_plan_extra(doc, CONFLICTS_KEY, [])
+    qtbot.waitUntil(lambda: rows(panel) == ["No problems: the plan is valid."])
 
 
 def test_an_overflowing_plan_says_so_in_the_window_without_warnings(qtbot, recwarn):
