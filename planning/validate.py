@@ -451,7 +451,6 @@ def validate_plan(plan: Plan) -> list[Problem]:
         field; an empty list means the plan is valid.
     """
     check = _Checker(plan)
-    _merge_conflicts(check, plan)
     if plan.objective not in OBJECTIVES:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
                                        f"got {plan.objective!r}")
@@ -483,6 +482,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
             _range_ends(check, plan)
         if check.large_values:
             _finite_results(check, plan)
+    _merge_conflicts(check, plan)  # last: they do not stop the checks above
     nodes = plan.nodes
     return [p.labelled(nodes) if p.node_id else p for p in check.problems]
 

@@ -134,6 +134,14 @@ def test_unresolved_merge_conflicts_are_errors_naming_node_and_field():
     assert validate_plan(plan) == []
 
 
+def test_conflicts_do_not_hide_other_problems():
+    plan = conflicted()
+    plan.nodes["h"].payoff = 1e308
+    plan.nodes["c"].payoff = 1.5e308  # 1.5e308 + 0.5 * 1e308: beyond float range
+    assert [p.field for p in validate_plan(plan)] == ["payoff", "payoff"]
+    assert "the expected value is not a finite number" in str(validate_plan(plan)[0])
+
+
 def test_malformed_conflict_entries_are_still_reported():
     plan = coin_plan()
     plan.extra[CONFLICTS_KEY] = [{"node": "gone", "field": "label", "message": "both renamed"}, 7]
