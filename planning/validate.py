@@ -346,6 +346,14 @@ class _Checker:
         probabilities[node_id] = value
         self.range(node.probability_range, value if type(value) is float else None,
                    node_id, "probability_range", "probability", unit_interval=True)
+        pair = node.probability_range
+        parent = self.parent_of.get(node_id)
+        if (pair is not None and parent is not None and len(self.plan.nodes[parent].children) == 1
+                and tuple(pair) != (1, 1)):
+            # Sensitivity and Monte Carlo would move it; its siblings cannot make up the rest.
+            self.error(node_id, "probability_range", "the only branch of a chance node always has "
+                       "probability 1, so it cannot have a range",
+                       Fix("remove the range", node_id, "probability_range", None))
 
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:

@@ -294,6 +294,22 @@ def test_a_local_variable_range_names_the_owner():
                             "when variable c.q = 0.6 (the high end of its range)"]
 
 
+def test_a_range_on_an_only_branch_is_reported_with_its_fix():
+    plan = coin_plan()
+    plan.nodes["c"].children.remove("tl")
+    del plan.nodes["tl"]
+    plan.nodes["h"].probability = 1.0
+    plan.nodes["h"].probability_range = (0.5, 1.0)
+    [problem] = validate_plan(plan)
+    assert str(problem) == ('"Heads" [h]: probability_range: the only branch of a chance node '
+                            "always has probability 1, so it cannot have a range")
+    with pytest.raises(PlanError, match="the only branch of its chance node must keep probability 1"):
+        tornado(plan)  # what validation spares the user
+    edits.set_node_field(plan, "h", problem.fix.field, problem.fix.value)
+    assert validate_plan(plan) == []
+    tornado(plan)
+
+
 def test_cli_validate_exits_1_on_a_bad_range(tmp_path, capsys):
     path = tmp_path / "range.bwplan"
     save_plan(coin_plan(heads="p", variables=[Variable("p", 0.5, range=(-0.2, 0.8))]), path)
