@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planning import expressions
-from planning.errors import PlanError
+from planning.errors import Fix, PlanError
+from planning.fields import SHARE, read_value
 from planning.model import CHANCE, DECISION, FAILURE, KINDS, MINIMIZE, NEUTRAL, PATHS, SUCCESS, Plan
 
 KIND_CODE = {DECISION: 0, CHANCE: 1, "terminal": 2}
@@ -28,7 +29,6 @@ PATH_NAMES = (SUCCESS, FAILURE, NEUTRAL)
 
 #: Siblings must sum to 1 within this tolerance (DESIGN).
 SUM_TOLERANCE = 1e-9
-SHARE = "#"
 
 
 @dataclass
@@ -138,18 +138,12 @@ class CompiledTrack:
         return range(s, s + int(self.child_count[i]))
 
 
-def _number(value, node_id: str, field_name: str) -> float | None:
-    """A float for numeric values; None for expressions."""
-    if isinstance(value, bool):
-        raise PlanError(node_id, field_name, f"must be a number or an expression, got {value!r}")
-    if isinstance(value, (int, float)):
-        v = float(value)
-        if not np.isfinite(v):
-            raise PlanError(node_id, field_name, f"must be finite, got {value!r}")
-        return v
-    if isinstance(value, str):
-        return None
-    raise PlanError(node_id, field_name, f"must be a number or an expression, got {value!r}")
+def _number(value, node_id: str, field_name: str) -> float:
+    """A number field (a response's effect): a finite float, or PlanError."""
+    read = read_value(value, node_id, field_name)
+    if type(read) is not float:
+        raise PlanError(node_id, field_name, f"must be a finite number, got {value!r}")
+    return read
 
 
 def _range(value, node_id: str, field_name: str) -> tuple[float, float]:
@@ -212,8 +206,19 @@ def compile_track(
     Raises
     ------
     PlanError
-        With the node id and field of the first problem found.
+        With the node (label and id) and field of the first problem found.
     """
+    try:
+        return _compile_track(plan, track_id, root, variables)
+    except PlanError as exc:
+        labelled = exc.labelled(plan.nodes)
+        if labelled is exc:
+            raise
+        raise labelled from None
+
+
+def _compile_track(plan: Plan, track_id: str | None, root: str | None,
+                   variables: Mapping[str, float] | None) -> CompiledTrack:
     if root is None:
         track = plan.track(track_id)
         root_id = track.root
@@ -260,7 +265,7 @@ def compile_track(
 
     for i in np.flatnonzero((kind != KIND_TERMINAL) & (child_count == 0)):
         what = "decision node needs at least one option" if kind[i] == KIND_DECISION else "chance node needs at least one branch"
-        raise PlanError(order[i], "children", what)
+        raise PlanError(order[i], "children", what, fix=Fix("make it a terminal", order[i], "kind", "terminal"))
     for i in np.flatnonzero((kind == KIND_TERMINAL) & (child_count > 0)):
         raise PlanError(order[i], "children", "a terminal node cannot have children")
 
@@ -304,7 +309,6 @@ def compile_track(
     resp_r: list[float] = []
     resp_effect: list[float] = []
     resp_late: list[bool] = []
-    number_types = (float, int)
 
     for i, node_id in enumerate(order):
         node = nodes[node_id]
@@ -313,27 +317,33 @@ def compile_track(
             scopes.append(Scope(up, node_id, list(node.variables)))
             up = len(scopes) - 1
         scope_of[i] = up
+        # Fields are read by planning.fields.read_value, as validation reads
+        # them: what validates compiles. Plain floats skip the call (speed).
         value = node.payoff
-        if type(value) in number_types:
+        if type(value) is float:
             payoff_list[i] = value
-        elif _number(value, node_id, "payoff") is None:
-            expression_fields.append(ExpressionField(i, "payoff", _parse(value, node_id, "payoff"), up))
         else:
-            payoff_list[i] = float(value)
+            read = read_value(value, node_id, "payoff")
+            if type(read) is float:
+                payoff_list[i] = read
+            else:
+                expression_fields.append(ExpressionField(i, "payoff", read, up))
         if node.payoff_range is not None:
             payoff_range[i] = _range(node.payoff_range, node_id, "payoff_range")
         if branch_of[i]:
             value = node.probability
-            if type(value) in number_types:
+            if type(value) is float:
                 probability_list[i] = value
             elif value is None:
                 raise PlanError(node_id, "probability", "a branch of a chance node needs a probability")
-            elif value == SHARE:
-                shares[i] = True
-            elif _number(value, node_id, "probability") is None:
-                expression_fields.append(ExpressionField(i, "probability", _parse(value, node_id, "probability"), up))
             else:
-                probability_list[i] = float(value)
+                read = read_value(value, node_id, "probability", share=True)
+                if type(read) is float:
+                    probability_list[i] = read
+                elif read is SHARE:
+                    shares[i] = True
+                else:
+                    expression_fields.append(ExpressionField(i, "probability", read, up))
             if node.probability_range is not None:
                 probability_range[i] = _range(node.probability_range, node_id, "probability_range")
         if node.path is not None:
@@ -356,8 +366,6 @@ def compile_track(
                 if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 4:
                     raise PlanError(node_id, f"responses[{k}].readiness", f"must be an integer 0..4, got {level!r}")
                 effect = _number(response.effect, node_id, f"responses[{k}].effect")
-                if effect is None:
-                    raise PlanError(node_id, f"responses[{k}].effect", "must be a number")
                 resp_ids.append(response.id)
                 resp_node.append(i)
                 resp_r.append(level / 4.0)
@@ -418,12 +426,6 @@ def _override(variable, values: Mapping[str, float]):
 
     return replace(variable, value=values[variable.name])
 
-
-def _parse(text: str, node_id: str, field_name: str) -> expressions.Expression:
-    try:
-        return expressions.parse(text)
-    except expressions.ExpressionError as exc:
-        raise PlanError(node_id, field_name, str(exc)) from None
 
 
 def resolve_scopes(ct: CompiledTrack, overrides: Mapping[str, object] | None = None) -> list[dict]:

@@ -20,6 +20,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from planning.fields import exact, is_number, number_from_text
 from planning.model import (
     CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL,
     Node, Plan, Response, Track, Variable,
@@ -330,13 +331,20 @@ def _node(plan: Plan, node_id: str) -> Node:
 
 # -- typed field values ------------------------------------------------------
 def _as_float(value: Any, name: str, minimum: float | None = None) -> float:
+    """A finite number, read as planning.fields reads numbers (an int beyond
+    2**53 keeps its digits, as loading keeps them)."""
     if isinstance(value, bool):
         raise ValueError(f"{name}: expected a number, got {value!r}")
     try:
-        number = float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
+        if isinstance(value, str):
+            number = number_from_text(value)
+        elif type(value) is int:
+            number = exact(value)
+        else:
+            number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name}: expected a number, got {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not is_number(number):
         raise ValueError(f"{name}: must be finite")
     if minimum is not None and number < minimum:
         raise ValueError(f"{name}: must be at least {minimum:g}")

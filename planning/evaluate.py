@@ -33,6 +33,7 @@ from planning.compile import (
     CompiledTrack,
     compile_track,
 )
+from planning.errors import PlanError
 from planning.model import Plan
 
 #: Two options whose values differ by less than this (relative) are tied;
@@ -376,12 +377,36 @@ def _readiness(exposure: np.ndarray, p: np.ndarray) -> np.ndarray:
         return np.where(p > 1e-15, 1.0 - exposure / np.where(p > 1e-15, p, 1.0), 1.0)
 
 
+def check_finite(ct: CompiledTrack, value: np.ndarray) -> None:
+    """Raise PlanError unless every node's value (every column) is a finite number.
+
+    Finite payoffs can still add up beyond float range (about 1.8e308). The
+    error names the deepest node whose value is not finite: its children's
+    are, so that is where the sum overflows.
+    """
+    finite = np.isfinite(value)
+    if finite.all():
+        return
+    bad = ~finite if finite.ndim == 1 else ~finite.all(axis=1)
+    i = int(np.flatnonzero(bad)[-1])  # breadth-first order: the deepest one
+    raise PlanError(ct.ids[i], "payoff", "the expected value is not a finite number: the payoffs "
+                                          "add up beyond 1.8e308 (use a larger unit)")
+
+
+@np.errstate(over="ignore", invalid="ignore")  # overflow is checked and reported instead
 def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
-    """Evaluate an already compiled track (see :func:`evaluate_track`)."""
+    """Evaluate an already compiled track (see :func:`evaluate_track`).
+
+    Raises
+    ------
+    PlanError
+        When an expected value overflows (names the node).
+    """
     from planning.readiness import priority_list
 
     payoffs = effective_payoffs(ct)
     values, chosen_all = rollback(ct, payoffs)
+    check_finite(ct, values)
     value = values[:, 0]
     chosen = chosen_all[:, 0]
     weight = edge_weights(ct, chosen)
@@ -455,7 +480,14 @@ def evaluate_track(plan: Plan, track_id: str | None = None, root: str | None = N
     PlanError
         When the track cannot be evaluated (names the node and field).
     """
-    return evaluate_compiled(compile_track(plan, track_id=track_id, root=root))
+    ct = compile_track(plan, track_id=track_id, root=root)
+    try:
+        return evaluate_compiled(ct)
+    except PlanError as exc:
+        labelled = exc.labelled(plan.nodes)
+        if labelled is exc:
+            raise
+        raise labelled from None
 
 
 def evaluate_plan(plan: Plan) -> list[TrackResult]:
@@ -468,6 +500,7 @@ __all__ = [
     "Priority",
     "TrackResult",
     "branch_readiness",
+    "check_finite",
     "edge_weights",
     "effective_payoffs",
     "evaluate_compiled",

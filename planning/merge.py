@@ -20,7 +20,10 @@ Structure is merged sensibly rather than field by field:
 * both sides adding a node or response with the same id but different
   content are two different things: theirs gets a fresh id (a note says so);
 * a node moved to different parents by the two sides stays where ours put it;
-  a track root left without its track gets the track back; both reported.
+  a track root left without its track gets the track back; both reported;
+* the walk log (``history``) is a union of both sides' entries while both
+  hold lists; when a side replaced it by something else, the side that changed
+  it wins, and when both changed it that is a conflict (never a silent drop).
 
 Finally the merged plan is validated; every error found is reported as a
 conflict too, so a clean merge always gives a valid plan.
@@ -30,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planning.errors import ERROR
+from planning.errors import ERROR, node_name
 from planning.model import Plan
 from planning.planfile import plan_from_dict, plan_to_dict
 
@@ -56,6 +59,8 @@ class Conflict:
     ours: Any = None
     theirs: Any = None
     message: str = ""
+    #: The node's label in the merged plan, for messages (not written to the file).
+    label: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         return {"node": self.node, "field": self.field, "base": _plain(self.base),
@@ -64,7 +69,7 @@ class Conflict:
     def __str__(self) -> str:
         from planning.diff import show
 
-        place = f"node {self.node}: {self.field}" if self.node else self.field
+        place = f"{node_name(self.node, self.label)}: {self.field}" if self.node else self.field
         if self.message:
             return f"{place}: {self.message}"
         return (f"{place}: base {show(_plain(self.base), 40)}, ours {show(_plain(self.ours), 40)}, "
@@ -98,10 +103,9 @@ def _three_way(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
 def _union(base: Any, ours: Any, theirs: Any) -> Any:
     """Logs both sides append to (walk history): ours, then what only theirs added.
 
-    Entries either side removed stay removed.
+    Entries either side removed stay removed. All three must be lists (or
+    absent); :meth:`_Merger.history` handles the rest.
     """
-    if not all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
-        return ours
     b, o, t = ([] if x is ABSENT else x for x in (base, ours, theirs))
     merged = [x for x in o if not (x in b and x not in t)]
     merged += [x for x in t if x not in o and x not in b]
@@ -163,6 +167,21 @@ class _Merger:
 
     def conflict(self, node, field_name, base, ours, theirs, message: str = "") -> None:
         self.conflicts.append(Conflict(node, field_name, base, ours, theirs, message))
+
+    def history(self, base: Any, ours: Any, theirs: Any) -> Any:
+        """The walk log: a union of entries while every side holds a list.
+
+        When a side replaced the list by something else, the union has no
+        meaning: take the side that changed it if only one did, otherwise it
+        is a conflict (ours is kept), never a silent drop of one side.
+        """
+        if all(isinstance(x, list) or x is ABSENT for x in (base, ours, theirs)):
+            return _union(base, ours, theirs)
+        value, clash = _three_way(base, ours, theirs)
+        if clash:
+            self.conflict(None, HISTORY_KEY, base, ours, theirs,
+                          "changed on both sides and not a list on one of them; kept ours")
+        return value
 
     # -- dicts and keyed lists -----------------------------------------------------
     def fields(self, base: dict, ours: dict, theirs: dict, node: str | None, prefix: str = "",
@@ -344,7 +363,7 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
         {k: v for k, v in base.items() if k not in _PLAN_SKIP},
         {k: v for k, v in ours.items() if k not in _PLAN_SKIP},
         {k: v for k, v in theirs.items() if k not in _PLAN_SKIP}, None,
-        special={HISTORY_KEY: _union}).items()
+        special={HISTORY_KEY: m.history}).items()
         if key != CONFLICTS_KEY}
     merged["variables"] = m.keyed_list(base.get("variables", []), ours.get("variables", []),
                                        theirs.get("variables", []), "name", None, "variables")
@@ -471,6 +490,10 @@ def merge_plans(base: Plan, ours: Plan, theirs: Plan) -> MergeResult:
         if problem.severity == ERROR and (problem.node_id, problem.field) not in reported:
             conflicts.append(Conflict(problem.node_id, problem.field or "plan", None, None, None,
                                       f"invalid after the merge: {problem.message}"))
+    for conflict in conflicts:  # messages name nodes by label, as problems do
+        node = plan.nodes.get(conflict.node) if isinstance(conflict.node, str) else None
+        if node is not None and isinstance(node.label, str):
+            conflict.label = node.label
     if conflicts:
         plan.extra[CONFLICTS_KEY] = [c.to_json() for c in conflicts]
     return MergeResult(plan, conflicts, notes)

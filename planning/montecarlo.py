@@ -49,8 +49,8 @@ from planning.compile import (
     CompiledTrack,
     compile_track,
 )
-from planning.errors import PlanError
-from planning.evaluate import TIE_TOLERANCE, branch_readiness, follow_policy, rollback
+from planning.errors import PlanError, names_nodes
+from planning.evaluate import TIE_TOLERANCE, branch_readiness, check_finite, follow_policy, rollback
 from planning.model import Plan
 from planning.sensitivity import PAYOFF, PROBABILITY, VARIABLE, Parameter, compiled_parameters, response_additions, scope_values_with
 
@@ -530,6 +530,8 @@ class _Simulator:
         return value
 
 
+@names_nodes
+@np.errstate(over="ignore", invalid="ignore")  # overflow is checked and reported instead
 def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, seed: int = 0,
              chunk: int | None = None, root: str | None = None,
              ranges: dict[str, tuple[float, float]] | None = None,
@@ -566,13 +568,15 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     Raises
     ------
     PlanError
-        The track cannot be evaluated, or an expression fails for drawn values.
+        The track cannot be evaluated, an expression fails for drawn values,
+        or a value is not a finite number (payoffs adding up beyond float range).
     """
     if iterations < 1:
         raise ValueError("iterations must be at least 1")
     ct = compile_track(plan, track_id, root)
     params = compiled_parameters(ct, ranges)
     sim = _Simulator(ct, params)
+    check_finite(ct, sim.base_value)
     budget = max(1, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1)))
     chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
     chunk = max(1, chunk)
@@ -603,6 +607,9 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
         if progress is not None:
             progress(start + k, iterations)
 
+    if not (np.isfinite(ev).all() and np.isfinite(outcome).all()):
+        raise PlanError(ct.root_id, "payoff", "a simulated value is not a finite number: the drawn "
+                                              "payoffs add up beyond 1.8e308 (use a larger unit)")
     ids = ct.ids
     option_best = {ids[d]: {ids[c]: float(hits[c] / iterations) for c in ct.children(int(d))} for d in decisions}
     return SimulationResult(

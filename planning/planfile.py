@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planning.errors import PlanError, PlanFileError
+from planning.fields import EXACT_FLOAT_INT, exact
 from planning.model import TERMINAL, Node, Plan, Response, Track, Variable
 
 FORMAT = "branchwise-plan"
@@ -70,10 +71,11 @@ def _text(value, owner, field):
 
 
 def _number(value, owner, field):
+    """A finite number: a float, or an int beyond 2**53 kept exact (it is saved digit for digit)."""
     if type(value) is float or type(value) is int:
         try:
             if math.isfinite(value):
-                return float(value)
+                return exact(value)
         except OverflowError:  # an int beyond float range
             pass
         raise PlanError(owner, field, f"must be a finite number, got {_describe(value)}")
@@ -177,6 +179,16 @@ def _node_from_dict(raw: Any, index: int) -> Node:
     node_id = raw.get("id")
     if type(node_id) is not str or not node_id:
         node_id = _required_id(raw, "id", None, f"nodes[{index}].id")
+    try:
+        return _node_fields(raw, node_id)
+    except PlanError as exc:  # name the node by its label too, when it has a readable one
+        label = raw.get("label")
+        if exc.label is not None or type(label) is not str or exc.node_id != node_id:
+            raise
+        raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
+
+
+def _node_fields(raw: dict, node_id: str) -> Node:
     kwargs: dict = {}
     extra: dict = {}
     for key, value in raw.items():
@@ -190,7 +202,7 @@ def _node_from_dict(raw: Any, index: int) -> Node:
                 kwargs[key] = value
                 continue
         elif kind is int:
-            if key in _NODE_FLOAT_FIELDS and -1e300 < value < 1e300:
+            if key in _NODE_FLOAT_FIELDS and -EXACT_FLOAT_INT <= value <= EXACT_FLOAT_INT:
                 kwargs[key] = float(value)
                 continue
         elif kind is list and key == "children":

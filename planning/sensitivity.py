@@ -43,8 +43,8 @@ from planning.compile import (
     resolve_scopes,
     resolve_shares,
 )
-from planning.errors import PlanError
-from planning.evaluate import effective_payoffs, rollback
+from planning.errors import PlanError, names_nodes
+from planning.evaluate import check_finite, effective_payoffs, rollback
 from planning.model import Plan
 
 POLICIES = ("optimal", "fixed")
@@ -149,6 +149,7 @@ def compiled_parameters(
     return sorted(found.values(), key=lambda p: (kinds[p.kind], order[p.name]))
 
 
+@names_nodes
 def parameters(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tuple[float, float]] | None = None,
                root: str | None = None) -> list[Parameter]:
     """Every variable, branch probability and payoff with a range in a track.
@@ -273,7 +274,10 @@ def scenario_columns(ct: CompiledTrack, blocks: Sequence[_Block], additions: np.
             scope_values = scope_values_with(ct, overrides)
         except PlanError as exc:
             raise PlanError(exc.node_id, exc.field, f"{exc.message} (while moving {', '.join(k[1] for k in overrides)})") from None
-        apply_expressions(ct, scope_values, probability[:, cols], payoff[:, cols])
+        try:
+            apply_expressions(ct, scope_values, probability[:, cols], payoff[:, cols])
+        except PlanError as exc:
+            raise PlanError(exc.node_id, exc.field, f"{exc.message} (while moving {', '.join(k[1] for k in overrides)})") from None
         resolve_shares(ct, probability[:, cols])
         _check_columns(ct, probability[:, cols], block)
     for block, cols in zip(blocks, slices):
@@ -297,6 +301,23 @@ class _Evaluation:
     option_ev: np.ndarray | None  # (n_options, k): each decision option's EV as if chosen
 
 
+def _check_finite_columns(ct: CompiledTrack, value: np.ndarray, blocks: Sequence[_Block]) -> None:
+    """Raise PlanError (naming the node and the scenario) for a column whose values overflow."""
+    finite = np.isfinite(value).all(axis=0)
+    if finite.all():
+        return
+    column = int(np.flatnonzero(~finite)[0])
+    col = column
+    for block in blocks:
+        if col < block.width:
+            break
+        col -= block.width
+    try:
+        check_finite(ct, np.ascontiguousarray(value[:, column]))
+    except PlanError as exc:
+        raise PlanError(exc.node_id, exc.field, f"{exc.message} when {_describe(block, col)}") from None
+
+
 class _Analysis:
     """A compiled track, its base case and the machinery to evaluate scenario blocks."""
 
@@ -310,7 +331,9 @@ class _Analysis:
         self.by_name = {p.name: p for p in self.params}
         self.additions = response_additions(ct)
         self.base_payoff = ct.payoff + self.additions
-        value, chosen = rollback(ct, self.base_payoff)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            value, chosen = rollback(ct, self.base_payoff)
+        check_finite(ct, value)
         self.base_ev = float(value[0])
         self.base_chosen = chosen
         self.decisions = np.flatnonzero(ct.kind == KIND_DECISION)
@@ -343,9 +366,11 @@ class _Analysis:
         pieces: list[_Evaluation] = []
         for batch in self._batches(blocks):
             probability, payoff = scenario_columns(self.ct, batch, self.additions)
-            value, chosen = rollback(self.ct, payoff, probability)
-            if self.policy == "fixed":
-                value, _ = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)
+            with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+                value, chosen = rollback(self.ct, payoff, probability)
+                if self.policy == "fixed":
+                    value, _ = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)
+            _check_finite_columns(self.ct, value, batch)
             option_ev = None
             if options:
                 option_ev = payoff[self.option_owner] + value[self.option_nodes]
@@ -391,6 +416,7 @@ class TornadoResult:
         return {"base_ev": self.base_ev, "policy": self.policy, "bars": [dict(b) for b in self.bars]}
 
 
+@names_nodes
 def tornado(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tuple[float, float]] | None = None,
             policy: str = "optimal", root: str | None = None) -> TornadoResult:
     """One-at-a-time sensitivity of the EV to every parameter with a range.
@@ -439,6 +465,7 @@ class SpiderResult:
         return list(zip(line["values"], line["ev"]))
 
 
+@names_nodes
 def spider(plan: Plan, track_id: str | None = None, steps: int = 11, policy: str = "optimal",
            ranges: Mapping[str, tuple[float, float]] | None = None, root: str | None = None) -> SpiderResult:
     """EV of every parameter swept across its range, the others at base.
@@ -481,6 +508,7 @@ class SweepResult:
                 "thresholds": [dict(t) for t in self.thresholds]}
 
 
+@names_nodes
 def sweep(plan: Plan, name: str, lo: float | None = None, hi: float | None = None, steps: int = 21,
           track_id: str | None = None, policy: str = "optimal", root: str | None = None) -> SweepResult:
     """Sweep one parameter from ``lo`` to ``hi`` (its range when omitted).
@@ -558,6 +586,7 @@ class Sweep2Result:
                 "best": [list(row) for row in self.best], "ev": [list(row) for row in self.ev]}
 
 
+@names_nodes
 def sweep2(plan: Plan, x_name: str, x_lo: float | None, x_hi: float | None, y_name: str, y_lo: float | None,
            y_hi: float | None, steps_x: int = 21, steps_y: int = 21, decision: str | None = None,
            track_id: str | None = None, policy: str = "optimal", root: str | None = None) -> Sweep2Result:

@@ -14,13 +14,17 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
-from planning.errors import ERROR, WARNING, PlanError, Problem
-from planning.expressions import EvaluationError, ExpressionError, parse
+from planning.errors import ERROR, WARNING, Fix, PlanError, Problem
+from planning.expressions import EvaluationError
+from planning.fields import SHARE, is_number, is_share, read_value
 from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL, Plan
 
 #: Tolerance on the sum of sibling probabilities (DESIGN: 1e-9).
 SUM_TOLERANCE = 1e-9
-SHARE = "#"
+#: Where merge conflicts wait to be settled (planning.merge.CONFLICTS_KEY).
+CONFLICTS_KEY = "merge_conflicts"
+#: Rollbacks overflow near 1.8e308: below this total of |payoffs| none can.
+SAFE_TOTAL = 1e300
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _RESERVED_NAMES = frozenset({"and", "or", "not"})
 _BROKEN = math.nan  # the value of a variable that could not be evaluated
@@ -36,8 +40,7 @@ def _quote(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def _is_number(value) -> bool:
-    return (type(value) is float or type(value) is int) and math.isfinite(value)
+_is_number = is_number
 
 
 class _Checker:
@@ -50,33 +53,40 @@ class _Checker:
         self.shared_children = False  # some node is listed by two parents
         self.response_owner: dict[str, str] = {}  # response id -> node id
         self.probabilities: dict[str, float | str | None] = {}  # branch id -> value or '#'
+        # Variables with a range and the names expressions read: a range's ends
+        # are checked when some expression reads that name (directly or through
+        # another variable, whose definition is an expression too).
+        self.ranged_names: set[str] = set()
+        self.names_used: set[str] = set()
+        # Payoffs (or effects) above this could add up beyond float range: then
+        # the tracks are evaluated to check (with smaller ones no sum can overflow).
+        self.large = SAFE_TOTAL / (len(plan.nodes) + 1)
+        self.large_values = False
 
-    def error(self, node_id: str | None, field: str | None, message: str) -> None:
-        self.problems.append(Problem(ERROR, node_id, field, message))
+    def error(self, node_id: str | None, field: str | None, message: str,
+              fix: Fix | None = None) -> None:
+        self.problems.append(Problem(ERROR, node_id, field, message, fix=fix))
 
-    def warning(self, node_id: str | None, field: str | None, message: str) -> None:
-        self.problems.append(Problem(WARNING, node_id, field, message))
+    def warning(self, node_id: str | None, field: str | None, message: str,
+                fix: Fix | None = None) -> None:
+        self.problems.append(Problem(WARNING, node_id, field, message, fix=fix))
 
     # -- numbers and expressions ---------------------------------------------------
     def evaluate(self, value, scope: Mapping[str, float], node_id: str | None,
                  field: str) -> float | None:
-        """A number, or an expression evaluated in ``scope``; None (and a problem) if not."""
-        if type(value) is float or type(value) is int:
-            if math.isfinite(value):
-                return float(value)
-            self.error(node_id, field, f"must be a finite number, got {value!r}")
-            return None
-        if type(value) is not str:
-            self.error(node_id, field, f"must be a number or an expression, got {value!r}")
-            return None
-        if value.strip() == SHARE:
-            self.error(node_id, field, "'#' (share the remainder) only works for a branch's probability")
-            return None
+        """A number, or an expression evaluated in ``scope``; None (and a problem) if not.
+
+        The value is read by :func:`planning.fields.read_value`, as compiling
+        reads it, so what validates also evaluates.
+        """
         try:
-            expression = parse(value)
-        except ExpressionError as exc:
-            self.error(node_id, field, f"{_quote(value)} is not a valid expression: {exc}")
+            expression = read_value(value, node_id, field)
+        except PlanError as exc:
+            self.error(node_id, field, exc.message)
             return None
+        if type(expression) is float:
+            return expression
+        self.names_used.update(expression.names)
         unknown = sorted(name for name in expression.names if name not in scope)
         if unknown:
             listed = ", ".join(repr(name) for name in unknown)
@@ -117,6 +127,8 @@ class _Checker:
             value = self.evaluate(variable.value, resolved, node_id, f"{field}.value")
             resolved[name] = _BROKEN if value is None else value
             self.range(variable.range, value, node_id, f"{field}.range", "value")
+            if variable.range is not None:
+                self.ranged_names.add(name)
         return resolved
 
     def range(self, pair, point: float | None, node_id: str | None, field: str, what: str,
@@ -132,8 +144,12 @@ class _Checker:
         if not (_is_number(low) and _is_number(high)):
             self.error(node_id, field, f"must be two finite numbers, got {list(pair)!r}")
             return
+        low, high = float(low), float(high)  # as computed (an int beyond 2**53 is rounded)
         if low > high:
-            self.error(node_id, field, f"low {_fmt(low)} is above high {_fmt(high)}")
+            fix = None
+            if node_id is not None and field in ("payoff_range", "probability_range"):
+                fix = Fix("swap low and high", node_id, field, (high, low))
+            self.error(node_id, field, f"low {_fmt(low)} is above high {_fmt(high)}", fix)
             return
         if unit_interval and (low < 0 or high > 1):
             self.error(node_id, field, f"must lie within [0, 1], got [{_fmt(low)}, {_fmt(high)}]")
@@ -162,7 +178,8 @@ class _Checker:
             elif kind == CHANCE or kind == DECISION:
                 if not children:
                     self.error(node_id, "children", "chance node needs at least one branch"
-                               if kind == CHANCE else "decision node needs at least one option")
+                               if kind == CHANCE else "decision node needs at least one option",
+                               Fix("make it a terminal", node_id, "kind", TERMINAL))
             else:
                 self.error(node_id, "kind", f"unknown kind {kind!r} "
                                             f"(expected one of {', '.join(KINDS)})")
@@ -257,19 +274,23 @@ class _Checker:
         node_id = node.id
         if node.path is not None and node.path not in PATHS:
             self.error(node_id, "path", f"unknown path {node.path!r} "
-                                        f"(expected one of {', '.join(PATHS)})")
+                                        f"(expected one of {', '.join(PATHS)})",
+                       Fix("clear the path", node_id, "path", None))
         days = node.warning_days
         if days is not None and not (_is_number(days) and days >= 0):
             self.error(node_id, "warning_days", f"must be 0 or more days, got {days!r}")
         if node.committed is not None:
+            uncommit = Fix("clear the commitment", node_id, "committed", None)
             if node.kind != DECISION:
-                self.error(node_id, "committed", "only a decision node can commit to an option")
+                self.error(node_id, "committed", "only a decision node can commit to an option",
+                           uncommit)
             elif node.committed not in node.children:
                 self.error(node_id, "committed", f"{node.committed!r} is not one of this "
-                                                 "decision's options")
+                                                 "decision's options", uncommit)
         if node.probability is not None and parent_kind == DECISION:
             self.warning(node_id, "probability", "an option of a decision node has no "
-                                                 "probability; this one is ignored")
+                                                 "probability; this one is ignored",
+                         Fix("remove the probability", node_id, "probability", None))
         for i, response in enumerate(node.responses):
             field = f"responses[{i}]"
             response_id = response.id
@@ -291,25 +312,31 @@ class _Checker:
                 if not _is_number(getattr(response, name)):
                     self.error(node_id, f"{field}.{name}", f"must be a finite number, "
                                                            f"got {getattr(response, name)!r}")
+            effect = response.effect
+            if _is_number(effect) and not -self.large <= effect <= self.large:
+                self.large_values = True
 
     def node_values(self, node, scope: Mapping[str, float], is_branch: bool,
                     probabilities: dict[str, float | str | None]) -> None:
         """Payoff, probability and ranges of one node, evaluated in its scope."""
         node_id = node.id
         payoff = node.payoff
-        if (type(payoff) is float or type(payoff) is int) and math.isfinite(payoff):
+        if _is_number(payoff):
             payoff_value: float | None = payoff
         else:
             payoff_value = self.evaluate(payoff, scope, node_id, "payoff")
+        if payoff_value is not None and not -self.large <= payoff_value <= self.large:
+            self.large_values = True
         self.range(node.payoff_range, payoff_value, node_id, "payoff_range", "payoff")
         if not is_branch:
             return
         probability = node.probability
         value: float | str | None
         if probability is None:
-            self.error(node_id, "probability", "a branch of a chance node needs a probability")
+            self.error(node_id, "probability", "a branch of a chance node needs a probability",
+                       Fix("share the remainder ('#')", node_id, "probability", SHARE))
             value = None
-        elif type(probability) is str and probability.strip() == SHARE:
+        elif is_share(probability):
             value = SHARE
         else:
             value = self.evaluate(probability, scope, node_id, "probability")
@@ -319,6 +346,14 @@ class _Checker:
         probabilities[node_id] = value
         self.range(node.probability_range, value if type(value) is float else None,
                    node_id, "probability_range", "probability", unit_interval=True)
+        pair = node.probability_range
+        parent = self.parent_of.get(node_id)
+        if (pair is not None and parent is not None and len(self.plan.nodes[parent].children) == 1
+                and tuple(pair) != (1, 1)):
+            # Sensitivity and Monte Carlo would move it; its siblings cannot make up the rest.
+            self.error(node_id, "probability_range", "the only branch of a chance node always has "
+                       "probability 1, so it cannot have a range",
+                       Fix("remove the range", node_id, "probability_range", None))
 
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:
@@ -361,6 +396,7 @@ class _Checker:
         chance_nodes: list[str] = []
         node_fields = self.node_fields
         node_values = self.node_values
+        large = self.large
         for top in tops:
             stack = [(top, plan_scope, None)]
             pop, push = stack.pop, stack.append
@@ -378,7 +414,8 @@ class _Checker:
                     node_fields(node, parent_kind, response_owner)
                 payoff = node.payoff
                 probability = node.probability
-                if (type(payoff) is float and payoff - payoff == 0.0 and node.payoff_range is None
+                if (type(payoff) is float and -large <= payoff <= large
+                        and node.payoff_range is None
                         and (parent_kind != CHANCE or (type(probability) is float
                                                        and 0.0 <= probability <= 1.0
                                                        and node.probability_range is None))):
@@ -446,7 +483,108 @@ def validate_plan(plan: Plan) -> list[Problem]:
     check.walk_values(orphan_tops, plan_scope, visited)
     if len(visited) < len(plan.nodes):  # cycles and what hangs off them
         check.walk_values([n for n in plan.nodes if n in on_cycle], plan_scope, visited)
-    return check.problems
+    # What needs the compiled tracks (and a plan that compiles): the ends of
+    # every variable's range, and sums that may overflow.
+    if not any(p.severity == ERROR for p in check.problems):
+        if check.ranged_names & check.names_used:
+            _range_ends(check, plan)
+        if check.large_values:
+            _finite_results(check, plan)
+    _merge_conflicts(check, plan)  # last: they do not stop the checks above
+    nodes = plan.nodes
+    return [p.labelled(nodes) if p.node_id else p for p in check.problems]
+
+
+def _show(value) -> str:
+    """A value of a merge conflict, short: 12, 'Date agreed', absent."""
+    if value is None:
+        return "absent"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _merge_conflicts(check: _Checker, plan: Plan) -> None:
+    """Each conflict a merge left in the file is an error until someone settles it."""
+    if CONFLICTS_KEY not in plan.extra:
+        return
+    entries = plan.extra[CONFLICTS_KEY]
+    if not isinstance(entries, list):
+        check.error(None, CONFLICTS_KEY, f"must be a list of merge conflicts, got "
+                                         f"{type(entries).__name__}")
+        return
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            check.error(None, f"{CONFLICTS_KEY}[{i}]", "unresolved merge conflict (unreadable entry)")
+            continue
+        node = entry.get("node")
+        field = entry.get("field")
+        field = field if isinstance(field, str) and field else CONFLICTS_KEY
+        message = entry.get("message")
+        if isinstance(message, str) and message:
+            detail = message
+        else:
+            detail = (f"ours {_show(entry.get('ours'))}, theirs {_show(entry.get('theirs'))} "
+                      f"(base {_show(entry.get('base'))}); ours is kept")
+        where = None
+        if isinstance(node, str) and node:
+            if node in plan.nodes:
+                where = node
+            else:
+                detail = f"{detail} (on node {node}, which is no longer in the plan)"
+        check.error(where, field, f"unresolved merge conflict: {detail}")
+
+
+def _range_ends(check: _Checker, plan: Plan) -> None:
+    """Move each variable with a range to its low and its high end, one at a time.
+
+    Monte Carlo draws and sensitivity sweeps go that far, so every expression
+    must still evaluate there and every chance node's branches still lie in
+    [0, 1] and sum to 1. Reports the first failure of each end, naming the
+    node, its field and the variable.
+    """
+    from planning.compile import apply_expressions, check_probabilities, compile_track, resolve_shares
+    from planning.sensitivity import scope_values_with
+
+    seen: set[tuple] = set()
+    for track in plan.tracks:
+        try:
+            ct = compile_track(plan, track.id)
+        except PlanError:
+            continue  # reported as what it is by the checks above or by evaluation
+        for s, scope in enumerate(ct.scopes):
+            for variable in scope.variables:
+                if (variable.range is None or variable.name not in check.names_used
+                        or (s, scope.node_id, variable.name) in seen):
+                    continue
+                if scope.node_id is None:
+                    seen.add((s, None, variable.name))
+                    name = variable.name
+                else:
+                    seen.add((s, scope.node_id, variable.name))
+                    name = f"{scope.node_id}.{variable.name}"
+                for end, value in zip(("low", "high"), variable.range):
+                    probability, payoff = ct.probability.copy(), ct.payoff.copy()
+                    try:
+                        values = scope_values_with(ct, {(s, variable.name): float(value)})
+                        apply_expressions(ct, values, probability, payoff)
+                        resolve_shares(ct, probability)
+                        check_probabilities(ct, probability)
+                    except PlanError as exc:
+                        check.error(exc.node_id, exc.field,
+                                    f"{exc.message} when variable {name} = {_fmt(value)} "
+                                    f"(the {end} end of its range)")
+                        break
+
+
+def _finite_results(check: _Checker, plan: Plan) -> None:
+    """Evaluate each track when its payoffs are large enough to overflow a sum."""
+    from planning.evaluate import evaluate_track
+
+    for track in plan.tracks:
+        try:
+            evaluate_track(plan, track.id)
+        except PlanError as exc:
+            check.error(exc.node_id, exc.field, exc.message)
 
 
 def raise_for_problems(problems: Iterable[Problem]) -> None:

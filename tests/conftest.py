@@ -6,8 +6,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 ROOT = Path(__file__).resolve().parents[1]
-# the shared contract folder sits beside the checkout (/work/shared); a worktree is one level deeper
-SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
+# A worktree beside the main checkout can point at the shared folder explicitly.
+SHARED = Path(os.environ.get("BRANCHWISE_SHARED") or ROOT.parent / "shared")
 SAMPLES = ROOT / "resources" / "samples"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -125,21 +125,21 @@ def test_deeply_nested_json(tmp_path, where):
 
 @pytest.mark.parametrize("node_index, patch, message", [
     (2, lambda n: n["responses"][0].update(readiness="high"),
-     "node t1: responses[0].readiness: must be an integer 0..4, got 'high'"),
-    (0, lambda n: n.update(children="c1"), "node d1: children: must be a list of node ids, got 'c1'"),
-    (0, lambda n: n.update(children=["c1", 3]), "node d1: children[1]: must be a node id (text), got 3"),
-    (1, lambda n: n.update(payoff={"a": 1}), "node c1: payoff: must be a number or an expression, got an object"),
-    (1, lambda n: n.update(payoff=True), "node c1: payoff: must be a number or an expression, got true"),
-    (2, lambda n: n.update(probability_range=[0.1]), "node t1: probability_range: must be a list [low, high], got a list"),
-    (2, lambda n: n.update(payoff_range=[0, "x"]), "node t1: payoff_range[1]: must be a number, got 'x'"),
-    (2, lambda n: n.update(warning_days="soon"), "node t1: warning_days: must be a number, got 'soon'"),
-    (2, lambda n: n.update(signposts="one"), "node t1: signposts: must be a list of text, got 'one'"),
+     "\"Adoption on target\" [t1]: responses[0].readiness: must be an integer 0..4, got 'high'"),
+    (0, lambda n: n.update(children="c1"), "\"Launch in spring?\" [d1]: children: must be a list of node ids, got 'c1'"),
+    (0, lambda n: n.update(children=["c1", 3]), "\"Launch in spring?\" [d1]: children[1]: must be a node id (text), got 3"),
+    (1, lambda n: n.update(payoff={"a": 1}), "\"Launch\" [c1]: payoff: must be a number or an expression, got an object"),
+    (1, lambda n: n.update(payoff=True), "\"Launch\" [c1]: payoff: must be a number or an expression, got true"),
+    (2, lambda n: n.update(probability_range=[0.1]), "\"Adoption on target\" [t1]: probability_range: must be a list [low, high], got a list"),
+    (2, lambda n: n.update(payoff_range=[0, "x"]), "\"Adoption on target\" [t1]: payoff_range[1]: must be a number, got 'x'"),
+    (2, lambda n: n.update(warning_days="soon"), "\"Adoption on target\" [t1]: warning_days: must be a number, got 'soon'"),
+    (2, lambda n: n.update(signposts="one"), "\"Adoption on target\" [t1]: signposts: must be a list of text, got 'one'"),
     (2, lambda n: n.update(label=5), "node t1: label: must be text, got 5"),
-    (2, lambda n: n["responses"][0].pop("id"), "node t1: responses[0].id: is missing"),
-    (2, lambda n: n["responses"][0].update(lead_time_days=[]), "node t1: responses[0].lead_time_days: must be a number, got a list"),
+    (2, lambda n: n["responses"][0].pop("id"), "\"Adoption on target\" [t1]: responses[0].id: is missing"),
+    (2, lambda n: n["responses"][0].update(lead_time_days=[]), "\"Adoption on target\" [t1]: responses[0].lead_time_days: must be a number, got a list"),
     (2, lambda n: n.update(variables=[{"name": "k", "value": None}]),
-     "node t1: variables[0].value: must be a number or an expression, got null"),
-    (2, lambda n: n.update(responses={"id": "r"}), "node t1: responses: must be a list, got an object"),
+     "\"Adoption on target\" [t1]: variables[0].value: must be a number or an expression, got null"),
+    (2, lambda n: n.update(responses={"id": "r"}), "\"Adoption on target\" [t1]: responses: must be a list, got an object"),
     (2, lambda n: n.pop("id"), "nodes[2].id: is missing"),
 ])
 def test_field_type_errors_name_node_and_field(tmp_path, node_index, patch, message):
@@ -175,30 +175,30 @@ def test_cycle_orphan_and_missing_child(tmp_path):
     data["nodes"].append({"id": "loop2", "kind": "decision", "children": ["loop1"]})
     data["nodes"].append({"id": "stray", "label": "forgotten"})
     assert problems_of(data, tmp_path) == [
-        "node d1: children: unknown node 'n99'",
+        "\"Launch in spring?\" [d1]: children: unknown node 'n99'",
         "node loop1: children: cycle: loop1 -> loop2 -> loop1 (2 nodes)",
-        "node stray: orphan: not reachable from any track root",
+        "\"forgotten\" [stray]: orphan: not reachable from any track root",
     ]
 
 
 @pytest.mark.parametrize("patch, expected", [
     (lambda d: d["variables"][0].update(value=1.4), ["variables[0].range: the value 1.4 lies outside its range",
-                                                      "node t1: probability: must be between 0 and 1, got 1.4"]),
-    (lambda d: d["nodes"][3].update(probability=0.4), ["node c1: probability: siblings sum to 1.1"]),
-    (lambda d: d["nodes"][2].update(probability=-0.1), ["node t1: probability: must be between 0 and 1, got -0.1"]),
+                                                      "\"Adoption on target\" [t1]: probability: must be between 0 and 1, got 1.4"]),
+    (lambda d: d["nodes"][3].update(probability=0.4), ["\"Launch\" [c1]: probability: siblings sum to 1.1"]),
+    (lambda d: d["nodes"][2].update(probability=-0.1), ["\"Adoption on target\" [t1]: probability: must be between 0 and 1, got -0.1"]),
     (lambda d: d["nodes"][0].update(kind="choice"),
-     ["node d1: kind: unknown kind 'choice' (expected one of decision, chance, terminal)"]),
+     ["\"Launch in spring?\" [d1]: kind: unknown kind 'choice' (expected one of decision, chance, terminal)"]),
     (lambda d: d["nodes"][2].update(probability="p_okay"),
-     ["node t1: probability: unknown variable 'p_okay' in 'p_okay'"]),
+     ["\"Adoption on target\" [t1]: probability: unknown variable 'p_okay' in 'p_okay'"]),
     (lambda d: d["nodes"][4].update(payoff="20 / (p_ok - 0.7)"),
-     ["node t3: payoff: cannot evaluate '20 / (p_ok - 0.7)': division by zero"]),
+     ["\"Wait a year\" [t3]: payoff: cannot evaluate '20 / (p_ok - 0.7)': division by zero"]),
     (lambda d: d["nodes"][4].update(payoff="__import__('os').system('touch pwned')"),
-     ["node t3: payoff: \"__import__('os').system('touch pwned')\" is not a valid expression: "
+     ["\"Wait a year\" [t3]: payoff: \"__import__('os').system('touch pwned')\" is not a valid expression: "
       "unexpected character \"'\" at position 11"]),
     (lambda d: d["nodes"][4].update(payoff="10^10^10"),
-     ["node t3: payoff: cannot evaluate '10^10^10': overflow: the result is too large"]),
+     ["\"Wait a year\" [t3]: payoff: cannot evaluate '10^10^10': overflow: the result is too large"]),
     (lambda d: d["nodes"][4].update(payoff="(" * 3000 + "1" + ")" * 3000),
-     ["node t3: payoff: '" + "(" * 37 + "...' is not a valid expression: expression is nested too deeply"]),
+     ["\"Wait a year\" [t3]: payoff: '" + "(" * 37 + "...' is not a valid expression: expression is nested too deeply"]),
 ])
 def test_semantic_problems_are_reported_with_the_place(tmp_path, patch, expected):
     data = minimal()
@@ -221,7 +221,7 @@ def test_expressions_are_never_executed(tmp_path, monkeypatch):
     problems = [str(p) for p in validate_plan(plan)]
     monkeypatch.undo()
     assert problems[0].startswith("variables[1].value: \"open('/etc/passwd')\" is not a valid expression")
-    assert problems[1].startswith("node t3: payoff: \"__import__('os').system('touch pwned')\" is not a valid")
+    assert problems[1].startswith("\"Wait a year\" [t3]: payoff: \"__import__('os').system('touch pwned')\" is not a valid")
     assert len(problems) == 2
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 

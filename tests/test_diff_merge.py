@@ -190,7 +190,9 @@ def test_moves_to_different_parents_keep_ours(base):
 def test_invalid_merge_results_are_conflicts(base):
     # each side alone is valid; together the branch probabilities sum over 1
     ours = edited(base, lambda p: setattr(p.nodes["ir_c2"], "probability", 0.7))  # ir_d2 is "#"
-    theirs = edited(base, lambda p: setattr(p.nodes["ir_d2"], "probability", 0.4))  # ir_c2 is 0.6
+    # ir_c2 is p_summit_date (0.6, range 0.4..0.8): a fixed 0.4 here would break
+    # the range's ends, which validation checks (issue 10 item 23)
+    theirs = edited(base, lambda p: setattr(p.nodes["ir_d2"], "probability", "1 - p_summit_date"))
     assert not [p for p in validate_plan(ours) + validate_plan(theirs) if p.severity == "error"]
     result = merge_plans(base, ours, theirs)
     assert not result.clean
@@ -234,7 +236,8 @@ def test_merge_cli_exit_codes_and_output(tmp_path, capsys, base):
     assert (merged.nodes["ir_c2"].label, merged.nodes["ir_c2"].payoff) == ("Date set", 4)
     code, _, err = run(capsys, "merge", PEACE, ours, clash, "-o", out)
     assert code == 1
-    assert "node ir_c2: label" in err and '"Date agreed"' in err
+    # the conflict names the node by its (ours) label, id in brackets (issue 16 item 7)
+    assert '"Date set" [ir_c2]: label' in err and '"Date agreed"' in err
     assert load_plan(out).extra["merge_conflicts"][0]["theirs"] == "Date agreed"
     # an unreadable side is a usage error and leaves the output alone
     before = out.read_bytes()

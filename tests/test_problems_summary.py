@@ -49,7 +49,8 @@ def test_clicking_a_problem_on_another_track_switches_track(qtbot, fake):
     fake.problems = [Problem(WARNING, "x3", "payoff", "suspiciously small"),
                      Problem(ERROR, None, None, "plan-level trouble")]
     panel.refresh()
-    assert rows(panel) == ["node x3: payoff: suspiciously small", "plan-level trouble"]
+    # the node is named by its label, id in brackets (issue 16 item 7)
+    assert rows(panel) == ['"no" [x3]: payoff: suspiciously small', "plan-level trouble"]
     assert panel.windowTitle() == "Problems (1 error, 1 other)"
     panel.list.itemActivated.emit(panel.list.item(0))
     assert fake.current_track_id == "other"

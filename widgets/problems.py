@@ -1,22 +1,32 @@
 """The problems panel: what is wrong or doubtful in the plan, and where.
 
-One row per ``document.problems`` entry ("node n12: probability: siblings
-sum to 1.05") with an icon per severity. Activating a row (double click,
+One row per ``document.problems`` entry (``"Vetoed" [n4]: children: chance
+node needs at least one branch``: the node's current label, its id in
+brackets) with an icon per severity. Activating a row (double click,
 Return) or clicking it selects the node, switching to its track first when
-it lives on another one. The list follows every change of the document; the
-refresh is queued to the event loop so that a burst of signals for one edit
-rebuilds the list once, after the document has revalidated.
+it lives on another one. A problem with an obvious repair (``Problem.fix``)
+offers it in the row's context menu and on the Fix button under the list;
+the repair is one undoable edit made through the document. The list follows
+every change of the document; the refresh is queued to the event loop so
+that a burst of signals for one edit rebuilds the list once, after the
+document has revalidated.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
+from dataclasses import replace
+
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout, QListWidget, QListWidgetItem, QMenu, QPushButton, QStyle, QVBoxLayout, QWidget,
+)
 
 from planning.edits import track_of
-from planning.errors import ERROR, WARNING
+from planning.errors import ERROR, WARNING, Fix, Problem
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Role holding the row's :class:`planning.errors.Fix` (None when there is none).
+PROBLEM_FIX_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: Rows shown at most: a broken 100k-node plan can report one problem per node.
 MAX_ROWS = 2000
@@ -44,9 +54,22 @@ class ProblemsPanel(QWidget):
         self.list.setIconSize(QSize(16, 16))  # text-sized icons: one short row says "no problems"
         self.list.itemActivated.connect(self._go_to)
         self.list.itemClicked.connect(self._go_to)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.currentItemChanged.connect(self._update_fix_button)
+        self.fix_button = QPushButton("Fix", self)
+        self.fix_button.setObjectName("problemsFix")
+        self.fix_button.clicked.connect(lambda: self.apply_fix(self.list.currentItem()))
+        self.fix_button.hide()  # shown while the current row has a fix
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(self.fix_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.list)
+        layout.addLayout(buttons)
         style = self.style()
         self._icons = {
             ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
@@ -78,8 +101,10 @@ class ProblemsPanel(QWidget):
         self._timer.start()
 
     def problems(self) -> list:
-        """The problems shown (the document's, in its order)."""
-        return list(getattr(self._document, "problems", None) or [])
+        """The problems shown (the document's, in its order), named by current labels."""
+        problems = list(getattr(self._document, "problems", None) or [])
+        nodes = getattr(getattr(self._document, "plan", None), "nodes", {}) or {}
+        return [_with_label(p, nodes) for p in problems]
 
     def refresh(self) -> None:
         """Rebuild the list from ``document.problems``."""
@@ -95,7 +120,12 @@ class ProblemsPanel(QWidget):
         for problem in problems[:MAX_ROWS]:
             item = QListWidgetItem(self._icons.get(problem.severity, self._info_icon), str(problem))
             item.setData(PROBLEM_NODE_ROLE, problem.node_id)
-            item.setToolTip(f"{problem.severity}: {problem}" + ("\nclick to show the node" if problem.node_id else ""))
+            fix = getattr(problem, "fix", None)
+            item.setData(PROBLEM_FIX_ROLE, fix)
+            tip = f"{problem.severity}: {problem}" + ("\nclick to show the node" if problem.node_id else "")
+            if fix is not None:
+                tip += f"\nright-click or Fix: {fix.description}"
+            item.setToolTip(tip)
             self.list.addItem(item)
         if len(problems) > MAX_ROWS:
             item = QListWidgetItem(f"… and {len(problems) - MAX_ROWS} more")
@@ -103,6 +133,34 @@ class ProblemsPanel(QWidget):
             self.list.addItem(item)
         # a dock wrapping this panel can show the count in its title
         self.setWindowTitle(f"Problems ({errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} other)")
+
+    def fix_of(self, item: QListWidgetItem | None) -> Fix | None:
+        """The repair a row offers, if any."""
+        return item.data(PROBLEM_FIX_ROLE) if item is not None else None
+
+    def apply_fix(self, item: QListWidgetItem | None) -> bool:
+        """Make the row's repair through the document (one undo step); False if none."""
+        fix = self.fix_of(item)
+        if fix is None or fix.node_id not in self._document.plan.nodes:
+            return False
+        self._document.set_node_field(fix.node_id, fix.field, fix.value)
+        return True
+
+    def _update_fix_button(self, item: QListWidgetItem | None, _previous=None) -> None:
+        fix = self.fix_of(item)
+        self.fix_button.setVisible(fix is not None)
+        if fix is not None:
+            self.fix_button.setText(f"Fix: {fix.description}")
+
+    def _context_menu(self, position: QPoint) -> None:
+        item = self.list.itemAt(position)
+        fix = self.fix_of(item)
+        if fix is None:
+            return
+        menu = QMenu(self)
+        action = menu.addAction(f"Fix: {fix.description}")
+        action.triggered.connect(lambda: self.apply_fix(item))
+        menu.popup(self.list.viewport().mapToGlobal(position))
 
     def _go_to(self, item: QListWidgetItem) -> None:
         node_id = item.data(PROBLEM_NODE_ROLE)
@@ -114,3 +172,12 @@ class ProblemsPanel(QWidget):
             document.set_current_track(track_id)
         if getattr(document, "selected_id", None) != node_id:
             document.select(node_id)
+
+
+def _with_label(problem: Problem, nodes) -> Problem:
+    """The problem named by its node's current label (a rename updates the row at once)."""
+    node = nodes.get(problem.node_id) if problem.node_id else None
+    label = getattr(node, "label", None)
+    if not isinstance(label, str) or label == problem.label:
+        return problem
+    return replace(problem, label=label)
