@@ -8,7 +8,8 @@
   in a field of the selected node (Alt+P probability, Alt+Y payoff, ...);
 * D / C / T on the canvas set the selected node's kind;
 * Undo / Redo that always act on the plan (Ctrl+Z inside an inspector field
-  first saves what was typed, so undo takes that typing back), then select
+  or a responses / variables cell first saves what was typed, so undo takes
+  that typing back), then select
   and reveal the node they changed and say what they did in the status bar
   ("Undo: probability of Vetoed");
 * focus on the canvas when the window first shows.
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QDockWidget, QLineEdit, QPlainTextEdit, QStyledItemDelegate, QWidget,
+)
 
 from app.commands import EditCommand
 from planning import edits
@@ -60,6 +63,7 @@ CONTEXT_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Responses", "Readiness level while editing it", "0-4, Up, Down"),
     ("Responses", "Drop the cell being typed and leave the table", "Esc"),
     ("Responses", "Add a response", "Insert"),
+    ("Responses", "Take back the last plan edit (typing in the cell counts as one)", "Ctrl+Z"),
     ("Presenter", "Next: reveal the next branch, then step into it",
      "Right, Down, PgDown, Space, Enter"),
     ("Presenter", "Previous: hide the last branch, then go back", "Left, Up, PgUp"),
@@ -162,6 +166,10 @@ class KeyboardNavigator(QObject):
         inspector.responses.leaveRequested.connect(self.to_canvas)
         for field in inspector.findChildren(QLineEdit) + inspector.findChildren(QPlainTextEdit):
             field.installEventFilter(self)
+        # A table's cell editor is made when a cell is edited, as a child of the
+        # viewport: watch the viewports so each editor gets the undo keys too.
+        for view in self.cell_tables():
+            view.viewport().installEventFilter(self)
 
     # -- panes -------------------------------------------------------------
     def panes(self) -> list[tuple[str, QWidget]]:
@@ -271,11 +279,32 @@ class KeyboardNavigator(QObject):
         self.window.message(f"{name} is now a {kind} (was a {before})")
 
     # -- undo --------------------------------------------------------------
+    def cell_tables(self) -> list[QAbstractItemView]:
+        """The inspector's editable tables (responses, variables)."""
+        inspector = self.window.inspector
+        return [inspector.responses.table, inspector.variables_table.table]
+
+    def commit_cell_editor(self) -> bool:
+        """Save and close a table cell being typed in, as leaving it would. Whether there was one."""
+        focused = QApplication.focusWidget()
+        for view in self.cell_tables():
+            if focused is None or focused.parentWidget() is not view.viewport() \
+                    or view.state() != QAbstractItemView.State.EditingState:
+                continue
+            delegate = view.itemDelegateForIndex(view.currentIndex())
+            focused.blockSignals(True)  # closed here: no second save when it loses focus
+            delegate.commitData.emit(focused)
+            delegate.closeEditor.emit(focused, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
+        return False
+
     def undo_redo(self, redo: bool) -> str | None:
         """Undo (Redo) one plan edit; select and reveal its node; say it. The message, or None."""
         window = self.window
         if not redo:
-            window.inspector.commit_pending()  # typing in a field is taken back as one step
+            # typing in a field or a table cell is taken back as one step
+            self.commit_cell_editor()
+            window.inspector.commit_pending()
         stack = window.document.undo_stack
         if not (stack.canRedo() if redo else stack.canUndo()):
             window.message(f"Nothing to {'redo' if redo else 'undo'}")
@@ -316,6 +345,10 @@ class KeyboardNavigator(QObject):
     # -- events ------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
+        if kind == QEvent.Type.ChildPolished and isinstance(event.child(), (QLineEdit, QPlainTextEdit)) \
+                and any(watched is view.viewport() for view in self.cell_tables()):
+            event.child().installEventFilter(self)  # a cell editor: Ctrl+Z undoes the plan
+            return False
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and isinstance(watched, (QLineEdit, QPlainTextEdit)):
             if not (isinstance(event, QKeyEvent) and any(event.matches(k) for k in _UNDO_KEYS)):

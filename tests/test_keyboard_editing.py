@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
 
 from conftest import SHARED
 from app import file_dialogs
@@ -465,3 +465,46 @@ def test_readiness_arrows_in_the_responses_save_once_on_tab(window, qtbot):
     assert doc.plan.nodes["t1"].responses[0].readiness == min(level + 2, 4)
     assert doc.undo_stack.count() == steps + 1
     assert table.current_cell() == (0, COL_LEAD)         # and on to the next column
+
+
+# -- issue 16 item 5 / issue 10: Ctrl+Z in a table cell acts on the plan ---------------
+def test_ctrl_z_in_a_response_cell_takes_back_the_typing_as_a_plan_step(window, qtbot):
+    win = window
+    doc = win.document
+    on_canvas(qtbot, win, "t1")
+    table = win.inspector.responses
+    owner = doc.plan.nodes["t1"].responses[0].owner
+    table.edit_cell(0, COL_OWNER)
+    focus().selectAll()
+    type_text(qtbot, "Someone else")                     # typed, not yet saved
+    steps = doc.undo_stack.count()
+    press(qtbot, Key.Key_Z, Mod.ControlModifier)
+    assert doc.plan.nodes["t1"].responses[0].owner == owner      # the plan is as before
+    assert table.table.state() != table.table.State.EditingState  # the editor is closed
+    assert table.table.item(0, COL_OWNER).text() == owner          # and the cell reads the plan
+    assert doc.undo_stack.count() == steps + 1 and doc.undo_stack.canRedo()  # the typing was one step
+    assert status(win).startswith("Undo: ")
+    press(qtbot, Key.Key_Z, Mod.ControlModifier | Mod.ShiftModifier)
+    assert doc.plan.nodes["t1"].responses[0].owner == "Someone else"
+
+
+def test_ctrl_z_in_a_variables_cell_takes_back_the_typing_as_a_plan_step(window, qtbot):
+    win = window
+    doc = win.document
+    on_canvas(qtbot, win, "t3")
+    variables = win.inspector.variables_table
+    variables.add_button.click()                         # one plan step: a new variable
+    [variable] = doc.plan.nodes["t3"].variables
+    name, value = variable.name, variable.value
+    view = variables.table
+    view.setFocus()
+    view.setCurrentCell(0, 1)
+    view.editItem(view.item(0, 1))
+    qtbot.waitUntil(lambda: isinstance(focus(), QLineEdit) and focus().parentWidget() is view.viewport())
+    focus().selectAll()
+    type_text(qtbot, "42")
+    press(qtbot, Key.Key_Z, Mod.ControlModifier)
+    assert [(v.name, v.value) for v in doc.plan.nodes["t3"].variables] == [(name, value)]
+    assert view.item(0, 1).text() != "42" and view.state() != view.State.EditingState
+    press(qtbot, Key.Key_Z, Mod.ControlModifier)         # the next Ctrl+Z takes back the variable
+    assert doc.plan.nodes["t3"].variables == []
