@@ -373,6 +373,26 @@ class _Simulator:
         values[self.random] = drawn
         return values
 
+    def _failing_draw(self, values: np.ndarray, field=None, tries: int = 2000) -> str:
+        """Words for the first drawn column that makes the failure happen: ``when x = 0.213 was drawn``.
+
+        Only on the error path: columns are tried one by one (at most ``tries``),
+        so the planner reads which drawn values break the expression, not just
+        that some did.
+        """
+        params = [self.params[j] for j in self.var_params]
+        for column in range(min(values.shape[1], tries)):
+            point = {(p.scope, p.variable): float(values[j, column]) for j, p in zip(self.var_params, params)}
+            try:
+                scopes = scope_values_with(self.ct, point)
+                if field is not None:
+                    field.expression.evaluate(scopes[field.scope])
+            except (PlanError, expressions.ExpressionError):
+                drawn = [f"{p.name} = {float(values[j, column]):.4g}" for j, p in zip(self.var_params, params)]
+                shown = ", ".join(drawn[:4]) + (f" and {len(drawn) - 4} more" if len(drawn) > 4 else "")
+                return f" when the Monte Carlo draw gives {shown}"
+        return " for some drawn values of the variables"
+
     def scenario(self, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Drawn effective payoffs (pay_nodes x k) and branch probabilities (prob_nodes x k)."""
         ct, params = self.ct, self.params
@@ -380,12 +400,16 @@ class _Simulator:
         probability = np.repeat(ct.probability[self.prob_nodes][:, None], k, axis=1)
         if self.var_params:
             overrides = {(params[j].scope, params[j].variable): values[j] for j in self.var_params}
-            scope_values = scope_values_with(ct, overrides)
+            try:
+                scope_values = scope_values_with(ct, overrides)
+            except PlanError as exc:  # a variable defined from drawn ones (no node: a plan variable)
+                raise PlanError(exc.node_id, exc.field, f"{exc.message}{self._failing_draw(values)}",
+                                exc.label) from None
             for f in ct.expression_fields:
                 try:
                     value = f.expression.evaluate(scope_values[f.scope])
                 except expressions.ExpressionError as exc:
-                    raise PlanError(ct.ids[f.node], f.field, f"{exc} (with drawn variables)") from None
+                    raise PlanError(ct.ids[f.node], f.field, f"{exc}{self._failing_draw(values, f)}") from None
                 if f.field == "probability":
                     probability[self.prob_row[f.node]] = value
                 else:

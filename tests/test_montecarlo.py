@@ -258,3 +258,41 @@ def test_a_subtree_can_be_simulated_from_its_root():
     assert result.ev.min() >= 260 * 0.5 - 92.5 - 1e-9 and result.ev.max() <= 260 * 0.85 - 92.5 + 1e-9
     mean_p = (0.5 + 4 * 0.7 + 0.85) / 6
     assert abs(result.ev.mean() - (260 * mean_p - 92.5)) < 4 * result.ev.std() / math.sqrt(n)
+
+
+def _bad_middle_plan(tmp_path, where: str):
+    """minimal.bwplan with x in [-1, 2] read by sqrt(x*x - 0.25): fine at both ends, fails for |x| < 0.5."""
+    import json
+
+    from conftest import SHARED
+
+    data = json.loads((SHARED / "examples" / "minimal.bwplan").read_text())
+    data["variables"].append({"name": "x", "value": 1, "range": [-1, 2]})
+    nodes = {n["id"]: n for n in data["nodes"]}
+    if where == "payoff":
+        nodes["t3"]["payoff"] = "20 + sqrt(x*x - 0.25)"
+    else:  # a plan variable defined from the drawn one
+        data["variables"].append({"name": "y", "value": "sqrt(x*x - 0.25)"})
+        nodes["t3"]["payoff"] = "20 + y"
+    path = tmp_path / f"bad-{where}.bwplan"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("where, place", [("payoff", '"Wait a year" [t3]: payoff: sqrt()'),
+                                          ("variable", "variable y: sqrt()")])
+def test_simulate_error_names_the_node_by_label_and_the_drawn_values(tmp_path, capsys, where, place):
+    """Issue 10: an expression that fails for drawn values says where (label [id]) and for which draw."""
+    import re
+
+    from app import cli
+
+    path = _bad_middle_plan(tmp_path, where)
+    assert cli.main(["validate", str(path)]) == 0   # both range ends are fine
+    capsys.readouterr()
+    assert cli.main(["simulate", str(path), "--iterations", "300"]) == 1
+    err = capsys.readouterr().err
+    assert place in err
+    drawn = re.search(r"when the Monte Carlo draw gives .*x = (-?[0-9.e-]+)", err)
+    assert drawn is not None, err
+    assert abs(float(drawn.group(1))) < 0.5          # a value that does break sqrt(x*x - 0.25)
