@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from app.cli import COMMANDS, EXIT_OK, UsageError, _dump, _tracks, _valid_plan
 from app.cli_text import (
-    node_label, number, parameter_names, parameter_text, parameters_read_by, percent, plural,
-    quoted, response_of, response_title, track_heading, with_id,
+    node_label, number, parameter_text, percent, plural, quoted, response_of, response_title, track_heading, with_id,
 )
+from planning.sensitivity import parameter_names, parameters_read_by
 
 #: How many "prepare next" items evaluate prints per track.
 PRIORITIES_SHOWN = 5

@@ -87,13 +87,16 @@ def draw(plan, args, figure):
         raise UsageError("--kind sweep takes one --var")
     if args.kind == "policy-map" and len(names) > 2:
         raise UsageError("--kind policy-map takes at most two --var (x, then y)")
+    from app.cli_analysis import _Scope
     from planning.sensitivity import parameters
 
-    ranged = [p.name for p in parameters(plan, track)]
+    scope = _Scope(plan, track)  # the checks and words of `branchwise sensitivity`
+    ranged = [p.name for p in parameters(plan, scope.track_id) if p.name in scope.read]
     for name in names:
+        scope.check(name, "--var")
         if name not in ranged:
-            raise UsageError(f"--var {name!r}: not a parameter with a range in this track "
-                             f"(parameters: {', '.join(ranged) or 'none'})")
+            raise UsageError(f"--var {name}: it has no range in the plan "
+                             f"(parameters with a range: {', '.join(ranged) or 'none'})")
     part = {"tornado": (), "spider": ("spider",), "sweep": ("sweep",), "policy-map": ("policy-map",)}[args.kind]
     try:
         bundle = analysis.compute_sensitivity(
@@ -109,13 +112,14 @@ def draw(plan, args, figure):
             raise UsageError(message)
         raise Invalid(f"{args.file}: {args.kind}: {message}")
     order = [b["name"] for b in bundle.tornado.bars]
+    title = bundle.track_title  # as the dock: planner words, the track's title on top
     if args.kind == "tornado":
-        return views.draw_tornado(figure, bundle.tornado, unit, labels)
+        return views.draw_tornado(figure, bundle.tornado, unit, labels, plan, title)
     if args.kind == "spider":
-        return views.draw_spider(figure, bundle.spider, unit, labels, order)
+        return views.draw_spider(figure, bundle.spider, unit, labels, order, plan, title)
     if args.kind == "sweep":
-        return views.draw_sweep(figure, bundle.sweep, bundle.sweep_decision, unit, labels)
-    return views.draw_policy_map(figure, bundle.policy_map, unit, labels, views.map_base(bundle))
+        return views.draw_sweep(figure, bundle.sweep, bundle.sweep_decision, unit, labels, plan, title)
+    return views.draw_policy_map(figure, bundle.policy_map, unit, labels, views.map_base(bundle), plan, title)
 
 
 def _suffix(output: str, given: str | None) -> str:
@@ -150,6 +154,9 @@ def cmd_plot(args) -> int:
     figure = new_figure()
     layout_for_export(figure, size)
     data = draw(plan, args, figure)
+    from widgets.analysis.fit import fit_width
+
+    fit_width(figure, size[0])  # never wider than asked: a long title or legend is shortened, not let run out
     _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size, args.output),
                   validate=whole_file_check(suffix), text=suffix != ".png")
     if args.output != STDOUT:

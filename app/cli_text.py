@@ -5,17 +5,16 @@ their titles. An id is shown, in brackets, only where a person needs it to
 type a command: a track (``--track``), a decision (``--from``) and a
 sensitivity parameter (``--range`` / ``--sweep``).
 
-:func:`parameters_read_by` says which parameters can change a compiled
-track's numbers; it would sit well in :mod:`planning.sensitivity` (it only
-reads the compiled track) and lives here until the core takes it.
+Sensitivity parameters are worded by :func:`planning.sensitivity.parameter_words`
+(the docks and plots use the same words) and filtered with
+:func:`planning.sensitivity.parameters_read_by`.
 """
 from __future__ import annotations
 
 import math
 
-from planning import expressions
-from planning.compile import CompiledTrack
 from planning.model import Plan
+from planning.sensitivity import parameter_words
 
 
 def number(x: float | None, digits: int = 4) -> str:
@@ -80,60 +79,7 @@ def response_of(plan: Plan, node_id: str, response_id: str):
 
 def parameter_text(plan: Plan, name: str) -> str:
     """What a sensitivity parameter is, in words, with its ``--range`` name in brackets."""
-    node_id, _, field = name.rpartition(".")
-    if node_id and node_id in plan.nodes:
-        if field == "probability":
-            return f"chance of {quoted(plan, node_id)} [{name}]"
-        if field == "payoff":
-            return f"value of {quoted(plan, node_id)} [{name}]"
-        variable = next((v for v in plan.nodes[node_id].variables if v.name == field), None)
-        about = variable.description.strip() if variable is not None else ""
-        return f"{about or field} (at {quoted(plan, node_id)}) [{name}]"
-    variable = next((v for v in plan.variables if v.name == name), None)
-    about = variable.description.strip() if variable is not None else ""
-    return f"{about} [{name}]" if about else name
+    return with_id(parameter_words(plan, name), name)
 
 
-def parameter_names(ct: CompiledTrack) -> set[str]:
-    """Every name ``--range`` / ``--sweep`` accepts for a compiled track (with a range or not)."""
-    names: set[str] = set()
-    for scope in ct.scopes:
-        for var in scope.variables:
-            names.add(var.name if scope.node_id is None else f"{scope.node_id}.{var.name}")
-    names.update(f"{ct.ids[i]}.probability" for i in range(ct.size) if ct.is_branch[i])
-    names.update(f"{node_id}.payoff" for node_id in ct.ids)
-    return names
-
-
-def parameters_read_by(ct: CompiledTrack) -> set[str]:
-    """Parameter names that can change this track's numbers.
-
-    Its own branch probabilities and payoffs, and the variables its
-    expressions read, directly or through other variables. A plan variable
-    only another track reads is not among them.
-    """
-    used: set[str] = {f"{ct.ids[i]}.probability" for i in range(ct.size) if ct.is_branch[i]}
-    used.update(f"{node_id}.payoff" for node_id in ct.ids)
-    pending = [(f.expression.names, f.scope) for f in ct.expression_fields]
-    seen: set[tuple[int, str]] = set()
-    while pending:
-        names, scope = pending.pop()
-        for name in names:
-            s = scope
-            while s >= 0:  # the innermost scope that defines the name
-                holder = ct.scopes[s]
-                variable = next((v for v in holder.variables if v.name == name), None)
-                if variable is not None:
-                    break
-                s = holder.parent
-            if s < 0 or (s, name) in seen:
-                continue
-            seen.add((s, name))
-            used.add(name if ct.scopes[s].node_id is None else f"{ct.scopes[s].node_id}.{name}")
-            if isinstance(variable.value, str):  # the plan validated, so it parses
-                pending.append((expressions.parse(variable.value).names, s))
-    return used
-
-
-__all__ = ["node_label", "number", "parameter_names", "parameter_text", "parameters_read_by",
-           "percent", "plural", "quoted", "response_title", "track_heading", "with_id"]
+__all__ = ["node_label", "number", "parameter_text", "percent", "plural", "quoted", "response_title", "track_heading", "with_id"]

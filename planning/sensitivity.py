@@ -43,6 +43,7 @@ from planning.compile import (
     resolve_scopes,
     resolve_shares,
 )
+from planning import expressions
 from planning.errors import PlanError, names_nodes
 from planning.evaluate import check_finite, effective_payoffs, rollback
 from planning.model import Plan
@@ -165,6 +166,86 @@ def parameters(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tup
         Analyse the subtree under this node.
     """
     return compiled_parameters(compile_track(plan, track_id, root), ranges)
+
+
+# -- which parameters a track has, and which can move it -------------------------------
+
+def parameter_names(ct: CompiledTrack) -> set[str]:
+    """Every parameter name of a compiled track (with a range or not): what ``--range`` / ``--sweep`` accept."""
+    names: set[str] = set()
+    for scope in ct.scopes:
+        for var in scope.variables:
+            names.add(var.name if scope.node_id is None else f"{scope.node_id}.{var.name}")
+    names.update(f"{ct.ids[i]}.{PROBABILITY}" for i in range(ct.size) if ct.is_branch[i])
+    names.update(f"{node_id}.{PAYOFF}" for node_id in ct.ids)
+    return names
+
+
+def parameters_read_by(ct: CompiledTrack) -> set[str]:
+    """Parameter names that can change this track's numbers.
+
+    Its own branch probabilities and payoffs, and the variables its
+    expressions read, directly or through other variables. A plan variable
+    only another track reads is not among them: moving it cannot move this
+    track, so a tornado or sweep of it would only show a zero swing.
+    """
+    used: set[str] = {f"{ct.ids[i]}.{PROBABILITY}" for i in range(ct.size) if ct.is_branch[i]}
+    used.update(f"{node_id}.{PAYOFF}" for node_id in ct.ids)
+    pending = [(f.expression.names, f.scope) for f in ct.expression_fields]
+    seen: set[tuple[int, str]] = set()
+    while pending:
+        names, scope = pending.pop()
+        for name in names:
+            s, variable = scope, None
+            while s >= 0:  # the innermost scope that defines the name
+                holder = ct.scopes[s]
+                variable = next((v for v in holder.variables if v.name == name), None)
+                if variable is not None:
+                    break
+                s = holder.parent
+            if s < 0 or variable is None or (s, name) in seen:
+                continue
+            seen.add((s, name))
+            used.add(name if ct.scopes[s].node_id is None else f"{ct.scopes[s].node_id}.{name}")
+            if isinstance(variable.value, str):  # the plan compiled, so it parses
+                pending.append((expressions.parse(variable.value).names, s))
+    return used
+
+
+def parameter_words(plan: Plan, name: str, limit: int | None = None) -> str:
+    """A parameter in a planner's words, without its id: what the CLI, the docks and plots call it.
+
+    ``chance of "Label"`` (a branch probability), ``value of "Label"`` (a
+    payoff), a local variable's description or name ``(at "Label")``, a plan
+    variable's description (its name when it has none). With ``limit`` the
+    label or description is shortened with "…" so the whole fits in ``limit``
+    characters (the words around it are kept: they say what moves).
+    """
+    def cut(text: str, room: int | None) -> str:
+        text = " ".join(str(text).split())
+        if room is None or len(text) <= room:
+            return text
+        return text[:max(room - 1, 1)].rstrip() + "…"
+
+    def label(node_id: str) -> str:
+        node = plan.nodes.get(node_id)
+        return node.label.strip() if node is not None and node.label.strip() else node_id
+
+    node_id, _, field_name = name.rpartition(".")
+    if node_id and node_id in plan.nodes:
+        if field_name in (PROBABILITY, PAYOFF):
+            head = "chance of" if field_name == PROBABILITY else "value of"
+            room = None if limit is None else limit - len(head) - 3
+            return f'{head} "{cut(label(node_id), room)}"'
+        variable = next((v for v in plan.nodes[node_id].variables if v.name == field_name), None)
+        about = (variable.description.strip() if variable is not None else "") or field_name
+        if limit is None:
+            return f'{about} (at "{label(node_id)}")'
+        about = cut(about, max(limit // 2, limit - 8 - len(label(node_id))))
+        return f'{about} (at "{cut(label(node_id), limit - len(about) - 7)}")'
+    variable = next((v for v in plan.variables if v.name == name), None)
+    about = variable.description.strip() if variable is not None else ""
+    return cut(about or name, limit)
 
 
 def scope_values_with(ct: CompiledTrack, overrides: Mapping[tuple[int, str], object]) -> list[dict]:

@@ -355,7 +355,9 @@ def test_sensitivity_dock_policy_switch(window, qtbot):
     controller.wait()
     assert view.bundle.policy == "fixed"
     expected = tornado(window.document.plan, "nuclear", policy="fixed")
-    assert view.bundle.tornado.bars == expected.bars
+    # the core's bars, less the variables only other tracks read (issue 10 #12)
+    assert view.bundle.tornado.bars == [b for b in expected.bars if b["name"] not in view.bundle.left_out]
+    assert view.bundle.left_out and len(view.bundle.tornado.bars) + len(view.bundle.left_out) == len(expected.bars)
     view.sweep_combo.setCurrentIndex(view.sweep_combo.findData("p_access"))
     controller.wait()
     assert view.bundle.sweep.variable == "p_access"
@@ -415,3 +417,35 @@ def test_priority_tab_behind_problems_is_not_refilled(window, qtbot):
     assert [p.response for p in view.rows] == rows  # unseen: not refilled
     show(window, "priority")
     qtbot.waitUntil(lambda: [p.response for p in view.rows] == [p.response for p in window.document.result.priorities])
+
+
+def test_sensitivity_dock_leaves_out_other_tracks_and_speaks_like_the_cli(window, qtbot, capsys):
+    """Issue 10 #12: the dock lists what the CLI lists, in the CLI's words, under the track's title."""
+    from app import cli
+    from planning.sensitivity import parameter_words
+
+    controller = window.analysis
+    view = window.analysis_views["sensitivity"]
+    plan = window.document.plan
+    window.document.set_current_track("nuclear")
+    show(window, "sensitivity")
+    controller.wait()
+    assert cli.main(["sensitivity", str(PEACE), "--tornado", "--track", "nuclear", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    cli_names = [b["name"] for b in printed["bars"]]
+    assert [b["name"] for b in view.bundle.tornado.bars] == cli_names
+    assert sorted(view.bundle.left_out) == sorted(printed["left_out"])
+    choices = [view.sweep_combo.itemData(k) for k in range(1, view.sweep_combo.count())]
+    assert set(choices) <= set(cli_names) and not set(choices) & set(printed["left_out"])
+    assert [view.sweep_combo.itemText(k) for k in range(1, view.sweep_combo.count())] == \
+        [parameter_words(plan, name, 50) for name in choices]
+    [plot] = plots_in(view.figures["tornado"])
+    title = plan.track("nuclear").title
+    full = getattr(plot.titleLabel, "_fit_text", None) or plot.titleLabel.text  # a narrow dock cuts it with "…"
+    assert full.startswith(title) and plot.titleLabel.text.startswith(title[:24])
+    ticks = [text for _, text in plot.getAxis("left")._tickLevels[0]]
+    moving = [b for b in view.bundle.tornado.bars if abs(b["ev_high"] - b["ev_low"]) > 1e-9]
+    assert len(ticks) == len(moving)
+    for bar, text in zip(moving, ticks):                     # widest swing first
+        assert text.startswith(parameter_words(plan, bar["name"], 40)), (bar["name"], text)
+    assert not any(name in " ".join(ticks) for name in cli_names)  # no raw parameter names

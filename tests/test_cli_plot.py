@@ -9,7 +9,8 @@ from PySide6.QtGui import QImage
 
 from conftest import SAMPLES, SHARED
 from app.cli import main
-from planning.sensitivity import tornado
+from planning.compile import compile_track
+from planning.sensitivity import parameter_words, parameters_read_by, tornado
 from planning.planfile import load_plan
 from widgets import palette
 from widgets.analysis.data import readiness_report, simulate_chunked
@@ -39,14 +40,16 @@ def test_svg_is_vector_with_axis_titles(qapp, tmp_path):
     assert main(["plot", str(MINIMAL), "--kind", "tornado", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
-    assert "Expected value (k$)" in text and "p_ok" in text
+    assert "Expected value (k$)" in text and "chance the launch goes well" in text  # planner words, no id
 
 
 def test_tornado_csv_is_the_core_tornado(qapp, tmp_path):
     out = tmp_path / "t.csv"
     assert main(["plot", str(PEACE), "--kind", "tornado", "--track", "nuclear", "--policy", "fixed", "-o", str(out)]) == 0
     table = rows(out)
-    expected = tornado(load_plan(PEACE), "nuclear", policy="fixed").bars
+    plan = load_plan(PEACE)
+    read = parameters_read_by(compile_track(plan, "nuclear"))  # other tracks' variables are left out
+    expected = [b for b in tornado(plan, "nuclear", policy="fixed").bars if b["name"] in read]
     assert table[0] == ["parameter", "low", "high", "ev_low", "ev_high", "swing"]
     assert [r[0] for r in table[1:]] == [b["name"] for b in expected]
     assert [float(r[3]) for r in table[1:]] == pytest.approx([b["ev_low"] for b in expected])
@@ -112,3 +115,41 @@ def test_existing_output_survives_a_failure(qapp, tmp_path):
     out.write_text("old")
     assert main(["plot", str(MINIMAL), "--kind", "policy-map", "-o", str(out)]) == 1
     assert out.read_text() == "old"
+
+
+# -- issue 10 #6/#12: the plot leaves out what cannot move the track, in the CLI's words --------
+@pytest.mark.parametrize("kind", ["tornado", "spider", "sweep"])
+def test_sensitivity_plot_of_one_track_speaks_like_the_cli(qapp, tmp_path, capsys, kind):
+    import xml.etree.ElementTree as ET
+
+    plan = load_plan(PEACE)
+    assert main(["sensitivity", str(PEACE), "--tornado", "--track", "nuclear", "--json"]) == 0
+    cli_names = [b["name"] for b in json.loads(capsys.readouterr().out)["bars"]]
+    out = tmp_path / f"{kind}.svg"
+    assert main(["plot", str(PEACE), "--kind", kind, "--track", "nuclear", "-o", str(out)]) == 0
+    root = ET.parse(out).getroot()
+    shown = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    drawn = " | ".join(shown)
+    title = plan.track("nuclear").title
+    assert any(text.startswith(title) for text in shown), shown      # the plot names its track
+    others = {v.name for v in plan.variables} - set(cli_names)
+    assert others  # the sample has variables only other tracks read
+    for name in others:                                               # left out, as the CLI does
+        assert name not in drawn and parameter_words(plan, name, 40)[:25] not in drawn
+    for name in sorted(set(cli_names) | {v.name for v in plan.variables}):
+        assert name not in drawn                                       # no raw parameter names
+    if kind == "tornado":
+        csv_out = tmp_path / "t.csv"
+        assert main(["plot", str(PEACE), "--kind", "tornado", "--track", "nuclear", "-o", str(csv_out)]) == 0
+        assert [r[0] for r in rows(csv_out)[1:]] == cli_names           # the same list as the CLI
+        moving = [b for b in tornado(plan, "nuclear").bars
+                  if b["name"] in cli_names and abs(b["ev_high"] - b["ev_low"]) > 1e-9]
+        labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "tick-label"]
+        for bar in moving:                                             # each bar in the CLI's words
+            assert any(text.startswith(parameter_words(plan, bar["name"], 40)) for text in labels), bar["name"]
+
+
+def test_plot_var_of_another_track_is_a_usage_error_naming_the_track(qapp, tmp_path, capsys):
+    assert main(["plot", str(PEACE), "--kind", "sweep", "--track", "nuclear", "--var", "p_summit_date",
+                 "-o", str(tmp_path / "s.png")]) == 2
+    assert "does not affect track nuclear" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,6 +116,10 @@ class SensitivityBundle:
     policy_map: object = None
     sweep_decision: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    track_id: str = ""
+    track_title: str = ""
+    #: Ranged parameters left out because they cannot move this track (other tracks' variables).
+    left_out: list[str] = field(default_factory=list)
 
 
 def default_decision(plan: Plan, track_id: str | None, decisions: list[str]) -> str | None:
@@ -156,8 +161,13 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     from planning.compile import compile_track
 
     ct = compile_track(plan, track_id)
-    bundle = SensitivityBundle(policy=policy)
-    bundle.parameters = sensitivity.compiled_parameters(ct)
+    track = plan.track(ct.track_id) if ct.track_id else plan.tracks[0]
+    bundle = SensitivityBundle(policy=policy, track_id=track.id, track_title=track.title.strip() or track.id)
+    # As `branchwise sensitivity`: what cannot move this track is left out, not drawn with a zero swing.
+    read = sensitivity.parameters_read_by(ct)
+    ranged = sensitivity.compiled_parameters(ct)
+    bundle.parameters = [p for p in ranged if p.name in read]
+    bundle.left_out = [p.name for p in ranged if p.name not in read]
     bundle.decisions = [ct.ids[i] for i in np.flatnonzero(ct.kind == KIND_DECISION)]
     wanted = [p for p in SENSITIVITY_PARTS if p in parts or p == "tornado"]
     total = len(wanted)
@@ -167,7 +177,8 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
             progress(done, total)
 
     step(0)
-    bundle.tornado = sensitivity.tornado(plan, track_id, policy=policy)
+    full = sensitivity.tornado(plan, track_id, policy=policy)
+    bundle.tornado = dataclasses.replace(full, bars=[b for b in full.bars if b["name"] in read])
     step(1)
     ranked = [bar["name"] for bar in bundle.tornado.bars if bar["ev_low"] != bar["ev_high"]]
     ranked += [bar["name"] for bar in bundle.tornado.bars if bar["name"] not in ranked]
@@ -179,7 +190,8 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
         _check(cancelled)
         try:
             if part == "spider":
-                bundle.spider = sensitivity.spider(plan, track_id, steps=spider_steps, policy=policy)
+                spider = sensitivity.spider(plan, track_id, steps=spider_steps, policy=policy)
+                bundle.spider = dataclasses.replace(spider, lines=[ln for ln in spider.lines if ln["name"] in read])
             elif part == "sweep":
                 name = sweep_var or (ranked[0] if ranked else None)
                 if name is None:

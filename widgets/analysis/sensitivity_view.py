@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from planning.sensitivity import parameter_words
 from widgets import palette
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
@@ -29,8 +30,16 @@ POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held
 LOW_COLOUR, HIGH_COLOUR = palette.SERIES[0], palette.SERIES[1]
 
 
-def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40) -> str:
-    """A parameter as a planner reads it: ``p(label)``, ``payoff(label)`` or the variable name."""
+def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40, plan=None) -> str:
+    """A parameter as a planner reads it, at most ``limit`` characters.
+
+    With the ``plan``: the words ``branchwise sensitivity`` prints (``chance of "label"``,
+    ``value of "label"``, the variable's description), from
+    :func:`planning.sensitivity.parameter_words`. Without: ``p(label)``,
+    ``payoff(label)`` or the variable name.
+    """
+    if plan is not None:
+        return parameter_words(plan, name, limit)
     labels = labels or {}
     node, dot, field = name.rpartition(".")
     if dot and field == "probability":
@@ -50,8 +59,17 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
-def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", labels: dict | None = None) -> FigureData:
-    """Horizontal bars of the EV at each parameter's low and high end, widest swing on top."""
+def _titled(track_title: str, text: str) -> str:
+    """A plot title that names the analysed track first (a plan has several)."""
+    return f"{shorten(track_title, 48)} — {text}" if track_title else text[:1].upper() + text[1:]
+
+
+def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", labels: dict | None = None,
+                 plan=None, track_title: str = "") -> FigureData:
+    """Horizontal bars of the EV at each parameter's low and high end, widest swing on top.
+
+    ``plan`` names the parameters in planner words; ``track_title`` heads the plot.
+    """
     figure.clear()
     data = FigureData("Tornado", ["parameter", "low", "high", "ev_low", "ev_high", "swing"])
     for bar in tornado.bars:
@@ -62,7 +80,7 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
     shown = moving[:MAX_TORNADO_BARS]
     more = f" (widest {len(shown)} of {len(moving)})" if len(moving) > len(shown) else ""
     still = len(tornado.bars) - len(moving)
-    plot = add_plot(figure, f"Tornado: EV at the ends of each range, {POLICY_TEXT[tornado.policy]}{more}",
+    plot = add_plot(figure, _titled(track_title, f"tornado, {POLICY_TEXT[tornado.policy]}{more}"),
                     f"Expected value{unit_suffix(unit)}", "", row=1, col=0)
     if not shown:
         message(plot, "no range moves the EV of this track" if tornado.bars
@@ -82,7 +100,7 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
         legend.addItem(item, name)
     plot.addItem(pg.InfiniteLine(base, angle=90, movable=False, pen=pg.mkPen(palette.TEXT, width=1.5)))
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=1.5)), f"base-case EV {_fmt(base)}")
-    names = [f"{param_label(b['name'], labels, 34)}  [{_fmt(b['low'])} – {_fmt(b['high'])}]" for b in shown]
+    names = [f"{param_label(b['name'], labels, 40, plan)}  [{_fmt(b['low'])} – {_fmt(b['high'])}]" for b in shown]
     category_axis(plot, "left", names, positions=y, limit=60)
     plot.setYRange(-0.6, len(shown) - 0.4, padding=0)
     plot.showGrid(x=True, y=False, alpha=0.18)
@@ -90,7 +108,7 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
 
 
 def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels: dict | None = None,
-                order: list[str] | None = None) -> FigureData:
+                order: list[str] | None = None, plan=None, track_title: str = "") -> FigureData:
     """EV as each parameter moves from the low to the high end of its range (one line each)."""
     figure.clear()
     data = FigureData("Spider", ["parameter", "position", "value", "ev"])
@@ -102,7 +120,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
     shown = [lines[n] for n in ranked if max(lines[n]["ev"]) != min(lines[n]["ev"])][:MAX_SPIDER_LINES]
     legend = top_legend(figure, row=0, columns=2)
     more = f" (widest {len(shown)} of {len(lines)})" if len(lines) > len(shown) else ""
-    plot = add_plot(figure, f"Spider: EV across each range, {POLICY_TEXT[spider.policy]}{more}",
+    plot = add_plot(figure, _titled(track_title, f"spider, {POLICY_TEXT[spider.policy]}{more}"),
                     "Position in the parameter's range (%: 0 = low end, 100 = high end)",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     if not shown:
@@ -113,7 +131,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
         style = Qt.PenStyle.SolidLine if k < len(palette.SERIES) else Qt.PenStyle.DashLine
         item = plot.plot(100.0 * np.asarray(line["position"]), line["ev"], pen=pg.mkPen(colour, width=2.2, style=style),
                          symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None)
-        legend.addItem(item, param_label(line["name"], labels, 34))
+        legend.addItem(item, param_label(line["name"], labels, 40, plan))
     plot.addItem(pg.InfiniteLine(spider.base_ev, angle=0, movable=False,
                                  pen=pg.mkPen(palette.TEXT_MUTED, style=Qt.PenStyle.DotLine)))
     plot.setXRange(0, 100, padding=0.02)
@@ -121,7 +139,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
 
 
 def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, unit: str = "",
-               labels: dict | None = None) -> FigureData:
+               labels: dict | None = None, plan=None, track_title: str = "") -> FigureData:
     """One line per option of ``decision`` (its EV as if chosen) across the sweep, thresholds marked."""
     figure.clear()
     labels = labels or {}
@@ -134,9 +152,10 @@ def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, uni
         for value, ev in zip(values, evs):
             data.rows.append([value, f"option {option}", ev])
     legend = top_legend(figure, row=0, columns=2)
-    where = f" at “{shorten(labels.get(decision, decision), 40)}”" if decision else ""
-    plot = add_plot(figure, f"One-way sweep of {param_label(sweep.variable, labels)}: each option's EV{where}",
-                    f"{param_label(sweep.variable, labels, 60)}{_param_unit(sweep.variable, unit)}",
+    where = f" at “{shorten(labels.get(decision, decision), 36)}”" if decision else ""
+    # the swept number is the x axis's title: the plot title names the track and the decision
+    plot = add_plot(figure, _titled(track_title, f"each option's EV{where}"),
+                    f"{param_label(sweep.variable, labels, 70, plan)}{_param_unit(sweep.variable, unit)}",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     for k, (option, evs) in enumerate(options.items()):
         colour = palette.SERIES[k % len(palette.SERIES)]
@@ -166,7 +185,7 @@ def _label_side(x: float, values: list[float]) -> tuple[float, float]:
 
 
 def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", labels: dict | None = None,
-                    base: tuple[float, float] | None = None) -> FigureData:
+                    base: tuple[float, float] | None = None, plan=None, track_title: str = "") -> FigureData:
     """Which option is best over a grid of two parameters: one coloured cell per grid point."""
     figure.clear()
     labels = labels or {}
@@ -177,9 +196,10 @@ def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", lab
         for ix, x in enumerate(xs):
             data.rows.append([float(x), float(y), result.best[iy][ix], result.ev[iy][ix]])
     legend = top_legend(figure, row=0, columns=2)
-    plot = add_plot(figure, f"Policy map: best option at “{shorten(labels.get(result.decision, result.decision), 48)}”",
-                    f"{param_label(result.x, labels, 60)}{_param_unit(result.x, unit)}",
-                    f"{param_label(result.y, labels, 60)}{_param_unit(result.y, unit)}", row=1, col=0)
+    plot = add_plot(figure, _titled(track_title, f"best option at "
+                                                 f"“{shorten(labels.get(result.decision, result.decision), 36)}”"),
+                    f"{param_label(result.x, labels, 70, plan)}{_param_unit(result.x, unit)}",
+                    f"{param_label(result.y, labels, 60, plan)}{_param_unit(result.y, unit)}", row=1, col=0)
     dx = (xs[1] - xs[0]) if xs.size > 1 else 1.0
     dy = (ys[1] - ys[0]) if ys.size > 1 else 1.0
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -312,17 +332,19 @@ class SensitivityView(QWidget):
         unit = plan.value_unit
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.bundle = bundle
-        params = [(param_label(p.name, labels, 50), p.name) for p in bundle.parameters]
+        params = [(param_label(p.name, labels, 50, plan), p.name) for p in bundle.parameters]
         self._fill(self.sweep_combo, params, "(widest swing)")
         self._fill(self.x_combo, params, "(widest swing)")
         self._fill(self.y_combo, params, "(second widest)")
         self._fill(self.decision_combo, [(shorten(labels.get(d, d), 50), d) for d in bundle.decisions], "(first decision)")
         order = [b["name"] for b in bundle.tornado.bars] if bundle.tornado else []
-        draws = {
-            "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels),
-            "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order),
-            "sweep": lambda f: draw_sweep(f, bundle.sweep, bundle.sweep_decision, unit, labels),
-            "policy-map": lambda f: draw_policy_map(f, bundle.policy_map, unit, labels, map_base(bundle)),
+        draws = {  # the planner words and the track title of `branchwise plot`
+            "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels, plan, bundle.track_title),
+            "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order, plan, bundle.track_title),
+            "sweep": lambda f: draw_sweep(f, bundle.sweep, bundle.sweep_decision, unit, labels, plan,
+                                          bundle.track_title),
+            "policy-map": lambda f: draw_policy_map(f, bundle.policy_map, unit, labels, map_base(bundle), plan,
+                                                    bundle.track_title),
         }
         results = {"tornado": bundle.tornado, "spider": bundle.spider, "sweep": bundle.sweep,
                    "policy-map": bundle.policy_map}
