@@ -154,7 +154,8 @@ def test_histogram_bars_are_the_simulated_shares(qapp):
     lines = sorted(i.value() for i in top.items if isinstance(i, pg.InfiniteLine))
     expected = sorted([sim.outcome.mean(), *np.percentile(sim.outcome, [5, 50, 95])])
     assert lines == pytest.approx(expected)
-    assert "k$" in top.getAxis("bottom").labelText and "%" in top.getAxis("left").labelText
+    # one above the other, the unit is in the title (the bars get the axis title's height)
+    assert "k$" in top.titleLabel.text and "%" in top.getAxis("left").labelText
     ev_rows = [r for r in data.rows if r[0] == "ev"]
     assert sum(r[3] for r in ev_rows) == sim.iterations
     ends = sim.end_shares()
@@ -449,3 +450,43 @@ def test_sensitivity_dock_leaves_out_other_tracks_and_speaks_like_the_cli(window
     for bar, text in zip(moving, ticks):                     # widest swing first
         assert text.startswith(parameter_words(plan, bar["name"], 40)), (bar["name"], text)
     assert not any(name in " ".join(ticks) for name in cli_names)  # no raw parameter names
+
+
+def marker_labels(plot: pg.PlotItem) -> dict[str, object]:
+    """Visible texts drawn in a plot's data area that label its marker lines, by their first word."""
+    found = {}
+    for item in plot.scene().items():
+        if isinstance(item, pg.TextItem) and item.isVisible() and plot.vb.isAncestorOf(item):
+            text = item.textItem.toPlainText()
+            if text.split(" ")[0] in ("mean", "P5", "P50", "P95"):
+                found[text.split(" ")[0]] = item
+    return found
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+def test_outcome_plots_are_tall_and_their_marker_labels_never_overlap(window, qtbot, size):
+    """Issue 10: "mean 14.6" was drawn over "P50 10.0", and the histograms had ~70 px at 1280x720."""
+    window.resize(*size)
+    controller = window.analysis
+    view = window.analysis_views["outcome"]
+    show(window, "outcome")
+    controller.wait()
+    qtbot.wait(100)
+    figure = view.figures["histogram"]
+    plots = plots_in(figure)
+    assert len(plots) == 2
+    for plot in plots:
+        area = plot.vb.sceneBoundingRect()
+        assert area.height() >= 85, f"{size}: a histogram only {area.height():.0f} px tall"
+        labels = marker_labels(plot)
+        assert {"mean", "P50"} <= set(labels), labels     # the two most read are always there
+        rects = {name: item.textItem.mapRectToScene(item.textItem.boundingRect()) for name, item in labels.items()}
+        for name, rect in rects.items():
+            assert area.adjusted(-1, -1, 1, 1).contains(rect), f"{size}: {name} label cut by the plot's edge"
+        names = sorted(rects)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                assert not rects[a].intersects(rects[b]), f"{size}: {a} label drawn over {b}"
+        # no bar under a label: the data ends below the rows of labels
+        top_bar = min(bar.mapRectToScene(bar.boundingRect()).top() for bar in bars_in(plot))
+        assert top_bar >= max(rect.bottom() for rect in rects.values()) - 2

@@ -20,6 +20,7 @@ from widgets.analysis.plot_export import (
     top_legend, unit_suffix,
 )
 from widgets.analysis.fit import FittedExportButton, fit_width
+from widgets.analysis.marker_labels import MarkerLabels
 from widgets.analysis.run_bar import RunBar
 
 MAX_BINS = 40
@@ -71,26 +72,22 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], low: float, high: float) -> None:
-    """Vertical lines at the mean and the 5th/50th/95th percentiles, labels staggered.
+def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], data_top: float) -> MarkerLabels:
+    """Vertical lines at the mean and the 5th/50th/95th percentiles, labelled without overlaps.
 
-    A label goes left of its line in the right quarter of [low, high], so it stays inside the plot.
+    The labels are placed by :class:`MarkerLabels` in rows at the top of the
+    plot, the mean and the median first: two lines close together get their
+    labels one under the other instead of one over the other.
     """
-    heights = {"mean": 0.96, "p5": 0.88, "p50": 0.80, "p95": 0.72}
-    for key, name in MARKERS:
+    for key, _name in MARKERS:
         solid = key == "mean"
         pen = pg.mkPen(palette.TEXT if solid else palette.TEXT_MUTED, width=2 if solid else 1.5,
                        style=pg.QtCore.Qt.PenStyle.SolidLine if solid else pg.QtCore.Qt.PenStyle.DashLine)
-        line = pg.InfiniteLine(stats[key], angle=90, pen=pen, movable=False,
-                               label=f"{name} {_fmt(stats[key])}",
-                               labelOpts={"position": heights[key], "color": palette.TEXT,
-                                          "anchors": [_side(stats[key], low, high)] * 2,
-                                          "fill": palette.qcolor(palette.BACKGROUND, 215)})
-        plot.addItem(line)
-
-
-def _side(x: float, low: float, high: float) -> tuple[float, float]:
-    return (1.0, 0.5) if high > low and (x - low) / (high - low) > 0.72 else (0.0, 0.5)
+        plot.addItem(pg.InfiniteLine(stats[key], angle=90, pen=pen, movable=False))
+    names = dict(MARKERS)
+    return MarkerLabels(plot, [(stats[key], f"{names[key]} {_fmt(stats[key])}", palette.TEXT)
+                               for key in ("mean", "p50", "p5", "p95")],
+                        fill=palette.qcolor(palette.BACKGROUND, 215), data_top=data_top)
 
 
 def _add_marker_legend(legend: pg.LegendItem) -> None:
@@ -119,9 +116,13 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
                                                 "success", "failure", "neutral"])
     n = max(sim.iterations, 1)
     stats = _stats(sim.outcome)
-    legend = top_legend(figure, row=0, columns=5 if wide else 4, colspan=2 if wide else 1)
-    top = add_plot(figure, "Realised outcome of a sampled path" if wide else "Realised outcome of one sampled path per iteration",
-                   f"Realised outcome{unit_suffix(unit)}", "Share of iterations (%)", row=1, col=0)
+    # One legend row where the dock allows (fit_width wraps it when not), and one
+    # above the other the unit goes into the titles instead of an axis title
+    # under each plot: the bars get the height those rows took.
+    legend = top_legend(figure, row=0, columns=5, colspan=2 if wide else 1)
+    top = add_plot(figure, "Realised outcome, by how the path ends" if wide else
+                   f"Realised outcome of one sampled path{unit_suffix(unit)}",
+                   f"Realised outcome{unit_suffix(unit)}" if wide else "", "% of iterations", row=1, col=0)
     edges, centres, widths, discrete = _bins(sim.outcome)
     bottom = np.zeros(centres.size)
     per_path = {}
@@ -132,32 +133,35 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
             bars = pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths, y0=bottom.copy(),
                                    brush=palette.PATH_COLORS[name], pen=pg.mkPen(palette.BACKGROUND, width=0.5))
             top.addItem(bars)
-            legend.addItem(bars, f"path ends in {name}")
+            legend.addItem(bars, name)  # the title says: how the path ends
         bottom += 100.0 * counts / n
     _add_marker_legend(legend)
-    top.setYRange(0, max(float(bottom.max()) * 1.3, 1.0), padding=0)
-    _marker_lines(top, stats, float(edges[0]), float(edges[-1]))
+    top.setYRange(0, max(float(bottom.max()) * 1.05, 1.0), padding=0)
+    _marker_lines(top, stats, max(float(bottom.max()) * 1.05, 1.0))  # room above the bars for the labels
     total = sum(per_path.values())
     for k in range(centres.size):
         low_edge, high_edge = (centres[k], centres[k]) if discrete else (edges[k], edges[k + 1])
         data.rows.append(["outcome", float(low_edge), float(high_edge), int(total[k]), float(total[k] / n),
                           *(int(per_path[name][k]) for name in PATH_NAMES)])
 
-    low = add_plot(figure, f"Expected value per iteration (base case {_fmt(sim.base_ev)})",
-                   f"Expected value{unit_suffix(unit)}", "" if wide else "Share of iterations (%)",
+    low = add_plot(figure, f"Expected value per iteration (base case {_fmt(sim.base_ev)})" if wide else
+                   f"Expected value per iteration{unit_suffix(unit)}, base case {_fmt(sim.base_ev)}",
+                   f"Expected value{unit_suffix(unit)}" if wide else "", "" if wide else "% of iterations",
                    row=1 if wide else 2, col=1 if wide else 0)
     edges, centres, widths, discrete = _bins(sim.ev)
     counts, _ = np.histogram(sim.ev, bins=edges)
     low.addItem(pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths,
                                 brush=palette.DECISION, pen=pg.mkPen(palette.BACKGROUND, width=0.5)))
-    low.setYRange(0, max(100.0 * counts.max() / n * 1.3, 1.0), padding=0)
+    ev_top = max(100.0 * counts.max() / n * 1.05, 1.0)
+    low.setYRange(0, ev_top, padding=0)
     ev_stats = _stats(sim.ev)
-    _marker_lines(low, ev_stats, float(edges[0]), float(edges[-1]))
+    _marker_lines(low, ev_stats, ev_top)
     for k in range(centres.size):
         low_edge, high_edge = (centres[k], centres[k]) if discrete else (edges[k], edges[k + 1])
         data.rows.append(["ev", float(low_edge), float(high_edge), int(counts[k]), float(counts[k] / n), "", "", ""])
     figure.ci.layout.setRowStretchFactor(1, 1)
-    figure.ci.layout.setRowStretchFactor(2, 1)
+    if not wide:  # an empty stretched row would take half the height of a wide figure
+        figure.ci.layout.setRowStretchFactor(2, 1)
     for series, values in (("outcome", stats), ("ev", ev_stats)):
         for key, name in MARKERS:
             data.rows.append([f"{series} {name}", values[key], values[key], "", "", "", "", ""])

@@ -1,0 +1,130 @@
+"""Labels of vertical marker lines (mean, P5 / P50 / P95, thresholds) that never overlap.
+
+pyqtgraph's own line labels sit at a fixed fraction of the plot's height:
+two lines close together ("mean 14.6" and "P50 10.0") draw their labels over
+each other, and a label near the top is cut by the plot's edge.
+:class:`MarkerLabels` places the labels itself, in pixels, each time the plot
+is laid out or its range changes: most important first, each in the highest
+row where it meets no label already placed, right of its line (left of it
+when the right runs out of the plot); a label with no free row left in the
+top part of the plot is hidden rather than drawn over another.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+
+#: Pixels between a line and its label, and between two labels in a row.
+GAP = 4
+#: Labels use rows in this top share of the plot's height at most (the rest is the data's).
+ROOM = 0.45
+
+
+@dataclass
+class _Label:
+    x: float
+    item: pg.TextItem
+
+
+class MarkerLabels:
+    """Place the labels of vertical lines of ``plot`` so no two overlap and all stay inside.
+
+    Parameters
+    ----------
+    plot : PlotItem
+    markers : list of (x, text, colour)
+        Most important first: when there is no room, the last ones are hidden.
+    fill : QColor, optional
+        Background of each label (so a bar or grid line behind stays readable).
+    data_top : float, optional
+        The highest data value (y) from 0: the y range is then kept so the
+        data ends below the rows of labels, which never cover a bar.
+    """
+
+    def __init__(self, plot: pg.PlotItem, markers: list[tuple[float, str, object]], fill=None,
+                 data_top: float | None = None) -> None:
+        self.plot = plot
+        self.data_top = data_top
+        self.labels: list[_Label] = []
+        for x, text, colour in markers:
+            item = pg.TextItem(text, color=colour, anchor=(0, 0), fill=fill)
+            item.setZValue(20)
+            plot.addItem(item, ignoreBounds=True)
+            self.labels.append(_Label(float(x), item))
+        self._placing = False
+        view = plot.getViewBox()
+        view.sigResized.connect(self.place)
+        view.sigRangeChanged.connect(self.place)
+        plot._marker_labels = getattr(plot, "_marker_labels", []) + [self]  # kept alive with the plot
+        self.place()
+
+    def items(self) -> list[pg.TextItem]:
+        return [label.item for label in self.labels]
+
+    def place(self, *_args) -> None:
+        """Put every label in the first free row, or hide it (called on resize and range changes)."""
+        if self._placing:
+            return
+        self._placing = True
+        try:
+            used = self._place()
+            if self.data_top is not None and used is not None:
+                # the data's top a few pixels under the lowest row of labels
+                view = self.plot.getViewBox()
+                height = view.height()
+                top = self.data_top * height / max(height - used - 6, height * (1 - ROOM) - 6, 1.0)
+                if abs(view.viewRange()[1][1] - top) > 1e-6 * max(abs(top), 1e-12):
+                    view.setYRange(0, top, padding=0)
+                    self._place()
+        finally:
+            self._placing = False
+
+    def _place(self) -> float | None:
+        """Place the labels; the pixels their rows take from the top (None before the plot is laid out)."""
+        view = self.plot.getViewBox()
+        rect = view.viewRect()
+        width, height = view.width(), view.height()
+        if width <= 1 or height <= 1 or rect.width() <= 0 or rect.height() <= 0:
+            return None
+        bottom = 0.0
+        sx, sy = width / rect.width(), height / rect.height()
+        rows: list[list[tuple[float, float]]] = []
+        for label in self.labels:
+            box = label.item.textItem.boundingRect()
+            w, h = box.width(), box.height()
+            line = (label.x - rect.left()) * sx
+            if not 0 <= line <= width or w > width:
+                label.item.hide()  # its line is outside the plot: no label either
+                continue
+            right = (line + GAP, line + GAP + w)
+            left = (line - GAP - w, line - GAP)
+            sides = [s for s in (right, left) if s[0] >= 0 and s[1] <= width]
+            if not sides:  # wider than either side: as far in as the plot allows
+                start = min(max(line - w / 2, 0.0), width - w)
+                sides = [(start, start + w)]
+            max_rows = max(1, int(height * ROOM // (h + 1)))
+            spot = None
+            for row in range(max_rows):
+                taken = rows[row] if row < len(rows) else []
+                for x0, x1 in sides:
+                    if all(x1 + GAP <= a or x0 >= b + GAP for a, b in taken):
+                        spot = (row, x0, x1)
+                        break
+                if spot is not None:
+                    break
+            if spot is None:
+                label.item.hide()  # no free row: the lesser label goes, never drawn over another
+                continue
+            row, x0, x1 = spot
+            while len(rows) <= row:
+                rows.append([])
+            rows[row].append((x0, x1))
+            top = 2 + row * (h + 1)
+            label.item.setPos(rect.left() + x0 / sx, rect.bottom() - top / sy)
+            label.item.show()
+            bottom = max(bottom, top + h)
+        return bottom
+
+
+__all__ = ["MarkerLabels"]
