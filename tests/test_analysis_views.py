@@ -490,3 +490,33 @@ def test_outcome_plots_are_tall_and_their_marker_labels_never_overlap(window, qt
         # no bar under a label: the data ends below the rows of labels
         top_bar = min(bar.mapRectToScene(bar.boundingRect()).top() for bar in bars_in(plot))
         assert top_bar >= max(rect.bottom() for rect in rects.values()) - 2
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+def test_readiness_value_labels_inside_the_plots_and_bar_labels_apart(window, qtbot, size):
+    """Issue 10: "24.0" was cut at the plot's right edge; at 1280x720 the bar labels ran into each other."""
+    from PySide6.QtGui import QFontMetricsF
+
+    window.resize(*size)
+    controller = window.analysis
+    view = window.analysis_views["readiness"]
+    show(window, "readiness")
+    controller.wait()
+    qtbot.wait(100)
+    plots = plots_in(view.figure)
+    assert len(plots) == 2
+    for plot in plots:
+        area = plot.vb.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+        values = [item for item in plot.items if isinstance(item, pg.TextItem) and item.isVisible()]
+        assert values, "every bar has its value written at its end"
+        for item in values:
+            rect = item.textItem.mapRectToScene(item.textItem.boundingRect())
+            assert area.contains(rect), f"{size}: {item.textItem.toPlainText()!r} cut by the plot's edge"
+        axis = plot.getAxis("left")
+        ticks = [value for value, _text in axis._tickLevels[0]]
+        line = QFontMetricsF(axis.style["tickFont"]).height()
+        ys = sorted(plot.vb.mapViewToScene(pg.Point(0, t)).y() for t in ticks)
+        gaps = [b - a for a, b in zip(ys, ys[1:])]
+        assert not gaps or min(gaps) >= line, f"{size}: bar labels {min(gaps):.0f} px apart, a line is {line:.0f} px"
+        title = plot.titleLabel
+        assert not title.text.endswith("…"), f"{size}: title cut to {title.text!r}"

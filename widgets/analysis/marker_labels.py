@@ -8,6 +8,10 @@ is laid out or its range changes: most important first, each in the highest
 row where it meets no label already placed, right of its line (left of it
 when the right runs out of the plot); a label with no free row left in the
 top part of the plot is hidden rather than drawn over another.
+
+:func:`room_for_value_labels` does the same for the value written at the end
+of each horizontal bar ("24.0", "75%"): the x range is widened, in pixels,
+so the longest label ends inside the plot instead of being cut at its edge.
 """
 from __future__ import annotations
 
@@ -127,4 +131,43 @@ class MarkerLabels:
         return bottom
 
 
-__all__ = ["MarkerLabels"]
+def room_for_value_labels(plot: pg.PlotItem, labels: list[tuple[float, pg.TextItem]], high: float,
+                          rows: tuple[float, float] | None = None) -> None:
+    """Keep the ranges of ``plot`` wide enough that each bar's value label lies inside it.
+
+    ``labels`` are (bar end, text item anchored left of its position and
+    centred on its row); the x range runs from 0 to at least ``high``, the y
+    range (``rows``: low, high) grows so the top and bottom labels are not cut
+    either. Run again whenever the plot is resized: the room a label needs is
+    in pixels, the ranges in data units.
+    """
+    view = plot.getViewBox()
+
+    def fit(*_args) -> None:
+        width, height = view.width(), view.height()
+        if width <= 1 or height <= 1:
+            return
+        right = high
+        for end, item in labels:
+            need = item.textItem.boundingRect().width() + GAP + 2
+            if end > 0 and width > need:
+                right = max(right, end * width / (width - need))
+        if abs(view.viewRange()[0][1] - right) > 1e-9 * max(abs(right), 1.0) or view.viewRange()[0][0] != 0:
+            view.setXRange(0, right, padding=0)
+        if rows is None or not labels:
+            return
+        half = max(item.textItem.boundingRect().height() for _, item in labels) / 2
+        ys = [item.pos().y() for _, item in labels]
+        low, top = rows
+        for _ in range(3):  # the room in data units depends on the range itself
+            per_px = (top - low) / height
+            low, top = min(rows[0], min(ys) - half * per_px), max(rows[1], max(ys) + half * per_px)
+        if view.viewRange()[1] != [low, top]:
+            view.setYRange(low, top, padding=0)
+
+    view.sigResized.connect(fit)
+    plot._value_room = fit  # kept alive with the plot
+    fit()
+
+
+__all__ = ["MarkerLabels", "room_for_value_labels"]

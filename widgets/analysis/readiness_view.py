@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from widgets import palette
 from widgets.analysis.fit import FittedExportButton, fit_width
+from widgets.analysis.marker_labels import room_for_value_labels
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
@@ -37,11 +38,13 @@ def _pct(value: float) -> str:
 
 
 def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None = None, wide: bool = False,
-                   label_chars: int | None = None) -> FigureData:
+                   label_chars: int | None = None, max_rows: int | None = None) -> FigureData:
     """Per-track readiness and exposure; the costliest failure branches (of ``track_id`` or all).
 
     ``wide`` puts the two charts side by side (a short, wide dock);
-    ``label_chars`` shortens the bar labels of a wide figure further (a narrow dock).
+    ``label_chars`` shortens the bar labels (a narrow dock); ``max_rows`` is
+    how many branch bars the chart's height can label without the labels
+    running into each other (the table lists every branch).
     """
     figure.clear()
     data = FigureData("Readiness", ["kind", "track", "node", "label", "badge", "readiness", "reach",
@@ -52,16 +55,24 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
     for b in report.branches:
         data.rows.append([f"{b.path} branch", b.track_id, b.node_id, b.label, b.badge, b.readiness, b.reach, b.cost,
                           "", "", " ".join(b.late), "yes" if b.responses == 0 else ""])
-    legend = top_legend(figure, row=0, columns=6 if wide else 3, colspan=2 if wide else 1)
-    limit = 30 if wide else 60
-    chars = min(28, label_chars) if wide and label_chars else 28
-    limit = min(limit, chars + 2) if wide else limit
+    # A narrow figure (a dock beside the canvas) gets short bar labels and titles:
+    # long ones took most of the width and left the bars a sliver. One above the
+    # other in a narrow dock, the axis titles go into the plot titles (height for the bars).
+    narrow = wide or (label_chars is not None and label_chars < 48)
+    stacked_narrow = narrow and not wide
+    legend = top_legend(figure, row=0, columns=6 if wide else 4 if narrow else 3, colspan=2 if wide else 1)
+    chars = min(28, label_chars) if label_chars else 28
+    limit = chars + 2 if narrow else 60
     tracks = report.tracks
-    top = add_plot(figure, "Readiness per track" if wide else "Per track: failure readiness and failure exposure",
-                   "Percent (%)", "", row=1, col=0)
-    names = [shorten(t.title, chars) if wide else
+    tight = chars < 22  # side by side in a narrow dock: a title has ~150 px over its plot
+    top = add_plot(figure, "Readiness per track (%)" if stacked_narrow else "Per track" if tight
+                   else "Readiness per track" if narrow
+                   else "Per track: failure readiness and failure exposure",
+                   "" if stacked_narrow else "Percent (%)", "", row=1, col=0)
+    names = [shorten(t.title, chars) if narrow else
              f"{shorten(t.title, 30)}  ({t.late} late, {t.unprepared_branches} with no response)" for t in tracks]
     y = np.arange(len(tracks))[::-1].astype(float)
+    values_shown = []
     for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY, "failure readiness"),
                                       (-0.18, "failure_exposure", palette.FAILURE, "failure exposure")):
         values = np.array([100.0 * getattr(t, key) for t in tracks])
@@ -74,18 +85,26 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
             text = pg.TextItem(f"{value:.0f}%", color=palette.TEXT, anchor=(0, 0.5))
             text.setPos(value, yy + offset)
             top.addItem(text)
+            values_shown.append((float(value), text))
     category_axis(top, "left", names, positions=y, limit=limit)
     percent_ticks(top, "bottom")
-    top.setXRange(0, 112, padding=0)
     top.setYRange(-0.6, len(tracks) - 0.4, padding=0)
+    # "75%" ends inside the plot, whatever its width and height
+    room_for_value_labels(top, values_shown, 104.0, rows=(-0.6, len(tracks) - 0.4))
     top.showGrid(x=True, y=False, alpha=0.18)
 
     failures = [b for b in report.branches if b.path == "failure" and (track_id is None or b.track_id == track_id)]
     where = "" if track_id is None else f" — {shorten(next((t.title for t in tracks if t.track_id == track_id), track_id), 30)}"
-    low = add_plot(figure, "Costliest failure branches" if wide else f"Failure branches by the exposure they cost{where}",
-                   "Exposure cost (points)" if wide else "Exposure removed if the branch were ready (percentage points)",
+    costly = [b for b in failures if b.cost > 0]
+    shown = costly[:max(1, min(MAX_BRANCH_BARS, max_rows or MAX_BRANCH_BARS))]
+    more = f", {len(shown)} of {len(costly)}" if len(shown) < len(costly) else ""
+    low = add_plot(figure, f"Costliest failures (points{more})" if stacked_narrow
+                   else "Costliest failures" if tight
+                   else "Costliest failure branches" if narrow
+                   else f"Failure branches by the exposure they cost{where}{more.replace(',', ':')}",
+                   "" if stacked_narrow else f"Exposure cost (points{more})" if narrow
+                   else "Exposure removed if the branch were ready (percentage points)",
                    "", row=1 if wide else 2, col=1 if wide else 0)
-    shown = [b for b in failures if b.cost > 0][:MAX_BRANCH_BARS]
     if not shown:
         message(low, "no failure branch costs exposure: every reached failure has a ready response")
     else:
@@ -100,16 +119,18 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
             low.addItem(item)
             legend.addItem(item, BADGE_TEXT[badge])
         top_cost = 100.0 * max(b.cost for b in shown)
+        cost_labels = []
         for yy, b in zip(y, shown):
             text = pg.TextItem(f"{100 * b.cost:.1f}", color=palette.TEXT, anchor=(0, 0.5))
             text.setPos(100.0 * b.cost, yy)
             low.addItem(text)
+            cost_labels.append((100.0 * b.cost, text))
         several = track_id is None and len({b.track_id for b in shown}) > 1
-        names = [f"{shorten(b.label, chars - 2 if wide else 38)}" + (f"  [{b.track_id}]" if several and not wide else "")
+        names = [f"{shorten(b.label, chars - 2 if narrow else 38)}" + (f"  [{b.track_id}]" if several and not narrow else "")
                  for b in shown]
         category_axis(low, "left", names, positions=y, limit=limit)
-        low.setXRange(0, top_cost * 1.15, padding=0)
         low.setYRange(-0.6, len(shown) - 0.4, padding=0)
+        room_for_value_labels(low, cost_labels, top_cost * 1.02, rows=(-0.6, len(shown) - 0.4))  # "24.0" inside
         low.showGrid(x=True, y=False, alpha=0.18)
     if not wide:
         figure.ci.layout.setRowStretchFactor(1, 1)
@@ -161,10 +182,13 @@ class ReadinessView(QWidget):
         """Draw a readiness report (GUI thread)."""
         self.report = report
         self._drawn_wide = wide = self._wide()
-        # In a dock beside the canvas each of the two charts gets about half the
-        # width: bar labels take at most ~40% of it (about 7 px a character).
-        chars = max(12, int(self.tabs.width() / 2 * 0.4 / 7))
-        self.data = draw_readiness(self.figure, report, wide=wide, label_chars=chars)
+        # Bar labels take at most ~40% of a chart's width (about 7 px a character):
+        # side by side each chart has half the dock, one above the other all of it.
+        chars = max(12, int(self.tabs.width() / (2 if wide else 1) * 0.4 / 7))
+        # Each bar label needs ~18 px of height: the tab bar, legend, titles and
+        # axes take about 170 px of the tabs, stacked charts share the rest.
+        rows = max(3, int((self.tabs.height() - 170) / (1 if wide else 2) // 18))
+        self.data = draw_readiness(self.figure, report, wide=wide, label_chars=chars, max_rows=rows)
         self._fit()
         late = sum(t.late for t in report.tracks)
         unanswered = sum(t.unprepared_branches for t in report.tracks)
