@@ -80,10 +80,14 @@ def test_summary_shows_the_track_figures(qtbot, fake):
     assert text == (f"EV {ev:.1f} k$ · fail. readiness 0% · exposure {exposure:.0%} · "
                     f"p(failure) {p_failure:.0%} · preparedness +{ev - ev_unprepared:.2f} k$")
     assert bar.toolTip().startswith("Launch: EV")
-    # a narrow bar drops figures from the right instead of clipping them
-    bar.resize(bar.values["ev"].sizeHint().width() + bar.values["failure_readiness"].sizeHint().width() + 40, 30)
-    assert bar.text() == f"EV {ev:.1f} k$ · fail. readiness 0%"
+    # a narrow bar shortens the captions first, then hides figures from the right and says
+    # how many ("+3 more", the hidden ones in its tooltip) instead of clipping or dropping them silently
+    bar.resize(bar.values["ev"].sizeHint().width() + bar.values["failure_readiness"].sizeHint().width() + 80, 30)
+    assert bar.text() == f"EV {ev:.1f} k$ · ready 0% · +3 more"
+    assert bar.more_label.toolTip() == (f"exposure {exposure:.0%} · p(failure) {p_failure:.0%} · "
+                                        f"preparedness +{ev - ev_unprepared:.2f} k$")
     assert bar.full_text() == text
+    assert bar.toolTip() == f"Launch: {text}"
 
 
 def test_summary_follows_evaluations_and_invalid_plans(qtbot, fake):
@@ -118,3 +122,31 @@ def test_panels_with_the_real_document(qtbot):
     document.wait_for_checks()
     assert bar.text().startswith("EV ")
     qtbot.waitUntil(lambda: rows(panel) == ["No problems: the plan is valid."])
+
+
+def test_summary_bar_at_1280_shows_every_figure_shortened_not_dropped(qtbot, tmp_path, monkeypatch):
+    """Issue 10: at 1280x720 the bar dropped "preparedness" silently."""
+    from app.main_window import MainWindow
+    from conftest import SAMPLES
+
+    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "maybe_save", lambda: True))
+    assert window.open_file(SAMPLES / "peace-process.bwplan")
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.document.wait_for_checks()
+    bar = window.findChild(SummaryBar)
+    qtbot.waitUntil(lambda: bar.text().startswith("EV"))
+    text = bar.text()
+    for words in ("EV", "ready", "exp", "p(fail", "prep"):          # all five figures, none dropped
+        assert words in text, text
+    assert "more" not in text
+    result = window.document.result
+    assert f"{result.value_of_preparedness:+.3g}".lstrip("+") in text.replace("+", "")
+    inside = bar.contentsRect()
+    for label in bar.values.values():                                # none clipped by the bar's edge
+        assert label.isVisible() and inside.contains(label.geometry()), label.property("plain")
+    assert "preparedness" in bar.toolTip()                           # the full words in the tooltip

@@ -1,10 +1,12 @@
 """A one-line summary of the current track's numbers, for under the canvas.
 
-"EV 87.3 k$ · fail. readiness 40% · exposure 18% · preparedness +12 k$ ·
-p(failure) 30%", or "plan invalid: 3 problems" when the plan cannot be
+"EV 87.3 k$ · fail. readiness 40% · exposure 18% · p(failure) 30% ·
+preparedness +12 k$", or "plan invalid: 3 problems" when the plan cannot be
 evaluated. Updates when the document reports a new evaluation. When the bar
-is narrower than its figures, the least important ones (from the right) are
-hidden rather than clipped; every figure's tooltip explains it.
+is narrower than its figures, the captions are shortened first ("ready 40%",
+"prep. +12 k$"); only when even those do not fit are the least important
+figures (from the right) hidden, and a "+2 more" at the end says so, its
+tooltip giving them (the bar's tooltip gives every figure). Nothing is clipped.
 """
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("value_of_preparedness", "preparedness",
      "value of preparedness: EV gained by the responses as prepared today (EV - EV unprepared)"),
 )
+#: Shorter captions for a narrow bar (a 1280-px window), tried before any figure is hidden.
+SHORT_CAPTIONS = {"ev": "EV", "failure_readiness": "ready", "failure_exposure": "exp.",
+                  "p_failure": "p(fail)", "value_of_preparedness": "prep."}
 _SPACING = 12
 
 
@@ -68,6 +73,11 @@ class SummaryBar(QFrame):
             label.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(label)
             self.values[key] = label
+        self.more_label = QLabel(self)  # "+2 more": figures hidden for lack of room, in its tooltip
+        self.more_label.setStyleSheet(f"color: {palette.TEXT_MUTED};")
+        layout.addWidget(self.more_label)
+        self.more_label.hide()
+        self._texts: dict[str, dict[bool, tuple[str, str]]] = {}  # key -> short? -> (html, plain)
         self.invalid_label = QLabel(self)
         self.invalid_label.setStyleSheet(f"color: {palette.BADGE_LATE}; font-weight: bold;")
         self.invalid_label.setToolTip("the plan cannot be evaluated: see the Problems panel")
@@ -79,17 +89,19 @@ class SummaryBar(QFrame):
         self.refresh()
 
     def text(self) -> str:
-        """What the bar shows, as plain text (figures hidden for lack of room left out)."""
+        """What the bar shows, as plain text (short captions when it is narrow, "+N more" when it hides some)."""
         if not self._valid:
             return self.invalid_label.text()
-        return " · ".join(label.property("plain") or "" for label in self.values.values()
-                          if not label.isHidden())
+        shown = [label.property("plain") or "" for label in self.values.values() if not label.isHidden()]
+        if not self.more_label.isHidden():
+            shown.append(self.more_label.text())
+        return " · ".join(shown)
 
     def full_text(self) -> str:
-        """Every figure as plain text, whatever the bar's width."""
+        """Every figure as plain text with its full caption, whatever the bar's width."""
         if not self._valid:
             return self.invalid_label.text()
-        return " · ".join(label.property("plain") or "" for label in self.values.values())
+        return " · ".join(self._texts[key][False][1] for key in self.values if key in self._texts)
 
     def refresh(self, *_args) -> None:
         """Show the document's last evaluation (or why there is none)."""
@@ -107,6 +119,7 @@ class SummaryBar(QFrame):
             self.invalid_label.show()
             for label in self.values.values():
                 label.hide()
+            self.more_label.hide()
             return
         self.invalid_label.hide()
         unit = plan.value_unit
@@ -122,35 +135,61 @@ class SummaryBar(QFrame):
         }
         for key, caption, _tip in FIGURES:
             text, colour = shown[key]
-            label = self.values[key]
             value_html = f'<b style="color:{colour}">{text}</b>' if colour else f"<b>{text}</b>"
-            label.setText(f'<span style="color:{palette.TEXT_MUTED}">{caption}</span> {value_html}')
-            label.setProperty("plain", f"{caption} {text}")
+            self._texts[key] = {
+                short: (f'<span style="color:{palette.TEXT_MUTED}">{words}</span> {value_html}', f"{words} {text}")
+                for short, words in ((False, caption), (True, SHORT_CAPTIONS[key]))}
         title = (track.title or track.id) if track is not None else ""
         self.setToolTip(f"{title}: {self.full_text()}" if title else self.full_text())
         self._fit()
 
+    def _captions(self, short: bool) -> list[int]:
+        """Put the full or short captions on the figures; their widths."""
+        widths = []
+        for key, label in self.values.items():
+            html, plain = self._texts[key][short]
+            if label.property("plain") != plain:
+                label.setText(html)
+                label.setProperty("plain", plain)
+            widths.append(label.sizeHint().width())
+        return widths
+
     def _fit(self) -> None:
-        """Show as many figures, most important first, as the width allows."""
-        if not self._valid:
+        """Every figure with its full caption if they fit, else with short ones, else the first few and "+N more"."""
+        if not self._valid or not self._texts:
             return
         margins = self.layout().contentsMargins()
         room = self.width() - margins.left() - margins.right() - 2 * self.frameWidth()
-        used = 0
-        fits = True
-        for position, label in enumerate(self.values.values()):
-            needed = label.sizeHint().width() + (_SPACING if position else 0)
-            fits = fits and (position == 0 or used + needed <= room)  # no gaps: stop at the first misfit
-            label.setVisible(fits)
-            used += needed
+        for short in (False, True):
+            widths = self._captions(short)
+            if sum(widths) + _SPACING * (len(widths) - 1) <= room:
+                for label in self.values.values():
+                    label.show()
+                self.more_label.hide()
+                return
+        keys = list(self.values)
+        shown = len(keys)
+        while shown > 1:  # hide from the right until the rest and "+N more" fit
+            shown -= 1
+            self.more_label.setText(f"+{len(keys) - shown} more")
+            needed = sum(widths[:shown]) + _SPACING * shown + self.more_label.sizeHint().width()
+            if needed <= room:
+                break
+        hidden = keys[shown:]
+        for position, key in enumerate(keys):
+            self.values[key].setVisible(position < shown)
+        self.more_label.setText(f"+{len(hidden)} more")
+        self.more_label.setToolTip(" · ".join(self._texts[key][False][1] for key in hidden))
+        self.more_label.show()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
     def minimumSizeHint(self):
-        # the bar may be as narrow as its first figure: the rest hide
+        # the bar may be as narrow as its first figure and "+4 more": the rest hide
         hint = super().minimumSizeHint()
         first = next(iter(self.values.values()))
-        hint.setWidth(first.sizeHint().width() + 20)
+        self.more_label.setText(f"+{len(self.values) - 1} more") if self.more_label.isHidden() else None
+        hint.setWidth(first.sizeHint().width() + _SPACING + self.more_label.sizeHint().width() + 20)
         return hint
