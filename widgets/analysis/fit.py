@@ -82,9 +82,8 @@ def fit_width(figure: pg.GraphicsLayoutWidget, width: float | None = None) -> bo
                 item.setColumnCount(item.columnCount - 1)
         elif isinstance(item, pg.PlotItem):
             share = room / columns - 14 * (columns - 1) / columns
-            # The title sits over the plot area only, right of the left axis.
-            axis = item.getAxis("left")
-            _cut_title(item, share - (axis.effectiveSizeHint(_MIN).width() if axis.isVisible() else 0))
+            # The title spans the plot's axes too (plot_export.style_plot).
+            _cut_title(item, share)
     fits = _needed(figure) <= width
     # The view sized its central item while it was wider than the view (an item is
     # never smaller than its minimum): size it again now that it can be narrower.

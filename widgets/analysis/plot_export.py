@@ -73,6 +73,10 @@ def add_plot(figure: pg.GraphicsLayoutWidget, title: str, x_label: str, y_label:
 def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
     """Apply the palette, fonts and axis titles to a plot."""
     plot.setTitle(title, color=palette.TEXT, size=TITLE_SIZE)
+    # The title spans the left axis too: with long bar labels (tornado, readiness)
+    # the plot area alone is too narrow for it and it was cut to "Inter-state…".
+    plot.layout.removeItem(plot.titleLabel)
+    plot.layout.addItem(plot.titleLabel, 0, 0, 1, 3)
     font = QFont()
     font.setPointSize(TICK_POINT_SIZE)
     for name, label in (("bottom", x_label), ("left", y_label)):

@@ -65,10 +65,12 @@ def _titled(track_title: str, text: str) -> str:
 
 
 def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", labels: dict | None = None,
-                 plan=None, track_title: str = "") -> FigureData:
+                 plan=None, track_title: str = "", label_chars: int | None = None) -> FigureData:
     """Horizontal bars of the EV at each parameter's low and high end, widest swing on top.
 
-    ``plan`` names the parameters in planner words; ``track_title`` heads the plot.
+    ``plan`` names the parameters in planner words; ``track_title`` heads the
+    plot; ``label_chars`` caps the bar labels (a narrow dock: the words only,
+    the ranges are in the CSV and the CLI).
     """
     figure.clear()
     data = FigureData("Tornado", ["parameter", "low", "high", "ev_low", "ev_high", "swing"])
@@ -91,7 +93,7 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
                       f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
-    for key, colour, name in (("ev_low", LOW_COLOUR, "parameter at the low end of its range"),
+    for key, colour, name in (("ev_low", LOW_COLOUR, "each at the low end of its range"),
                               ("ev_high", HIGH_COLOUR, "at the high end")):
         ends = np.array([b[key] for b in shown])
         item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
@@ -100,7 +102,10 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
         legend.addItem(item, name)
     plot.addItem(pg.InfiniteLine(base, angle=90, movable=False, pen=pg.mkPen(palette.TEXT, width=1.5)))
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=1.5)), f"base-case EV {_fmt(base)}")
-    names = [f"{param_label(b['name'], labels, 40, plan)}  [{_fmt(b['low'])} – {_fmt(b['high'])}]" for b in shown]
+    if label_chars is not None and label_chars < 52:
+        names = [param_label(b["name"], labels, max(16, label_chars), plan) for b in shown]
+    else:
+        names = [f"{param_label(b['name'], labels, 40, plan)}  [{_fmt(b['low'])} – {_fmt(b['high'])}]" for b in shown]
     category_axis(plot, "left", names, positions=y, limit=60)
     plot.setYRange(-0.6, len(shown) - 0.4, padding=0)
     plot.showGrid(x=True, y=False, alpha=0.18)
@@ -249,9 +254,10 @@ class SensitivityView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         controls = QGridLayout()
-        self.policy_combo = self._combo("sens_policy", [("Re-optimise decisions", "optimal"),
-                                                        ("Hold the base-case policy", "fixed")])
-        self.policy_combo.setToolTip("Re-optimise every decision in each scenario, or keep today's choices")
+        # short words: the combo is ~10 characters wide in a dock beside the canvas
+        self.policy_combo = self._combo("sens_policy", [("Re-optimise", "optimal"),
+                                                        ("Hold choices", "fixed")])
+        self.policy_combo.setToolTip("Re-optimise every decision in each scenario, or hold today's best choices")
         self.sweep_combo = self._combo("sens_sweep_var", [])
         self.x_combo = self._combo("sens_map_x", [])
         self.y_combo = self._combo("sens_map_y", [])
@@ -339,7 +345,8 @@ class SensitivityView(QWidget):
         self._fill(self.decision_combo, [(shorten(labels.get(d, d), 50), d) for d in bundle.decisions], "(first decision)")
         order = [b["name"] for b in bundle.tornado.bars] if bundle.tornado else []
         draws = {  # the planner words and the track title of `branchwise plot`
-            "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels, plan, bundle.track_title),
+            "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels, plan, bundle.track_title,
+                                              label_chars=self._label_chars()),
             "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order, plan, bundle.track_title),
             "sweep": lambda f: draw_sweep(f, bundle.sweep, bundle.sweep_decision, unit, labels, plan,
                                           bundle.track_title),
@@ -348,6 +355,7 @@ class SensitivityView(QWidget):
         }
         results = {"tornado": bundle.tornado, "spider": bundle.spider, "sweep": bundle.sweep,
                    "policy-map": bundle.policy_map}
+        self._drawn_chars = self._label_chars()
         for kind in KINDS:
             figure = self.figures[kind]
             if results[kind] is None:
@@ -358,6 +366,10 @@ class SensitivityView(QWidget):
                 self.data[kind] = draws[kind](figure)
         self._fit()
 
+    def _label_chars(self) -> int:
+        """Characters a tornado bar label may take: ~42% of the dock's width, ~7 px a character."""
+        return int(self.tabs.width() * 0.42 / 7)
+
     def _fit(self) -> None:
         """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
         if self.bundle is not None:
@@ -367,6 +379,11 @@ class SensitivityView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            bundle = self.bundle
+            if bundle is not None and bundle.tornado is not None \
+                    and getattr(self, "_drawn_chars", None) != self._label_chars():
+                self.show_bundle(bundle)  # the bar labels are shortened to the new width
+                return
             self._fit()
 
     def show_error(self, text: str) -> None:
