@@ -158,3 +158,20 @@ def test_dock_export_button_writes_the_same_plain_svg(qapp, qtbot, tmp_path, mon
                 assert left - 0.01 <= x <= right + 0.01 and top - 0.01 <= y <= bottom + 0.01
     share = differing_share(pixels(tmp_path / "dock.png"), pixels(rsvg(tmp_path / "dock.svg", tmp_path / "r.png")))
     assert share < 0.05
+
+
+def test_histogram_svg_has_every_marker_label_inside_its_plot_and_apart(qapp, tmp_path, capsys):
+    """The marker labels ("mean 14.7", "P50 14.2") placed in pixels are in the SVG too, inside and apart."""
+    root = parse(plot(tmp_path, "histogram", "svg"))
+    areas = [area for area, _ in plots_with_marks(root)]
+    boxes = [e for e in root.iter() if role(e) == "text-box"]
+    labels = [t for t in texts(root, "value-label") if (t.text or "").split(" ")[0] in ("mean", "P5", "P50", "P95")]
+    assert sorted(t.text.split(" ")[0] for t in labels) == sorted(["mean", "P5", "P50", "P95"] * 2)
+    rects = [tuple(float(b.get(k)) for k in ("x", "y", "width", "height")) for b in boxes]
+    assert len(rects) >= len(labels)
+    for x, y, w, h in rects:
+        assert any(l - 1 <= x and x + w <= r + 1 and t - 1 <= y and y + h <= b + 1 for l, t, r, b in areas), \
+            f"a label box at {x, y, w, h} leaves its plot"
+    for i, (x, y, w, h) in enumerate(rects):
+        for x2, y2, w2, h2 in rects[i + 1:]:
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, "two marker labels overlap"

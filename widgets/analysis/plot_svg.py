@@ -193,8 +193,9 @@ class _Writer:
                 self.text_item(axis.label, "axis-label")
         if plot.titleLabel.isVisible():
             self.text_item(plot.titleLabel.item, "title")
-        # text placed over the data (value labels, line labels) after the axes
-        for item in vb.addedItems:
+        # text placed over the data (value labels, line labels) after the axes; every
+        # child of the view, as labels placed in pixels are added without data bounds
+        for item in vb.childGroup.childItems():
             if isinstance(item, pg.InfiniteLine) and item.isVisible() and getattr(item, "label", None) is not None:
                 self.text(item.label)
             elif isinstance(item, pg.TextItem) and item.isVisible():
