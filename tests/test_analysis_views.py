@@ -521,3 +521,21 @@ def test_readiness_value_labels_inside_the_plots_and_bar_labels_apart(window, qt
         assert not gaps or min(gaps) >= line, f"{size}: bar labels {min(gaps):.0f} px apart, a line is {line:.0f} px"
         title = plot.titleLabel
         assert not title.text.endswith("…"), f"{size}: title cut to {title.text!r}"
+
+
+def test_priority_table_keeps_the_response_column_readable_at_1280(window, qtbot):
+    """Issue 10: at 1280x720 the Response column was squeezed to "spor" over a column of "…"."""
+    window.resize(1280, 720)
+    view = window.analysis_views["priority"]
+    show(window, "priority")
+    qtbot.waitUntil(lambda: view.table.rowCount() > 0)
+    qtbot.wait(50)
+    table = view.table
+    header = table.horizontalHeader()
+    wanted = table.fontMetrics().horizontalAdvance("M" * 14)
+    assert header.sectionSize(1) >= wanted, f"Response column {header.sectionSize(1)} px"
+    assert header.sectionSize(1) >= table.fontMetrics().horizontalAdvance("Response") + 12
+    assert header.sectionViewportPosition(1) + header.sectionSize(1) <= table.viewport().width()  # on screen
+    assert not table.wordWrap()        # one line a row: cut with "…", the full text in the tooltip
+    title = table.item(0, 1).toolTip()
+    assert title and table.item(0, 1).text().rstrip("…") in title

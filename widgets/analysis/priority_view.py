@@ -6,7 +6,7 @@ selects the response's branch in the canvas.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -61,6 +61,11 @@ class PriorityView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        # One line a row, long texts cut with "…" (full text in the tooltip), so a
+        # narrow dock does not squeeze the Response column into a column of "…".
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.viewport().installEventFilter(self)
         self.table.setToolTip("What to prepare next: double-click a response to select its branch in the tree")
         self.table.cellDoubleClicked.connect(self._jump)
         # Best first unless the planner sorts by another column.
@@ -118,6 +123,7 @@ class PriorityView(QWidget):
                 QTableWidgetItem("late" if late else ""),
             ]
             cells[1].setToolTip(f"{p.response}: {title}")
+            cells[3].setToolTip(node.label if node is not None else p.node)
             if late:
                 cells[7].setForeground(QBrush(palette.qcolor(palette.BADGE_LATE)))
             if p.marginal_value > 0 if plan.objective != "minimize" else p.marginal_value < 0:
@@ -126,8 +132,7 @@ class PriorityView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, p.node)
                 table.setItem(row, col, item)
         table.setSortingEnabled(True)
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
         if result is None:
             self.summary.setText("The plan cannot be evaluated: see Problems.")
         elif not self.rows:
@@ -136,6 +141,25 @@ class PriorityView(QWidget):
             total = sum(p.marginal_value for p in self.rows)
             self.summary.setText(f"{len(self.rows)} responses · raising all of them to ready would add about "
                                  f"{_signed(result.ev_full - result.ev)}{unit} (marginal values sum to {_signed(total)}{unit})")
+
+    def _size_columns(self) -> None:
+        """Numbers at their width; Owner and Branch capped; Response gets the rest (at least ~22 characters)."""
+        table = self.table
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnsToContents()
+        room = table.viewport().width()
+        caps = {2: 0.18, 3: 0.28}  # Owner, Branch: a share of the view
+        for col, share in caps.items():
+            header.resizeSection(col, min(header.sectionSize(col), max(90, int(room * share))))
+        response_min = table.fontMetrics().horizontalAdvance("M" * 14)
+        others = sum(header.sectionSize(c) for c in range(table.columnCount()) if c != 1)
+        header.resizeSection(1, max(response_min, min(header.sectionSize(1), room - others), room - others))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self.rows:
+            self._size_columns()
+        return super().eventFilter(watched, event)
 
     def figure_data(self) -> FigureData:
         """The list as a table (CSV)."""

@@ -93,8 +93,8 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
                       f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
-    for key, colour, name in (("ev_low", LOW_COLOUR, "each at the low end of its range"),
-                              ("ev_high", HIGH_COLOUR, "at the high end")):
+    for key, colour, name in (("ev_low", LOW_COLOUR, "each at its low end"),
+                              ("ev_high", HIGH_COLOUR, "at its high end")):
         ends = np.array([b[key] for b in shown])
         item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
                                brush=colour, pen=pg.mkPen(colour))
