@@ -539,3 +539,30 @@ def test_priority_table_keeps_the_response_column_readable_at_1280(window, qtbot
     assert not table.wordWrap()        # one line a row: cut with "…", the full text in the tooltip
     title = table.item(0, 1).toolTip()
     assert title and table.item(0, 1).text().rstrip("…") in title
+
+
+@pytest.mark.parametrize("dock", ["outcome", "sensitivity"])
+def test_every_tab_at_1280_keeps_its_texts_inside_the_plots(window, qtbot, dock):
+    """Issue 10: at 1280x720 a sweep's threshold label, the "68%" of the best-option bars and the
+    rotated axis titles (policy map, risk profile) ran past the plot's edges."""
+    window.resize(1280, 720)
+    controller = window.analysis
+    view = window.analysis_views[dock]
+    show(window, dock)
+    controller.wait()
+    for index in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(index)
+        controller.wait()
+        qtbot.wait(80)
+        figure = view.tabs.currentWidget()
+        for plot in plots_in(figure):
+            area = plot.vb.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+            for item in plot.scene().items():
+                if isinstance(item, pg.TextItem) and item.isVisible() and plot.vb.isAncestorOf(item):
+                    rect = item.textItem.mapRectToScene(item.textItem.boundingRect())
+                    assert area.contains(rect), \
+                        f"tab {index}: {item.textItem.toPlainText()!r} at {rect} leaves the plot {area}"
+            axis = plot.getAxis("left")
+            if axis.isVisible() and axis.labelText:
+                assert axis.label.boundingRect().width() <= plot.vb.height() + 1, \
+                    f"tab {index}: the axis title {axis.labelText!r} is taller than its plot"

@@ -11,7 +11,7 @@ original texts, so a wider dock gets them back.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
 from widgets.analysis.plot_export import ExportButton
 
@@ -40,6 +40,33 @@ def _restore(figure: pg.GraphicsLayoutWidget) -> None:
             full = getattr(title, "_fit_text", None)
             if full is not None and title.text != full:
                 title.setText(full)
+            axis = item.getAxis("left")
+            full = getattr(axis, "_fit_label", None)
+            if full is not None and axis.labelText != full:
+                axis.setLabel(full)
+
+
+def _cut_axis_label(plot: pg.PlotItem) -> None:
+    """Shorten the left axis title with "…" until it is no longer than the plot is tall.
+
+    Qt draws it rotated, centred on the axis: a longer one ran past the plot's
+    top over the legend or the plot above.
+    """
+    axis = plot.getAxis("left")
+    if not axis.isVisible() or not getattr(axis, "showLabel", True) or not axis.labelText:
+        return
+    room = plot.vb.height()
+    if room <= 1:
+        return
+    full = getattr(axis, "_fit_label", None)
+    if full is None:
+        axis._fit_label = full = axis.labelText
+    while axis.label.boundingRect().width() > room:
+        current = axis.labelText[:-1] if axis.labelText.endswith("…") else axis.labelText
+        if len(current) <= 4:
+            return
+        axis.setLabel(current[:max(4, int(len(current) * 0.85))].rstrip(" ,:;(—-") + "…")
+        axis.label.setToolTip(full)
 
 
 def _cut_title(plot: pg.PlotItem, room: float) -> None:
@@ -88,12 +115,43 @@ def fit_width(figure: pg.GraphicsLayoutWidget, width: float | None = None) -> bo
     # The view sized its central item while it was wider than the view (an item is
     # never smaller than its minimum): size it again now that it can be narrower.
     figure.ci.setGeometry(figure.range)
+    # Now the plots have their heights: vertical axis titles no taller than their plot.
+    for item in _items(figure):
+        if isinstance(item, pg.PlotItem):
+            _cut_axis_label(item)
     return fits
 
 
 def restore(figure: pg.GraphicsLayoutWidget) -> None:
     """Give ``figure`` back its full titles and legend columns (before an export)."""
     _restore(figure)
+
+
+class _FitOnResize(QObject):
+    """Fit a figure again whenever it is resized (a tab shown, a dock dragged taller)."""
+
+    def __init__(self, figure: pg.GraphicsLayoutWidget) -> None:
+        super().__init__(figure)
+        self._figure = figure
+        self._pending = False
+        figure.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._fit)  # after pyqtgraph has laid the figure out at its new size
+        return False
+
+    def _fit(self) -> None:
+        self._pending = False
+        figure = self._figure
+        if figure.isVisible() and any(isinstance(i, pg.PlotItem) for i in _items(figure)):
+            fit_width(figure)
+
+
+def fit_on_resize(figure: pg.GraphicsLayoutWidget) -> None:
+    """Keep ``figure`` fitted to its own size: titles to its width, axis titles to its plots' heights."""
+    figure._fit_on_resize = _FitOnResize(figure)
 
 
 class FittedExportButton(ExportButton):
@@ -113,4 +171,4 @@ class FittedExportButton(ExportButton):
             self._refit()
 
 
-__all__ = ["FittedExportButton", "fit_width", "restore"]
+__all__ = ["FittedExportButton", "fit_on_resize", "fit_width", "restore"]

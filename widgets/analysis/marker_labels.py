@@ -44,12 +44,15 @@ class MarkerLabels:
     data_top : float, optional
         The highest data value (y) from 0: the y range is then kept so the
         data ends below the rows of labels, which never cover a bar.
+    bottom : bool
+        Rows from the bottom of the plot up (where a rising curve leaves room).
     """
 
     def __init__(self, plot: pg.PlotItem, markers: list[tuple[float, str, object]], fill=None,
-                 data_top: float | None = None) -> None:
+                 data_top: float | None = None, bottom: bool = False) -> None:
         self.plot = plot
         self.data_top = data_top
+        self.bottom = bottom
         self.labels: list[_Label] = []
         for x, text, colour in markers:
             item = pg.TextItem(text, color=colour, anchor=(0, 0), fill=fill)
@@ -124,7 +127,7 @@ class MarkerLabels:
             while len(rows) <= row:
                 rows.append([])
             rows[row].append((x0, x1))
-            top = 2 + row * (h + 1)
+            top = height - 2 - (row + 1) * (h + 1) if self.bottom else 2 + row * (h + 1)
             label.item.setPos(rect.left() + x0 / sx, rect.bottom() - top / sy)
             label.item.show()
             bottom = max(bottom, top + h)
@@ -170,4 +173,29 @@ def room_for_value_labels(plot: pg.PlotItem, labels: list[tuple[float, pg.TextIt
     fit()
 
 
-__all__ = ["MarkerLabels", "room_for_value_labels"]
+def room_above_bars(plot: pg.PlotItem, labels: list[tuple[float, pg.TextItem]], top: float) -> None:
+    """Keep the y range (from 0) tall enough that the label above each vertical bar stays inside.
+
+    ``labels`` are (bar top, text item anchored at its bottom centre); the
+    range reaches at least ``top``. Run again on resize (the room is in pixels).
+    """
+    view = plot.getViewBox()
+
+    def fit(*_args) -> None:
+        height = view.height()
+        if height <= 1:
+            return
+        high = top
+        for end, item in labels:
+            need = item.textItem.boundingRect().height() + 2
+            if end > 0 and height > need:
+                high = max(high, end * height / (height - need))
+        if abs(view.viewRange()[1][1] - high) > 1e-9 * max(abs(high), 1.0) or view.viewRange()[1][0] != 0:
+            view.setYRange(0, high, padding=0)
+
+    view.sigResized.connect(fit)
+    plot._bar_room = fit  # kept alive with the plot
+    fit()
+
+
+__all__ = ["MarkerLabels", "room_above_bars", "room_for_value_labels"]

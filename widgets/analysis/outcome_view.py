@@ -19,8 +19,8 @@ from widgets.analysis.plot_export import (
     FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,
     top_legend, unit_suffix,
 )
-from widgets.analysis.fit import FittedExportButton, fit_width
-from widgets.analysis.marker_labels import MarkerLabels
+from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
+from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
 from widgets.analysis.run_bar import RunBar
 
 MAX_BINS = 40
@@ -33,6 +33,8 @@ MAX_OPTION_ROWS = 12
 WIDE_MIN_WIDTH = 560
 #: Lower than this, the plots go side by side even in a narrow dock.
 STACK_MIN_HEIGHT = 400
+#: The risk profile's three charts go in one row only from this width.
+RISK_WIDE_MIN_WIDTH = 900
 MARKERS = (("mean", "mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
 
 
@@ -174,19 +176,29 @@ def _cdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict[str, str] | None = None,
-              wide: bool = False) -> FigureData:
+              wide: bool = False, label_chars: int | None = None, grid: bool = False) -> FigureData:
     """Cumulative risk profile, success / failure / neutral shares, how often each option is best.
 
     ``labels`` maps node ids to labels for the option chart; ``wide`` puts
-    the three charts in one row (a short, wide dock).
+    the three charts in one row (a short, wide dock); ``grid`` puts the curve
+    left of the two bar charts (a short dock not wide enough for three in a
+    row); ``label_chars`` caps the option labels and shortens the titles (a
+    narrow dock beside the canvas).
     """
     figure.clear()
     labels = labels or {}
+    wide = wide and not grid
+    short = wide or grid or (label_chars is not None and label_chars < 30)
+    # (row, col, rowspan, colspan) of the curve, the path ends and the best options
+    places = ({"cdf": (0, 0, 1, 1), "ends": (0, 1, 1, 1), "best": (0, 2, 1, 1)} if wide else
+              {"cdf": (0, 0, 2, 1), "ends": (0, 1, 1, 1), "best": (1, 1, 1, 1)} if grid else
+              {"cdf": (0, 0, 1, 2), "ends": (1, 0, 1, 1), "best": (1, 1, 1, 1)})
     data = FigureData("Risk profile", ["series", "x", "cumulative_share"])
-    cdf = add_plot(figure, "Cumulative risk profile" if wide else "Cumulative risk profile: chance of ending at or below a value",
-                   f"Value{unit_suffix(unit)}", "P(value ≤ x) (%)" if wide else "Cumulative probability (%)",
-                   row=0, col=0, colspan=1 if wide else 2)
-    legend = add_legend(cdf, offset=(10, 10))
+    cdf = add_plot(figure, "Cumulative risk profile" if short else "Cumulative risk profile: chance of ending at or below a value",
+                   f"Value{unit_suffix(unit)}", "P(value ≤ x) (%)" if short else "Cumulative probability (%)",
+                   *places["cdf"][:2], rowspan=places["cdf"][2], colspan=places["cdf"][3])
+    # bottom right: a cumulative curve is near 100% there, the top left holds its rise
+    legend = add_legend(cdf, offset=(-10, -10))
     legend.setColumnCount(1)
     for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT, "realised outcome"),
                                          ("ev", sim.ev, palette.DECISION, "expected value")):
@@ -196,29 +208,33 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
         data.rows.extend([series, float(a), float(b)] for a, b in zip(x, q))
     del legend
     cdf.setYRange(0, 100, padding=0.02)
-    cdf.addItem(pg.InfiniteLine(sim.base_ev, angle=90, movable=False, pen=pg.mkPen(palette.DECISION, style=pg.QtCore.Qt.PenStyle.DotLine),
-                                label=f"base EV {_fmt(sim.base_ev)}",
-                                labelOpts={"position": 0.1, "color": palette.TEXT, "anchors": [(0, 0.5), (0, 0.5)],
-                                           "fill": palette.qcolor(palette.BACKGROUND, 215)}))
+    cdf.addItem(pg.InfiniteLine(sim.base_ev, angle=90, movable=False,
+                                pen=pg.mkPen(palette.DECISION, style=pg.QtCore.Qt.PenStyle.DotLine)))
+    # labelled near the bottom, where a cumulative curve is low, and always inside the plot
+    MarkerLabels(cdf, [(sim.base_ev, f"base EV {_fmt(sim.base_ev)}", palette.TEXT)],
+                 fill=palette.qcolor(palette.BACKGROUND, 215), bottom=True)
 
-    ends = add_plot(figure, "Path ends" if wide else "How sampled paths end", "", "Share of iterations (%)", row=0 if wide else 1,
-                    col=1 if wide else 0)
+    ends = add_plot(figure, "Path ends" if short else "How sampled paths end", "", "% of iterations",
+                    *places["ends"][:2])
     shares = sim.end_shares()
+    share_labels = []
     for k, name in enumerate(PATH_NAMES):
         ends.addItem(pg.BarGraphItem(x=[k], height=[100.0 * shares[name]], width=0.6, brush=palette.PATH_COLORS[name],
                                      pen=pg.mkPen(palette.PATH_TEXT_COLORS[name])))
         text = pg.TextItem(f"{100 * shares[name]:.1f}%", color=palette.PATH_TEXT_COLORS[name], anchor=(0.5, 1.0))
         text.setPos(k, 100.0 * shares[name])
         ends.addItem(text)
+        share_labels.append((100.0 * shares[name], text))
         data.rows.append([f"ends in {name}", "", shares[name]])
     category_axis(ends, "bottom", [n.capitalize() for n in PATH_NAMES])
     ends.setXRange(-0.6, 2.6, padding=0)
-    ends.setYRange(0, max(100.0 * max(shares.values()) * 1.2, 10.0), padding=0)
+    ends.setYRange(0, max(100.0 * max(shares.values()) * 1.05, 10.0), padding=0)
+    room_above_bars(ends, share_labels, max(100.0 * max(shares.values()) * 1.05, 10.0))  # "53.8%" inside
     ends.showGrid(x=False, y=True, alpha=0.18)
 
-    best = add_plot(figure, "Best option" if wide else "How often each option is best",
-                    "% (blue: base case)" if wide else "% of iterations (blue: base-case choice)", "",
-                    row=0 if wide else 1, col=2 if wide else 1)
+    best = add_plot(figure, "Best option" if short else "How often each option is best",
+                    "% (blue: base case)" if short else "% of iterations (blue: base-case choice)", "",
+                    *places["best"][:2])
     rows = []
     decisions = sim.on_policy_decisions or list(sim.option_best)
     for decision in decisions:
@@ -233,26 +249,29 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
     else:
         several = len({d for d, _, _ in shown}) > 1
         names, colours, values = [], [], []
+        chars = min(label_chars or 36, 26 if wide else 36)  # the whole label: "decision › option"
         for decision, option, share in shown:
             chosen = sim.base_policy.get(decision) == option
-            option_label = shorten(labels.get(option, option), 16 if wide else 22)
-            prefix = f"{shorten(labels.get(decision, decision), 10 if wide else 14)} › "
+            option_label = shorten(labels.get(option, option), max(8, chars * 3 // 5) if several else chars)
+            prefix = f"{shorten(labels.get(decision, decision), max(6, chars * 2 // 5 - 3))} › "
             names.append(prefix + option_label if several else option_label)
             colours.append(palette.DECISION if chosen else palette.NEUTRAL)
             values.append(100.0 * share)
         y = np.arange(len(shown))[::-1]
         best.addItem(pg.BarGraphItem(x0=np.zeros(len(shown)), x1=values, y=y, height=0.62,
                                      brushes=colours, pens=[pg.mkPen(c) for c in colours]))
+        value_labels = []
         for yy, value in zip(y, values):
             text = pg.TextItem(f"{value:.0f}%", color=palette.TEXT, anchor=(0, 0.5))
             text.setPos(value, yy)
             best.addItem(text)
+            value_labels.append((value, text))
         category_axis(best, "left", names, positions=y)
-        percent_ticks(best, "bottom")
-        best.setXRange(0, 114, padding=0)
+        percent_ticks(best, "bottom", step=50.0 if short else 25.0)
         best.setYRange(-0.6, len(shown) - 0.4, padding=0)
+        room_for_value_labels(best, value_labels, 104.0, rows=(-0.6, len(shown) - 0.4))  # "68%" inside
         best.showGrid(x=True, y=False, alpha=0.18)
-    for col, stretch in enumerate((5, 2, 4) if wide else (2, 3)):
+    for col, stretch in enumerate((5, 2, 4) if wide else (1, 1) if grid else (2, 3)):
         figure.ci.layout.setColumnStretchFactor(col, stretch)
     return data
 
@@ -300,6 +319,8 @@ class OutcomeView(QWidget):
         layout.addWidget(self.run_bar)
         self.tabs = QTabWidget(self)
         self.figures = {"histogram": new_figure(self), "risk": new_figure(self)}
+        for figure in self.figures.values():
+            fit_on_resize(figure)  # a tab shown or a dock dragged: titles and axis titles fitted again
         self.tabs.addTab(self.figures["histogram"], "Distribution")
         self.tabs.addTab(self.figures["risk"], "Risk profile")
         layout.addWidget(self.tabs, 1)
@@ -330,7 +351,13 @@ class OutcomeView(QWidget):
         self._drawn_wide = wide = self._wide()
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.data["histogram"] = draw_histogram(self.figures["histogram"], sim, plan.value_unit, wide)
-        self.data["risk"] = draw_risk(self.figures["risk"], sim, plan.value_unit, labels, wide)
+        # the option chart has ~3/5 of the width, its labels ~45% of that, ~7 px a character
+        chars = int(self.tabs.width() * (0.4 if wide else 0.6) * 0.45 / 7)
+        self._drawn_chars = chars
+        # three charts in a row need a wide dock; a short one not that wide gets the curve
+        # left of the two bar charts, a tall one the curve over them
+        self.data["risk"] = draw_risk(self.figures["risk"], sim, plan.value_unit, labels, wide, chars,
+                                      grid=wide and self.tabs.width() < RISK_WIDE_MIN_WIDTH)
         self._fit()
 
     def _fit(self) -> None:
@@ -341,10 +368,11 @@ class OutcomeView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if self.result is not None and self._wide() != getattr(self, "_drawn_wide", None):
-            self.show_result(self.result)  # short and wide docks get the plots side by side
-        elif event.size().width() != event.oldSize().width():
-            self._fit()
+        if self.result is not None and (self._wide() != getattr(self, "_drawn_wide", None) or getattr(
+                self, "_drawn_chars", None) != int(self.tabs.width() * (0.4 if self._wide() else 0.6) * 0.45 / 7)):
+            self.show_result(self.result)  # side by side in a short, wide dock; labels to the width
+        elif event.size() != event.oldSize():
+            self._fit()  # titles to the width, axis titles to the height
 
     def show_error(self, text: str) -> None:
         """The track cannot be simulated: say why in place of the plots."""

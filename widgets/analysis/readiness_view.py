@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import palette
-from widgets.analysis.fit import FittedExportButton, fit_width
+from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import room_for_value_labels
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
@@ -164,6 +164,7 @@ class ReadinessView(QWidget):
         layout.addLayout(top)
         self.tabs = QTabWidget(self)
         self.figure = new_figure(self)
+        fit_on_resize(self.figure)
         message(self.figure.addPlot(), "readiness appears when this panel is open")
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("readiness_table")
@@ -227,8 +228,8 @@ class ReadinessView(QWidget):
         super().resizeEvent(event)
         if self.report is not None and self._wide() != getattr(self, "_drawn_wide", None):
             self.show_report(self.report)
-        elif self.report is not None and event.size().width() != event.oldSize().width():
-            self.show_report(self.report)  # bar labels are shortened to the width
+        elif self.report is not None and event.size() != event.oldSize():
+            self.show_report(self.report)  # bar labels shortened to the width, as many bars as the height labels
 
     def _fit(self) -> None:
         """Legends and titles no wider than the dock (a figure wider than its view is cut)."""

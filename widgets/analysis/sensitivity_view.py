@@ -19,7 +19,8 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
     unit_suffix,
 )
-from widgets.analysis.fit import FittedExportButton, fit_width
+from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
+from widgets.analysis.marker_labels import MarkerLabels
 from widgets.analysis.run_bar import RunBar
 
 MAX_TORNADO_BARS = 15
@@ -113,8 +114,13 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
 
 
 def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels: dict | None = None,
-                order: list[str] | None = None, plan=None, track_title: str = "") -> FigureData:
-    """EV as each parameter moves from the low to the high end of its range (one line each)."""
+                order: list[str] | None = None, plan=None, track_title: str = "",
+                legend_chars: int = 40, legend_right: bool = False) -> FigureData:
+    """EV as each parameter moves from the low to the high end of its range (one line each).
+
+    ``legend_right`` puts the legend in a column right of the plot (a short
+    dock: on top, its rows would leave the plot a strip).
+    """
     figure.clear()
     data = FigureData("Spider", ["parameter", "position", "value", "ev"])
     for line in spider.lines:
@@ -123,10 +129,11 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
     lines = {line["name"]: line for line in spider.lines}
     ranked = [n for n in (order or []) if n in lines] + [n for n in lines if n not in (order or [])]
     shown = [lines[n] for n in ranked if max(lines[n]["ev"]) != min(lines[n]["ev"])][:MAX_SPIDER_LINES]
-    legend = top_legend(figure, row=0, columns=2)
+    legend = top_legend(figure, row=1, col=1, columns=1) if legend_right else top_legend(figure, row=0, columns=2)
     more = f" (widest {len(shown)} of {len(lines)})" if len(lines) > len(shown) else ""
     plot = add_plot(figure, _titled(track_title, f"spider, {POLICY_TEXT[spider.policy]}{more}"),
-                    "Position in the parameter's range (%: 0 = low end, 100 = high end)",
+                    "Position in each range (%)" if legend_right or legend_chars < 30
+                    else "Position in the parameter's range (%: 0 = low end, 100 = high end)",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     if not shown:
         message(plot, "no parameter with a range moves the EV")
@@ -136,7 +143,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
         style = Qt.PenStyle.SolidLine if k < len(palette.SERIES) else Qt.PenStyle.DashLine
         item = plot.plot(100.0 * np.asarray(line["position"]), line["ev"], pen=pg.mkPen(colour, width=2.2, style=style),
                          symbol="o", symbolSize=5, symbolBrush=colour, symbolPen=None)
-        legend.addItem(item, param_label(line["name"], labels, 40, plan))
+        legend.addItem(item, param_label(line["name"], labels, legend_chars, plan))  # two columns fit
     plot.addItem(pg.InfiniteLine(spider.base_ev, angle=0, movable=False,
                                  pen=pg.mkPen(palette.TEXT_MUTED, style=Qt.PenStyle.DotLine)))
     plot.setXRange(0, 100, padding=0.02)
@@ -169,24 +176,19 @@ def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, uni
     track = plot.plot(values, [p["ev"] for p in sweep.points],
                       pen=pg.mkPen(palette.TEXT, width=1.5, style=Qt.PenStyle.DashLine))
     legend.addItem(track, f"track EV ({POLICY_TEXT[sweep.policy]})")
+    markers = []
     for threshold in sweep.thresholds:
         if decision and threshold["decision"] != decision:
             continue
         text = f"threshold {threshold['value']:.4g}: best becomes {shorten(labels.get(threshold['to'], threshold['to']), 24)}"
         plot.addItem(pg.InfiniteLine(threshold["value"], angle=90, movable=False,
-                                     pen=pg.mkPen(palette.FAILURE_TEXT, width=1.5, style=Qt.PenStyle.DashLine),
-                                     label=text, labelOpts={"position": 0.93, "color": palette.FAILURE_TEXT,
-                                                            "fill": palette.qcolor(palette.BACKGROUND, 225),
-                                                            "anchors": [_label_side(threshold["value"], values)] * 2}))
+                                     pen=pg.mkPen(palette.FAILURE_TEXT, width=1.5, style=Qt.PenStyle.DashLine)))
+        markers.append((threshold["value"], text, palette.FAILURE_TEXT))
         data.rows.append([threshold["value"], f"threshold {threshold['decision']}: {threshold['from']} -> {threshold['to']}", ""])
     plot.setXRange(values[0], values[-1], padding=0.01)
+    if markers:  # placed in pixels: inside the plot (left of the line near the right edge), never over each other
+        MarkerLabels(plot, markers, fill=palette.qcolor(palette.BACKGROUND, 225))
     return data
-
-
-def _label_side(x: float, values: list[float]) -> tuple[float, float]:
-    """Anchor a line label right of the line in the left half of the axis, left of it otherwise."""
-    low, high = values[0], values[-1]
-    return (0.0, 0.5) if high <= low or (x - low) / (high - low) < 0.5 else (1.0, 0.5)
 
 
 def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", labels: dict | None = None,
@@ -281,6 +283,8 @@ class SensitivityView(QWidget):
         layout.addLayout(bar)
         self.tabs = QTabWidget(self)
         self.figures = {kind: new_figure(self) for kind in KINDS}
+        for figure in self.figures.values():
+            fit_on_resize(figure)  # a tab shown or a dock dragged: titles and axis titles fitted again
         for kind, title in zip(KINDS, TAB_TITLES):
             self.tabs.addTab(self.figures[kind], title)
             message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
@@ -347,7 +351,8 @@ class SensitivityView(QWidget):
         draws = {  # the planner words and the track title of `branchwise plot`
             "tornado": lambda f: draw_tornado(f, bundle.tornado, unit, labels, plan, bundle.track_title,
                                               label_chars=self._label_chars()),
-            "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order, plan, bundle.track_title),
+            "spider": lambda f: draw_spider(f, bundle.spider, unit, labels, order, plan, bundle.track_title,
+                                            **self._spider_legend()),
             "sweep": lambda f: draw_sweep(f, bundle.sweep, bundle.sweep_decision, unit, labels, plan,
                                           bundle.track_title),
             "policy-map": lambda f: draw_policy_map(f, bundle.policy_map, unit, labels, map_base(bundle), plan,
@@ -355,7 +360,7 @@ class SensitivityView(QWidget):
         }
         results = {"tornado": bundle.tornado, "spider": bundle.spider, "sweep": bundle.sweep,
                    "policy-map": bundle.policy_map}
-        self._drawn_chars = self._label_chars()
+        self._drawn_chars = (self._label_chars(), self._spider_legend())
         for kind in KINDS:
             figure = self.figures[kind]
             if results[kind] is None:
@@ -365,6 +370,13 @@ class SensitivityView(QWidget):
             else:
                 self.data[kind] = draws[kind](figure)
         self._fit()
+
+    def _spider_legend(self) -> dict:
+        """Where the spider's legend goes and how long its entries may be, from the dock's size."""
+        width, height = self.tabs.width(), self.tabs.height()
+        if height < 380 and width >= 520:  # short: a column right of the plot, ~35% of the width
+            return {"legend_right": True, "legend_chars": max(14, min(40, int(width * 0.35 / 7.5) - 4))}
+        return {"legend_right": False, "legend_chars": max(16, min(40, int(width / 2 / 8.5) - 6))}
 
     def _label_chars(self) -> int:
         """Characters a tornado bar label may take: ~42% of the dock's width, ~7 px a character."""
@@ -378,13 +390,14 @@ class SensitivityView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
+        if event.size() != event.oldSize():
             bundle = self.bundle
             if bundle is not None and bundle.tornado is not None \
-                    and getattr(self, "_drawn_chars", None) != self._label_chars():
+                    and getattr(self, "_drawn_chars", None) != (self._label_chars(), self._spider_legend()):
                 self.show_bundle(bundle)  # the bar labels are shortened to the new width
                 return
-            self._fit()
+        if event.size() != event.oldSize():
+            self._fit()  # titles to the width, axis titles to the height
 
     def show_error(self, text: str) -> None:
         """The track cannot be analysed: say why in every tab."""
