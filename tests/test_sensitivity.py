@@ -324,3 +324,22 @@ def test_sweep_uses_the_parameter_range_unless_given_one():
         sweep(plan, "stop.payoff")
     with pytest.raises(PlanError, match="unknown parameter"):
         sweep(plan, "nothing", 0, 1)
+
+
+def test_parameters_read_by_a_track_and_their_planner_words():
+    """The filter and the words the CLI, the docks and the plots share (planning.sensitivity)."""
+    from conftest import SAMPLES
+    from planning.compile import compile_track
+    from planning.sensitivity import parameter_names, parameter_words, parameters_read_by
+
+    plan = load_plan(SAMPLES / "peace-process.bwplan")
+    ct = compile_track(plan, "nuclear")
+    read = parameters_read_by(ct)
+    assert {"v_freeze", "p_access", "p_moratorium_holds", "nuc_t6.probability", "nuc_t4.payoff"} <= read
+    assert not {"p_summit_date", "v_statement"} & read            # only other tracks read them
+    assert {"p_summit_date", "v_statement"} <= parameter_names(ct)  # plan variables exist in every track
+    assert parameter_words(plan, "nuc_t6.probability") == 'chance of "Declaration handed over, incomplete but usable"'
+    assert parameter_words(plan, "nuc_t4.payoff") == 'value of "Spiral of tests and counter-drills"'
+    assert parameter_words(plan, "p_access") == "Chance inspectors are let into the declared enrichment hall"
+    short = parameter_words(plan, "nuc_t6.probability", 30)
+    assert len(short) <= 30 and short.startswith('chance of "Declaration') and short.endswith('…"')
