@@ -566,3 +566,16 @@ def test_every_tab_at_1280_keeps_its_texts_inside_the_plots(window, qtbot, dock)
             if axis.isVisible() and axis.labelText:
                 assert axis.label.boundingRect().width() <= plot.vb.height() + 1, \
                     f"tab {index}: the axis title {axis.labelText!r} is taller than its plot"
+
+
+def test_readiness_summary_counts_in_words(qtbot):
+    """"1 tracks" on a one-track plan: counts agree with their nouns."""
+    from app.document import Document
+    from widgets.analysis.readiness_view import ReadinessView
+
+    view = ReadinessView(Document(load_plan(MINIMAL)))
+    qtbot.addWidget(view)
+    view.show_report(analysis.readiness_report(load_plan(MINIMAL)))
+    text = view.summary.text()
+    assert text.startswith("1 track · ") and "1 tracks" not in text
+    assert "0 late responses · " in text                      # minimal.bwplan: r2 is ready in time

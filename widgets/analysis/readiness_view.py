@@ -33,6 +33,11 @@ BADGE_TEXT = {"none": "no response", "late": "late", "partial": "partly ready", 
 COLUMNS = ("Branch", "Track", "Path", "Badge", "Readiness", "Reach", "Exposure cost", "Responses", "Late responses")
 
 
+def _count(n: int, word: str, many: str | None = None) -> str:
+    """``1 track``, ``2 tracks``."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def _pct(value: float) -> str:
     return "—" if value != value else f"{100 * value:.1f}%"
 
@@ -196,8 +201,8 @@ class ReadinessView(QWidget):
         shown = report.branches[:MAX_TABLE_ROWS]
         more = f" · table shows the {len(shown)} costliest of {len(report.branches)} branches" \
             if len(shown) < len(report.branches) else ""
-        self.summary.setText(f"{len(report.tracks)} tracks · {late} late responses · "
-                             f"{unanswered} failure branches without a response{more}")
+        self.summary.setText(f"{_count(len(report.tracks), 'track')} · {_count(late, 'late response')} · "
+                             f"{_count(unanswered, 'failure branch', 'failure branches')} without a response{more}")
         table = self.table
         table.setSortingEnabled(False)
         table.setUpdatesEnabled(False)
