@@ -26,6 +26,7 @@ from widgets import palette  # noqa: E402
 #: Size of a figure exported headless (pixels) when none is asked for.
 EXPORT_SIZE = (1000, 620)
 TITLE_SIZE = "11pt"
+TITLE_HEIGHT = 24
 LABEL_SIZE = "10pt"
 TICK_POINT_SIZE = 9
 #: Longest tick label before it is cut with an ellipsis.
@@ -59,6 +60,7 @@ def new_figure(parent: QWidget | None = None) -> pg.GraphicsLayoutWidget:
     figure.setBackground(palette.BACKGROUND)
     figure.ci.setContentsMargins(8, 8, 12, 8)
     figure.ci.setSpacing(14)
+    figure.ci.layout.setVerticalSpacing(6)  # rows: the height goes to the plots (a 1280x720 dock is short)
     return figure
 
 
@@ -77,6 +79,8 @@ def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> Non
     # the plot area alone is too narrow for it and it was cut to "Inter-state…".
     plot.layout.removeItem(plot.titleLabel)
     plot.layout.addItem(plot.titleLabel, 0, 0, 1, 3)
+    plot.titleLabel.setMaximumHeight(TITLE_HEIGHT)  # pyqtgraph's 30 px row for a one-line 11pt title
+    plot.layout.setRowFixedHeight(0, TITLE_HEIGHT)
     font = QFont()
     font.setPointSize(TICK_POINT_SIZE)
     for name, label in (("bottom", x_label), ("left", y_label)):
@@ -132,6 +136,7 @@ def top_legend(figure: pg.GraphicsLayoutWidget, row: int, col: int = 0, columns:
                colspan: int = 1) -> pg.LegendItem:
     """A legend in its own row of the figure (it never hides data)."""
     legend = pg.LegendItem(colCount=columns, labelTextColor=palette.TEXT, labelTextSize=LABEL_SIZE)
+    legend.layout.setContentsMargins(2, 0, 2, 0)  # a row of entries, not a framed box: no inner margins
     figure.addItem(legend, row=row, col=col, colspan=colspan)
     return legend
 
