@@ -62,7 +62,12 @@ def _application():
 
 
 def draw(plan, args, figure):
-    """Compute what ``args.kind`` needs and draw it into ``figure``; return its FigureData."""
+    """Compute what ``args.kind`` needs and draw it into ``figure``; return its FigureData.
+
+    Labels are fitted to ``args.size`` as the docks fit them to their size, so a
+    small picture is shortened rather than crowded.
+    """
+    width, height = _size(args.size)
     from planning.errors import PlanError
     from widgets.analysis import data as analysis
 
@@ -70,16 +75,16 @@ def draw(plan, args, figure):
     unit = plan.value_unit
     track = args.track
     if args.kind in ("histogram", "risk"):
-        from widgets.analysis.outcome_view import draw_histogram, draw_risk
+        from widgets.analysis.outcome_view import draw_histogram, draw_risk, risk_label_chars
 
         sim = analysis.simulate_chunked(plan, track, args.iterations, args.seed)
         if args.kind == "histogram":
             return draw_histogram(figure, sim, unit)
-        return draw_risk(figure, sim, unit, labels)
+        return draw_risk(figure, sim, unit, labels, label_chars=risk_label_chars(width, False))
     if args.kind == "readiness":
-        from widgets.analysis.readiness_view import draw_readiness
+        from widgets.analysis.readiness_view import draw_readiness, readiness_fit
 
-        return draw_readiness(figure, analysis.readiness_report(plan), track)
+        return draw_readiness(figure, analysis.readiness_report(plan), track, **readiness_fit(width, height, False))
     from widgets.analysis import sensitivity_view as views
 
     names = args.var or []
@@ -114,9 +119,11 @@ def draw(plan, args, figure):
     order = [b["name"] for b in bundle.tornado.bars]
     title = bundle.track_title  # as the dock: planner words, the track's title on top
     if args.kind == "tornado":
-        return views.draw_tornado(figure, bundle.tornado, unit, labels, plan, title)
+        return views.draw_tornado(figure, bundle.tornado, unit, labels, plan, title,
+                                  label_chars=views.tornado_label_chars(width))
     if args.kind == "spider":
-        return views.draw_spider(figure, bundle.spider, unit, labels, order, plan, title)
+        return views.draw_spider(figure, bundle.spider, unit, labels, order, plan, title,
+                                 **views.spider_legend(width, height))
     if args.kind == "sweep":
         return views.draw_sweep(figure, bundle.sweep, bundle.sweep_decision, unit, labels, plan, title)
     return views.draw_policy_map(figure, bundle.policy_map, unit, labels, views.map_base(bundle), plan, title)

@@ -153,3 +153,37 @@ def test_plot_var_of_another_track_is_a_usage_error_naming_the_track(qapp, tmp_p
     assert main(["plot", str(PEACE), "--kind", "sweep", "--track", "nuclear", "--var", "p_summit_date",
                  "-o", str(tmp_path / "s.png")]) == 2
     assert "does not affect track nuclear" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["readiness", "tornado", "risk"])
+def test_a_small_plot_shortens_its_bar_labels_instead_of_crowding_them(qapp, kind):
+    """`plot --size 600x400`: bar labels one line apart and every value label inside its plot."""
+    import argparse
+
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFontMetricsF
+
+    from app.cli_plot import draw
+    from widgets.analysis.fit import fit_width
+    from widgets.analysis.plot_export import layout_for_export, new_figure
+
+    args = argparse.Namespace(kind=kind, track=None, var=None, decision=None, policy="optimal",
+                              iterations=2000, seed=0, size="600x400")
+    figure = new_figure()
+    layout_for_export(figure, (600, 400))
+    draw(load_plan(PEACE), args, figure)
+    fit_width(figure, 600)
+    layout_for_export(figure, (600, 400))
+    figure.grab()  # drawn once, as the export draws it (pyqtgraph positions some items when painting)
+    for plot in (i for i in figure.ci.items if isinstance(i, pg.PlotItem)):
+        axis = plot.getAxis("left")
+        ticks = axis._tickLevels[0] if axis._tickLevels else []
+        if ticks and isinstance(ticks[0][1], str) and not ticks[0][1].replace(".", "").isdigit():
+            ys = sorted(plot.vb.mapViewToScene(pg.Point(0, value)).y() for value, _ in ticks)
+            line = QFontMetricsF(axis.style["tickFont"]).height()
+            assert min((b - a for a, b in zip(ys, ys[1:])), default=line) >= line, f"{kind}: bar labels overlap"
+        area = plot.vb.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+        for item in plot.items:
+            if isinstance(item, pg.TextItem) and item.isVisible():
+                rect = item.textItem.mapRectToScene(item.textItem.boundingRect())
+                assert area.contains(rect), f"{kind}: {item.textItem.toPlainText()!r} leaves its plot"

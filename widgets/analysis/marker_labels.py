@@ -72,10 +72,15 @@ class MarkerLabels:
     def place(self, *_args) -> None:
         """Put every label in the first free row, or hide it (called on resize and range changes)."""
         if self._placing:
+            self._again = True  # the range moved while placing: place once more afterwards
             return
         self._placing = True
         try:
-            used = self._place()
+            for _ in range(3):
+                self._again = False
+                used = self._place()
+                if not self._again:
+                    break
             if self.data_top is not None and used is not None:
                 # the data's top a few pixels under the lowest row of labels
                 view = self.plot.getViewBox()
@@ -90,6 +95,8 @@ class MarkerLabels:
     def _place(self) -> float | None:
         """Place the labels; the pixels their rows take from the top (None before the plot is laid out)."""
         view = self.plot.getViewBox()
+        if getattr(view, "_matrixNeedsUpdate", False):
+            view.updateMatrix()  # pyqtgraph waits for the next paint: an export or a test may come first
         rect = view.viewRect()
         width, height = view.width(), view.height()
         if width <= 1 or height <= 1 or rect.width() <= 0 or rect.height() <= 0:
@@ -130,6 +137,7 @@ class MarkerLabels:
             top = height - 2 - (row + 1) * (h + 1) if self.bottom else 2 + row * (h + 1)
             label.item.setPos(rect.left() + x0 / sx, rect.bottom() - top / sy)
             label.item.show()
+            label.item.updateTransform(force=True)  # pixel-sized now, not at the next paint (export, tests)
             bottom = max(bottom, top + h)
         return bottom
 

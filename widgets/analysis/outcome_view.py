@@ -170,6 +170,12 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
     return data
 
 
+def risk_label_chars(width: int, wide: bool) -> int:
+    """Characters an option label may take: the chart has ~3/5 of the width (2/5 side by side),
+    its labels ~45% of that, about 7 px a character."""
+    return int(width * (0.4 if wide else 0.6) * 0.45 / 7)
+
+
 def _cdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     q = np.linspace(0.0, 1.0, CDF_POINTS)
     return np.quantile(values, q, method="inverted_cdf"), q
@@ -352,7 +358,7 @@ class OutcomeView(QWidget):
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.data["histogram"] = draw_histogram(self.figures["histogram"], sim, plan.value_unit, wide)
         # the option chart has ~3/5 of the width, its labels ~45% of that, ~7 px a character
-        chars = int(self.tabs.width() * (0.4 if wide else 0.6) * 0.45 / 7)
+        chars = risk_label_chars(self.tabs.width(), wide)
         self._drawn_chars = chars
         # three charts in a row need a wide dock; a short one not that wide gets the curve
         # left of the two bar charts, a tall one the curve over them
@@ -369,7 +375,7 @@ class OutcomeView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.result is not None and (self._wide() != getattr(self, "_drawn_wide", None) or getattr(
-                self, "_drawn_chars", None) != int(self.tabs.width() * (0.4 if self._wide() else 0.6) * 0.45 / 7)):
+                self, "_drawn_chars", None) != risk_label_chars(self.tabs.width(), self._wide())):
             self.show_result(self.result)  # side by side in a short, wide dock; labels to the width
         elif event.size() != event.oldSize():
             self._fit()  # titles to the width, axis titles to the height

@@ -42,6 +42,18 @@ def _pct(value: float) -> str:
     return "—" if value != value else f"{100 * value:.1f}%"
 
 
+def readiness_fit(width: int, height: int, wide: bool) -> dict:
+    """``label_chars`` and ``max_rows`` for a figure of this size (the dock's, or a plot's from the CLI).
+
+    Bar labels take at most ~40% of a chart's width (about 7 px a character):
+    side by side each chart has half the width, one above the other all of it.
+    Each bar label needs ~18 px of height: the legend, titles and axes take
+    about 140 px, stacked charts share the rest.
+    """
+    return {"label_chars": max(12, int(width / (2 if wide else 1) * 0.4 / 7)),
+            "max_rows": max(3, int((height - 140) / (1 if wide else 2) // 18))}
+
+
 def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None = None, wide: bool = False,
                    label_chars: int | None = None, max_rows: int | None = None) -> FigureData:
     """Per-track readiness and exposure; the costliest failure branches (of ``track_id`` or all).
@@ -188,13 +200,8 @@ class ReadinessView(QWidget):
         """Draw a readiness report (GUI thread)."""
         self.report = report
         self._drawn_wide = wide = self._wide()
-        # Bar labels take at most ~40% of a chart's width (about 7 px a character):
-        # side by side each chart has half the dock, one above the other all of it.
-        chars = max(12, int(self.tabs.width() / (2 if wide else 1) * 0.4 / 7))
-        # Each bar label needs ~18 px of height: the tab bar, legend, titles and
-        # axes take about 170 px of the tabs, stacked charts share the rest.
-        rows = max(3, int((self.tabs.height() - 170) / (1 if wide else 2) // 18))
-        self.data = draw_readiness(self.figure, report, wide=wide, label_chars=chars, max_rows=rows)
+        self.data = draw_readiness(self.figure, report, wide=wide,
+                                   **readiness_fit(self.tabs.width(), self.tabs.height() - 30, wide))
         self._fit()
         late = sum(t.late for t in report.tracks)
         unanswered = sum(t.unprepared_branches for t in report.tracks)
@@ -268,4 +275,4 @@ def jump_to(document, track_id: str | None, node_id: str) -> None:
     document.select(node_id)
 
 
-__all__ = ["ReadinessView", "draw_readiness", "jump_to"]
+__all__ = ["ReadinessView", "draw_readiness", "jump_to", "readiness_fit"]

@@ -31,6 +31,18 @@ POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held
 LOW_COLOUR, HIGH_COLOUR = palette.SERIES[0], palette.SERIES[1]
 
 
+def tornado_label_chars(width: int) -> int:
+    """Characters a tornado bar label may take in a figure this wide: ~42% of it, ~7 px a character."""
+    return int(width * 0.42 / 7)
+
+
+def spider_legend(width: int, height: int) -> dict:
+    """Where the spider's legend goes and how long its entries may be, for a figure of this size."""
+    if height < 350 and width >= 520:  # short: a column right of the plot, ~35% of the width
+        return {"legend_right": True, "legend_chars": max(14, min(40, int(width * 0.35 / 7.5) - 4))}
+    return {"legend_right": False, "legend_chars": max(16, min(40, int(width / 2 / 8.5) - 6))}
+
+
 def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40, plan=None) -> str:
     """A parameter as a planner reads it, at most ``limit`` characters.
 
@@ -372,15 +384,10 @@ class SensitivityView(QWidget):
         self._fit()
 
     def _spider_legend(self) -> dict:
-        """Where the spider's legend goes and how long its entries may be, from the dock's size."""
-        width, height = self.tabs.width(), self.tabs.height()
-        if height < 380 and width >= 520:  # short: a column right of the plot, ~35% of the width
-            return {"legend_right": True, "legend_chars": max(14, min(40, int(width * 0.35 / 7.5) - 4))}
-        return {"legend_right": False, "legend_chars": max(16, min(40, int(width / 2 / 8.5) - 6))}
+        return spider_legend(self.tabs.width(), self.tabs.height() - 30)
 
     def _label_chars(self) -> int:
-        """Characters a tornado bar label may take: ~42% of the dock's width, ~7 px a character."""
-        return int(self.tabs.width() * 0.42 / 7)
+        return tornado_label_chars(self.tabs.width())
 
     def _fit(self) -> None:
         """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
