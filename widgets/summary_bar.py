@@ -190,6 +190,7 @@ class SummaryBar(QFrame):
         # the bar may be as narrow as its first figure and "+4 more": the rest hide
         hint = super().minimumSizeHint()
         first = next(iter(self.values.values()))
-        self.more_label.setText(f"+{len(self.values) - 1} more") if self.more_label.isHidden() else None
+        if self.more_label.isHidden():  # its widest text, for the width it may need
+            self.more_label.setText(f"+{len(self.values) - 1} more")
         hint.setWidth(first.sizeHint().width() + _SPACING + self.more_label.sizeHint().width() + 20)
         return hint
