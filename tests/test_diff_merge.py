@@ -157,12 +157,21 @@ def test_same_new_id_with_different_content_is_renamed_not_lost(base):
             p.nodes[parent].children.append("n100")
         return edit
 
-    result = merge_plans(base, edited(base, add("ir_d2", "Ours")), edited(base, add("sec_d1", "Theirs")))
+    ours, theirs = edited(base, add("ir_d2", "Ours")), edited(base, add("sec_d1", "Theirs"))
+    result = merge_plans(base, ours, theirs)
     assert result.clean, result.conflicts
-    assert result.plan.nodes["n100"].label == "Ours"
-    assert result.plan.nodes["n100_2"].label == "Theirs"
-    assert result.plan.nodes["sec_d1"].children[-1] == "n100_2"
-    assert result.notes
+    labels = {n.label: n.id for n in result.plan.nodes.values() if n.label in ("Ours", "Theirs")}
+    assert set(labels) == {"Ours", "Theirs"}
+    # One keeps the id, the other is renamed to id + hash of its content,
+    # the same one whichever side is "ours".
+    assert sorted(labels.values())[0] == "n100"
+    renamed = sorted(labels.values())[1]
+    assert renamed.startswith("n100_") and len(renamed) == len("n100_") + 4
+    assert labels["Ours"] in result.plan.nodes["ir_d2"].children
+    assert labels["Theirs"] in result.plan.nodes["sec_d1"].children
+    assert any(renamed in note and "is now" in note for note in result.notes)
+    swapped = merge_plans(base, theirs, ours)
+    assert {n.label: n.id for n in swapped.plan.nodes.values() if n.label in labels} == labels
 
 
 def test_responses_merge_by_id(base):
