@@ -153,11 +153,13 @@ class MainWindow(QMainWindow):
         from app.analysis import install_analysis
         from app.help import install_help
         from app.presenter import install_presenter
+        from app.recovery import install_recovery
         from app.sharing import install_sharing
 
         install_help(self)
         install_presenter(self)
         install_sharing(self)
+        install_recovery(self)  # offers a plan's autosave however it is opened
         self.analysis = install_analysis(self)
 
     # -- construction ------------------------------------------------------
@@ -602,7 +604,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("Clear list", settings.clear_recent_files)
 
     def offer_recovery(self) -> bool:
-        """At start: offer plans autosaved by sessions that did not close cleanly."""
+        """At start: offer the opened plan's autosaves, or (no file) those not yet shown."""
         return offer_recovery(self, self.document, self.autosaver)
 
     # -- window state --------------------------------------------------------
