@@ -254,6 +254,11 @@ def cmd_new(args) -> int:
     plan = new_plan(args.template)
     _write_output(args.output, lambda tmp: save_plan(plan, tmp))
     print(f"{args.output}: new plan from template {args.template}")
+    from app.cli_share import git_ignore_hint
+
+    hint = git_ignore_hint(args.output)  # FILE~ backups do not belong in the repository
+    if hint:
+        print(hint, end="", file=sys.stderr)
     return EXIT_OK
 
 

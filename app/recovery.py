@@ -159,6 +159,11 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
             result = merge_plans(loads_plan(base.decode("utf-8")), plan,
                                  loads_plan(disk_bytes.decode("utf-8")))
             plan = result.plan
+            if not result.clean:
+                from planning.merge import SIDES_KEY
+
+                plan.extra[SIDES_KEY] = {"ours": "your unsaved changes",
+                                         "theirs": f"{path.name} on disk now", "rebase": False}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             QMessageBox.warning(parent, "Cannot merge with the file on disk",
                                 f"{path}:\n{exc}\n\nThe autosaved version is recovered as it was.")

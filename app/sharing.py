@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.commands import EditCommand
 from planning.edits import PLAN, TRACKS, Change, Edit
-from planning.merge import CONFLICTS_KEY, MergeResult
+from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
 
@@ -332,6 +332,9 @@ class Sharing(QObject):
             with _busy():
                 base, theirs = load_plan(base_path), load_plan(theirs_path)
                 result = merge_plans(base, self.document.plan, theirs)
+                if not result.clean:  # the conflict dialog names the sides
+                    result.plan.extra[SIDES_KEY] = {"ours": "this plan", "theirs": name,
+                                                    "rebase": False}
                 unchanged = plan_to_dict(result.plan) == plan_to_dict(self.document.plan)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
             QMessageBox.warning(self.window, "Cannot merge", str(exc))
@@ -356,11 +359,14 @@ class Sharing(QObject):
             self._message("The plan holds no merge conflicts")
             return None
         self._close_merge_dialog()
-        self.merge_dialog = MergeDialog(
-            self.document, lambda entries: set_plan_extra(self.document, CONFLICTS_KEY, entries),
-            notes, self.window)
+        self.merge_dialog = MergeDialog(self.document, self._store_conflicts, notes, self.window)
         self.merge_dialog.show()
         return self.merge_dialog
+
+    def _store_conflicts(self, entries: list[dict]) -> None:
+        set_plan_extra(self.document, CONFLICTS_KEY, entries)
+        if not entries:  # settled: the names of the merge's sides go with them
+            set_plan_extra(self.document, SIDES_KEY, None)
 
     def _close_merge_dialog(self) -> None:
         if self.merge_dialog is not None:

@@ -61,9 +61,22 @@ def show(value: Any, limit: int = 80) -> str:
     """A value as inert, one-line text for a terminal (JSON-quoted, shortened)."""
     if value is None:
         return "(none)"
+    text = _inert_json(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str):
+        # Shorten the text itself, so the quotes stay closed: "Meeting date se…"
+        keep = len(value)
+        while keep > 0 and len(text) > limit:
+            keep -= max(1, len(text) - limit)
+            text = _inert_json(value[:max(keep, 0)] + "\u2026")
+        return text
+    return text[: limit - 3] + "..."
+
+
+def _inert_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, allow_nan=True)
-    text = "".join(_safe_char(c) if not c.isprintable() else c for c in text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return "".join(_safe_char(c) if not c.isprintable() else c for c in text)
 
 
 _SIMPLE_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
@@ -172,8 +185,12 @@ def diff_plans(a: Plan, b: Plan) -> list[Change]:
     return diff_dicts(plan_to_dict(a), plan_to_dict(b))
 
 
+#: Longest label shown where a change is (the whole label is in ``--json``).
+LABEL_CHARS = 80
+
+
 def _where(change: Change) -> str:
-    label = f" ({show(change.label, 40)})" if change.label else ""
+    label = f" ({show(change.label, LABEL_CHARS)})" if change.label else ""
     if change.scope == "plan":
         return "plan"
     if change.scope in ("variable", "track"):
@@ -196,13 +213,35 @@ def _list_change(old: list, new: list) -> str:
     return " ".join(parts) if parts else f"{show(old)} -> {show(new)}"
 
 
+def _added_fields(node: Any) -> str:
+    """The fields of an added node, one indented line each (what it is, not just where)."""
+    if not isinstance(node, dict):
+        return ""
+    lines = []
+    for field, value in node.items():
+        if field in ("id", "label", "children") or value in (None, [], {}, ""):
+            continue
+        if field in _NODE_LISTS and isinstance(value, list):
+            key = _NODE_LISTS[field]
+            for item in value:
+                if isinstance(item, dict):
+                    rest = {k: v for k, v in item.items() if k != key}
+                    lines.append(f"    {field[:-1] if field.endswith('s') else field} "
+                                 f"{name(item.get(key))}: {show(rest, 200)}")
+            continue
+        lines.append(f"    {field}: {show(value, 200)}")
+    if node.get("children"):
+        lines.append(f"    children: {show(node['children'], 200)}")
+    return "".join("\n" + line for line in lines)
+
+
 def format_change(change: Change) -> str:
     """One change as one line of text, e.g. ``node "c1" ("Launch"): probability: 0.6 -> 0.7``."""
     where = _where(change)
     if change.op == ADDED:
         if change.scope == "node":
             under = f" under {name(change.node)}" if change.node else ""
-            return f"+ {where} added{under}"
+            return f"+ {where} added{under}" + _added_fields(change.new)
         title = change.new.get("title") if isinstance(change.new, dict) else None
         return f"+ {where} added" + (f": {show(title, 50)}" if title else "")
     if change.op == REMOVED:

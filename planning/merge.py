@@ -40,6 +40,9 @@ from planning.planfile import plan_from_dict, plan_to_dict
 #: Marks a field or item that is not there (distinct from a JSON null).
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 CONFLICTS_KEY = "merge_conflicts"
+#: Names of the two sides of the merge that left the conflicts (``{"ours",
+#: "theirs", "rebase"}``, set by the git driver): not merged itself.
+SIDES_KEY = "merge_sides"
 #: Walk logs (presenter): appended to on both sides, so merged as a union.
 HISTORY_KEY = "history"
 _PLAN_SKIP = ("format", "version", "variables", "tracks", "nodes")
@@ -70,8 +73,8 @@ class Conflict:
         place = f"node {self.node}: {self.field}" if self.node else self.field
         if self.message:
             return f"{place}: {self.message}"
-        return (f"{place}: base {show(_plain(self.base), 40)}, ours {show(_plain(self.ours), 40)}, "
-                f"theirs {show(_plain(self.theirs), 40)}")
+        return (f"{place}: base {show(_plain(self.base), 80)}, ours {show(_plain(self.ours), 80)}, "
+                f"theirs {show(_plain(self.theirs), 80)}")
 
 
 @dataclass
@@ -263,11 +266,12 @@ def _rename_collisions(base: dict, ours: dict, theirs: dict, tracks_ours: list,
         used |= set(owner)
     base_resp, ours_resp, theirs_resp = owners
     sides = {"ours": (ours, ours_resp), "theirs": (theirs, theirs_resp)}
+    parents = {"ours": _parents(ours), "theirs": _parents(theirs)}
 
     def item(side: str, kind: str, item_id: str) -> dict:
         nodes, resp = sides[side]
-        if kind == "node":
-            return {"node": nodes[item_id]}
+        if kind == "node":  # the same node put in two places is two things too
+            return {"node": nodes[item_id], "parent": parents[side].get(item_id)}
         owner = resp[item_id]
         return {"owner": owner, "response": _keyed(nodes[owner].get("responses"), "id").get(item_id)}
 
@@ -356,6 +360,17 @@ def _restored(base: dict, deleter: dict, keeper: dict) -> tuple[set, list]:
     return keep, tops
 
 
+def _subtree_changes(base: dict, keeper: dict, top: str, limit: int = 4) -> str:
+    """What the keeping side changed in the subtree under ``top``, in words."""
+    from planning.diff import diff_dicts, summarise
+
+    inside = _subtree(keeper, top)
+    before = {"nodes": [base[x] for x in inside if x in base]}
+    after = {"nodes": [keeper[x] for x in inside]}
+    lines = summarise(diff_dicts(before, after), limit=limit)
+    return "; ".join(lines) if lines else "changed"
+
+
 def _reachable(nodes: dict, tracks: list) -> set:
     seen: set = set()
     for track in tracks:
@@ -385,7 +400,7 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
         {k: v for k, v in ours.items() if k not in _PLAN_SKIP},
         {k: v for k, v in theirs.items() if k not in _PLAN_SKIP}, None,
         special={HISTORY_KEY: _union}).items()
-        if key != CONFLICTS_KEY}
+        if key not in (CONFLICTS_KEY, SIDES_KEY)}
     merged["variables"] = m.keyed_list(base.get("variables", []), ours.get("variables", []),
                                        theirs.get("variables", []), "name", None, "variables")
     tracks = m.keyed_list(base.get("tracks", []), ours["tracks"], theirs["tracks"],
@@ -396,9 +411,11 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
     for tops, keeper, side in ((tops_theirs, nt, "ours"), (tops_ours, no, "theirs")):
         for top in tops:
             other = "theirs" if side == "ours" else "ours"
+            what = _subtree_changes(nb, keeper, top)
             m.conflict(top, "node", "present", "deleted" if side == "ours" else "changed",
                        "deleted" if side == "theirs" else "changed",
-                       f"deleted by {side}, changed by {other}; kept {other}' subtree")
+                       f"deleted by {side}, changed by {other} ({what}); "
+                       f"the merge keeps the subtree as {other} changed it")
     present: list = []
     for node_id in list(no) + [x for x in nt if x not in no]:
         in_o, in_t, in_b = node_id in no, node_id in nt, node_id in nb

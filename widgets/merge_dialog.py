@@ -5,11 +5,14 @@ file by node id and field; double-clicking a row selects the node.
 
 :class:`MergeDialog` lists the conflicts a three-way merge left in
 ``plan.extra["merge_conflicts"]`` (see :mod:`planning.merge`) side by side:
-base, ours (the value the plan holds now) and theirs. Each row gets a
-choice; Apply makes every "theirs" choice through the Document's edit
-methods and drops the settled entries from the list, all as one undo step.
-Conflicts that are not one value (a node deleted on one side, children added
-on both) can only be accepted as merged or left for later.
+base, ours (the value the plan holds now) and theirs, the sides named by
+branch or commit when git gave them (``plan.extra["merge_sides"]``). Each
+row gets a choice: ours, theirs, or a value the planner types (a
+compromise); a subtree deleted on one side and changed on the other can be
+kept as changed or deleted after all. Apply makes the choices through the
+Document's edit methods and drops the settled entries from the list, all as
+one undo step. Other structural conflicts (children added on both sides) can
+only be accepted as merged or left for later.
 
 Widgets never edit the plan themselves, and the plan's ``extra`` has no
 Document method: the caller passes ``set_conflicts``, an undoable way to
@@ -27,16 +30,20 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QUndoCommand
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from planning.diff import ADDED, REMOVED, REORDERED, Change
 from planning.edits import NODE_FIELDS, PLAN_FIELDS, RESPONSE_FIELDS
-from planning.merge import CONFLICTS_KEY
+from planning.merge import CONFLICTS_KEY, SIDES_KEY
 from planning.model import Node, Plan, Response, Variable
 
 OURS, THEIRS, LATER = "ours", "theirs", "later"
+#: A value the planner types; the deletion of a deleted-vs-changed subtree.
+OWN, DELETION = "own", "deletion"
+REBASE_NOTE = ("During a rebase the sides swap: \u201cours\u201d is the upstream you are "
+               "rebasing onto and \u201ctheirs\u201d is your own commit being replayed on top of it.")
 #: Background of the side a row will keep.
 CHOSEN = QColor("#dafbe1")
 #: Longest value shown in a cell (the tooltip holds the whole value).
@@ -271,10 +278,38 @@ class ConflictRow:
     node: str | None
     field: str
     resolve: Callable[[Any], None] | None = None  # sets the value through the Document
+    delete: Callable[[], None] | None = None       # takes a deletion (deleted-vs-changed)
 
     @property
     def resolvable(self) -> bool:
         return self.resolve is not None
+
+
+def typed_value(text: str, like: list[Any]) -> Any:
+    """What the planner typed, as the kind of value the two sides hold.
+
+    Numbers stay numbers ("0.65" -> 0.65) where a side holds a number; lists
+    and objects are read as JSON; anything else is the text itself (a
+    probability may also be an expression, e.g. "1 - p_ok").
+    """
+    text = text.strip()
+    if any(isinstance(v, (list, dict)) for v in like):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in like):
+        try:
+            number = float(text.replace(",", ".")) if text else None
+        except ValueError:
+            return text
+        if number is not None and number.is_integer() and all(
+                isinstance(v, int) for v in like if isinstance(v, (int, float))):
+            return int(number)
+        return number
+    if text == "" and any(v is None for v in like):
+        return None
+    return text
 
 
 def _variable_setter(variables: list[Variable], name: str, attr: str,
@@ -306,6 +341,10 @@ def conflict_row(document, entry: dict) -> ConflictRow:
     node_id = entry.get("node")
     field = str(entry.get("field", ""))
     row = ConflictRow(entry, node_id, field)
+    if field == "node" and "deleted" in (entry.get("ours"), entry.get("theirs")) \
+            and node_id in plan.nodes and not any(t.root == node_id for t in plan.tracks):
+        # One side deleted this subtree, the other changed it: the deletion can be taken.
+        row.delete = lambda n=node_id: document.remove_subtree(n)
     if entry.get("message"):
         return row
     item = _ITEM_FIELD.match(field)
@@ -357,6 +396,23 @@ class MergeDialog(QDialog):
     HEADERS = ("Node", "Label", "Field", "Base", "Ours (now)", "Theirs", "Keep")
     BASE, OURS_COLUMN, THEIRS_COLUMN, CHOICE = 3, 4, 5, 6
 
+    def sides(self) -> dict:
+        """``{"ours", "theirs", "rebase"}``: how the merge named its sides."""
+        sides = self.document.plan.extra.get(SIDES_KEY)
+        sides = sides if isinstance(sides, dict) else {}
+        return {"ours": _inert(str(sides.get("ours") or "")),
+                "theirs": _inert(str(sides.get("theirs") or "")),
+                "rebase": bool(sides.get("rebase"))}
+
+    def headers(self) -> tuple[str, ...]:
+        """Column titles, ours and theirs named by branch or commit when known."""
+        sides = self.sides()
+        ours = f"Ours (now): {shown(sides['ours'], 40)}" if sides["ours"] not in ("", "ours") \
+            else "Ours (now)"
+        theirs = f"Theirs: {shown(sides['theirs'], 40)}" if sides["theirs"] not in ("", "theirs") \
+            else "Theirs"
+        return self.HEADERS[:4] + (ours, theirs) + self.HEADERS[6:]
+
     def __init__(self, document, set_conflicts: Callable[[list[dict]], None],
                  notes: list[str] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -373,6 +429,10 @@ class MergeDialog(QDialog):
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
         layout.addWidget(self.notes)
+        self.rebase_note = QLabel(REBASE_NOTE, self)
+        self.rebase_note.setObjectName("rebase_note")
+        self.rebase_note.setWordWrap(True)
+        layout.addWidget(self.rebase_note)
         self.table = QTableWidget(0, len(self.HEADERS), self)
         self.table.setObjectName("conflict_table")
         self.table.setHorizontalHeaderLabels(self.HEADERS)
@@ -410,6 +470,7 @@ class MergeDialog(QDialog):
         layout.addLayout(buttons)
         self.rows: list[ConflictRow] = []
         self.combos: list[QComboBox] = []
+        self.editors: list[QLineEdit | None] = []
         self.reload()
         self.resize(1100, 480)
 
@@ -418,7 +479,10 @@ class MergeDialog(QDialog):
         """Read the conflicts the plan holds now."""
         entries = self.document.plan.extra.get(CONFLICTS_KEY) or []
         self.rows = [conflict_row(self.document, e) for e in entries if isinstance(e, dict)]
-        self.combos = []
+        self.combos, self.editors = [], []
+        self.table.setHorizontalHeaderLabels(self.headers())
+        sides = self.sides()
+        self.rebase_note.setVisible(sides["rebase"])
         self.table.clearSpans()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -427,12 +491,22 @@ class MergeDialog(QDialog):
         for r in range(len(self.rows)):  # breathing room above and below wrapped text
             self.table.setRowHeight(r, self.table.rowHeight(r) + 8)
         count = len(self.rows)
-        review = sum(not row.resolvable for row in self.rows)
-        text = (f"{count} conflict{'s' if count != 1 else ''}: the plan holds ours at each one. "
-                "Choose the side to keep; Apply sets them all as one undo step.")
+        values = sum(row.resolvable for row in self.rows)
+        deletions = sum(row.delete is not None for row in self.rows)
+        review = count - values - deletions
+        ours = f"ours ({sides['ours']})" if sides["ours"] not in ("", "ours") else "ours"
+        parts = [f"{count} conflict{'s' if count != 1 else ''}."]
+        if values:
+            parts.append(f"Where both sides changed a value ({values}), the plan holds {ours} "
+                         "for now: keep ours, take theirs or type your own value.")
+        if deletions:
+            parts.append(f"Where one side deleted a subtree the other changed ({deletions}), "
+                         "the plan keeps the changed subtree: keep it or take the deletion.")
         if review:
-            text += (f" {review} {'is' if review == 1 else 'are'} not a single value "
-                     "(see the note): accept the merge there or leave it for later.")
+            parts.append(f"{review} other{'s' if review != 1 else ''} (see the note): accept "
+                         "the merge there or leave it for later.")
+        parts.append("Apply makes all the choices as one undo step.")
+        text = " ".join(parts)
         self.summary.setText(text)
         self.apply_button.setEnabled(bool(count))
 
@@ -464,9 +538,23 @@ class MergeDialog(QDialog):
                                                          shown(entry.get(side), 2000)))
         combo = QComboBox()
         combo.setObjectName(f"choice_{r}")
+        editor = None
         if row.resolvable:
             combo.addItem("Ours", OURS)
             combo.addItem("Theirs", THEIRS)
+            combo.addItem("Own value\u2026", OWN)
+            editor = QLineEdit()
+            editor.setObjectName(f"own_value_{r}")
+            editor.setPlaceholderText("type the value to keep")
+            editor.setToolTip("A value of your own (a compromise), set when you Apply")
+            theirs = entry.get("theirs")
+            editor.setText("" if theirs is None else shown(theirs, 2000) if not isinstance(theirs, str)
+                           else theirs)
+            editor.hide()
+            editor.textEdited.connect(lambda _t, r=r: self.choose(r, OWN))
+        elif row.delete is not None:
+            combo.addItem("Keep the changed subtree", OURS)
+            combo.addItem("Take the deletion", DELETION)
         else:
             combo.addItem("Accept merge", OURS)
         combo.addItem("Decide later", LATER)
@@ -475,12 +563,22 @@ class MergeDialog(QDialog):
         box = QVBoxLayout(holder)
         box.setContentsMargins(2, 0, 2, 0)
         box.addWidget(combo, 0, Qt.AlignmentFlag.AlignVCenter)
+        if editor is not None:
+            editor.setParent(holder)
+            box.addWidget(editor, 0, Qt.AlignmentFlag.AlignVCenter)
         self.table.setCellWidget(r, self.CHOICE, holder)
         self.combos.append(combo)
+        self.editors.append(editor)
         self._highlight(r)
 
     def _highlight(self, r: int) -> None:
         choice = self.choice(r)
+        editor = self.editors[r] if r < len(self.editors) else None
+        if editor is not None:
+            editor.setVisible(choice == OWN)
+            if choice == OWN and not editor.hasFocus():
+                editor.setFocus()  # type at once; the proposed text is replaced
+                editor.selectAll()
         if self.rows[r].entry.get("message"):
             return
         for column, side in ((self.OURS_COLUMN, OURS), (self.THEIRS_COLUMN, THEIRS)):
@@ -493,8 +591,15 @@ class MergeDialog(QDialog):
 
     # -- choosing ------------------------------------------------------------
     def choice(self, r: int) -> str:
-        """``ours``, ``theirs`` or ``later`` for row ``r``."""
+        """``ours``, ``theirs``, ``own``, ``deletion`` or ``later`` for row ``r``."""
         return self.combos[r].currentData()
+
+    def own_value(self, r: int, text: str) -> bool:
+        """Row ``r`` keeps the value ``text`` (typed by the planner); False if not a value row."""
+        if self.editors[r] is None:
+            return False
+        self.editors[r].setText(text)
+        return self.choose(r, OWN)
 
     def choose(self, r: int, side: str) -> bool:
         """Set row ``r`` to ``side``; False when that side cannot be taken there."""
@@ -524,13 +629,18 @@ class MergeDialog(QDialog):
         document.begin_macro("Resolve merge conflicts")
         try:
             for r in settled:
-                row = self.rows[r]
-                if self.choice(r) == THEIRS and row.resolve is not None:
-                    try:
+                row, choice = self.rows[r], self.choice(r)
+                try:
+                    if choice == THEIRS and row.resolve is not None:
                         row.resolve(row.entry.get("theirs"))
-                    except (ValueError, KeyError, TypeError) as exc:
-                        failed = f"{_node_label(document.plan, row.node)}: {row.field}: {exc}"
-                        break
+                    elif choice == OWN and row.resolve is not None:
+                        row.resolve(typed_value(self.editors[r].text(),
+                                                [row.entry.get(k) for k in ("base", "ours", "theirs")]))
+                    elif choice == DELETION and row.delete is not None:
+                        row.delete()
+                except (ValueError, KeyError, TypeError) as exc:
+                    failed = f"{_node_label(document.plan, row.node)}: {row.field}: {exc}"
+                    break
             if failed is None:
                 done = [self.rows[r].entry for r in settled]
                 current = document.plan.extra.get(CONFLICTS_KEY) or []
@@ -545,7 +655,7 @@ class MergeDialog(QDialog):
                 dropped = QUndoCommand("")
                 dropped.setObsolete(True)
                 stack.push(dropped)
-            QMessageBox.warning(self, "Cannot take theirs", f"{failed}\n\nNothing was changed.")
+            QMessageBox.warning(self, "Cannot apply that choice", f"{failed}\n\nNothing was changed.")
             return False
         self.accept()
         return True
