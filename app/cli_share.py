@@ -150,7 +150,10 @@ def side_labels(ours_label: str | None = None, theirs_label: str | None = None) 
             except OSError:
                 return ""
         onto, branch = read("onto"), read("head-name").removeprefix("refs/heads/")
-        commit = read("stopped-sha") or _git("rev-parse", "--short", "REBASE_HEAD")
+        # The commit being replayed: the last line of "done" ("pick <sha> <subject>").
+        done = read("done").splitlines()
+        picked = done[-1].split() if done else []
+        commit = read("stopped-sha") or (picked[1] if len(picked) > 1 else "")
         ours = ours or (f"upstream {onto[:7]}" if onto else "upstream")
         theirs = theirs or (f"your commit {commit[:7]} on {branch}" if commit and branch
                             else f"your commit on {branch}" if branch else "your commit")
