@@ -222,11 +222,15 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_import(args) -> int:
+    import warnings
+
     from planning.importers.detect import import_any
     from planning.planfile import save_plan
 
     try:
-        plan = import_any(args.file)
+        with warnings.catch_warnings(record=True) as caught:  # what was not understood
+            warnings.simplefilter("always")
+            plan = import_any(args.file)
     except FileNotFoundError:
         raise UsageError(f"{args.file}: no such file") from None
     except PlanFileError as exc:
@@ -238,6 +242,8 @@ def cmd_import(args) -> int:
     errors = [p for p in validate_plan(plan) if p.severity == ERROR]
     if errors:
         raise Invalid("\n".join(f"{args.file}: {p}" for p in errors))
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
     _write_output(args.output, lambda tmp: save_plan(plan, tmp))
     print(f"{args.output}: {len(plan.nodes)} nodes in {len(plan.tracks)} tracks")
     return EXIT_OK

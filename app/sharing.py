@@ -259,6 +259,8 @@ class Sharing(QObject):
         return path
 
     # -- import -------------------------------------------------------------------
+    import_warnings: list[str] = []
+
     def import_file(self, path: str | Path | None = None) -> bool:
         """File > Import: open a file from another tool as a new, unsaved plan."""
         from planning.importers.detect import import_any
@@ -269,12 +271,16 @@ class Sharing(QObject):
             path = self._ask_open("Import a plan", IMPORT_FILTER)
             if path is None:
                 return False
+        import warnings
+
         try:
-            with _busy():
+            with _busy(), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 plan = import_any(path)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
             QMessageBox.warning(self.window, "Cannot import", f"{path}:\n{exc}")
             return False
+        self.import_warnings = [str(w.message) for w in caught]
         if not plan.title:
             plan.title = Path(path).stem
         self.window.autosaver.remove()
@@ -282,6 +288,14 @@ class Sharing(QObject):
         self.document.load_recovered(plan, None)
         self._message(f"Imported {Path(path).name} ({len(plan.nodes)} nodes): "
                       "save it to keep it as a Branchwise plan")
+        if self.import_warnings:  # what the import did not understand, and what it did instead
+            count = len(self.import_warnings)
+            shown_lines = self.import_warnings[:12]
+            more = f"\n\u2026 and {count - 12} more" if count > 12 else ""
+            QMessageBox.information(
+                self.window, "Imported with notes",
+                f"{Path(path).name} was imported; {count} thing{'s were' if count != 1 else ' was'} "
+                "not understood and left as text or out:\n\n" + "\n".join(shown_lines) + more)
         return True
 
     # -- compare ------------------------------------------------------------------

@@ -532,3 +532,15 @@ def test_sides_are_named_by_branch_and_a_rebase_is_explained(window, tmp_path):
     dialog.take_all("theirs")
     assert dialog.apply()
     assert "merge_sides" not in window.document.plan.extra  # settled: the names go too
+
+
+def test_importing_a_map_with_text_braces_says_what_was_left_as_text(window, tmp_path, boxes):
+    source = tmp_path / "guide.mm"
+    source.write_text('<map><node TEXT="Guide"><node TEXT="For sans-serif use \\textsf{...}"/>'
+                      '<node TEXT="Talks resume {p=0.3}"/></node></map>', encoding="utf-8")
+    assert window.sharing.import_file(source)
+    labels = {n.label for n in window.document.plan.nodes.values()}
+    assert "For sans-serif use \\textsf{...}" in labels and "Talks resume" in labels
+    (kind, title, text), = boxes
+    assert (kind, title) == ("information", "Imported with notes")
+    assert "1 thing was not understood" in text and "braces kept as part of the label" in text
