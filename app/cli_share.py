@@ -194,11 +194,11 @@ def cmd_merge(args) -> int:
         if not args.json:
             print(f"{name}: merged cleanly ({len(result.plan.nodes)} nodes)")
         return EXIT_OK
-    ours_name = "ours" if sides["ours"] == "ours" else f"ours, {sides['ours']}"
-    theirs_name = "theirs" if sides["theirs"] == "theirs" else f"theirs, {sides['theirs']}"
-    lines = [f"{name}: {len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''} "
-             f"({ours_name}, kept; {theirs_name}, listed beside it in the file under "
-             "\"merge_conflicts\"):"]
+    ours_name = "ours" if sides["ours"] == "ours" else f"ours ({sides['ours']})"
+    theirs_name = "theirs" if sides["theirs"] == "theirs" else f"theirs ({sides['theirs']})"
+    lines = [f"{name}: {len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''}: "
+             f"the file keeps {ours_name} and lists {theirs_name} beside it under "
+             "\"merge_conflicts\":"]
     if sides["rebase"]:
         lines.append(f"  ({REBASE_NOTE})")
     lines += [f"  {c}" for c in result.conflicts]

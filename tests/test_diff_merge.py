@@ -299,6 +299,8 @@ def test_git_uses_the_drivers(tmp_path, base):
     merge = _git(repo, "merge", "--no-edit", "other", check=False)
     assert merge.returncode != 0
     assert "CONFLICT" in merge.stdout
+    # the driver names the sides from the repository (git before 2.44 has no %X / %Y)
+    assert "keeps ours (main) and lists theirs (other)" in merge.stdout + merge.stderr
     conflicted = load_plan(plan_file)
     assert conflicted.nodes["ir_c2"].label == "Date set"
     assert conflicted.extra["merge_conflicts"][0]["theirs"] == "Date agreed"
@@ -382,7 +384,7 @@ def test_two_clones_merge_and_rebase_keep_published_ids_and_name_the_sides(tmp_p
     assert rebase.returncode != 0
     said = rebase.stdout + rebase.stderr
     assert "During a rebase the sides swap" in said
-    assert "theirs, your commit " in said and " on main" in said and "ours, upstream " in said
+    assert "keeps ours (upstream " in said and "lists theirs (your commit " in said and " on main)" in said
     assert '"Alice\'s date"' in said and '"Bob\'s date"' in said  # whole labels, quotes closed
     conflicted = load_plan(bob / "talks.bwplan")
     sides = conflicted.extra["merge_sides"]
