@@ -523,8 +523,8 @@ def test_sides_are_named_by_branch_and_a_rebase_is_explained(window, tmp_path):
         sides={"ours": "upstream 1a2b3c4", "theirs": "your commit 5d6e7f8 on feature",
                "rebase": True})
     headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
-    assert "Ours (now): upstream 1a2b3c4" in headers
-    assert "Theirs: your commit 5d6e7f8 on feature" in headers
+    assert "Ours (now):\nupstream 1a2b3c4" in headers
+    assert "Theirs:\nyour commit 5d6e7f8 on feature" in headers
     assert dialog.rebase_note.isVisible()
     assert "\u201cours\u201d is the upstream" in dialog.rebase_note.text()
     assert "your own commit" in dialog.rebase_note.text()

@@ -285,9 +285,10 @@ class MergeDialog(QDialog):
     def headers(self) -> tuple[str, ...]:
         """Column titles, ours and theirs named by branch or commit when known."""
         sides = self.sides()
-        ours = f"Ours (now): {shown(sides['ours'], 40)}" if sides["ours"] not in ("", "ours") \
+        # The name on a second line: the column stays as wide as its values need.
+        ours = f"Ours (now):\n{shown(sides['ours'], 40)}" if sides["ours"] not in ("", "ours") \
             else "Ours (now)"
-        theirs = f"Theirs: {shown(sides['theirs'], 40)}" if sides["theirs"] not in ("", "theirs") \
+        theirs = f"Theirs:\n{shown(sides['theirs'], 40)}" if sides["theirs"] not in ("", "theirs") \
             else "Theirs"
         return self.HEADERS[:4] + (ours, theirs) + self.HEADERS[6:]
 
@@ -320,7 +321,7 @@ class MergeDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column, width in enumerate((80, 170, 150, 150, 150, 150, 130)):
+        for column, width in enumerate((70, 150, 120, 150, 150, 150, 200)):
             header.resizeSection(column, width)
         for column in (self.BASE, self.OURS_COLUMN, self.THEIRS_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -350,7 +351,7 @@ class MergeDialog(QDialog):
         self.combos: list[QComboBox] = []
         self.editors: list[QLineEdit | None] = []
         self.reload()
-        self.resize(1100, 480)
+        self.resize(1200, 480)
 
     # -- filling -------------------------------------------------------------
     def reload(self) -> None:
@@ -454,6 +455,11 @@ class MergeDialog(QDialog):
         editor = self.editors[r] if r < len(self.editors) else None
         if editor is not None:
             editor.setVisible(choice == OWN)
+            if choice == OWN:
+                holder = self.table.cellWidget(r, self.CHOICE)
+                needed = holder.sizeHint().height() + 8 if holder is not None else 0
+                if self.table.rowHeight(r) < needed:  # room for the combo and the editor
+                    self.table.setRowHeight(r, needed)
             if choice == OWN and not editor.hasFocus():
                 editor.setFocus()  # type at once; the proposed text is replaced
                 editor.selectAll()
