@@ -237,3 +237,44 @@ def test_recovery_without_a_file_at_start_offers_untitled_work(qtbot):
     assert "untitled plan" in text
     qtbot.waitUntil(lambda: any(n.label == "Untitled work" for n in second.document.plan.nodes.values()))
     first.document.undo_stack.setClean()
+
+
+SAVER = textwrap.dedent("""
+    import os, sys, time
+    from planning.planfile import load_plan, save_plan
+    plan = load_plan(sys.argv[1])
+    plan.title = "Half saved"
+    real_replace = os.replace
+    def stall(source, target):
+        if str(source).endswith(".tmp~"):  # between writing the copy and the two renames
+            print("stalled", flush=True)
+            time.sleep(600)
+        real_replace(source, target)
+    os.replace = stall
+    save_plan(plan, sys.argv[1])
+""")
+
+
+def test_a_save_killed_between_its_renames_leaves_temporaries_the_next_save_removes(plan_file):
+    from planning import planfile
+
+    before = plan_file.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", SAVER, str(plan_file)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "stalled", child.stderr.read()
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    left = sorted(p.name for p in plan_file.parent.glob(".minimal.bwplan.*"))
+    assert [name.endswith(suffix) for name, suffix in zip(left, (".tmp", ".tmp~"))] == [True, True]
+    assert plan_file.read_bytes() == before  # the plan itself is whole
+    plan = load_plan(plan_file)
+    save_plan(plan, plan_file)  # minutes have not passed: maybe another save is running
+    assert sorted(p.name for p in plan_file.parent.glob(".minimal.bwplan.*")) == left
+    stale = plan_file.stat().st_mtime - planfile.STALE_TEMP_SECONDS - 60
+    for name in left:
+        os.utime(plan_file.parent / name, (stale, stale))
+    save_plan(plan, plan_file)
+    assert list(plan_file.parent.glob(".minimal.bwplan.*")) == []
+    assert load_plan(plan_file).title == plan.title
