@@ -278,3 +278,22 @@ def test_a_save_killed_between_its_renames_leaves_temporaries_the_next_save_remo
     save_plan(plan, plan_file)
     assert list(plan_file.parent.glob(".minimal.bwplan.*")) == []
     assert load_plan(plan_file).title == plan.title
+
+
+def test_file_recover_discards_a_kept_autosave_only_when_confirmed(qtbot, plan_file, monkeypatch):
+    crash_while_editing(plan_file)
+    win = new_window(qtbot)
+    answer = Answer(qtbot, Qt.Key.Key_Escape)  # Keep for later
+    assert win.open_file(plan_file)
+    answer.wait()
+    dialog = win.recovery.show_kept()
+    assert len(dialog.rows()) == 1
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or
+                        QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(dialog.discard_button, Qt.Key.Key_Space)
+    assert "Its changes are lost" in asked[0] and len(autosave.pending_recoveries()) == 1
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    qtbot.keyClick(dialog.discard_button, Qt.Key.Key_Space)
+    assert autosave.pending_recoveries() == [] and dialog.rows() == []
+    assert "No autosaved changes are waiting" in dialog.note.text()
