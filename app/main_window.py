@@ -157,11 +157,13 @@ class MainWindow(QMainWindow):
         from app.keyboard import install_keyboard
         from app.plan_settings import install_plan_settings
         from app.presenter import install_presenter
+        from app.recovery import install_recovery
         from app.sharing import install_sharing
 
         install_help(self)
         install_presenter(self)
         install_sharing(self)
+        install_recovery(self)  # offers a plan's autosave however it is opened
         self.analysis = install_analysis(self)
         install_keyboard(self)  # after the docks: F6 and Esc know them all
         install_plan_settings(self)
@@ -610,7 +612,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("Clear list", settings.clear_recent_files)
 
     def offer_recovery(self) -> bool:
-        """At start: offer plans autosaved by sessions that did not close cleanly."""
+        """At start: offer the opened plan's autosaves, or (no file) those not yet shown."""
         return offer_recovery(self, self.document, self.autosaver)
 
     # -- window state --------------------------------------------------------
