@@ -315,7 +315,7 @@ def _optional_commands():
     import importlib
 
     for name, module in (("plot", "app.cli_plot"), ("export", "app.cli_export"), ("diff", "app.cli_share"),
-                         ("merge", "app.cli_share"), ("present", "app.cli_present")):
+                         ("merge", "app.cli_share"), ("present", "app.cli_present"), ("voi", "app.cli_voi")):
         try:
             mod = importlib.import_module(module)
         except ImportError:

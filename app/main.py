@@ -7,7 +7,7 @@ import sys
 #: import so that `branchwise evaluate` works on a machine with no screen.
 SUBCOMMANDS = frozenset({
     "validate", "evaluate", "simulate", "sensitivity", "import", "new",
-    "plot", "export", "diff", "merge", "present",
+    "plot", "export", "diff", "merge", "present", "voi",
 })
 
 

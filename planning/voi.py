@@ -48,6 +48,8 @@ from planning.sensitivity import PAYOFF, PROBABILITY, Parameter, compiled_parame
 
 #: Relative size below which an EVPI / EVPPI is rounding noise and reported as 0.
 ZERO_TOLERANCE = 1e-9
+#: Random orderings averaged for the estimator's noise floor (:attr:`VoiResult.noise`).
+NOISE_ORDERINGS = 5
 #: Points of a quantity's range at which relevance to the decision is checked.
 RELEVANCE_POINTS = (0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0)
 
@@ -91,6 +93,7 @@ class VoiResult:
     evpi: float
     evppi: list[Evppi]
     option_best: dict[str, float] = field(default_factory=dict)
+    noise: float = 0.0  # the estimator's EVPPI for a quantity unrelated to anything (its bias here)
     values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
 
     def to_json(self) -> dict:
@@ -99,7 +102,7 @@ class VoiResult:
             "id": self.track_id, "decision": self.decision, "iterations": self.iterations, "seed": self.seed,
             "bins": self.bins, "evpi": self.evpi, "evppi": [e.to_json() for e in self.evppi],
             "best_option": self.best_option, "ev": self.ev_now, "ev_informed": self.ev_informed,
-            "option_ev": dict(self.option_ev), "option_best": dict(self.option_best),
+            "option_ev": dict(self.option_ev), "option_best": dict(self.option_best), "noise": self.noise,
         }
 
 
@@ -152,6 +155,17 @@ def evppi_of(signed: np.ndarray, key: np.ndarray, bins: int) -> float:
     sums = np.add.reduceat(ordered, starts, axis=1)
     informed = (sums / counts).max(axis=0) @ counts / n
     return float(informed - signed.mean(axis=1).max())
+
+
+def noise_floor(signed: np.ndarray, bins: int, seed: int = 0) -> float:
+    """The estimator's EVPPI for a quantity independent of everything: its upward bias here.
+
+    Mean over :data:`NOISE_ORDERINGS` seeded random orderings of the
+    iterations (a stream of its own: it changes none of the draws).
+    """
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed).spawn(3)[2]))
+    n = signed.shape[1]
+    return float(np.mean([max(evppi_of(signed, rng.random(n), bins), 0.0) for _ in range(NOISE_ORDERINGS)]))
 
 
 def _subtree(ct: CompiledTrack, node: int) -> np.ndarray:
@@ -294,10 +308,11 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
     best = int(np.argmax(signed.mean(axis=1)))
     scale = float(np.abs(option_mean).max()) if option_mean.size else 1.0
     evpi = _clip(evpi_of(signed), scale)
-    found = {}
+    found, noise = {}, 0.0
     if evpi > 0:
         for row, j in enumerate(tracked):
             found[int(j)] = min(_clip(evppi_of(signed, keys[row], bins), scale), evpi)
+        noise = _clip(noise_floor(signed, bins, seed), scale)
     evppi = [Evppi(p.name, p.kind, p.node_id, found.get(j, 0.0), bool(relevant[j])) for j, p in enumerate(params)]
     evppi.sort(key=lambda e: -e.value)  # stable: ties keep the parameter order
     winners = np.bincount(np.argmax(signed, axis=0), minlength=options.size) / iterations
@@ -307,7 +322,7 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
         options=[ids[o] for o in options], option_ev={ids[o]: float(v) for o, v in zip(options, option_mean)},
         best_option=ids[options[best]], ev_now=float(option_mean[best]),
         ev_informed=float(ct.sign * signed.max(axis=0).mean()), evpi=evpi, evppi=evppi,
-        option_best={ids[o]: float(w) for o, w in zip(options, winners)}, values=values,
+        option_best={ids[o]: float(w) for o, w in zip(options, winners)}, noise=noise, values=values,
     )
 
 
@@ -336,5 +351,5 @@ def quantity_label(plan: Plan, param: Parameter | Evppi) -> str:
     return f"“{described}” ({param.name})" if described else param.name
 
 
-__all__ = ["Evppi", "VoiResult", "bin_count", "evpi_of", "evppi_of", "first_decision", "quantity_label",
+__all__ = ["Evppi", "VoiResult", "bin_count", "evpi_of", "evppi_of", "first_decision", "noise_floor", "quantity_label",
            "value_of_information"]
