@@ -198,9 +198,8 @@ def _relevant(sim: _Simulator, below: np.ndarray) -> np.ndarray:
     payoff, probability = sim.scenario(values, m * q)
     watched = [block for block, nodes in ((payoff, sim.pay_nodes), (probability, sim.prob_nodes))
                if nodes.size and below[nodes].any() for block in [block[below[nodes]]]]
-    for j in sim.random:
-        cols = slice(j * q, (j + 1) * q)
-        relevant[j] = any(np.ptp(block[:, cols], axis=1).max() > 0 for block in watched)
+    for block in watched:  # (rows, m * q) -> does any watched row move across a parameter's q points?
+        relevant |= np.ptp(block.reshape(block.shape[0], m, q), axis=2).max(axis=0) > 0
     return relevant
 
 
