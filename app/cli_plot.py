@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.cli import EXIT_OK, Invalid, UsageError, _tracks, _valid_plan, _write_output
 
-KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness")
+KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi")
 SUFFIXES = (".png", ".svg", ".csv")
 
 
@@ -68,6 +68,10 @@ def draw(plan, args, figure):
         if args.kind == "histogram":
             return draw_histogram(figure, sim, unit)
         return draw_risk(figure, sim, unit, labels)
+    if args.kind == "voi":
+        from widgets.analysis.voi_view import compute_voi, draw_voi
+
+        return draw_voi(figure, compute_voi(plan, track, args.iterations, args.seed), plan)
     if args.kind == "readiness":
         from widgets.analysis.readiness_view import draw_readiness
 
