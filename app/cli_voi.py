@@ -7,6 +7,7 @@ the same seed).
 from __future__ import annotations
 
 from app.cli import EXIT_OK, UsageError, _dump, _tracks, _valid_plan
+from planning.voi import amount
 
 #: Quantities listed by name in the text output at most (the rest are summed up in one line).
 TEXT_LIMIT = 8
@@ -21,19 +22,6 @@ def register_voi(sub, name: str) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_voi)
-
-
-def amount(x: float, digits: int = 3) -> str:
-    """A figure rounded for reading: ``digits`` significant digits, whole numbers from 100 on.
-
-    >>> amount(0.9532), amount(13.7407), amount(1234.5), amount(0.0), amount(0.00299, 2)
-    ('0.953', '13.7', '1,234', '0', '0.003')
-    """
-    if x == 0:
-        return "0"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{float(f'{x:.{digits}g}'):.{max(digits, 12)}g}"
 
 
 def describe(plan, result, unit: str = "", limit: int = TEXT_LIMIT) -> list[str]:
@@ -91,4 +79,4 @@ def cmd_voi(args) -> int:
     return EXIT_OK
 
 
-__all__ = ["amount", "cmd_voi", "describe", "register_voi"]
+__all__ = ["cmd_voi", "describe", "register_voi"]

@@ -327,6 +327,46 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
 
 # -- words for planners ----------------------------------------------------------------
 
+def amount(x: float, digits: int = 3) -> str:
+    """A figure rounded for reading: ``digits`` significant digits, whole numbers from 100 on.
+
+    >>> amount(0.9532), amount(13.7407), amount(1234.5), amount(0.0), amount(0.00299, 2)
+    ('0.953', '13.7', '1,234', '0', '0.003')
+    """
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{float(f'{x:.{digits}g}'):.{max(digits, 12)}g}"
+
+
+def briefing(plan: Plan, track_id: str | None = None, iterations: int = 10_000, seed: int = 0,
+             limit: int = 5) -> dict:
+    """What the briefing report and the presenter say about one track's decision.
+
+    ``{"decision", "sentence", "rows": [(quantity label, value text)], "evpi",
+    "iterations", "seed"}``: the words of ``branchwise voi`` for the same seed,
+    the ``limit`` quantities most worth knowing (value > 0) as rows.
+    """
+    result = value_of_information(plan, track_id, iterations=iterations, seed=seed)
+    unit = f" {plan.value_unit}" if plan.value_unit else ""
+    node = plan.nodes.get(result.decision) if result.decision else None
+    decision = f"“{(node.label or node.id) if node else ''}”"
+    out = {"decision": result.decision, "evpi": result.evpi, "iterations": iterations, "seed": seed, "rows": []}
+    if result.decision is None:
+        out["sentence"] = "No decision in this track: there is no choice for information to change."
+    elif result.evpi <= 0:
+        out["sentence"] = (f"Knowing the ranged quantities before {decision} is worth nothing: "
+                           f"none can change the best option (EV at stake {amount(result.ev_now)}{unit}).")
+    else:
+        out["sentence"] = (f"Knowing every ranged quantity before {decision} is worth up to "
+                           f"{amount(result.evpi, 2)}{unit} (EV at stake {amount(result.ev_now)}{unit}; "
+                           f"{iterations:,} draws, seed {seed}).")
+        out["rows"] = [(quantity_label(plan, e), f"{amount(e.value, 2)}{unit}")
+                       for e in result.evppi if e.value > 0][:limit]
+    return out
+
+
 def quantity_label(plan: Plan, param: Parameter | Evppi) -> str:
     """A quantity as a planner reads it: a variable's description, or the chance / value of a node.
 
@@ -350,5 +390,5 @@ def quantity_label(plan: Plan, param: Parameter | Evppi) -> str:
     return f"“{described}” ({param.name})" if described else param.name
 
 
-__all__ = ["Evppi", "VoiResult", "bin_count", "evpi_of", "evppi_of", "first_decision", "noise_floor", "quantity_label",
+__all__ = ["Evppi", "VoiResult", "amount", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision", "noise_floor", "quantity_label",
            "value_of_information"]

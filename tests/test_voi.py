@@ -312,3 +312,24 @@ def test_voi_command_refuses_bad_arguments(capsys):
     assert main(["voi", str(SAMPLES / "peace-process.bwplan"), "--track", "nope"]) == 2
     assert "no track 'nope'" in capsys.readouterr().err
     assert main(["voi", str(SAMPLES / "peace-process.bwplan"), "--iterations", "0"]) == 2
+
+
+# -- the briefing report ------------------------------------------------------------------
+
+def test_report_says_what_is_worth_knowing_with_the_commands_numbers(capsys):
+    from planning.report import build_report, render_html, render_markdown
+
+    plan = load_plan(SAMPLES / "peace-process.bwplan")
+    report = build_report(plan)
+    sanctions = next(t for t in report.tracks if t.id == "sanctions")
+    assert main(["voi", str(SAMPLES / "peace-process.bwplan"), "--track", "sanctions"]) == 0
+    out = capsys.readouterr().out
+    evpi_line = next(line for line in out.splitlines() if "(EVPI)" in line)
+    worth = evpi_line.split("is worth up to ")[1].split(" (EVPI)")[0]  # the same seed: the same figure
+    assert f"before “Sanctions: offer staged relief or hold pressure?” is worth up to {worth}" \
+        in sanctions.information["sentence"]
+    first = sanctions.information["rows"][0]
+    assert f"Knowing {first[0]} before “Sanctions: offer staged relief or hold pressure?” is worth up to {first[1]}" in out
+    markdown, html = render_markdown(report), render_html(report)
+    assert markdown.count("### Worth knowing first") == len(plan.tracks)
+    assert "<h3>Worth knowing first</h3>" in html and "Knowing this before deciding" in html
