@@ -43,6 +43,7 @@ import numpy as np
 
 from planning.compile import KIND_DECISION, CompiledTrack, compile_track
 from planning.montecarlo import CHUNK_BYTES, _on_policy_decisions, _Simulator
+from planning.errors import PlanError
 from planning.model import Plan
 from planning.sensitivity import PAYOFF, PROBABILITY, Parameter, compiled_parameters
 
@@ -367,7 +368,29 @@ def briefing(plan: Plan, track_id: str | None = None, iterations: int = 10_000, 
     return out
 
 
-def quantity_label(plan: Plan, param: Parameter | Evppi) -> str:
+#: The presenter leaves value of information out for larger plans (one Monte Carlo run per slide).
+PRESENTER_MAX_NODES = 5_000
+
+
+def worth_knowing(plan: Plan, track_id: str | None, decision: str, limit: int = 2,
+                  iterations: int = 10_000, seed: int = 0) -> list[tuple[str, float]]:
+    """The ``limit`` quantities most worth knowing before ``decision``: (planner label, EVPPI > 0).
+
+    What the presenter shows at a decision; empty for plans over
+    :data:`PRESENTER_MAX_NODES` nodes or when nothing ranged can change the
+    choice or the plan cannot be evaluated. ``branchwise voi``'s numbers at
+    the track's first decision (same iterations and seed).
+    """
+    if len(plan.nodes) > PRESENTER_MAX_NODES:
+        return []
+    try:
+        result = value_of_information(plan, track_id, iterations=iterations, seed=seed, decision=decision)
+    except (PlanError, ValueError, ArithmeticError):  # the slide says why the plan cannot be evaluated
+        return []
+    return [(quantity_label(plan, e, with_name=False), e.value) for e in result.evppi if e.value > 0][:limit]
+
+
+def quantity_label(plan: Plan, param: Parameter | Evppi, with_name: bool = True) -> str:
     """A quantity as a planner reads it: a variable's description, or the chance / value of a node.
 
     >>> from planning.model import Node, Plan, Variable
@@ -387,8 +410,11 @@ def quantity_label(plan: Plan, param: Parameter | Evppi) -> str:
     variable = param.name.rpartition(".")[2]
     scope = node.variables if node is not None else plan.variables
     described = next((v.description for v in scope if v.name == variable and v.description), "")
-    return f"“{described}” ({param.name})" if described else param.name
+    if not described:
+        return param.name
+    return f"“{described}” ({param.name})" if with_name else f"“{described}”"
 
 
 __all__ = ["Evppi", "VoiResult", "amount", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision", "noise_floor", "quantity_label",
+           "worth_knowing",
            "value_of_information"]

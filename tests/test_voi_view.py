@@ -158,3 +158,26 @@ def test_plot_kind_voi_writes_the_commands_numbers(qapp, tmp_path, capsys):
     png = tmp_path / "voi.png"
     assert main(["plot", str(PEACE), "--kind", "voi", "--size", "900x560", "-o", str(png)]) == 0
     assert QImage(str(png)).width() == 900
+
+
+def test_presenter_says_what_is_worth_knowing_at_a_decision(qapp):
+    from planning.voi import amount
+    from planning.walk import Walk, build_slide
+    from widgets.presenter.audience_view import AudienceView
+
+    plan = load_plan(PEACE)
+    slide = build_slide(Walk(plan, track_id="sanctions", step_reveal=False))
+    expected = value_of_information(plan, "sanctions")  # the command's iterations and seed
+    assert [value for _, value in slide.worth_knowing] == [e.value for e in expected.evppi[:2]]
+    assert slide.worth_knowing[0][0].startswith("“Chance the")
+    view = AudienceView()
+    view.set_slide(slide)
+    view.render_image(1920, 1080)
+    drawn = " ".join(line.text for line in view.drawn)  # wrapped lines, in order
+    inside = [line for line in view.drawn if "Worth knowing" in line.text]
+    assert inside and all(line.area.contains(line.rect) for line in inside)
+    assert "Worth knowing before we decide:" in drawn
+    assert f"(up to {amount(expected.evppi[0].value, 2)} points)" in drawn
+    # A chance node's slide has no such line.
+    walk = Walk(plan, "sanc_c1", "sanctions", step_reveal=False)
+    assert build_slide(walk).worth_knowing == []
