@@ -25,7 +25,7 @@ carry noise of the other quantities, and the max over options of noisy means
 exceeds the max of the true conditional means by up to about
 sd(V_i(o) - V_i(o')) / sqrt(n) where options are close. Two cases are exact
 zeros: a quantity that cannot move any value below the decision (checked by
-re-evaluating the scenario at four points of its range) and a decision whose
+re-evaluating the scenario at four points inside its range) and a decision whose
 best option is the same in every iteration (EVPI and every EVPPI are then 0,
 up to rounding, which is clipped). Tiny negatives from rounding are clipped
 at 0.
@@ -51,8 +51,9 @@ from planning.sensitivity import PAYOFF, PROBABILITY, Parameter, compiled_parame
 ZERO_TOLERANCE = 1e-9
 #: Random orderings averaged for the estimator's noise floor (:attr:`VoiResult.noise`).
 NOISE_ORDERINGS = 5
-#: Points of a quantity's range at which relevance to the decision is checked.
-RELEVANCE_POINTS = (0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0)
+#: Points of a quantity's range at which relevance to the decision is checked (inside the
+#: range: an expression may fail at an end that no PERT draw reaches).
+RELEVANCE_POINTS = (0.05, 0.35, 0.65, 0.95)
 
 Progress = Callable[[int, int], None]
 
@@ -196,7 +197,11 @@ def _relevant(sim: _Simulator, below: np.ndarray) -> np.ndarray:
     values = np.repeat(sim.mode[:, None], m * q, axis=1)
     for j in sim.random:
         values[j, j * q:(j + 1) * q] = low[j] + points * width[j]
-    payoff, probability = sim.scenario(values, m * q)
+    try:
+        payoff, probability = sim.scenario(values, m * q)
+    except PlanError:  # some point fails: treat every ranged quantity as relevant (the estimate decides)
+        relevant[sim.random] = True
+        return relevant
     watched = [block for block, nodes in ((payoff, sim.pay_nodes), (probability, sim.prob_nodes))
                if nodes.size and below[nodes].any() for block in [block[below[nodes]]]]
     for block in watched:  # (rows, m * q) -> does any watched row move across a parameter's q points?

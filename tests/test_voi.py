@@ -247,6 +247,9 @@ def reference_voi(plan: Plan, iterations: int, seed: int) -> tuple[list[list[flo
         if param.kind == "variable" and not any(isinstance(x.payoff, str) for x in plan.nodes.values()):
             evppi[param.name] = 0.0  # nothing reads v
             continue
+        if param.low == param.high:
+            evppi[param.name] = 0.0  # a constant: nothing to learn
+            continue
         order = sorted(range(n), key=lambda i: drawn[j, i])
         total = 0.0
         for b in range(bins):
@@ -335,3 +338,12 @@ def test_report_says_what_is_worth_knowing_with_the_commands_numbers(capsys):
     markdown, html = render_markdown(report), render_html(report)
     assert markdown.count("### Worth knowing first") == len(plan.tracks)
     assert "<h3>Worth knowing first</h3>" in html and "Knowing this before deciding" in html
+
+
+def test_an_expression_failing_at_the_end_of_a_range_does_not_stop_the_run():
+    nodes = {"d": Node("d", DECISION, children=["a", "b"]),
+             "a": Node("a", TERMINAL, payoff="10 / x"), "b": Node("b", TERMINAL, payoff=12)}
+    plan = Plan(variables=[Variable("x", 1.0, (0.0, 2.0))], tracks=[Track("t", root="d")], nodes=nodes)
+    result = value_of_information(plan, iterations=2000, seed=0)
+    assert result.evpi > 0 and result.evppi[0].name == "x"
+    assert result.evppi[0].value == pytest.approx(result.evpi, rel=0.05)
