@@ -28,7 +28,14 @@ zeros: a quantity that cannot move any value below the decision (checked by
 re-evaluating the scenario at four points inside its range) and a decision whose
 best option is the same in every iteration (EVPI and every EVPPI are then 0,
 up to rounding, which is clipped). Tiny negatives from rounding are clipped
-at 0.
+at 0. :attr:`VoiResult.noise` measures the bias of each run: the estimate for
+the iterations in random orders (unrelated to anything); EVPPIs near it are
+indistinguishable from nothing.
+
+The first decision is the root when it is a decision, else the first decision
+(breadth-first) the base-case policy reaches; V_i(o) is then the value of the
+option's subtree, as the decision compares them. Two criteria (DESIGN) are
+not compiled by the core yet; with them, V_i(o) is to be the combined value.
 
 Memory: the rollback runs in chunks like ``simulate``; what is kept for all
 iterations is one value per option and per quantity (8 bytes each).
@@ -42,9 +49,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planning.compile import KIND_DECISION, CompiledTrack, compile_track
-from planning.montecarlo import CHUNK_BYTES, _on_policy_decisions, _Simulator
 from planning.errors import PlanError
 from planning.model import Plan
+from planning.montecarlo import CHUNK_BYTES, _on_policy_decisions, _Simulator
 from planning.sensitivity import PAYOFF, PROBABILITY, Parameter, compiled_parameters
 
 #: Relative size below which an EVPI / EVPPI is rounding noise and reported as 0.
@@ -420,6 +427,5 @@ def quantity_label(plan: Plan, param: Parameter | Evppi, with_name: bool = True)
     return f"“{described}” ({param.name})" if with_name else f"“{described}”"
 
 
-__all__ = ["Evppi", "VoiResult", "amount", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision", "noise_floor", "quantity_label",
-           "worth_knowing",
-           "value_of_information"]
+__all__ = ["Evppi", "VoiResult", "amount", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision",
+           "noise_floor", "quantity_label", "value_of_information", "worth_knowing"]
