@@ -82,8 +82,11 @@ def draw_voi(figure: pg.GraphicsLayoutWidget, result: VoiResult, plan: Plan) -> 
     if result.decision is None:
         message(figure.addPlot(), "no decision in this track: information cannot change a choice")
         return data
-    plot = add_plot(figure, f"Worth knowing before “{where}”",
-                    f"Expected value of knowing it first{unit_suffix(unit)}", "", row=0, col=0)
+    # A title is as wide as its text and a plot never narrower than its title:
+    # a long decision label goes on a second line so the chart fits a narrow dock.
+    title = f"Worth knowing before{'<br>' if len(where) > 24 else ' '}“{where}”"
+    plot = add_plot(figure, title,
+                    f"Worth knowing first{unit_suffix(unit)}", "", row=0, col=0)
     if result.evpi <= 0:
         message(plot, "worth nothing: no ranged quantity can change the best option here")
         return data
@@ -97,12 +100,12 @@ def draw_voi(figure: pg.GraphicsLayoutWidget, result: VoiResult, plan: Plan) -> 
             text = pg.TextItem(_fmt(e.value), color=palette.TEXT, anchor=(0, 0.5))
             text.setPos(e.value, yy)
             plot.addItem(text)
-        category_axis(plot, "left", [quantity_text(plan, e, labels) for e in shown], positions=y, limit=40)
+        category_axis(plot, "left", [quantity_text(plan, e, labels, 34) for e in shown], positions=y, limit=34)
     else:
         category_axis(plot, "left", [])
     line = pg.InfiniteLine(result.evpi, angle=90, movable=False,
                            pen=pg.mkPen(palette.FAILURE, width=2),
-                           label=f"EVPI {_fmt(result.evpi)}: knowing everything",
+                           label=f"EVPI {_fmt(result.evpi)}",
                            labelOpts={"position": 0.06, "color": palette.FAILURE_TEXT, "anchors": [(1.0, 1.0)] * 2,
                                       "fill": palette.qcolor(palette.BACKGROUND, 215)})
     plot.addItem(line)
