@@ -182,3 +182,17 @@ def test_presenter_says_what_is_worth_knowing_at_a_decision(qapp):
     # A chance node's slide has no such line.
     walk = Walk(plan, "sanc_c1", "sanctions", step_reveal=False)
     assert build_slide(walk).worth_knowing == []
+
+
+def test_the_chart_fits_the_dock_of_a_small_window(window, qtbot):
+    """At 1280x720 the chart is no wider than its dock (a long title or labels would push it out)."""
+    from app.analysis import show_dock
+
+    window.resize(1280, 720)
+    window.document.set_current_track("ties")
+    view = window.analysis_views["voi"]
+    show_dock(window, window.docks["voi"])
+    window.analysis.wait()
+    qtbot.wait(50)
+    assert view.result is not None
+    assert view.figure.ci.geometry().width() <= view.figure.viewport().width() + 1
