@@ -15,12 +15,16 @@ TEXT_LIMIT = 8
 
 def register_voi(sub, name: str) -> None:
     """Add the ``voi`` sub-command to the CLI's sub-parsers."""
-    p = sub.add_parser(name, help="value of information: what knowing a ranged quantity first is worth")
-    p.add_argument("file")
-    p.add_argument("--track", metavar="ID", help="one track (all tracks by default)")
-    p.add_argument("--iterations", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser(name, help="value of information: what knowing a ranged quantity first is worth",
+                       description="What knowing each ranged quantity before a track's first decision is worth "
+                                   "(EVPPI), and knowing all of them (EVPI), from one seeded Monte Carlo run: "
+                                   "the draws of 'simulate' for the same seed.")
+    p.add_argument("file", help="the .bwplan file")
+    p.add_argument("--track", metavar="ID", help="one track (default: every track)")
+    p.add_argument("--iterations", type=int, default=10_000, help="Monte Carlo iterations (default: 10,000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers (default: 0)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"tracks": [{"id", "decision", "iterations", "evpi", "evppi": [...]}]}')
     p.set_defaults(run=cmd_voi)
 
 
