@@ -318,6 +318,8 @@ class Sharing(QObject):
             self.compare_dialog.close()
         self.compare_dialog = CompareDialog(self.document, changes, Path(path).name, self.window)
         self.compare_dialog.show()
+        self.compare_dialog.raise_()
+        self.compare_dialog.activateWindow()
         return self.compare_dialog
 
     # -- merge --------------------------------------------------------------------
@@ -375,6 +377,9 @@ class Sharing(QObject):
         self._close_merge_dialog()
         self.merge_dialog = MergeDialog(self.document, self._store_conflicts, notes, self.window)
         self.merge_dialog.show()
+        # The keyboard goes to the conflicts (Return applies them), not to the editor behind.
+        self.merge_dialog.raise_()
+        self.merge_dialog.activateWindow()
         return self.merge_dialog
 
     def _store_conflicts(self, entries: list[dict]) -> None:

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 
 from conftest import SHARED
 from app.main_window import MainWindow
@@ -496,6 +496,8 @@ def test_deleted_versus_changed_subtree_says_what_changed_and_can_take_the_delet
     answer_open(monkeypatch, plan_file, theirs)
     trigger(window, "merge")
     dialog = window.sharing.merge_dialog
+    # The dialog comes to the front: the keys below go to it, not to the editor behind.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     (row,) = dialog.rows
     note = dialog.table.item(0, dialog.BASE).text()
     # The row says which descendant changed and how, and what the merge did ...
