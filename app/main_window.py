@@ -15,7 +15,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QComboBox, QDockWidget,
     QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-    QPlainTextEdit, QSizePolicy, QTextEdit, QToolButton,
+    QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -375,6 +375,15 @@ class MainWindow(QMainWindow):
                     and dock.widget().minimumSizeHint().height() > height:
                 dock.widget().setMinimumHeight(height)
         self.resizeDocks([self.docks["problems"]], [height], Qt.Orientation.Vertical)
+        self._unelide_dock_tabs()
+
+    def _unelide_dock_tabs(self) -> None:
+        """Tabbed docks show their whole titles ("Priorities", not "Prioriti…"):
+        Qt's dock tab bars elide by default; scroll buttons take over instead."""
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is self:  # the bars QMainWindow makes for tabified docks
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
 
     def _sync_current_tab(self, track_id: str) -> None:
         for i in range(self.track_tabs.count()):
