@@ -1,7 +1,7 @@
 """Analysis docks and the worker that feeds them, off the GUI thread.
 
-:func:`install_analysis` adds four docks to a :class:`app.main_window.MainWindow`
-(Outcomes, Sensitivity, Readiness, Priorities) with View-menu entries, and an
+:func:`install_analysis` adds five docks to a :class:`app.main_window.MainWindow`
+(Outcomes, Sensitivity, Readiness, Priorities, Value of information) with View-menu entries, and an
 :class:`AnalysisController` that recomputes what the open docks show half a
 second after the last edit. Monte Carlo, sensitivity and the readiness report
 run in a private one-thread pool: the job only reads the plan and returns
@@ -24,6 +24,7 @@ from widgets.analysis.outcome_view import OutcomeView
 from widgets.analysis.priority_view import PriorityView
 from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
+from widgets.analysis.voi_view import VoiView, compute_voi
 
 DEBOUNCE_MS = 500
 #: A raised analysis dock is made tall enough for its plot to get this share
@@ -32,7 +33,8 @@ PLOT_SHARE = 0.37
 #: ... as long as the dock takes no more than this share (the canvas stays usable).
 MAX_DOCK_SHARE = 0.6
 OUTCOME, SENSITIVITY, READINESS = "outcome", "sensitivity", "readiness"
-KINDS = (READINESS, OUTCOME, SENSITIVITY)
+VOI = "voi"
+KINDS = (READINESS, OUTCOME, SENSITIVITY, VOI)
 
 
 class _JobSignals(QObject):
@@ -111,6 +113,10 @@ class AnalysisController(QObject):
         if sensitivity is not None:
             sensitivity.settingsChanged.connect(lambda: self.rerun(SENSITIVITY))
             sensitivity.run_bar.cancelRequested.connect(lambda: self.cancel(SENSITIVITY))
+        voi = views.get(VOI)
+        if voi is not None:
+            voi.runRequested.connect(lambda: self.rerun(VOI))
+            voi.run_bar.cancelRequested.connect(lambda: self.cancel(VOI))
         # A tabbed dock behind another reports isVisible() True; its
         # visibilityChanged signal says whether it is really on screen.
         self.on_screen: dict[str, bool] = {kind: False for kind in self.docks}
@@ -171,6 +177,9 @@ class AnalysisController(QObject):
                             decision=view.decision())
             return lambda progress, cancelled: compute_sensitivity(plan, track_id, progress=progress,
                                                                    cancelled=cancelled, **settings)
+        if kind == VOI:
+            iterations, seed = self.views[VOI].settings()
+            return lambda progress, cancelled: compute_voi(plan, track_id, iterations, seed, progress, cancelled)
         return lambda progress, cancelled: readiness_report(plan, cancelled=cancelled)
 
     def _run_bar(self, kind: str, action: Callable) -> None:
@@ -208,6 +217,9 @@ class AnalysisController(QObject):
             view.show_bundle(result)
             problems = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
             status = f"{len(result.parameters)} ranged parameters: {seconds:.2f} s" + (f" — {problems}" if problems else "")
+        elif kind == VOI:
+            view.show_result(result)
+            status = f"{result.iterations:,} iterations, seed {result.seed}: {seconds:.2f} s"
         else:
             view.show_report(result)
             status = ""
@@ -243,6 +255,7 @@ DOCKS = (
     ("sensitivity", "Sensitivity", SensitivityView),
     ("readiness", "Readiness", ReadinessView),
     ("priority", "Priorities", PriorityView),
+    ("voi", "Value of information", VoiView),
 )
 
 
@@ -293,8 +306,8 @@ def install_analysis(window) -> AnalysisController:
     if panels is not None and panels.menu() is not None:
         for name, _title, _cls in DOCKS:
             panels.menu().addAction(docks[name].toggleViewAction())
-    controller = AnalysisController(document, {k: views[k] for k in (OUTCOME, SENSITIVITY, READINESS)},
-                                    {k: docks[k] for k in (OUTCOME, SENSITIVITY, READINESS)}, window)
+    controller = AnalysisController(document, {k: views[k] for k in (OUTCOME, SENSITIVITY, READINESS, VOI)},
+                                    {k: docks[k] for k in (OUTCOME, SENSITIVITY, READINESS, VOI)}, window)
     window.analysis = controller
     window.analysis_views = views
     return controller

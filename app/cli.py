@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("app.cli_analysis", "expected value, best choices, readiness and what to prepare next"),
     "simulate": ("app.cli_analysis", "Monte Carlo over the ranges: spread of the outcomes"),
     "sensitivity": ("app.cli_analysis", "which numbers move the expected value: tornado or sweep"),
+    "voi": ("app.cli_voi", "value of information: what knowing a ranged quantity first is worth"),
     "plot": ("app.cli_plot", "draw an analysis plot to PNG, SVG or CSV"),
     "export": ("app.cli_export", "briefing report, action register, tree picture or graph"),
     "present": ("app.cli_present", "render the presenter's view to a PNG, or export the walk log"),
@@ -211,11 +212,15 @@ def register_validate(sub, name: str) -> None:
 
 
 def cmd_import(args) -> int:
+    import warnings
+
     from planning.importers.detect import import_any
     from planning.validate import validate_plan
 
     try:
-        plan = import_any(args.file)
+        with warnings.catch_warnings(record=True) as caught:  # what was not understood
+            warnings.simplefilter("always")
+            plan = import_any(args.file)
     except FileNotFoundError:
         raise UsageError(f"{args.file}: no such file") from None
     except PlanFileError as exc:
@@ -225,6 +230,8 @@ def cmd_import(args) -> int:
     errors = [p for p in validate_plan(plan) if p.severity == ERROR]
     if errors:
         raise Invalid("\n".join(f"{args.file}: {p}" for p in errors))
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
     write_plan_output(args.output, plan)
     print(f"{args.output}: {len(plan.nodes)} nodes in {len(plan.tracks)} tracks",
           file=sys.stderr if args.output == "-" else sys.stdout)
@@ -249,6 +256,12 @@ def cmd_new(args) -> int:
     write_plan_output(args.output, new_plan(args.template))
     print(f"{args.output}: new plan from template {args.template}",
           file=sys.stderr if args.output == "-" else sys.stdout)
+    if args.output != "-":
+        from app.cli_share import git_ignore_hint
+
+        hint = git_ignore_hint(args.output)  # FILE~ backups do not belong in the repository
+        if hint:
+            print(hint, end="", file=sys.stderr)
     return EXIT_OK
 
 

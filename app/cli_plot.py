@@ -13,7 +13,7 @@ from app.cli import COMMANDS, EXIT_OK, Invalid, UsageError, _tracks, _valid_plan
 from app.cli_analysis import _iterations, _seed, add_monte_carlo_options
 from app.output import STDOUT, whole_file_check
 
-KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness")
+KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi")
 SUFFIXES = (".png", ".svg", ".csv")
 
 
@@ -81,6 +81,10 @@ def draw(plan, args, figure):
         if args.kind == "histogram":
             return draw_histogram(figure, sim, unit)
         return draw_risk(figure, sim, unit, labels, label_chars=risk_label_chars(width, False))
+    if args.kind == "voi":
+        from widgets.analysis.voi_view import compute_voi, draw_voi
+
+        return draw_voi(figure, compute_voi(plan, track, args.iterations, args.seed), plan)
     if args.kind == "readiness":
         from widgets.analysis.readiness_view import draw_readiness, readiness_fit
 

@@ -35,7 +35,7 @@ from io import StringIO
 from pathlib import Path
 
 WINDOW_SIZES = ((1600, 1000), (1280, 720))
-PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness")
+PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi")
 EXPORTS = ("png", "svg", "pdf", "html", "md", "csv")
 LARGE_NODES = 10_000
 MARKER = "<!-- branchwise gallery -->"
@@ -174,7 +174,7 @@ def _window_for(path: Path):
 def _window_shots(window, section: Section, folder: Path, prefix: str, large: bool) -> None:
     from app.analysis import show_dock
 
-    docks = ["problems"] + [name for name in ("outcome", "sensitivity", "readiness", "priority")
+    docks = ["problems"] + [name for name in ("outcome", "sensitivity", "readiness", "priority", "voi")
                             if name in window.docks]
     for width, height in WINDOW_SIZES:
         window.resize(width, height)

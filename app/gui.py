@@ -144,6 +144,5 @@ def run(argv: list[str]) -> int:
 
         settings.add_recent_file(args.file)
     window.show()
-    if not args.file:
-        window.offer_recovery()
+    window.offer_recovery()  # with a file: that file's autosaves (app/recovery.py)
     return app.exec()

@@ -228,9 +228,18 @@ class KeyboardNavigator(QObject):
         try:
             current = QApplication.focusWidget()
             if current is None or not current.isVisible():
-                self.to_canvas()
+                self._canvas_unless_elsewhere()
         except RuntimeError:  # the window went before the timer fired
             pass
+
+    def _canvas_unless_elsewhere(self) -> None:
+        """A deferred move to the canvas: not while another window (a dialog
+        opened meanwhile) has the keyboard, or its Return would reach our
+        window's shortcuts."""
+        active = QApplication.activeWindow()
+        if active is not None and active is not self.window:
+            return
+        self.to_canvas()
 
     def to_canvas(self) -> None:
         """Esc: the keyboard back on the canvas (a field left this way is saved)."""
@@ -365,7 +374,7 @@ class KeyboardNavigator(QObject):
             return True
         if kind == QEvent.Type.Show and watched is self.window and not self._shown:
             self._shown = True
-            QTimer.singleShot(0, self.to_canvas)  # start on the canvas, not the track tabs
+            QTimer.singleShot(0, self._canvas_unless_elsewhere)  # start on the canvas, not the track tabs
         return False
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QComboBox, QDockWidget,
     QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-    QPlainTextEdit, QSizePolicy, QTextEdit, QToolButton,
+    QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -157,11 +157,13 @@ class MainWindow(QMainWindow):
         from app.keyboard import install_keyboard
         from app.plan_settings import install_plan_settings
         from app.presenter import install_presenter
+        from app.recovery import install_recovery
         from app.sharing import install_sharing
 
         install_help(self)
         install_presenter(self)
         install_sharing(self)
+        install_recovery(self)  # offers a plan's autosave however it is opened
         self.analysis = install_analysis(self)
         install_keyboard(self)  # after the docks: F6 and Esc know them all
         install_plan_settings(self)
@@ -373,6 +375,15 @@ class MainWindow(QMainWindow):
                     and dock.widget().minimumSizeHint().height() > height:
                 dock.widget().setMinimumHeight(height)
         self.resizeDocks([self.docks["problems"]], [height], Qt.Orientation.Vertical)
+        self._unelide_dock_tabs()
+
+    def _unelide_dock_tabs(self) -> None:
+        """Tabbed docks show their whole titles ("Priorities", not "Prioriti…"):
+        Qt's dock tab bars elide by default; scroll buttons take over instead."""
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is self:  # the bars QMainWindow makes for tabified docks
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
 
     def _sync_current_tab(self, track_id: str) -> None:
         for i in range(self.track_tabs.count()):
@@ -610,7 +621,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("Clear list", settings.clear_recent_files)
 
     def offer_recovery(self) -> bool:
-        """At start: offer plans autosaved by sessions that did not close cleanly."""
+        """At start: offer the opened plan's autosaves, or (no file) those not yet shown."""
         return offer_recovery(self, self.document, self.autosaver)
 
     # -- window state --------------------------------------------------------

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.commands import EditCommand
 from planning.edits import PLAN, TRACKS, Change, Edit
-from planning.merge import CONFLICTS_KEY, MergeResult
+from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
 
@@ -259,6 +259,8 @@ class Sharing(QObject):
         return path
 
     # -- import -------------------------------------------------------------------
+    import_warnings: list[str] = []
+
     def import_file(self, path: str | Path | None = None) -> bool:
         """File > Import: open a file from another tool as a new, unsaved plan."""
         from planning.importers.detect import import_any
@@ -269,12 +271,16 @@ class Sharing(QObject):
             path = self._ask_open("Import a plan", IMPORT_FILTER)
             if path is None:
                 return False
+        import warnings
+
         try:
-            with _busy():
+            with _busy(), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 plan = import_any(path)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
             QMessageBox.warning(self.window, "Cannot import", f"{path}:\n{exc}")
             return False
+        self.import_warnings = [str(w.message) for w in caught]
         if not plan.title:
             plan.title = Path(path).stem
         self.window.autosaver.remove()
@@ -282,6 +288,14 @@ class Sharing(QObject):
         self.document.load_recovered(plan, None)
         self._message(f"Imported {Path(path).name} ({len(plan.nodes)} nodes): "
                       "save it to keep it as a Branchwise plan")
+        if self.import_warnings:  # what the import did not understand, and what it did instead
+            count = len(self.import_warnings)
+            shown_lines = self.import_warnings[:12]
+            more = f"\n\u2026 and {count - 12} more" if count > 12 else ""
+            QMessageBox.information(
+                self.window, "Imported with notes",
+                f"{Path(path).name} was imported; {count} thing{'s were' if count != 1 else ' was'} "
+                "not understood and left as text or out:\n\n" + "\n".join(shown_lines) + more)
         return True
 
     # -- compare ------------------------------------------------------------------
@@ -304,6 +318,8 @@ class Sharing(QObject):
             self.compare_dialog.close()
         self.compare_dialog = CompareDialog(self.document, changes, Path(path).name, self.window)
         self.compare_dialog.show()
+        self.compare_dialog.raise_()
+        self.compare_dialog.activateWindow()
         return self.compare_dialog
 
     # -- merge --------------------------------------------------------------------
@@ -332,6 +348,9 @@ class Sharing(QObject):
             with _busy():
                 base, theirs = load_plan(base_path), load_plan(theirs_path)
                 result = merge_plans(base, self.document.plan, theirs)
+                if not result.clean:  # the conflict dialog names the sides
+                    result.plan.extra[SIDES_KEY] = {"ours": "this plan", "theirs": name,
+                                                    "rebase": False}
                 unchanged = plan_to_dict(result.plan) == plan_to_dict(self.document.plan)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
             QMessageBox.warning(self.window, "Cannot merge", str(exc))
@@ -356,11 +375,17 @@ class Sharing(QObject):
             self._message("The plan holds no merge conflicts")
             return None
         self._close_merge_dialog()
-        self.merge_dialog = MergeDialog(
-            self.document, lambda entries: set_plan_extra(self.document, CONFLICTS_KEY, entries),
-            notes, self.window)
+        self.merge_dialog = MergeDialog(self.document, self._store_conflicts, notes, self.window)
         self.merge_dialog.show()
+        # The keyboard goes to the conflicts (Return applies them), not to the editor behind.
+        self.merge_dialog.raise_()
+        self.merge_dialog.activateWindow()
         return self.merge_dialog
+
+    def _store_conflicts(self, entries: list[dict]) -> None:
+        set_plan_extra(self.document, CONFLICTS_KEY, entries)
+        if not entries:  # settled: the names of the merge's sides go with them
+            set_plan_extra(self.document, SIDES_KEY, None)
 
     def _close_merge_dialog(self) -> None:
         if self.merge_dialog is not None:

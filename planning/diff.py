@@ -61,9 +61,22 @@ def show(value: Any, limit: int = 80) -> str:
     """A value as inert, one-line text for a terminal (JSON-quoted, shortened)."""
     if value is None:
         return "(none)"
+    text = _inert_json(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str):
+        # Shorten the text itself, so the quotes stay closed: "Meeting date se…"
+        keep = len(value)
+        while keep > 0 and len(text) > limit:
+            keep -= max(1, len(text) - limit)
+            text = _inert_json(value[:max(keep, 0)] + "\u2026")
+        return text
+    return text[: limit - 3] + "..."
+
+
+def _inert_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, allow_nan=True)
-    text = "".join(_safe_char(c) if not c.isprintable() else c for c in text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return "".join(_safe_char(c) if not c.isprintable() else c for c in text)
 
 
 _SIMPLE_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
@@ -172,8 +185,12 @@ def diff_plans(a: Plan, b: Plan) -> list[Change]:
     return diff_dicts(plan_to_dict(a), plan_to_dict(b))
 
 
+#: Longest label shown where a change is (the whole label is in ``--json``).
+LABEL_CHARS = 80
+
+
 def _where(change: Change) -> str:
-    label = f" ({show(change.label, 40)})" if change.label else ""
+    label = f" ({show(change.label, LABEL_CHARS)})" if change.label else ""
     if change.scope == "plan":
         return "plan"
     if change.scope in ("variable", "track"):
@@ -196,13 +213,35 @@ def _list_change(old: list, new: list) -> str:
     return " ".join(parts) if parts else f"{show(old)} -> {show(new)}"
 
 
+def _added_fields(node: Any) -> str:
+    """The fields of an added node, one indented line each (what it is, not just where)."""
+    if not isinstance(node, dict):
+        return ""
+    lines = []
+    for field, value in node.items():
+        if field in ("id", "label", "children") or value in (None, [], {}, ""):
+            continue
+        if field in _NODE_LISTS and isinstance(value, list):
+            key = _NODE_LISTS[field]
+            for item in value:
+                if isinstance(item, dict):
+                    rest = {k: v for k, v in item.items() if k != key}
+                    lines.append(f"    {field[:-1] if field.endswith('s') else field} "
+                                 f"{name(item.get(key))}: {show(rest, 200)}")
+            continue
+        lines.append(f"    {field}: {show(value, 200)}")
+    if node.get("children"):
+        lines.append(f"    children: {show(node['children'], 200)}")
+    return "".join("\n" + line for line in lines)
+
+
 def format_change(change: Change) -> str:
     """One change as one line of text, e.g. ``node "c1" ("Launch"): probability: 0.6 -> 0.7``."""
     where = _where(change)
     if change.op == ADDED:
         if change.scope == "node":
             under = f" under {name(change.node)}" if change.node else ""
-            return f"+ {where} added{under}"
+            return f"+ {where} added{under}" + _added_fields(change.new)
         title = change.new.get("title") if isinstance(change.new, dict) else None
         return f"+ {where} added" + (f": {show(title, 50)}" if title else "")
     if change.op == REMOVED:
@@ -229,6 +268,89 @@ def format_changes(changes: list[Change], name_a: str = "a", name_b: str = "b") 
     count = len(changes)
     lines.append(f"{count} change{'s' if count != 1 else ''}")
     return "\n".join(lines) + "\n"
+
+
+_WORDS = {"label": "label", "probability": "probability", "value": "value", "kind": "kind",
+          "signposts": "signposts", "warning_days": "warning days", "lead_time_days": "lead time",
+          "readiness": "readiness", "owner": "owner", "title": "title", "cost": "cost",
+          "committed": "committed choice", "notes": "notes", "range": "range"}
+
+
+def _quoted(text: Any, limit: int = 40) -> str:
+    value = show(str(text), 100_000)[1:-1]  # escaped like show(), without its JSON quotes
+    if len(value) > limit:
+        value = value[: limit - 1] + "\u2026"
+    return f"\u201c{value}\u201d"
+
+
+def _thing(change: Change) -> str:
+    """The node a change is about, by its label when it has one."""
+    node_id = change.node if change.scope != "node" else change.id
+    return _quoted(change.label) if change.label else f"node {name(node_id)}"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return _quoted(value, 30)
+    return show(value, 30)
+
+
+def summarise(changes: list[Change], limit: int = 8, plan: Plan | None = None) -> list[str]:
+    """The changes in words a planner reads, one line each, at most ``limit`` lines.
+
+    ``Added “Talks collapse” under node ir_c1``, ``“Summit”: probability 0.6 → 0.7``,
+    ``“Summit”: new response “Call allies”``. A children list that changed only
+    because nodes were added or removed is not repeated. ``plan`` (the newer
+    one) names parents by their labels.
+    """
+    def parent(node_id: str | None) -> str:
+        node = plan.nodes.get(node_id) if plan is not None and node_id else None
+        return _quoted(node.label) if node is not None and node.label else f"node {name(node_id)}"
+
+    removed = {c.id for c in changes if c.scope == "node" and c.op == REMOVED}
+    lines: list[str] = []
+    for change in changes:
+        if change.op == REMOVED and change.scope == "node" and change.node in removed:
+            continue  # inside a removed subtree: "and what was under it"
+        field = _WORDS.get(change.field or "", (change.field or "").replace("_", " "))
+        if change.scope == "node":
+            if change.op == ADDED:
+                under = f" under {parent(change.node)}" if change.node else ""
+                lines.append(f"Added {_thing(change)}{under}")
+            elif change.op == REMOVED:
+                lines.append(f"Removed {_thing(change)} and what was under it")
+            elif change.field == "children" and change.op == CHANGED:
+                continue  # said by the added / removed lines
+            elif change.op == REORDERED:
+                lines.append(f"{_thing(change)}: options reordered")
+            else:
+                lines.append(f"{_thing(change)}: {field} {_value(change.old)} \u2192 {_value(change.new)}")
+        elif change.scope == "response":
+            title = (change.new or change.old or {}).get("title") if change.field is None else None
+            if change.op == ADDED:
+                lines.append(f"{_thing(change)}: new response {_quoted(title or change.id)}")
+            elif change.op == REMOVED:
+                lines.append(f"{_thing(change)}: response {_quoted(title or change.id)} removed")
+            else:
+                lines.append(f"{_thing(change)}: response {name(change.id)}: {field} "
+                             f"{_value(change.old)} \u2192 {_value(change.new)}")
+        elif change.scope in ("variable", "track"):
+            what = "Variable" if change.scope == "variable" else "Track"
+            if change.op in (ADDED, REMOVED):
+                lines.append(f"{what} {name(change.id)} {change.op}")
+            else:
+                lines.append(f"{what} {name(change.id)}: {field} {_value(change.old)} \u2192 "
+                             f"{_value(change.new)}")
+        elif change.scope == "plan":
+            lines.append(f"Plan {field}: {_value(change.old)} \u2192 {_value(change.new)}")
+        else:
+            lines.append(format_change(change)[2:])
+    if len(lines) > limit:
+        rest = len(lines) - (limit - 1)
+        lines = lines[: limit - 1] + [f"\u2026 and {rest} more change{'s' if rest != 1 else ''}"]
+    return lines
 
 
 def textconv(plan: Plan) -> str:

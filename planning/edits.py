@@ -16,6 +16,7 @@ still lists the child); a plan changed behind our back just rebuilds it.
 from __future__ import annotations
 
 import copy
+import random
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -80,31 +81,50 @@ def _build_parents(plan: Plan) -> dict[str, str]:
     return mapping
 
 
-#: Below this many nodes ids come from ``plan.new_id`` itself; above it, from
-#: a counter kept per plan, because ``new_id`` collects every id each time.
-FAST_IDS_FROM = 5_000
-_id_counters: dict[int, tuple[weakref.ref, dict[str, int], set[str]]] = {}
+#: Ids made here are the prefix and this many characters drawn at random, so
+#: two copies of a plan (two clones, a branch and main) that each add a node
+#: or response do not pick the same id: a merge then has nothing to rename.
+#: 31**5 (about 28.6 million) per prefix: two copies adding 100 ids each
+#: collide with a chance of about 1 in 3,000; they are still short to read.
+ID_CHARS = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i to misread
+ID_LENGTH = 5
+_id_random = random.SystemRandom()
+_id_counters: dict[int, tuple[weakref.ref, set[str]]] = {}
+
+
+def _used_ids(plan: Plan) -> set[str]:
+    """Every node and response id of the plan, cached per plan (ids handed
+    out are added, so an id freed by an undo is not handed out again)."""
+    entry = _id_counters.get(id(plan))
+    if entry is None or entry[0]() is not plan:
+        used = set(plan.nodes) | {r.id for n in plan.nodes.values() for r in n.responses}
+        key = id(plan)
+        entry = (weakref.ref(plan, lambda _r, k=key: _id_counters.pop(k, None)), used)
+        _id_counters[key] = entry
+    return entry[1]
+
+
+def random_id(prefix: str = "n", taken: set[str] | frozenset = frozenset()) -> str:
+    """``prefix`` and :data:`ID_LENGTH` random characters, not in ``taken``."""
+    while True:
+        candidate = prefix + "".join(_id_random.choice(ID_CHARS) for _ in range(ID_LENGTH))
+        if candidate not in taken:
+            return candidate
 
 
 def new_id(plan: Plan, prefix: str = "n") -> str:
-    """An id unused by any node or response, like ``plan.new_id`` but O(1)
-    amortised on large plans (the counter only moves forward, so an id
-    freed by an undo is not handed out again)."""
-    if len(plan.nodes) < FAST_IDS_FROM:
-        return plan.new_id(prefix)
-    entry = _id_counters.get(id(plan))
-    if entry is None or entry[0]() is not plan:
-        responses = {r.id for n in plan.nodes.values() for r in n.responses}
-        key = id(plan)
-        entry = (weakref.ref(plan, lambda _r, k=key: _id_counters.pop(k, None)), {}, responses)
-        _id_counters[key] = entry
-    counters, responses = entry[1], entry[2]
-    i = counters.get(prefix, len(plan.nodes) + len(responses) + 1)
-    while f"{prefix}{i}" in plan.nodes or f"{prefix}{i}" in responses:
-        i += 1
-    counters[prefix] = i + 1
-    responses.add(f"{prefix}{i}")  # also keeps node ids made here from being reused
-    return f"{prefix}{i}"
+    """A fresh node or response id unused in the plan ("n" + 5 random
+    characters, e.g. ``n7kq2m``): random rather than counted so that ids made
+    independently in two copies of a plan do not collide (see
+    :data:`ID_LENGTH`). O(1) amortised on large plans."""
+    used = _used_ids(plan)
+    while True:
+        candidate = random_id(prefix, used)
+        # The cache may predate ids added by other code paths: check the plan too.
+        if candidate not in plan.nodes:
+            used.add(candidate)
+            return candidate
+        used.add(candidate)
 
 
 def parent_of(plan: Plan, node_id: str) -> str | None:
@@ -659,19 +679,13 @@ def fragment_from_text(text: str) -> tuple[list[Node], str]:
 
 
 def _fresh_ids(plan: Plan, prefix: str, count: int, taken: set[str]) -> list[str]:
-    """``count`` ids unused in the plan, made the way ``plan.new_id`` makes them."""
-    if count == 0:
-        return []
-    if len(plan.nodes) >= FAST_IDS_FROM:
-        return [new_id(plan, prefix) for _ in range(count)]
-    first = plan.new_id(prefix)
-    out = [first]
-    i = int(first[len(prefix):])
-    while len(out) < count:
-        i += 1
-        candidate = f"{prefix}{i}"
-        if candidate not in plan.nodes and candidate not in taken:
-            out.append(candidate)
+    """``count`` fresh ids unused in the plan, made the way :func:`new_id` makes them."""
+    out = []
+    for _ in range(count):
+        candidate = new_id(plan, prefix)
+        while candidate in taken:
+            candidate = new_id(plan, prefix)
+        out.append(candidate)
     taken.update(out)
     return out
 
@@ -699,8 +713,6 @@ def paste_fragment(plan: Plan, parent_id: str, text: str, index: int | None = No
         order.append(by_id[node_id])
         stack.extend(reversed(by_id[node_id].children))
     taken: set[str] = set()
-    if len(plan.nodes) < FAST_IDS_FROM:
-        taken.update(r.id for node in plan.nodes.values() for r in node.responses)
     new_ids = dict(zip((n.id for n in order), _fresh_ids(plan, "n", len(order), taken)))
     response_count = sum(len(n.responses) for n in order)
     response_ids = iter(_fresh_ids(plan, "r", response_count, taken))
@@ -730,12 +742,9 @@ def _track_index(plan: Plan, track_id: str) -> int:
 def add_track(plan: Plan, title: str, index: int | None = None) -> Edit:
     """Add a track whose tree is a single decision root named like the track."""
     title = _as_text(title, "title")
-    used = {t.id for t in plan.tracks}
-    n = len(plan.tracks) + 1
-    while f"track{n}" in used:
-        n += 1
     root = Node(id=new_id(plan), kind=DECISION, label=title)
-    track = Track(id=f"track{n}", title=title, root=root.id)
+    # Random like node ids: two copies adding a track must not both make "track2".
+    track = Track(id=random_id("track", {t.id for t in plan.tracks}), title=title, root=root.id)
     position = len(plan.tracks) if index is None else max(0, min(index, len(plan.tracks)))
     ops: list[_Op] = [_AddNodes([root]), _ListInsert(plan, "tracks", position, track)]
     return _apply(Edit("Add track", Change(TRACKS, track.id, (root.id,)), ops,

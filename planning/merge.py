@@ -18,7 +18,8 @@ Structure is merged sensibly rather than field by field:
   the other is kept as the other side has it (with its whole subtree, so no
   work is lost) and reported;
 * both sides adding a node or response with the same id but different
-  content are two different things: theirs gets a fresh id (a note says so);
+  content are two different things: one gets a fresh id, chosen by content
+  hash so that the result is the same whichever side is "ours" (a note says so);
 * a node moved to different parents by the two sides stays where ours put it;
   a track root left without its track gets the track back; both reported;
 * the walk log (``history``) is a union of both sides' entries while both
@@ -30,6 +31,8 @@ conflict too, so a clean merge always gives a valid plan.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,9 @@ from planning.planfile import plan_from_dict, plan_to_dict
 #: Marks a field or item that is not there (distinct from a JSON null).
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 CONFLICTS_KEY = "merge_conflicts"
+#: Names of the two sides of the merge that left the conflicts (``{"ours",
+#: "theirs", "rebase"}``, set by the git driver): not merged itself.
+SIDES_KEY = "merge_sides"
 #: Walk logs (presenter): appended to on both sides, so merged as a union.
 HISTORY_KEY = "history"
 _PLAN_SKIP = ("format", "version", "variables", "tracks", "nodes")
@@ -72,8 +78,8 @@ class Conflict:
         place = f"{node_name(self.node, self.label)}: {self.field}" if self.node else self.field
         if self.message:
             return f"{place}: {self.message}"
-        return (f"{place}: base {show(_plain(self.base), 40)}, ours {show(_plain(self.ours), 40)}, "
-                f"theirs {show(_plain(self.theirs), 40)}")
+        return (f"{place}: base {show(_plain(self.base), 80)}, ours {show(_plain(self.ours), 80)}, "
+                f"theirs {show(_plain(self.theirs), 80)}")
 
 
 @dataclass
@@ -256,42 +262,80 @@ def _response_owners(nodes: dict) -> dict:
             for r in node.get("responses", []) or [] if isinstance(r, dict) and "id" in r}
 
 
-def _rename_collisions(base: dict, ours: dict, theirs: dict, tracks: list, notes: list) -> dict:
-    """Give theirs' additions that clash with different additions of ours fresh ids."""
+def _digest(item: Any) -> str:
+    """A content hash of a JSON item: which copy of a clashing id is renamed, and to what."""
+    text = json.dumps(item, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rename_collisions(base: dict, ours: dict, theirs: dict, tracks_ours: list,
+                       tracks_theirs: list, notes: list) -> tuple[dict, dict]:
+    """Settle ids both sides added for different things; returns (ours, theirs) renamed.
+
+    The rename does not depend on which side is "ours": of the two clashing
+    items the one whose content hash is larger keeps the id and the other is
+    renamed to ``<id>_<4 hex of its content hash>``. merge(base, A, B) and
+    merge(base, B, A) so rename the same item to the same id, and a later
+    merge finds that id on both sides. (New ids are random, see
+    :func:`planning.edits.new_id`, so clashes are rare.)
+    """
     used = set(base) | set(ours) | set(theirs)
     owners = [_response_owners(x) for x in (base, ours, theirs)]
     for owner in owners:
         used |= set(owner)
     base_resp, ours_resp, theirs_resp = owners
-    ours_added_nodes = set(ours) - set(base)
-    ours_added_resp = set(ours_resp) - set(base_resp)
-    mapping: dict = {}
+    sides = {"ours": (ours, ours_resp), "theirs": (theirs, theirs_resp)}
+    parents = {"ours": _parents(ours), "theirs": _parents(theirs)}
 
-    def fresh(old: str) -> str:
-        k = 2
-        while f"{old}_{k}" in used:
-            k += 1
-        used.add(f"{old}_{k}")
-        return f"{old}_{k}"
+    def item(side: str, kind: str, item_id: str) -> dict:
+        nodes, resp = sides[side]
+        if kind == "node":  # the same node put in two places is two things too
+            return {"node": nodes[item_id], "parent": parents[side].get(item_id)}
+        owner = resp[item_id]
+        return {"owner": owner, "response": _keyed(nodes[owner].get("responses"), "id").get(item_id)}
 
-    for node_id in theirs:
-        if node_id in base:
+    def added(side: str, item_id: str) -> str | None:
+        nodes, resp = sides[side]
+        if item_id in nodes and item_id not in base:
+            return "node"
+        if item_id in resp and item_id not in base_resp:
+            return "response"
+        return None
+
+    mappings: dict = {"ours": ({}, {}), "theirs": ({}, {})}  # side -> (nodes, responses)
+    for item_id in sorted((set(ours) | set(ours_resp)) & (set(theirs) | set(theirs_resp))):
+        kind_o, kind_t = added("ours", item_id), added("theirs", item_id)
+        if kind_o is None or kind_t is None:
             continue
-        if node_id in ours_added_resp or (node_id in ours_added_nodes and ours[node_id] != theirs[node_id]):
-            mapping[node_id] = fresh(node_id)
-    response_mapping: dict = {}
-    for resp_id, owner in theirs_resp.items():
-        if resp_id in base_resp:
-            continue
-        same = (resp_id in ours_resp and ours_resp[resp_id] == owner and
-                _keyed(ours[owner].get("responses"), "id").get(resp_id) ==
-                _keyed(theirs[owner].get("responses"), "id").get(resp_id))
-        if resp_id in ours_added_nodes or (resp_id in ours_added_resp and not same):
-            response_mapping[resp_id] = fresh(resp_id)
+        content_o, content_t = item("ours", kind_o, item_id), item("theirs", kind_t, item_id)
+        if content_o == content_t:
+            continue  # both sides added the same thing
+        digest_o, digest_t = _digest(content_o), _digest(content_t)
+        loser, kind, digest = (("ours", kind_o, digest_o) if digest_o < digest_t
+                               else ("theirs", kind_t, digest_t))
+        size = 4
+        while f"{item_id}_{digest[:size]}" in used and size < len(digest):
+            size += 2
+        fresh = f"{item_id}_{digest[:size]}"
+        used.add(fresh)
+        mappings[loser][0 if kind == "node" else 1][item_id] = fresh
+        label = ""
+        if kind == "node":
+            label = str(sides[loser][0][item_id].get("label") or "")
+        else:
+            label = str((content_o if loser == "ours" else content_t)["response"].get("title") or "")
+        notes.append(f"both sides added {item_id!r} for different things; {loser}' "
+                     + (f"{kind} \u201c{label}\u201d" if label else kind) + f" is now {fresh!r}")
+    return (_renamed(ours, tracks_ours, *mappings["ours"]),
+            _renamed(theirs, tracks_theirs, *mappings["theirs"]))
+
+
+def _renamed(nodes: dict, tracks: list, mapping: dict, response_mapping: dict) -> dict:
+    """``nodes`` with node and response ids renamed (``tracks`` roots renamed in place)."""
     if not mapping and not response_mapping:
-        return theirs
+        return nodes
     renamed: dict = {}
-    for node_id, node in theirs.items():
+    for node_id, node in nodes.items():
         node = dict(node)
         node["id"] = mapping.get(node_id, node_id)
         if isinstance(node.get("children"), list):
@@ -306,8 +350,6 @@ def _rename_collisions(base: dict, ours: dict, theirs: dict, tracks: list, notes
     for track in tracks:
         if isinstance(track, dict) and track.get("root") in mapping:
             track["root"] = mapping[track["root"]]
-    for old, new in {**mapping, **response_mapping}.items():
-        notes.append(f"both sides added {old!r} with different content; theirs is now {new!r}")
     return renamed
 
 
@@ -337,6 +379,17 @@ def _restored(base: dict, deleter: dict, keeper: dict) -> tuple[set, list]:
     return keep, tops
 
 
+def _subtree_changes(base: dict, keeper: dict, top: str, limit: int = 4) -> str:
+    """What the keeping side changed in the subtree under ``top``, in words."""
+    from planning.diff import diff_dicts, summarise
+
+    inside = _subtree(keeper, top)
+    before = {"nodes": [base[x] for x in inside if x in base]}
+    after = {"nodes": [keeper[x] for x in inside]}
+    lines = summarise(diff_dicts(before, after), limit=limit)
+    return "; ".join(lines) if lines else "changed"
+
+
 def _reachable(nodes: dict, tracks: list) -> set:
     seen: set = set()
     for track in tracks:
@@ -356,18 +409,20 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
         Automatic decisions that are not conflicts (renamed ids).
     """
     m = _Merger()
+    ours = dict(ours, tracks=[dict(t) if isinstance(t, dict) else t for t in ours.get("tracks", [])])
     theirs = dict(theirs, tracks=[dict(t) if isinstance(t, dict) else t for t in theirs.get("tracks", [])])
-    nb, no = _keyed(base.get("nodes"), "id"), _keyed(ours.get("nodes"), "id")
-    nt = _rename_collisions(nb, no, _keyed(theirs.get("nodes"), "id"), theirs["tracks"], m.notes)
+    nb = _keyed(base.get("nodes"), "id")
+    no, nt = _rename_collisions(nb, _keyed(ours.get("nodes"), "id"), _keyed(theirs.get("nodes"), "id"),
+                                ours["tracks"], theirs["tracks"], m.notes)
     merged = {key: value for key, value in m.fields(
         {k: v for k, v in base.items() if k not in _PLAN_SKIP},
         {k: v for k, v in ours.items() if k not in _PLAN_SKIP},
         {k: v for k, v in theirs.items() if k not in _PLAN_SKIP}, None,
         special={HISTORY_KEY: m.history}).items()
-        if key != CONFLICTS_KEY}
+        if key not in (CONFLICTS_KEY, SIDES_KEY)}
     merged["variables"] = m.keyed_list(base.get("variables", []), ours.get("variables", []),
                                        theirs.get("variables", []), "name", None, "variables")
-    tracks = m.keyed_list(base.get("tracks", []), ours.get("tracks", []), theirs["tracks"],
+    tracks = m.keyed_list(base.get("tracks", []), ours["tracks"], theirs["tracks"],
                           "id", None, "tracks")
 
     keep_theirs, tops_theirs = _restored(nb, no, nt)
@@ -375,9 +430,11 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
     for tops, keeper, side in ((tops_theirs, nt, "ours"), (tops_ours, no, "theirs")):
         for top in tops:
             other = "theirs" if side == "ours" else "ours"
+            what = _subtree_changes(nb, keeper, top)
             m.conflict(top, "node", "present", "deleted" if side == "ours" else "changed",
                        "deleted" if side == "theirs" else "changed",
-                       f"deleted by {side}, changed by {other}; kept {other}' subtree")
+                       f"deleted by {side}, changed by {other} ({what}); "
+                       f"the merge keeps the subtree as {other} changed it")
     present: list = []
     for node_id in list(no) + [x for x in nt if x not in no]:
         in_o, in_t, in_b = node_id in no, node_id in nt, node_id in nb
@@ -412,7 +469,7 @@ def merge_dicts(base: dict, ours: dict, theirs: dict) -> tuple[dict, list[Confli
                 "variables": lambda b_, o_, t_, n=node_id: m.keyed_list(b_, o_, t_, "name", n, "variables")})
         else:
             nodes[node_id] = dict(o if o is not None else t)
-    _repair_structure(m, nodes, tracks, nb, no, nt, [ours.get("tracks", []), theirs["tracks"],
+    _repair_structure(m, nodes, tracks, nb, no, nt, [ours["tracks"], theirs["tracks"],
                                                       base.get("tracks", [])])
     merged["tracks"] = tracks
     merged["nodes"] = list(nodes.values())

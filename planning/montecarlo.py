@@ -453,11 +453,15 @@ class _Simulator:
         prob[self.prob_nodes] = probability
         return pay, prob
 
-    def roll(self, payoff: np.ndarray, probability: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def roll(self, payoff: np.ndarray, probability: np.ndarray,
+             keep: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per iteration: root EV, chosen option of every live decision, failure exposure.
 
         Bottom-up over the layout, holding only two levels at a time, so a
         chunk's memory follows the widest level rather than the whole tree.
+        ``keep = (rows, out)`` also copies the per-iteration values of those
+        layout rows (:attr:`row_of`) into ``out``, shape (len(rows), k)
+        (value of information reads a decision's options this way).
         """
         k = payoff.shape[1]
         choice = np.empty((self.live_decisions.size, k), dtype=np.int64)
@@ -502,6 +506,9 @@ class _Simulator:
                 value[g.parents] += add
                 if marks is not None:
                     marks[g.parents] *= add_marks
+            if keep is not None:  # rows of this level: copy before the level is dropped
+                here = (keep[0] >= first) & (keep[0] < end)
+                keep[1][here] = value[keep[0][here] - first]
             below, below_marks = value, marks
         exposure = np.clip(1.0 - below_marks[0], 0.0, 1.0) if below_marks is not None else np.zeros(k)
         return below[0].copy(), choice, exposure

@@ -17,8 +17,10 @@ import gc
 import json
 import math
 import os
+import re
 import secrets
 import shutil
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -658,6 +660,39 @@ def save_plan(plan: Plan, path: str | os.PathLike) -> None:
             except OSError:
                 pass
     _fsync_directory(directory)
+    remove_stale_temporaries(directory, base)
+
+
+#: A temporary file of ours older than this is left from an interrupted save
+#: (a save of a 100k-node plan takes seconds, not minutes).
+STALE_TEMP_SECONDS = 300
+
+
+def remove_stale_temporaries(directory: str, base: str, now: float | None = None) -> list[str]:
+    """Delete ``.BASE.XXXXXXXX.tmp`` and ``.tmp~`` files left by interrupted saves.
+
+    Only names :func:`save_plan` makes for this file (8 hex digits), and only
+    those untouched for :data:`STALE_TEMP_SECONDS`, so a save running in
+    another process right now keeps its temporary file. Returns what was removed.
+    """
+    pattern = re.compile(r"\." + re.escape(base) + r"\.[0-9a-f]{8}\.tmp~?\Z")
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
 
 
 # -- clipboard fragments -----------------------------------------------------------------

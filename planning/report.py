@@ -80,6 +80,7 @@ class TrackReport:
     more_outcomes: int = 0
     outline: list[tuple[int, str, str]] = field(default_factory=list)
     node_count: int = 0
+    information: dict | None = None  # planning.voi.briefing: what knowing first is worth
 
 
 @dataclass
@@ -175,6 +176,7 @@ def _track_report(plan: Plan, track) -> TrackReport:
         report.outcomes, report.more_outcomes = _outcomes(result)
         for outcome in report.outcomes:
             outcome.label = label(outcome.node)
+        report.information = _information(plan, track.id, report.node_count)
     parents = plan.parents()
     for node in plan.walk(track.root):
         parent = plan.nodes.get(parents.get(node.id, ""))
@@ -194,6 +196,22 @@ def _track_report(plan: Plan, track) -> TrackReport:
                                            readiness=r.readiness, lead_time_days=r.lead_time_days,
                                            late=r.is_late(node.warning_days)))
     return report
+
+
+#: Value of information is left out of the report for larger tracks (a Monte Carlo run each).
+VOI_MAX_NODES = 20_000
+
+
+def _information(plan: Plan, track_id: str, node_count: int) -> dict | None:
+    """Value of information at the track's first decision (``branchwise voi``'s seed 0), or None."""
+    from planning.voi import briefing
+
+    if node_count > VOI_MAX_NODES:
+        return None
+    try:
+        return briefing(plan, track_id)
+    except (PlanError, ValueError, ArithmeticError):
+        return None
 
 
 def _walks(plan: Plan) -> list[WalkLog]:
@@ -341,6 +359,10 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
             out += _md_table(("Figure", "Value"), _summary(track, unit))
             if track.policy:
                 out += ["**Policy:** " + "; ".join(f"{md(d)} \u2192 {md(o)}" for d, o in track.policy), ""]
+            if track.information:
+                out += ["### Worth knowing first", "", md(track.information["sentence"]), ""]
+                if track.information["rows"]:
+                    out += _md_table(("Knowing this before deciding", "Worth up to"), track.information["rows"])
         out += ["### Tree", ""]
         if track.id in images:
             out += [f"![{md(track.title)}]({images[track.id]})", ""]
@@ -450,6 +472,10 @@ def render_html(report: Report, images: dict[str, str] | None = None, *, for_pdf
             if track.policy:
                 out.append("<p><b>Policy:</b> " + "; ".join(f"{e(d)} \u2192 {e(o)}"
                                                             for d, o in track.policy) + "</p>")
+            if track.information:
+                out += ["<h3>Worth knowing first</h3>", f"<p>{e(track.information['sentence'])}</p>"]
+                if track.information["rows"]:
+                    out += _html_table(("Knowing this before deciding", "Worth up to"), track.information["rows"])
         out.append(f"<h3>Tree ({track.node_count} nodes)</h3>")
         if track.id in images:
             width = ' width="640"' if for_pdf else ""

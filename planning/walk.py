@@ -504,6 +504,8 @@ class Slide:
     cards: list[BranchCard] = field(default_factory=list)
     error: str = ""
     notes: str = ""
+    #: at a decision: (quantity label, value) of what is most worth knowing first (planning.voi)
+    worth_knowing: list[tuple[str, float]] = field(default_factory=list)
 
 
 def _responses(node: Any) -> list[ResponseLine]:
@@ -584,6 +586,9 @@ def build_slide(walk: Walk) -> Slide:
         slide.self_card.path = slide.path
     target = walk.default_child() if walk.all_revealed else None
     best = result.policy.get(node.id) if result is not None and node.kind == DECISION else None
+    if best is not None and len(node.children) > 1:
+        from planning.voi import worth_knowing
+        slide.worth_knowing = worth_knowing(plan, walk.track_id, node.id)
     for number, child in enumerate(walk.children, 1):
         p = None
         if node.kind == CHANCE and result is not None:

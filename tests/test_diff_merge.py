@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 from planning.diff import diff_plans, format_changes
 from planning.merge import merge_order, merge_plans
 from planning.model import Node, Response
@@ -157,12 +157,21 @@ def test_same_new_id_with_different_content_is_renamed_not_lost(base):
             p.nodes[parent].children.append("n100")
         return edit
 
-    result = merge_plans(base, edited(base, add("ir_d2", "Ours")), edited(base, add("sec_d1", "Theirs")))
+    ours, theirs = edited(base, add("ir_d2", "Ours")), edited(base, add("sec_d1", "Theirs"))
+    result = merge_plans(base, ours, theirs)
     assert result.clean, result.conflicts
-    assert result.plan.nodes["n100"].label == "Ours"
-    assert result.plan.nodes["n100_2"].label == "Theirs"
-    assert result.plan.nodes["sec_d1"].children[-1] == "n100_2"
-    assert result.notes
+    labels = {n.label: n.id for n in result.plan.nodes.values() if n.label in ("Ours", "Theirs")}
+    assert set(labels) == {"Ours", "Theirs"}
+    # One keeps the id, the other is renamed to id + hash of its content,
+    # the same one whichever side is "ours".
+    assert sorted(labels.values())[0] == "n100"
+    renamed = sorted(labels.values())[1]
+    assert renamed.startswith("n100_") and len(renamed) == len("n100_") + 4
+    assert labels["Ours"] in result.plan.nodes["ir_d2"].children
+    assert labels["Theirs"] in result.plan.nodes["sec_d1"].children
+    assert any(renamed in note and "is now" in note for note in result.notes)
+    swapped = merge_plans(base, theirs, ours)
+    assert {n.label: n.id for n in swapped.plan.nodes.values() if n.label in labels} == labels
 
 
 def test_responses_merge_by_id(base):
@@ -251,7 +260,9 @@ def test_merge_cli_exit_codes_and_output(tmp_path, capsys, base):
 def _git(repo, *args, check=True):
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+               # the drivers run `python -m app.main` in the repository: import this checkout
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True,
                           check=check, timeout=120)
 
@@ -291,7 +302,158 @@ def test_git_uses_the_drivers(tmp_path, base):
     merge = _git(repo, "merge", "--no-edit", "other", check=False)
     assert merge.returncode != 0
     assert "CONFLICT" in merge.stdout
+    # the driver names the sides from the repository (git before 2.44 has no %X / %Y)
+    assert "keeps ours (main) and lists theirs (other)" in merge.stdout + merge.stderr
     conflicted = load_plan(plan_file)
     assert conflicted.nodes["ir_c2"].label == "Date set"
     assert conflicted.extra["merge_conflicts"][0]["theirs"] == "Date agreed"
     assert "talks.bwplan" in _git(repo, "diff", "--name-only", "--diff-filter=U").stdout
+
+
+# -- issue 17: two clones, merge and rebase with the documented drivers ---------------------
+
+def _documented_config() -> dict:
+    """The `git config KEY "VALUE"` lines packaging/git-integration.md tells people to run."""
+    import re
+
+    guide = (ROOT / "packaging" / "git-integration.md").read_text(encoding="utf-8")
+    found = dict(re.findall(r'^git config ((?:merge|diff)\.branchwise\.\w+) "(.*)"$', guide, re.M))
+    assert {"merge.branchwise.driver", "diff.branchwise.command", "diff.branchwise.textconv"} <= set(found)
+    return found
+
+
+def _clone(origin, target, command):
+    _git(origin.parent, "clone", "-q", str(origin), str(target))
+    # The commands the guide gives, `branchwise` being this checkout's interpreter.
+    for key, value in _documented_config().items():
+        _git(target, "config", key, value.replace("branchwise ", f"{command} ", 1)
+             if value.startswith("branchwise ") else value)
+    _git(target, "config", "pull.rebase", "false")
+    return target
+
+
+def _commit_edit(repo, message, edit):
+    from planning import edits as plan_edits
+
+    plan_file = repo / "talks.bwplan"
+    plan = load_plan(plan_file)
+    result = edit(plan, plan_edits)
+    save_plan(plan, plan_file)
+    _git(repo, "commit", "-q", "-am", message)
+    return result
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_two_clones_merge_and_rebase_keep_published_ids_and_name_the_sides(tmp_path, base, capsys):
+    command = f"{sys.executable} -m app.main"
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    _git(seed, "init", "-q", "-b", "main")
+    (seed / ".gitattributes").write_text("*.bwplan diff=branchwise merge=branchwise\n")
+    save_plan(base, seed / "talks.bwplan")
+    _git(seed, "add", ".")
+    _git(seed, "commit", "-q", "-m", "base")
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    alice, bob = _clone(origin, tmp_path / "alice", command), _clone(origin, tmp_path / "bob", command)
+
+    # Both add a response to the same node through the app's edits: ids do not collide.
+    published = _commit_edit(alice, "alice: call allies",
+                             lambda p, e: e.add_response(p, "ir_c2", "Call allies").created_id)
+    _git(alice, "push", "-q", "origin", "main")
+    bobs = _commit_edit(bob, "bob: brief the press",
+                        lambda p, e: e.add_response(p, "ir_c2", "Brief the press").created_id)
+    pulled = _git(bob, "pull", "-q", "--no-edit", "origin", "main", check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    merged = load_plan(bob / "talks.bwplan")
+    ids = {r.id: r.title for r in merged.nodes["ir_c2"].responses}
+    assert ids[published] == "Call allies" and ids[bobs] == "Brief the press"  # nothing renamed
+    _git(bob, "push", "-q", "origin", "main")
+
+    # Alice edits her published response; merging Bob's work back changes nothing else.
+    _git(alice, "pull", "-q", "--no-edit", "origin", "main")
+    _commit_edit(alice, "alice: owner", lambda p, e: e.set_response_field(p, "ir_c2", published, "owner", "NSC"))
+    _git(alice, "push", "-q", "origin", "main")
+    _git(bob, "pull", "-q", "--no-edit", "origin", "main")
+    again = load_plan(bob / "talks.bwplan")
+    assert [r.owner for r in again.nodes["ir_c2"].responses if r.id == published] == ["NSC"]
+    assert len(again.nodes["ir_c2"].responses) == len(base.nodes["ir_c2"].responses) + 2
+
+    # A rebase over a conflicting label: "ours" is upstream, "theirs" is Bob's own commit.
+    _commit_edit(alice, "alice: label", lambda p, e: e.set_node_field(p, "ir_c2", "label", "Alice's date"))
+    _git(alice, "push", "-q", "origin", "main")
+    _commit_edit(bob, "bob: label", lambda p, e: e.set_node_field(p, "ir_c2", "label", "Bob's date"))
+    rebase = _git(bob, "pull", "--rebase", "origin", "main", check=False)
+    assert rebase.returncode != 0
+    said = rebase.stdout + rebase.stderr
+    assert "During a rebase the sides swap" in said
+    assert "keeps ours (upstream " in said and "lists theirs (your commit " in said and " on main)" in said
+    assert '"Alice\'s date"' in said and '"Bob\'s date"' in said  # whole labels, quotes closed
+    conflicted = load_plan(bob / "talks.bwplan")
+    sides = conflicted.extra["merge_sides"]
+    assert sides["rebase"] is True
+    assert conflicted.nodes["ir_c2"].label == "Alice's date"  # ours during a rebase: upstream
+    entry = conflicted.extra["merge_conflicts"][0]
+    assert (entry["ours"], entry["theirs"]) == ("Alice's date", "Bob's date")
+    _git(bob, "rebase", "--abort")
+
+    # Raw JSON needs both switches: --no-ext-diff alone still applies textconv.
+    _commit_edit(bob, "bob: payoff", lambda p, e: e.set_node_field(p, "ir_c2", "payoff", 9))
+    textconv = _git(bob, "diff", "--no-ext-diff", "HEAD~1").stdout
+    raw = _git(bob, "diff", "--no-ext-diff", "--no-textconv", "HEAD~1").stdout
+    assert "node ir_c2: payoff: 9" in textconv and '"id": "ir_c2"' not in textconv
+    assert '"payoff": 9' in raw and "node ir_c2: payoff" not in raw
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_new_plan_in_a_git_work_tree_suggests_ignore_lines(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "plans").mkdir()
+    code, out, err = run(capsys, "new", "blank", "-o", repo / "plans" / "talks.bwplan")
+    assert code == 0
+    assert "is a git work tree" in err and "*.bwplan~" in err and ".gitignore" in err
+    (repo / ".gitignore").write_text("*.bwplan~\n.*.bwplan.*.tmp\n.*.bwplan.*.tmp~\n")
+    code, out, err = run(capsys, "new", "blank", "-o", repo / "plans" / "other.bwplan")
+    assert code == 0 and "git work tree" not in err
+    code, out, err = run(capsys, "new", "blank", "-o", tmp_path / "outside.bwplan")
+    assert "git work tree" not in err
+
+
+def test_diff_shows_whole_labels_and_an_added_nodes_fields(base):
+    long_label = "Meeting date set within 60 days of the armistice, venue to be agreed"
+
+    def edit(p):
+        p.nodes["ir_c2"].label = long_label
+        p.nodes["ir_t9"] = Node("ir_t9", label="Talks collapse", payoff=-5,
+                                responses=[Response("r_walk", title="Walk out together")])
+        p.nodes["ir_c1"].children.append("ir_t9")
+
+    text = format_changes(diff_plans(base, edited(base, edit)))
+    assert f'node ir_c2 ("{long_label}")' in text
+    added = text.split('+ node ir_t9 ("Talks collapse") added under ir_c1')[1]
+    assert "    payoff: -5" in added and 'response r_walk: {"title": "Walk out together"' in added
+    from planning.diff import show
+
+    shortened = show("x" * 200, 40)
+    assert shortened.startswith('"') and shortened.endswith('\u2026"') and len(shortened) <= 40
+
+
+def test_a_save_removes_stale_temporaries_of_its_own_only(tmp_path, base):
+    import time as _time
+
+    plan_file = tmp_path / "talks.bwplan"
+    save_plan(base, plan_file)
+    old = _time.time() - 3600
+    stale = [tmp_path / ".talks.bwplan.0a1b2c3d.tmp", tmp_path / ".talks.bwplan.0a1b2c3d.tmp~"]
+    young = tmp_path / ".talks.bwplan.99aa88bb.tmp"   # a save running elsewhere right now
+    other = [tmp_path / ".other.bwplan.0a1b2c3d.tmp", tmp_path / ".talks.bwplan.notours.tmp",
+             tmp_path / "talks.bwplan.0a1b2c3d.tmp"]
+    for path in stale + other + [young]:
+        path.write_text("partial")
+    for path in stale + other:
+        os.utime(path, (old, old))
+    save_plan(base, plan_file)
+    assert not any(p.exists() for p in stale)
+    assert young.exists() and all(p.exists() for p in other)

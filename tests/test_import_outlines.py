@@ -199,3 +199,57 @@ def test_import_any_chooses_by_extension_and_content(tmp_path):
     assert import_any(SAMPLES / "peace-process.bwplan").title == "Northern Peninsula talks"
     with pytest.raises(FileNotFoundError):
         import_any(tmp_path / "missing.mm")
+
+
+# -- issue 17: braces that are ordinary text ------------------------------------------------
+
+LATEX_MAP = r"""<map version="freeplane 1.3.0">
+<node TEXT="LaTeX equations in Freeplane">
+  <node TEXT="Examples">
+    <node TEXT="You can switch to sans-serif using \textsf{...}"/>
+    <node TEXT="\latex $x_2=\frac{1}{3}$ {p=0.25}"/>
+    <node TEXT="Arguments are enclosed in {} unless it is one letter"/>
+    <node TEXT="\binom{n}{k}"/>
+  </node>
+  <node TEXT="Talks resume {p=0.3, v=20}">
+    <attribute NAME="warn" VALUE="soon"/>
+  </node>
+  <node TEXT="Talks fail {v=-5}"/>
+</node>
+</map>
+"""
+
+
+def test_mind_map_braces_that_are_text_stay_in_the_label_and_are_reported():
+    import warnings
+
+    from planning.importers.freeplane import MindMapWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = loads_freeplane(LATEX_MAP, source="latex.mm")
+    labels = {node.label: node for node in plan.nodes.values()}
+    assert "You can switch to sans-serif using \\textsf{...}" in labels
+    assert "\\binom{n}{k}" in labels
+    assert "Arguments are enclosed in {} unless it is one letter" in labels
+    assert labels["\\latex $x_2=\\frac{1}{3}$"].probability == 0.25  # our braces still read
+    assert (labels["Talks resume"].probability, labels["Talks resume"].payoff) == (0.3, 20)
+    assert labels["Talks fail"].payoff == -5
+    said = [str(w.message) for w in caught if issubclass(w.category, MindMapWarning)]
+    assert len(said) == 3, said
+    assert any("latex.mm: node 3" in s and "\\textsf{...}" in s and "braces kept as part of the label" in s
+               for s in said)
+    assert any("\\binom{n}{k}" in s for s in said)
+    assert any("attribute 'warn' left out" in s and "soon" in s for s in said)
+
+
+def test_cli_import_of_a_map_with_text_braces_writes_the_plan_and_says_what_it_left(tmp_path, capsys):
+    from app.cli import main
+
+    source = tmp_path / "latex.mm"
+    source.write_text(LATEX_MAP, encoding="utf-8")
+    code = main(["import", str(source), "-o", str(tmp_path / "latex.bwplan")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "8 nodes" in out
+    assert "warning: " in err and "braces kept as part of the label" in err

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from conftest import SAMPLES, SHARED
-from app import autosave, settings
+from app import autosave, recovery, settings
 from app.actions import MENUS, SPECS
 from app.main_window import MainWindow
 from planning.planfile import dumps_plan, load_plan
@@ -245,10 +245,10 @@ def test_autosave_writes_recovers_and_a_clean_close_removes_it(qtbot, plan_file,
 
     second = new_window(qtbot)
     offers = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: offers.append(a[2]) or Button.Yes)
+    monkeypatch.setattr(recovery, "ask",
+                        lambda parent, r: offers.append(recovery.describe(r)[0]) or recovery.RECOVER)
     assert second.offer_recovery()
-    assert "minimal.bwplan" in offers[0]
+    assert "minimal.bwplan" in offers[0] and "“Wait two years”" in offers[0]
     assert second.document.plan.nodes["t3"].label == "Wait two years"
     assert second.document.is_modified() and second.document.path == plan_file.resolve()
     assert autosave.pending_recoveries()  # still protected until saved or closed
@@ -257,13 +257,20 @@ def test_autosave_writes_recovers_and_a_clean_close_removes_it(qtbot, plan_file,
     assert autosave.pending_recoveries() == []
 
 
-def test_declining_recovery_discards_the_autosave(qtbot, monkeypatch):
+def test_declining_recovery_keeps_the_autosave_and_discard_deletes_it(qtbot, monkeypatch):
+    """Issue 17: "No" keeps it for File > Recover…; only Discard deletes it."""
     win = new_window(qtbot)
     win.document.set_node_field(win.selected_or_root(), "label", "Lost work")
     win.autosaver.autosave_now()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Button.No)
+    monkeypatch.setattr(recovery, "ask", lambda *a: recovery.KEEP)
     again = new_window(qtbot)
-    assert not again.offer_recovery() and autosave.pending_recoveries() == []
+    assert not again.offer_recovery() and len(autosave.pending_recoveries()) == 1
+    assert autosave.pending_recoveries()[0].seen  # not asked again at every start
+    assert not again.offer_recovery()
+    monkeypatch.setattr(recovery, "ask", lambda *a: recovery.DISCARD)
+    for kept in autosave.pending_recoveries():
+        recovery.offer(again, again.document, again.autosaver, [kept])
+    assert autosave.pending_recoveries() == []
     win.document.undo_stack.setClean()
 
 

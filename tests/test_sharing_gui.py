@@ -6,7 +6,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 
 from conftest import SHARED
 from app.main_window import MainWindow
@@ -447,3 +447,102 @@ def test_merge_with_an_unreadable_file_or_cancelled_changes_nothing(
     trigger(window, "merge")
     assert len(boxes) == 1
     assert dumps_plan(doc.plan) == before and doc.undo_stack.count() == steps
+
+
+# -- issue 17: conflicts people can decide, by keys -----------------------------------------
+
+def _conflicted(window, tmp_path, conflicts, sides=None):
+    plan = load_plan(window.document.path)
+    plan.extra[CONFLICTS_KEY] = conflicts
+    if sides is not None:
+        plan.extra["merge_sides"] = sides
+    save_plan(plan, tmp_path / "conflicted.bwplan")
+    assert window.open_file(tmp_path / "conflicted.bwplan")
+    return window.sharing.resolve_conflicts()
+
+
+def test_a_compromise_value_is_typed_in_the_dialog(window, tmp_path, qtbot):
+    dialog = _conflicted(window, tmp_path, [
+        {"node": "t3", "field": "label", "base": "Wait a year", "ours": "Wait two years",
+         "theirs": "Wait six months", "message": ""},
+        {"node": "t3", "field": "payoff", "base": 20, "ours": 30, "theirs": 10, "message": ""}])
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    for row, typed in ((0, "Wait eighteen months"), (1, "25")):
+        combo = dialog.combos[row]
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # Ours -> Theirs
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # Theirs -> Own value…
+        assert combo.currentText() == "Own value\u2026"
+        editor = dialog.editors[row]
+        assert editor.isVisible() and editor.hasFocus()
+        qtbot.keyClicks(editor, typed)  # the text is selected: typing replaces it
+    qtbot.keyClick(dialog.editors[1], Qt.Key.Key_Return)  # Apply is the default button
+    plan = window.document.plan
+    assert plan.nodes["t3"].label == "Wait eighteen months"
+    assert plan.nodes["t3"].payoff == 25 and isinstance(plan.nodes["t3"].payoff, (int, float))
+    assert plan_conflicts(plan) == []
+    window.document.undo_stack.undo()  # one undo step takes both back
+    assert window.document.plan.nodes["t3"].label != "Wait eighteen months"
+
+
+def test_deleted_versus_changed_subtree_says_what_changed_and_can_take_the_deletion(
+        window, plan_file, tmp_path, monkeypatch, qtbot):
+    doc = window.document
+    theirs = variant(plan_file, tmp_path / "theirs.bwplan",
+                     lambda plan: setattr(plan.nodes["t2"], "payoff", -80.0))
+    doc.remove_subtree("c1")  # ours deletes the launch branch, theirs changed a node under it
+    answer_open(monkeypatch, plan_file, theirs)
+    trigger(window, "merge")
+    dialog = window.sharing.merge_dialog
+    # The dialog comes to the front: the keys below go to it, not to the editor behind.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    (row,) = dialog.rows
+    note = dialog.table.item(0, dialog.BASE).text()
+    # The row says which descendant changed and how, and what the merge did ...
+    assert "deleted by ours, changed by theirs" in note
+    assert "\u201cAdoption stalls\u201d: payoff -60 \u2192 -80" in note
+    assert "keeps the subtree as theirs changed it" in note
+    # ... and the header agrees with it.
+    assert "the plan keeps the changed subtree" in dialog.summary.text()
+    assert "holds ours" not in dialog.summary.text()
+    assert doc.plan.nodes["t2"].payoff == -80
+    combo = dialog.combos[0]
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Keep the changed subtree", "Take the deletion", "Decide later"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    assert "c1" not in doc.plan.nodes and "t2" not in doc.plan.nodes
+    assert plan_conflicts(doc.plan) == []
+
+
+def test_sides_are_named_by_branch_and_a_rebase_is_explained(window, tmp_path):
+    dialog = _conflicted(window, tmp_path, [
+        {"node": "t3", "field": "label", "base": "Wait a year", "ours": "A", "theirs": "B",
+         "message": ""}],
+        sides={"ours": "upstream 1a2b3c4", "theirs": "your commit 5d6e7f8 on feature",
+               "rebase": True})
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert "Ours (now):\nupstream 1a2b3c4" in headers
+    assert "Theirs:\nyour commit 5d6e7f8 on feature" in headers
+    assert dialog.rebase_note.isVisible()
+    assert "\u201cours\u201d is the upstream" in dialog.rebase_note.text()
+    assert "your own commit" in dialog.rebase_note.text()
+    assert "holds ours (upstream 1a2b3c4)" in dialog.summary.text()
+    dialog.take_all("theirs")
+    assert dialog.apply()
+    assert "merge_sides" not in window.document.plan.extra  # settled: the names go too
+
+
+def test_importing_a_map_with_text_braces_says_what_was_left_as_text(window, tmp_path, boxes):
+    source = tmp_path / "guide.mm"
+    source.write_text('<map><node TEXT="Guide"><node TEXT="For sans-serif use \\textsf{...}"/>'
+                      '<node TEXT="Talks resume {p=0.3}"/></node></map>', encoding="utf-8")
+    assert window.sharing.import_file(source)
+    labels = {n.label for n in window.document.plan.nodes.values()}
+    assert "For sans-serif use \\textsf{...}" in labels and "Talks resume" in labels
+    (kind, title, text), = boxes
+    assert (kind, title) == ("information", "Imported with notes")
+    assert "1 thing was not understood" in text and "braces kept as part of the label" in text

@@ -182,3 +182,24 @@ def test_responses_table_is_readable_at_1280x720(qtbot, windows):
     title = table.item(0, 0).text()
     assert table.columnWidth(0) >= 90 and len(title) > 20
     assert table.mapTo(win, QPoint(right, 0)).x() <= win.width()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dock_tabs_show_whole_titles(qtbot, windows, size):
+    win = windows(size)
+    # a planner widens the outline: less room under the canvas than the tabs need
+    win.resizeDocks([win.docks["outline"]], [size[0] // 3], Qt.Orientation.Horizontal)
+    qtbot.wait(50)
+    bars = [bar for bar in win.findChildren(QTabBar) if bar.parent() is win and bar.count() > 1]
+    assert bars, "the bottom docks are tabbed together"
+    titles = set()
+    for bar in bars:
+        metrics = QFontMetrics(bar.font())
+        for i in range(bar.count()):
+            text = bar.tabText(i)
+            titles.add(text)
+            assert "\u2026" not in text
+            # the tab keeps the width its whole title needs: not squeezed and elided
+            assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width() >= metrics.horizontalAdvance(text), text
+        assert bar.elideMode() == Qt.TextElideMode.ElideNone
+    assert {"Problems", "Outcomes", "Priorities", "Value of information"} <= titles

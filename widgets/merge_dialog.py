@@ -5,11 +5,14 @@ file by node id and field; double-clicking a row selects the node.
 
 :class:`MergeDialog` lists the conflicts a three-way merge left in
 ``plan.extra["merge_conflicts"]`` (see :mod:`planning.merge`) side by side:
-base, ours (the value the plan holds now) and theirs. Each row gets a
-choice; Apply makes every "theirs" choice through the Document's edit
-methods and drops the settled entries from the list, all as one undo step.
-Conflicts that are not one value (a node deleted on one side, children added
-on both) can only be accepted as merged or left for later.
+base, ours (the value the plan holds now) and theirs, the sides named by
+branch or commit when git gave them (``plan.extra["merge_sides"]``). Each
+row gets a choice: ours, theirs, or a value the planner types (a
+compromise); a subtree deleted on one side and changed on the other can be
+kept as changed or deleted after all. Apply makes the choices through the
+Document's edit methods and drops the settled entries from the list, all as
+one undo step. Other structural conflicts (children added on both sides) can
+only be accepted as merged or left for later.
 
 Widgets never edit the plan themselves, and the plan's ``extra`` has no
 Document method: the caller passes ``set_conflicts``, an undoable way to
@@ -17,32 +20,34 @@ store the remaining list (app/sharing.py gives one).
 """
 from __future__ import annotations
 
-import copy
-import dataclasses
 import json
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QUndoCommand
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from planning.diff import ADDED, REMOVED, REORDERED, Change
-from planning.edits import NODE_FIELDS, PLAN_FIELDS, RESPONSE_FIELDS
-from planning.merge import CONFLICTS_KEY
-from planning.model import Node, Plan, Response, Variable
+from planning.merge import CONFLICTS_KEY, SIDES_KEY
+from planning.model import Plan
+from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
+
+__all__ = ["CompareDialog", "ConflictRow", "MergeDialog", "conflict_row", "field_text", "shown",
+           "typed_value"]
 
 OURS, THEIRS, LATER = "ours", "theirs", "later"
+#: A value the planner types; the deletion of a deleted-vs-changed subtree.
+OWN, DELETION = "own", "deletion"
+REBASE_NOTE = ("During a rebase the sides swap: \u201cours\u201d is the upstream you are "
+               "rebasing onto and \u201ctheirs\u201d is your own commit being replayed on top of it.")
 #: Background of the side a row will keep.
 CHOSEN = QColor("#dafbe1")
 #: Longest value shown in a cell (the tooltip holds the whole value).
 CELL_CHARS = 120
-_ITEM_FIELD = re.compile(r"(responses|variables)\[(.+)\]\.(\w+)\Z")
-_TRACK_TITLE = re.compile(r"tracks\[(.+)\]\.title\Z")
 
 
 # -- showing values ----------------------------------------------------------------
@@ -72,17 +77,6 @@ def shown(value: Any, limit: int = CELL_CHARS) -> str:
     else:
         text = f"{value:.12g}"  # 1234567.5 stays itself; 0.1 + 0.2 shows as 0.3
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _default(cls: type, name: str) -> Any:
-    """The dataclass default of a field: what a value left out of the file means."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            if f.default is not dataclasses.MISSING:
-                return f.default
-            if f.default_factory is not dataclasses.MISSING:
-                return f.default_factory()
-    return None
 
 
 def _node_label(plan: Plan, node_id: str | None) -> str:
@@ -263,83 +257,6 @@ class CompareDialog(QDialog):
 
 
 # -- merge conflicts ------------------------------------------------------------------
-@dataclass
-class ConflictRow:
-    """One entry of ``extra["merge_conflicts"]`` and how to take theirs, if it is one value."""
-
-    entry: dict
-    node: str | None
-    field: str
-    resolve: Callable[[Any], None] | None = None  # sets the value through the Document
-
-    @property
-    def resolvable(self) -> bool:
-        return self.resolve is not None
-
-
-def _variable_setter(variables: list[Variable], name: str, attr: str,
-                     store: Callable[[list[Variable]], None]) -> Callable[[Any], None] | None:
-    if attr not in ("value", "range", "description") or not any(v.name == name for v in variables):
-        return None
-
-    def resolve(value: Any) -> None:
-        changed = copy.deepcopy(variables)
-        variable = next(v for v in changed if v.name == name)
-        if value is None:
-            value = _default(Variable, attr)
-        elif attr == "range":
-            value = tuple(value)
-        setattr(variable, attr, value)
-        store(changed)
-    return resolve
-
-
-def conflict_row(document, entry: dict) -> ConflictRow:
-    """How the conflict ``entry`` can be settled in ``document``'s plan.
-
-    A conflict over one field of a node, response, variable, track title or
-    the plan, recorded without a message, is resolvable: ``resolve(value)``
-    sets that field through the Document. Anything else (structure,
-    validation errors, fields unknown to Branchwise) is for review only.
-    """
-    plan = document.plan
-    node_id = entry.get("node")
-    field = str(entry.get("field", ""))
-    row = ConflictRow(entry, node_id, field)
-    if entry.get("message"):
-        return row
-    item = _ITEM_FIELD.match(field)
-    if node_id is not None:
-        node = plan.nodes.get(node_id)
-        if node is None:
-            return row
-        if field in NODE_FIELDS and field != "variables":
-            def resolve(value, n=node_id, f=field):
-                document.set_node_field(n, f, _default(Node, f) if value is None else value)
-            row.resolve = resolve
-        elif item and item.group(1) == "responses" and item.group(3) in RESPONSE_FIELDS:
-            response_id, attr = item.group(2), item.group(3)
-            if any(r.id == response_id for r in node.responses):
-                def resolve(value, n=node_id, r=response_id, f=attr):
-                    document.set_response_field(n, r, f, _default(Response, f) if value is None else value)
-                row.resolve = resolve
-        elif item and item.group(1) == "variables":
-            row.resolve = _variable_setter(
-                node.variables, item.group(2), item.group(3),
-                lambda changed, n=node_id: document.set_node_field(n, "variables", changed))
-        return row
-    track = _TRACK_TITLE.match(field)
-    if field in PLAN_FIELDS and field != "variables":
-        row.resolve = lambda value, f=field: document.set_plan_field(
-            f, _default(Plan, f) if value is None else value)
-    elif item and item.group(1) == "variables":
-        row.resolve = _variable_setter(plan.variables, item.group(2), item.group(3),
-                                       lambda changed: document.set_plan_field("variables", changed))
-    elif track and any(t.id == track.group(1) for t in plan.tracks):
-        row.resolve = lambda value, t=track.group(1): document.rename_track(t, value or "")
-    return row
-
-
 class MergeDialog(QDialog):
     """The merge conflicts of the open plan, side by side, with a choice per row.
 
@@ -357,6 +274,24 @@ class MergeDialog(QDialog):
     HEADERS = ("Node", "Label", "Field", "Base", "Ours (now)", "Theirs", "Keep")
     BASE, OURS_COLUMN, THEIRS_COLUMN, CHOICE = 3, 4, 5, 6
 
+    def sides(self) -> dict:
+        """``{"ours", "theirs", "rebase"}``: how the merge named its sides."""
+        sides = self.document.plan.extra.get(SIDES_KEY)
+        sides = sides if isinstance(sides, dict) else {}
+        return {"ours": _inert(str(sides.get("ours") or "")),
+                "theirs": _inert(str(sides.get("theirs") or "")),
+                "rebase": bool(sides.get("rebase"))}
+
+    def headers(self) -> tuple[str, ...]:
+        """Column titles, ours and theirs named by branch or commit when known."""
+        sides = self.sides()
+        # The name on a second line: the column stays as wide as its values need.
+        ours = f"Ours (now):\n{shown(sides['ours'], 40)}" if sides["ours"] not in ("", "ours") \
+            else "Ours (now)"
+        theirs = f"Theirs:\n{shown(sides['theirs'], 40)}" if sides["theirs"] not in ("", "theirs") \
+            else "Theirs"
+        return self.HEADERS[:4] + (ours, theirs) + self.HEADERS[6:]
+
     def __init__(self, document, set_conflicts: Callable[[list[dict]], None],
                  notes: list[str] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -373,6 +308,10 @@ class MergeDialog(QDialog):
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
         layout.addWidget(self.notes)
+        self.rebase_note = QLabel(REBASE_NOTE, self)
+        self.rebase_note.setObjectName("rebase_note")
+        self.rebase_note.setWordWrap(True)
+        layout.addWidget(self.rebase_note)
         self.table = QTableWidget(0, len(self.HEADERS), self)
         self.table.setObjectName("conflict_table")
         self.table.setHorizontalHeaderLabels(self.HEADERS)
@@ -382,7 +321,7 @@ class MergeDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column, width in enumerate((80, 170, 150, 150, 150, 150, 130)):
+        for column, width in enumerate((70, 150, 120, 150, 150, 150, 200)):
             header.resizeSection(column, width)
         for column in (self.BASE, self.OURS_COLUMN, self.THEIRS_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -410,15 +349,19 @@ class MergeDialog(QDialog):
         layout.addLayout(buttons)
         self.rows: list[ConflictRow] = []
         self.combos: list[QComboBox] = []
+        self.editors: list[QLineEdit | None] = []
         self.reload()
-        self.resize(1100, 480)
+        self.resize(1200, 480)
 
     # -- filling -------------------------------------------------------------
     def reload(self) -> None:
         """Read the conflicts the plan holds now."""
         entries = self.document.plan.extra.get(CONFLICTS_KEY) or []
         self.rows = [conflict_row(self.document, e) for e in entries if isinstance(e, dict)]
-        self.combos = []
+        self.combos, self.editors = [], []
+        self.table.setHorizontalHeaderLabels(self.headers())
+        sides = self.sides()
+        self.rebase_note.setVisible(sides["rebase"])
         self.table.clearSpans()
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -427,12 +370,22 @@ class MergeDialog(QDialog):
         for r in range(len(self.rows)):  # breathing room above and below wrapped text
             self.table.setRowHeight(r, self.table.rowHeight(r) + 8)
         count = len(self.rows)
-        review = sum(not row.resolvable for row in self.rows)
-        text = (f"{count} conflict{'s' if count != 1 else ''}: the plan holds ours at each one. "
-                "Choose the side to keep; Apply sets them all as one undo step.")
+        values = sum(row.resolvable for row in self.rows)
+        deletions = sum(row.delete is not None for row in self.rows)
+        review = count - values - deletions
+        ours = f"ours ({sides['ours']})" if sides["ours"] not in ("", "ours") else "ours"
+        parts = [f"{count} conflict{'s' if count != 1 else ''}."]
+        if values:
+            parts.append(f"Where both sides changed a value ({values}), the plan holds {ours} "
+                         "for now: keep ours, take theirs or type your own value.")
+        if deletions:
+            parts.append(f"Where one side deleted a subtree the other changed ({deletions}), "
+                         "the plan keeps the changed subtree: keep it or take the deletion.")
         if review:
-            text += (f" {review} {'is' if review == 1 else 'are'} not a single value "
-                     "(see the note): accept the merge there or leave it for later.")
+            parts.append(f"{review} other{'s' if review != 1 else ''} (see the note): accept "
+                         "the merge there or leave it for later.")
+        parts.append("Apply makes all the choices as one undo step.")
+        text = " ".join(parts)
         self.summary.setText(text)
         self.apply_button.setEnabled(bool(count))
 
@@ -464,9 +417,23 @@ class MergeDialog(QDialog):
                                                          shown(entry.get(side), 2000)))
         combo = QComboBox()
         combo.setObjectName(f"choice_{r}")
+        editor = None
         if row.resolvable:
             combo.addItem("Ours", OURS)
             combo.addItem("Theirs", THEIRS)
+            combo.addItem("Own value\u2026", OWN)
+            editor = QLineEdit()
+            editor.setObjectName(f"own_value_{r}")
+            editor.setPlaceholderText("type the value to keep")
+            editor.setToolTip("A value of your own (a compromise), set when you Apply")
+            theirs = entry.get("theirs")
+            editor.setText("" if theirs is None else shown(theirs, 2000) if not isinstance(theirs, str)
+                           else theirs)
+            editor.hide()
+            editor.textEdited.connect(lambda _t, r=r: self.choose(r, OWN))
+        elif row.delete is not None:
+            combo.addItem("Keep the changed subtree", OURS)
+            combo.addItem("Take the deletion", DELETION)
         else:
             combo.addItem("Accept merge", OURS)
         combo.addItem("Decide later", LATER)
@@ -475,12 +442,27 @@ class MergeDialog(QDialog):
         box = QVBoxLayout(holder)
         box.setContentsMargins(2, 0, 2, 0)
         box.addWidget(combo, 0, Qt.AlignmentFlag.AlignVCenter)
+        if editor is not None:
+            editor.setParent(holder)
+            box.addWidget(editor, 0, Qt.AlignmentFlag.AlignVCenter)
         self.table.setCellWidget(r, self.CHOICE, holder)
         self.combos.append(combo)
+        self.editors.append(editor)
         self._highlight(r)
 
     def _highlight(self, r: int) -> None:
         choice = self.choice(r)
+        editor = self.editors[r] if r < len(self.editors) else None
+        if editor is not None:
+            editor.setVisible(choice == OWN)
+            if choice == OWN:
+                holder = self.table.cellWidget(r, self.CHOICE)
+                needed = holder.sizeHint().height() + 8 if holder is not None else 0
+                if self.table.rowHeight(r) < needed:  # room for the combo and the editor
+                    self.table.setRowHeight(r, needed)
+            if choice == OWN and not editor.hasFocus():
+                editor.setFocus()  # type at once; the proposed text is replaced
+                editor.selectAll()
         if self.rows[r].entry.get("message"):
             return
         for column, side in ((self.OURS_COLUMN, OURS), (self.THEIRS_COLUMN, THEIRS)):
@@ -493,8 +475,15 @@ class MergeDialog(QDialog):
 
     # -- choosing ------------------------------------------------------------
     def choice(self, r: int) -> str:
-        """``ours``, ``theirs`` or ``later`` for row ``r``."""
+        """``ours``, ``theirs``, ``own``, ``deletion`` or ``later`` for row ``r``."""
         return self.combos[r].currentData()
+
+    def own_value(self, r: int, text: str) -> bool:
+        """Row ``r`` keeps the value ``text`` (typed by the planner); False if not a value row."""
+        if self.editors[r] is None:
+            return False
+        self.editors[r].setText(text)
+        return self.choose(r, OWN)
 
     def choose(self, r: int, side: str) -> bool:
         """Set row ``r`` to ``side``; False when that side cannot be taken there."""
@@ -524,13 +513,18 @@ class MergeDialog(QDialog):
         document.begin_macro("Resolve merge conflicts")
         try:
             for r in settled:
-                row = self.rows[r]
-                if self.choice(r) == THEIRS and row.resolve is not None:
-                    try:
+                row, choice = self.rows[r], self.choice(r)
+                try:
+                    if choice == THEIRS and row.resolve is not None:
                         row.resolve(row.entry.get("theirs"))
-                    except (ValueError, KeyError, TypeError) as exc:
-                        failed = f"{_node_label(document.plan, row.node)}: {row.field}: {exc}"
-                        break
+                    elif choice == OWN and row.resolve is not None:
+                        row.resolve(typed_value(self.editors[r].text(),
+                                                [row.entry.get(k) for k in ("base", "ours", "theirs")]))
+                    elif choice == DELETION and row.delete is not None:
+                        row.delete()
+                except (ValueError, KeyError, TypeError) as exc:
+                    failed = f"{_node_label(document.plan, row.node)}: {row.field}: {exc}"
+                    break
             if failed is None:
                 done = [self.rows[r].entry for r in settled]
                 current = document.plan.extra.get(CONFLICTS_KEY) or []
@@ -545,7 +539,7 @@ class MergeDialog(QDialog):
                 dropped = QUndoCommand("")
                 dropped.setObsolete(True)
                 stack.push(dropped)
-            QMessageBox.warning(self, "Cannot take theirs", f"{failed}\n\nNothing was changed.")
+            QMessageBox.warning(self, "Cannot apply that choice", f"{failed}\n\nNothing was changed.")
             return False
         self.accept()
         return True

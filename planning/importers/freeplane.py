@@ -10,6 +10,13 @@ document order. The label is the ``TEXT`` attribute (or the text of a
 label, or Freeplane attributes named ``kind``, ``probability``/``p``,
 ``payoff``/``value``/``v``, ``path`` and ``warning_days``/``warn``.
 
+Labels are people's text: braces that do not follow the ``{p=..., v=...}``
+convention (``\\frac{a}{b}`` in a LaTeX guide, ``{draft}``) stay part of the
+label, an attribute with a value Branchwise cannot use is left out, and an
+over-long label is shortened; each is reported as a
+:class:`MindMapWarning` (Python's :mod:`warnings`, which the CLI and the app
+show) rather than refusing the whole map.
+
 Files come from other people: the size is checked before parsing, any
 DOCTYPE or ENTITY declaration is refused (no entity expansion, no "billion
 laughs", no external entities), the node count is limited, and the element
@@ -19,21 +26,47 @@ like any other. Nothing in the file is executed.
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ET
 
 from planning.errors import PlanFileError
 from planning import importers
 from planning.importers import read_text
-from planning.importers.outline import _entry, plan_from_entries
+from planning.importers.outline import MAX_LABEL, _entry, plan_from_entries
 from planning.model import KINDS
 
-__all__ = ["MAX_NODES", "import_freeplane", "loads_freeplane"]
+__all__ = ["MAX_NODES", "MindMapWarning", "import_freeplane", "loads_freeplane"]
 
 MAX_NODES = 1_000_000
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ATTRIBUTE_KEYS = {"p": "p", "prob": "p", "probability": "p", "v": "v", "value": "v",
                    "payoff": "v", "path": "path", "warn": "warn", "warning": "warn",
                    "warning_days": "warn"}
+
+
+class MindMapWarning(UserWarning):
+    """Something in a mind map the import did not understand and left as it was."""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _label_entry(label: str, where: str, said: list[str]):
+    """(kind, label, fields) of a node's text; braces that are not ours stay text."""
+    if len(label) > MAX_LABEL:
+        said.append(f"{where}: the label is longer than {MAX_LABEL} characters; shortened")
+        label = label[:MAX_LABEL]
+    try:
+        _, _, kind, text, fields = _entry(label, 0, where)
+        return kind, text, fields
+    except PlanFileError as exc:
+        reason = str(exc).removeprefix(f"{where}: ")
+    # "{}" at the end is an empty set of numbers: the label's own braces stay.
+    _, _, kind, text, fields = _entry(label + " {}", 0, where)
+    said.append(f"{where} \u201c{_short(text)}\u201d: braces kept as part of the label "
+                f"(not p=, v=, path=, warn=: {reason})")
+    return kind, text, fields
 
 
 def _text_of(element) -> str:
@@ -64,11 +97,14 @@ def _parse(text: str, source: str):
 def loads_freeplane(text: str, *, source: str = "<mind map>", title: str = ""):
     """Build a plan from mind-map XML text.
 
+    What it does not understand (braces that are ordinary text, attribute
+    values it cannot use) it leaves and reports as :class:`MindMapWarning`.
+
     Raises
     ------
     PlanFileError
         Too large, DOCTYPE/ENTITY declarations, not XML, not a mind map,
-        too many nodes, bad braces.
+        too many nodes.
     """
     if len(text) > importers.MAX_FILE_BYTES:
         raise PlanFileError(f"{source}: the text is larger than {importers.MAX_FILE_BYTES // 2**20} MB")
@@ -81,6 +117,7 @@ def loads_freeplane(text: str, *, source: str = "<mind map>", title: str = ""):
         raise PlanFileError(f"{source}: the map has no nodes")
     entries = []
     notes: list[str] = []
+    said: list[str] = []
     stack = [(element, 0) for element in reversed(top)]
     while stack:
         element, depth = stack.pop()
@@ -103,11 +140,14 @@ def loads_freeplane(text: str, *, source: str = "<mind map>", title: str = ""):
                 attributes[(child.get("NAME") or "").strip().lower()] = (child.get("VALUE") or "").strip()
         label = " ".join((label or "").split())
         where = f"{source}: node {len(entries) + 1}"
-        _, _, kind, label, fields = _entry(label, 0, where)
-        braces = ", ".join(f"{_ATTRIBUTE_KEYS[k]}={v}" for k, v in attributes.items()
-                           if k in _ATTRIBUTE_KEYS and v)
-        if braces:
-            fields.update(_entry("x {" + braces + "}", 0, where)[4])
+        kind, label, fields = _label_entry(label, where, said)
+        for key, value in attributes.items():
+            if key not in _ATTRIBUTE_KEYS or not value:
+                continue
+            try:
+                fields.update(_entry("x {" + f"{_ATTRIBUTE_KEYS[key]}={value}" + "}", 0, where)[4])
+            except PlanFileError as exc:
+                said.append(f"{where}: attribute {key!r} left out ({str(exc).removeprefix(where + ': ')})")
         declared = attributes.get("kind", "").lower()
         if declared in KINDS:
             kind = declared
@@ -117,6 +157,8 @@ def loads_freeplane(text: str, *, source: str = "<mind map>", title: str = ""):
     plan = plan_from_entries(entries, source=source, title=title)
     for node, note in zip(plan.nodes.values(), notes):
         node.notes = note
+    for line in said:
+        warnings.warn(line, MindMapWarning, stacklevel=2)
     return plan
 
 

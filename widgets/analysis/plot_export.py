@@ -79,8 +79,10 @@ def style_plot(plot: pg.PlotItem, title: str, x_label: str, y_label: str) -> Non
     # the plot area alone is too narrow for it and it was cut to "Inter-state…".
     plot.layout.removeItem(plot.titleLabel)
     plot.layout.addItem(plot.titleLabel, 0, 0, 1, 3)
-    plot.titleLabel.setMaximumHeight(TITLE_HEIGHT)  # pyqtgraph's 30 px row for a one-line 11pt title
-    plot.layout.setRowFixedHeight(0, TITLE_HEIGHT)
+    # pyqtgraph gives any title a 30-px row: one 11pt line needs 24, each <br> line 18 more
+    height = TITLE_HEIGHT + 18 * title.count("<br>")
+    plot.titleLabel.setMaximumHeight(height)
+    plot.layout.setRowFixedHeight(0, height)
     font = QFont()
     font.setPointSize(TICK_POINT_SIZE)
     for name, label in (("bottom", x_label), ("left", y_label)):

@@ -243,6 +243,14 @@ class AudienceView(QWidget):
             h = canvas.wrapped(value, f_value, color, x, y, tile.width(), 1, tile)
             h += canvas.wrapped(caption, f_caption, palette.TEXT_MUTED, x, y + h, tile.width(), 2, tile)
             used = max(used, h)
+        if slide.kind == "decision" and slide.worth_knowing:
+            # What the room could still find out before choosing (value of information).
+            from planning.voi import amount
+
+            unit = f" {slide.value_unit}" if slide.value_unit else ""
+            worth = "; ".join(f"{label} (up to {amount(value, 2)}{unit})" for label, value in slide.worth_knowing)
+            used += 10 * u + canvas.wrapped(f"Worth knowing before we decide: {worth}", font(24 * u), palette.TEXT,
+                                            area.left(), y + used + 10 * u, area.width(), 2, area)
         return used
 
     # -- the cards -----------------------------------------------------------
