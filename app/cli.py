@@ -200,7 +200,9 @@ def cmd_validate(args) -> int:
     plan, problems = _valid_plan(args.file)
     for p in problems:
         print(f"{args.file}: warning: {p}", file=sys.stderr)
-    print(f"{args.file}: valid ({len(plan.nodes)} nodes, {len(plan.tracks)} tracks)")
+    tracks = len(plan.tracks)
+    print(f"{args.file}: valid ({len(plan.nodes)} node{'s' if len(plan.nodes) != 1 else ''}, "
+          f"{tracks} track{'s' if tracks != 1 else ''})")
     return EXIT_OK
 
 

@@ -160,3 +160,10 @@ def test_numbers_never_read_minus_zero_or_rounding_noise():
     assert number(-0.0) == "0" and number(-1e-13) == "0" and number(3e-17) == "0"
     assert percent(-1e-12) == "0.0%" and percent(-0.0004) == "0.0%"
     assert number(1234567.8) == "1,234,568" and number(0.001234) == "0.001234"
+
+
+def test_validate_counts_agree_with_their_nouns(capsys):
+    code, out, _err = run(capsys, "validate", MINIMAL)
+    assert code == 0 and out.strip().endswith("valid (5 nodes, 1 track)")
+    code, out, _err = run(capsys, "validate", PEACE)
+    assert code == 0 and "6 tracks)" in out

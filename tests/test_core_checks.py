@@ -228,7 +228,7 @@ def test_cli_validates_and_evaluates_a_padded_share(tmp_path, capsys):
     path = tmp_path / "padded.bwplan"
     save_plan(coin_plan(tails="\t#"), path)
     code, out, err = run(capsys, "validate", str(path))
-    assert (code, err) == (0, "") and "valid (5 nodes, 1 tracks)" in out
+    assert (code, err) == (0, "") and "valid (5 nodes, 1 track)" in out
     code, out, err = run(capsys, "evaluate", str(path), "--json")
     assert code == 0 and json.loads(out)["tracks"][0]["ev"] == pytest.approx(0.5 * 100 + 0.5 * -40)
 

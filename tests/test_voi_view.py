@@ -58,7 +58,7 @@ def test_bars_are_the_evppis_with_planner_labels_and_the_evpi_line(qapp):
     # The largest bar on top, named by the variable's description, not its identifier.
     description = next(v.description for v in plan.variables if v.name == worth[0].name)
     assert description.startswith("Chance the") and top == description[:33].rstrip() + "…"
-    assert any(text.startswith("p(North takes a first step") for text in ticks.values())
+    assert any(text.startswith('chance of "North takes a first') for text in ticks.values())
     (line,) = [item for item in plot.items if isinstance(item, pg.InfiniteLine)]
     assert line.value() == pytest.approx(result.evpi)
     assert line.label.toPlainText().startswith("EVPI 1.6")

@@ -57,7 +57,7 @@ def quantity_text(plan: Plan, evppi, labels: dict[str, str], limit: int = 40) ->
         described = next((v.description for v in scope if v.name == variable and v.description), "")
         if described:
             return shorten(described, limit)
-    return param_label(evppi.name, labels, limit)
+    return param_label(evppi.name, labels, limit, plan)
 
 
 def _fmt(value: float) -> str:
