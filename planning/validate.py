@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from planning.errors import ERROR, WARNING, Fix, PlanError, Problem
 from planning.expressions import EvaluationError
 from planning.fields import SHARE, is_number, is_share, read_value
-from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL, Plan
+from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, RULES, TERMINAL, Plan
 
 #: Tolerance on the sum of sibling probabilities (DESIGN: 1e-9).
 SUM_TOLERANCE = 1e-9
@@ -328,6 +328,8 @@ class _Checker:
         if payoff_value is not None and not -self.large <= payoff_value <= self.large:
             self.large_values = True
         self.range(node.payoff_range, payoff_value, node_id, "payoff_range", "payoff")
+        if node.payoff2 != 0 or node.payoff2_range is not None:
+            self.payoff2(node, scope)
         if not is_branch:
             return
         probability = node.probability
@@ -354,6 +356,18 @@ class _Checker:
             self.error(node_id, "probability_range", "the only branch of a chance node always has "
                        "probability 1, so it cannot have a range",
                        Fix("remove the range", node_id, "probability_range", None))
+
+    def payoff2(self, node, scope: Mapping[str, float]) -> None:
+        """The second criterion's payoff and range (DESIGN "Two criteria")."""
+        node_id = node.id
+        payoff2 = node.payoff2
+        value = payoff2 if _is_number(payoff2) else self.evaluate(payoff2, scope, node_id, "payoff2")
+        if value is not None and not -self.large <= value <= self.large:
+            self.large_values = True
+        self.range(node.payoff2_range, value, node_id, "payoff2_range", "payoff2")
+        if len(self.plan.criteria) < 2:
+            self.warning(node_id, "payoff2", "the plan has one criterion, so this second "
+                                             "payoff is ignored (add a second criterion)")
 
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:
@@ -462,6 +476,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
     if plan.objective not in OBJECTIVES:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
                                        f"got {plan.objective!r}")
+    _rule_fields(check, plan)
     plan_scope = check.variables(plan.variables, {}, None)
     check.structure()
     roots = check.tracks()
@@ -493,6 +508,39 @@ def validate_plan(plan: Plan) -> list[Problem]:
     _merge_conflicts(check, plan)  # last: they do not stop the checks above
     nodes = plan.nodes
     return [p.labelled(nodes) if p.node_id else p for p in check.problems]
+
+
+def _rule_fields(check: _Checker, plan: Plan) -> None:
+    """The plan's rule, criteria and weights (DESIGN "Decision rules, two criteria")."""
+    if plan.rule not in RULES:
+        check.error(None, "rule", f"must be one of {', '.join(RULES)}, got {plan.rule!r}")
+    if len(plan.criteria) > 2:
+        check.error(None, "criteria", f"at most two criteria, got {len(plan.criteria)}")
+    for i, criterion in enumerate(plan.criteria):
+        if criterion.sense not in OBJECTIVES:
+            check.error(None, f"criteria[{i}].sense", f"must be one of {', '.join(OBJECTIVES)}, "
+                                                      f"got {criterion.sense!r}")
+    if plan.criteria and plan.criteria[0].sense in OBJECTIVES and plan.criteria[0].sense != plan.objective:
+        check.warning(None, "criteria[0].sense", f"criterion 1 ({plan.criteria[0].name}) is to "
+                      f"{plan.criteria[0].sense}, the plan's objective is to {plan.objective}; "
+                      "the criterion's sense is used")
+    if len(plan.criteria) == 2 and plan.rule not in ("expected", None):
+        check.warning(None, "rule", f"the {plan.rule} rule applies to one criterion; with two "
+                                    "criteria each rolls back as an expectation")
+    weight = plan.weight
+    if not (isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight >= 0
+            and not math.isnan(weight)):
+        check.error(None, "weight", f"must be a number 0 or more, or Infinity, got {weight!r}")
+    pair = plan.weight_range
+    if pair is not None:
+        try:
+            low, high = float(pair[0]), float(pair[1])
+        except (TypeError, ValueError, IndexError):
+            check.error(None, "weight_range", f"must be [low, high], got {pair!r}")
+        else:
+            if not (0 <= low <= high) or math.isnan(high):
+                check.error(None, "weight_range", f"must be [low, high] with 0 <= low <= high, "
+                                                  f"got [{low:g}, {high:g}]")
 
 
 def _show(value) -> str:
