@@ -357,6 +357,9 @@ class _Checker:
                        "probability 1, so it cannot have a range",
                        Fix("remove the range", node_id, "probability_range", None))
 
+    #: Nodes with a second payoff (one warning when the plan has one criterion).
+    payoff2_nodes: list
+
     def payoff2(self, node, scope: Mapping[str, float]) -> None:
         """The second criterion's payoff and range (DESIGN "Two criteria")."""
         node_id = node.id
@@ -365,9 +368,7 @@ class _Checker:
         if value is not None and not -self.large <= value <= self.large:
             self.large_values = True
         self.range(node.payoff2_range, value, node_id, "payoff2_range", "payoff2")
-        if len(self.plan.criteria) < 2:
-            self.warning(node_id, "payoff2", "the plan has one criterion, so this second "
-                                             "payoff is ignored (add a second criterion)")
+        self.payoff2_nodes.append(node_id)
 
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:
@@ -429,7 +430,8 @@ class _Checker:
                 payoff = node.payoff
                 probability = node.probability
                 if (type(payoff) is float and -large <= payoff <= large
-                        and node.payoff_range is None
+                        and node.payoff_range is None and node.payoff2 == 0.0
+                        and node.payoff2_range is None
                         and (parent_kind != CHANCE or (type(probability) is float
                                                        and 0.0 <= probability <= 1.0
                                                        and node.probability_range is None))):
@@ -477,6 +479,7 @@ def validate_plan(plan: Plan) -> list[Problem]:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
                                        f"got {plan.objective!r}")
     _rule_fields(check, plan)
+    check.payoff2_nodes = []
     plan_scope = check.variables(plan.variables, {}, None)
     check.structure()
     roots = check.tracks()
@@ -505,6 +508,11 @@ def validate_plan(plan: Plan) -> list[Problem]:
             _range_ends(check, plan)
         if check.large_values:
             _finite_results(check, plan)
+    if check.payoff2_nodes and len(plan.criteria) < 2:
+        count = len(check.payoff2_nodes)
+        check.warning(None, "criteria", f"{count} node{'s' * (count > 1)} carry a second payoff "
+                      f"(payoff2, e.g. {check.payoff2_nodes[0]}) but the plan has one criterion, "
+                      "so it is ignored: add a second criterion to weigh it")
     _merge_conflicts(check, plan)  # last: they do not stop the checks above
     nodes = plan.nodes
     return [p.labelled(nodes) if p.node_id else p for p in check.problems]
