@@ -118,7 +118,7 @@ def with_options(plan: Plan, rule: str | None = None, objective: str | None = No
             criteria[0].sense = objective
     if senses is not None:
         if not criteria:
-            criteria = [Criterion(plan.value_unit or "criterion 1", plan.objective, plan.value_unit)]
+            criteria = [Criterion("value", plan.objective, plan.value_unit)]
         if len(criteria) < 2:
             criteria.append(Criterion("criterion 2", MAXIMIZE, ""))
         criteria[0].sense, criteria[1].sense = senses
