@@ -154,3 +154,41 @@ def test_plan_settings_set_rule_criteria_and_weights_as_one_undo_step(window, qt
     assert "Weight: type a number 0 or more, or Infinity" in dialog.error_label.text()
     assert dialog.isVisible() or dialog.result() == 0
     assert not math.isnan(plan.weight)
+
+
+def test_summary_bar_inspector_and_outline_show_both_criteria_with_units(window, qtbot):
+    from widgets.tree_model import COL_EV
+
+    bar = window.summary_bar.full_text()
+    assert "EV 114 k$, Engineering time 41.7 engineer-weeks" in bar
+    window.document.select("pl_c1")
+    ev = window.inspector.figures["ev"].text()
+    assert ev.splitlines() == ["114 k$", "41.7 engineer-weeks"]
+    model = window.outline.tree_model
+    index = model.index_of("pl_c1", COL_EV) if hasattr(model, "index_of") else None
+    if index is None:
+        from PySide6.QtCore import Qt
+        index = next(i for i in model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole,
+                                             "Launch at the March trade show", 1,
+                                             Qt.MatchFlag.MatchRecursive)).siblingAtColumn(COL_EV)
+    assert index.data() == "114 · 41.7"
+    from PySide6.QtCore import Qt
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "Gross margin: 114 k$\nEngineering time: 41.7 engineer-weeks"
+    # Every digit of the EV column is shown: the column is wide enough for both numbers.
+    width = window.outline.columnWidth(COL_EV)
+    assert width >= window.outline.fontMetrics().horizontalAdvance("114 · 41.7")
+
+
+def test_summary_bar_names_the_rule_value(qtbot, monkeypatch, tmp_path):
+    from planning.planfile import dumps_plan
+    from planning.rules import with_options
+
+    path = tmp_path / "worst.bwplan"
+    plan = with_options(load_plan(LAUNCH), rule="worst-case", objective="maximize")
+    path.write_text(dumps_plan(plan), encoding="utf-8")
+    win = open_window(qtbot, monkeypatch, path)
+    try:
+        assert "EV 60 k$, worst case 60 k$" in win.summary_bar.full_text()
+    finally:
+        win.analysis.shutdown()
+        win.close()
