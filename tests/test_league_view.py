@@ -192,3 +192,39 @@ def test_summary_bar_names_the_rule_value(qtbot, monkeypatch, tmp_path):
     finally:
         win.analysis.shutdown()
         win.close()
+
+
+def test_inspector_edits_the_second_criterion_as_one_undo_step(window, qtbot):
+    doc = window.document
+    doc.select("pl_t7")
+    rows = window.inspector.payoff2_rows
+    assert rows.caption.text() == "Engineering time (engineer-weeks)"
+    assert rows.edit.text() == "30" and not rows.holder.isHidden()
+    rows.edit.setText("12")
+    rows.edit.setModified(True)
+    rows.commit_value()
+    assert doc.plan.nodes["pl_t7"].payoff2 == 12.0
+    view = window.analysis_views["league"]
+    assert any(view.table.item(r, 3).text() == "12" for r in range(view.table.rowCount()))
+    rows.low.setText("5")
+    rows.high.setText("20")
+    rows.commit_range()
+    assert doc.plan.nodes["pl_t7"].payoff2_range == (5.0, 20.0)
+    rows.edit.setText("1 +")
+    rows.commit_value()
+    assert rows.message.text() and doc.plan.nodes["pl_t7"].payoff2 == 12.0
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.plan.nodes["pl_t7"].payoff2 == 30.0 and rows.edit.text() == "30"
+
+
+def test_inspector_hides_the_second_payoff_with_one_criterion(qtbot, monkeypatch):
+    win = open_window(qtbot, monkeypatch, PEACE)
+    try:
+        win.document.select(win.document.plan.tracks[0].root)
+        form = win.inspector.details_form
+        row, _ = form.getWidgetPosition(win.inspector.payoff2_rows.holder)
+        assert not form.isRowVisible(row)
+    finally:
+        win.analysis.shutdown()
+        win.close()

@@ -177,6 +177,9 @@ class Inspector(QScrollArea):
         document.planReplaced.connect(lambda: self._on_selection(getattr(document, "selected_id", None)))
         document.evaluated.connect(self._update_figures)
         self._on_selection(getattr(document, "selected_id", None))
+        from widgets.inspector_payoff2 import install_payoff2
+
+        install_payoff2(self)  # the second criterion's payoff, shown with two criteria
 
     # -- building ---------------------------------------------------------
     def _line(self, field: str, tip: str) -> QLineEdit:
