@@ -198,7 +198,8 @@ def test_inspector_edits_the_second_criterion_as_one_undo_step(window, qtbot):
     doc = window.document
     doc.select("pl_t7")
     rows = window.inspector.payoff2_rows
-    assert rows.caption.text() == "Engineering time (engineer-weeks)"
+    assert rows.caption.text() == "Payoff 2"
+    assert rows.caption.toolTip() == "the second criterion: Engineering time (engineer-weeks)"
     assert rows.edit.text() == "30" and not rows.holder.isHidden()
     rows.edit.setText("12")
     rows.edit.setModified(True)
@@ -228,3 +229,10 @@ def test_inspector_hides_the_second_payoff_with_one_criterion(qtbot, monkeypatch
     finally:
         win.analysis.shutdown()
         win.close()
+
+
+def test_canvas_labels_show_both_criteria(window):
+    canvas = window.canvas
+    shown = canvas.labels.texts()
+    assert any("License the design to a partner brand" in t and "EV 35 k$ · 5 engineer-weeks" in t
+               for t in shown), shown

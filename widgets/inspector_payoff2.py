@@ -1,8 +1,8 @@
 """The inspector's second-criterion rows: ``payoff2`` and ``payoff2_range``.
 
-Shown only when the plan weighs two criteria (DESIGN "Two criteria"); the
-row caption names the criterion and its unit ("Engineering time
-(engineer-weeks)"). Edits go through the Document like every other field,
+Shown only when the plan weighs two criteria (DESIGN "Two criteria"), as
+"Payoff 2"; its tooltip and placeholder name the criterion and its unit
+("Engineering time (engineer-weeks)"). Edits go through the Document like every other field,
 one undo step each; what is typed is checked as the payoff is.
 """
 from __future__ import annotations
@@ -76,7 +76,11 @@ class Payoff2Rows:
         if not two or node is None:
             return
         second = plan.criteria[1]
-        self.caption.setText(f"{second.name or 'Payoff 2'}" + (f" ({second.unit})" if second.unit else ""))
+        # A short caption keeps the form narrow; the criterion and its unit are in the field.
+        named = f"{second.name or 'criterion 2'}" + (f" ({second.unit})" if second.unit else "")
+        self.caption.setToolTip(f"the second criterion: {named}")
+        self.edit.setPlaceholderText(named)
+        self.edit.setToolTip(f"{named}: the value counted when a path passes here (a number or an expression)")
         if force or not self.edit.isModified():
             self.edit.setText(stored_text(node.payoff2))
         if force or not (self.low.isModified() or self.high.isModified()):
