@@ -180,3 +180,28 @@ def test_fields_round_trip_and_validate():
 def test_unknown_fields_on_criteria_survive_a_round_trip():
     text = dumps_plan(Plan(criteria=[Criterion("Effect", extra={"colour": "red"})]))
     assert '"colour": "red"' in dumps_plan(loads_plan(text))
+
+
+def test_value_of_information_with_two_criteria_is_on_the_combined_value():
+    from planning.model import TERMINAL, Variable
+    from planning.voi import quantity_label, value_of_information
+
+    nodes = {"d": Node("d", DECISION, label="Move?", children=["hold", "move"]),
+             "hold": Node("hold", TERMINAL),
+             "move": Node("move", TERMINAL, label="move", payoff=10, payoff2=10, payoff2_range=(0, 30))}
+    plan = Plan(criteria=[Criterion("Effect"), Criterion("Cost", "minimize")],
+                tracks=[Track("t", root="d")], nodes=nodes)
+    got = value_of_information(plan, iterations=3000, seed=4)
+    # The same decision written with one criterion: move is worth 10 - x, x drawn on [0, 30].
+    same = Plan(variables=[Variable("x", 10.0, (0, 30))], tracks=[Track("t", root="d")], nodes={
+        "d": Node("d", DECISION, children=["hold", "move"]), "hold": Node("hold", TERMINAL),
+        "move": Node("move", TERMINAL, payoff="10 - x")})
+    expect = value_of_information(same, iterations=3000, seed=4)
+    assert got.evpi == pytest.approx(expect.evpi, rel=1e-12) and got.evpi > 0
+    (e,) = got.evppi
+    assert (e.name, e.kind) == ("move.payoff2", "payoff2")
+    assert e.value == pytest.approx(expect.evppi[0].value, rel=1e-12)
+    assert quantity_label(plan, e) == "the Cost of “move”"
+    # Weight Infinity: criterion 1 alone decides, and payoff2 cannot change anything.
+    plan.weight = math.inf
+    assert value_of_information(plan, iterations=3000, seed=4).evpi == 0
