@@ -44,8 +44,6 @@ from planning.model import BEST_CASE, EXPECTED, MAXIMIZE, MINIMIZE, RULES, WORST
 
 #: Options whose values differ by less than this (relative) are tied (DESIGN).
 TIE_TOLERANCE = 1e-9
-#: Columns rolled back at once when computing marginal values (memory bound: n * columns floats).
-_CELLS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -298,32 +296,104 @@ def policy_rollback(ct: CompiledTrack, settings: Settings, payoff: np.ndarray,
     return value, chosen, None
 
 
-def marginal_values_under(ct: CompiledTrack, settings: Settings, payoffs: np.ndarray,
-                          payoff2: np.ndarray | None, chosen: np.ndarray) -> np.ndarray:
+def _pick(signed: list[float], first: int) -> int:
+    """The rollback's choice: the first child within the tie tolerance of the best."""
+    top = max(signed)
+    tol = TIE_TOLERANCE * max(1.0, abs(top))
+    return first + next(j for j, x in enumerate(signed) if x >= top - tol)
+
+
+def marginal_values_under(ct: CompiledTrack, settings: Settings, own: np.ndarray, own2: np.ndarray | None,
+                          rule_value: np.ndarray, pair, expected: np.ndarray) -> np.ndarray:
     """Exact change of ``ev`` if each response alone were raised to ready (DESIGN point 5).
 
     As :func:`planning.readiness.marginal_values`, with the decisions
-    re-optimised under the rule (or the combined value): each response's
-    payoff variant is rolled back as a column of its own, in chunks.
-    """
-    from planning.evaluate import rollback
+    re-optimised under the rule (or the combined value). A response changes
+    values on the path from its node to the root only, so each response
+    walks up that path and recomputes every ancestor from its children with
+    the rollback's own rules (ties to the first option within 1e-9,
+    committed options kept): depth x branching steps per response.
 
+    ``own``/``own2``: every node's effective payoff and payoff2;
+    ``rule_value``: every node's value under the rule (one criterion);
+    ``pair``: (V1, V2) with two criteria; ``expected``: every node's
+    expected value under the policy (1-D arrays).
+    """
     m = len(ct.resp_ids)
     out = np.zeros(m)
     if m == 0:
         return out
-    base = payoffs[:, 0]
-    base_ev = rollback(ct, base, optimise=False, choice=chosen)[0][0]
     gain = np.where(ct.resp_late, 0.0, (1.0 - ct.resp_r) * ct.resp_effect)
-    todo = np.flatnonzero(gain != 0)
-    step = max(1, _CELLS // max(ct.size, 1))
-    for lo in range(0, todo.size, step):
-        ks = todo[lo:lo + step]
-        cols = np.repeat(base[:, None], ks.size, axis=1)
-        cols[ct.resp_node[ks], np.arange(ks.size)] += gain[ks]
-        _, picked, _ = policy_rollback(ct, settings, cols, payoff2)
-        ev = rollback(ct, cols, optimise=False, choice=picked)[0][0]
-        out[ks] = ev - base_ev
+    kind = ct.kind.tolist()
+    parent = ct.parent.tolist()
+    start = ct.child_start.tolist()
+    count = ct.child_count.tolist()
+    committed = ct.committed.tolist()
+    p = ct.probability.tolist()
+    o1 = own.tolist()
+    e = expected.tolist()
+    two = settings.two
+    if two:
+        o2 = own2.tolist()
+        v1, v2 = pair[0].tolist(), pair[1].tolist()
+        s1, s2 = settings.signs
+        w = settings.weight
+    else:
+        v = rule_value.tolist()
+        sign = settings.signs[0]
+        worst, best = settings.rule == WORST_CASE, settings.rule == BEST_CASE
+    for k in np.flatnonzero(gain != 0).tolist():
+        node = int(ct.resp_node[k])
+        g = float(gain[k])
+        ne = {node: e[node] + g}
+        if two:
+            na, nb = {node: v1[node] + g}, {node: v2[node]}
+        else:
+            nv = {node: v[node] + g}
+        cur = node
+        while parent[cur] >= 0:
+            up = parent[cur]
+            s0 = start[up]
+            kids = range(s0, s0 + count[up])
+            ek = [ne.get(c, e[c]) for c in kids]
+            if two:
+                ak = [na.get(c, v1[c]) for c in kids]
+                bk = [nb.get(c, v2[c]) for c in kids]
+                if kind[up] == KIND_CHANCE:
+                    na[up] = o1[up] + sum(p[c] * x for c, x in zip(kids, ak))
+                    nb[up] = o2[up] + sum(p[c] * x for c, x in zip(kids, bk))
+                else:
+                    if committed[up] >= 0:
+                        pick = committed[up]
+                        a, b = ak[pick - s0], bk[pick - s0]
+                    else:
+                        score = [s1 * x if math.isinf(w) else w * s1 * x + s2 * y for x, y in zip(ak, bk)]
+                        pick = _pick(score, s0)
+                        top = max(score)
+                        tol = TIE_TOLERANCE * max(1.0, abs(top))
+                        tied = [j for j, x in enumerate(score) if x >= top - tol]
+                        a = sum(ak[j] for j in tied) / len(tied)
+                        b = sum(bk[j] for j in tied) / len(tied)
+                    na[up], nb[up] = o1[up] + a, o2[up] + b
+            else:
+                vk = [nv.get(c, v[c]) for c in kids]
+                if kind[up] == KIND_CHANCE:
+                    if worst:
+                        agg = sign * min(sign * x for x in vk)
+                    elif best:
+                        agg = sign * max(sign * x for x in vk)
+                    else:
+                        agg = sum(p[c] * x for c, x in zip(kids, vk))
+                else:
+                    pick = committed[up] if committed[up] >= 0 else _pick([sign * x for x in vk], s0)
+                    agg = vk[pick - s0]
+                nv[up] = o1[up] + agg
+            if kind[up] == KIND_CHANCE:
+                ne[up] = o1[up] + sum(p[c] * x for c, x in zip(kids, ek))
+            else:
+                ne[up] = o1[up] + ek[pick - s0]
+            cur = up
+        out[k] = ne[0] - e[0]
     return out
 
 
@@ -357,7 +427,12 @@ def evaluate_under_rules(plan: Plan, ct: CompiledTrack):
 
     rho = branch_readiness(ct)
     marks = follow_policy(ct, readiness_factors(ct, rho), chosen)
-    marginal = marginal_values_under(ct, settings, payoffs, payoff2, chosen)
+    if settings.two:
+        marginal = marginal_values_under(ct, settings, payoffs[:, 0], payoff2, None,
+                                         (pair[0][:, 0], pair[1][:, 0]), values[:, 0])
+    else:
+        marginal = marginal_values_under(ct, settings, payoffs[:, 0], None, rule_values[:, 0], None,
+                                         values[:, 0])
     reduction = exposure_reductions(ct, chosen, result.node_reach, rho, marks[:, 0])
     marginal = np.where(np.abs(marginal) < 1e-12, 0.0, marginal)
     m = marginal.size

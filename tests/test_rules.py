@@ -99,6 +99,14 @@ def test_two_criteria_match_the_reference(plan, data):
                for pol in ref.policies(plan, root))
     assert close(got.combined, best)
     assert close(got.rule_value, got.combined)
+    # Marginal values: the exact change of ev, decisions re-optimised on the combined value.
+    for priority in got.priorities:
+        raised = plan.copy()
+        for node in raised.nodes.values():
+            for response in node.responses:
+                if response.id == priority.response:
+                    response.readiness = 4
+        assert close(priority.marginal_value, evaluate_track(raised).ev - got.ev), priority
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
