@@ -88,6 +88,15 @@ def weight_text(w: float) -> str:
     return "Infinity" if math.isinf(w) else number(w)
 
 
+def _formula(s) -> str:
+    """How the combined value is made, in the criteria's names: "1 x Gross margin - Engineering time"."""
+    n1, n2 = s.names[0] or "criterion 1", s.names[1] or "criterion 2"
+    if math.isinf(s.weight):
+        return f"weight Infinity: {n1} alone"
+    first = f"{'-' if s.signs[0] < 0 else ''}{weight_text(s.weight)} x {n1}"
+    return f"{first} {'-' if s.signs[1] < 0 else '+'} {n2}"
+
+
 def rule_lines(plan, result) -> list[str]:
     """What `branchwise evaluate` adds under a rule or with two criteria (empty otherwise)."""
     s = result.settings
@@ -98,8 +107,7 @@ def rule_lines(plan, result) -> list[str]:
         return [
             f"  two criteria            {n1 or 'criterion 1'} {_with_unit(result.values[0], u1)} "
             f"({s.senses[0]}), {n2 or 'criterion 2'} {_with_unit(result.values[1], u2)} ({s.senses[1]})",
-            f"  combined value          {number(result.combined)}   (weight {weight_text(s.weight)}: "
-            f"{'criterion 1 alone' if math.isinf(s.weight) else 'w x criterion 1 + criterion 2, signed by sense'})",
+            f"  combined value          {number(result.combined)}   ({_formula(s)})",
         ]
     if s.rule != "expected":
         what = {"worst-case": "the worst branch at every chance node",

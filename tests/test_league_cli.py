@@ -118,3 +118,10 @@ def test_cli_evaluate_gives_every_rule_the_file_stores(capsys, imported, name, t
     got = [track["rule_value"]] if rule in sd.RULES else track["values"]
     assert got == pytest.approx(stored, rel=1e-9, abs=1e-12)
     assert all(math.isfinite(v) for v in got)
+
+
+def test_evaluate_text_says_how_the_combined_value_is_made(capsys):
+    code, out, _ = run(capsys, "evaluate", LAUNCH, "--track", "launch")
+    assert "combined value          72.47   (1 x Gross margin - Engineering time)" in out
+    code, out, _ = run(capsys, "evaluate", LAUNCH, "--track", "launch", "--weight", "Infinity")
+    assert "(weight Infinity: Gross margin alone)" in out

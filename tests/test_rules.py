@@ -213,3 +213,16 @@ def test_value_of_information_with_two_criteria_is_on_the_combined_value():
     # Weight Infinity: criterion 1 alone decides, and payoff2 cannot change anything.
     plan.weight = math.inf
     assert value_of_information(plan, iterations=3000, seed=4).evpi == 0
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_nodes=20), st.sampled_from(["worst-case", "best-case"]), st.data())
+def test_from_node_under_a_rule_is_the_subtree_as_its_own_track(plan, rule, data):
+    plan.rule = rule
+    node_id = data.draw(st.sampled_from([n for n, node in plan.nodes.items() if node.kind != "terminal"]))
+    sub = evaluate_track(plan, root=node_id)
+    sign = -1.0 if plan.objective == "minimize" else 1.0
+    assert close(sub.rule_value, ref.rule_value(plan, node_id, rule, sign, reference.probabilities(plan)))
+    whole = evaluate_track(plan)
+    assert close(sub.rule_value, ref.rule_value(plan, node_id, rule, sign, reference.probabilities(plan)))
+    assert whole.rule_value is not None
