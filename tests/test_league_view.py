@@ -108,9 +108,13 @@ def test_selecting_a_row_highlights_its_policy_on_the_canvas(window, qtbot):
 
 
 def test_a_plan_with_one_criterion_says_how_to_get_a_table(qtbot, monkeypatch):
+    from app.analysis import show_dock
+
     win = open_window(qtbot, monkeypatch, PEACE)
     try:
         view = win.analysis_views["league"]
+        assert view._stale  # hidden behind Problems: nothing computed yet
+        show_dock(win, win.docks["league"])
         assert "Add a second one in File > Plan settings" in view.heading.text()
         assert view.table.rowCount() == 0
     finally:
@@ -134,6 +138,9 @@ def test_plan_settings_set_rule_criteria_and_weights_as_one_undo_step(window, qt
     assert plan.weight == 0.3 and plan.weight_range is None and plan.criteria[1].name == "Engineer time"
     # At weight 0.3 the licence deal wins the combined value: the policy follows.
     assert doc.result.policy["pl_d1"] == "pl_t8"
+    from app.analysis import show_dock
+
+    show_dock(window, window.docks["league"])
     view = window.analysis_views["league"]
     assert "best at weight 0.3" in [cell(view, r, 5) for r in range(view.table.rowCount())][0]
     doc.undo_stack.undo()
@@ -205,6 +212,9 @@ def test_inspector_edits_the_second_criterion_as_one_undo_step(window, qtbot):
     rows.edit.setModified(True)
     rows.commit_value()
     assert doc.plan.nodes["pl_t7"].payoff2 == 12.0
+    from app.analysis import show_dock
+
+    show_dock(window, window.docks["league"])
     view = window.analysis_views["league"]
     assert any(view.table.item(r, 3).text() == "12" for r in range(view.table.rowCount()))
     rows.low.setText("5")

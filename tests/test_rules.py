@@ -226,3 +226,21 @@ def test_from_node_under_a_rule_is_the_subtree_as_its_own_track(plan, rule, data
     whole = evaluate_track(plan)
     assert close(sub.rule_value, ref.rule_value(plan, node_id, rule, sign, reference.probabilities(plan)))
     assert whole.rule_value is not None
+
+
+def test_a_track_with_too_many_policies_says_so():
+    from planning.league import MAX_POLICIES, count_policies
+
+    nodes = {"c": Node("c", CHANCE, label="Weather", children=[f"d{i}" for i in range(15)])}
+    for i in range(15):
+        nodes[f"d{i}"] = Node(f"d{i}", DECISION, probability=1 / 15, children=[f"a{i}", f"b{i}"])
+        nodes[f"a{i}"] = Node(f"a{i}", payoff=1, payoff2=i)
+        nodes[f"b{i}"] = Node(f"b{i}", payoff=2, payoff2=-i)
+    plan = Plan(criteria=[Criterion("E"), Criterion("C", "minimize")], tracks=[Track("t", root="c")], nodes=nodes)
+    assert count_policies(plan) > MAX_POLICIES
+    with pytest.raises(PlanError, match="more than 20,000 policies; a league table lists them all"):
+        league_table(plan)
+    nodes["d0"].committed = "a0"
+    nodes["d1"].committed = "a1"
+    assert count_policies(plan) == 2 ** 13
+    assert sum(len(r.policies) for r in league_table(plan).rows) == 2 ** 13

@@ -167,13 +167,30 @@ class LeagueView(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
-        document.evaluated.connect(lambda _result: self.refresh())
-        document.planReplaced.connect(self.refresh)
-        document.currentTrackChanged.connect(lambda _t: self.refresh())
+        self._on_screen: bool | None = None  # None: no dock tells us (a view on its own)
+        self._stale = True
+        document.evaluated.connect(lambda _result: self._changed())
+        document.planReplaced.connect(self._changed)
+        document.currentTrackChanged.connect(lambda _t: self._changed())
+        self._changed()
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
+        self._on_screen = on_screen
+        if on_screen and self._stale:
+            self.refresh()
+
+    def _changed(self) -> None:
+        # Listing every policy is a walk over the tree: do it only when the table is seen.
+        if self._on_screen is False:
+            self._stale = True
+            self.policySelected.emit(None)
+            return
         self.refresh()
 
     def refresh(self) -> None:
         """Recompute the table for the current track and redraw."""
+        self._stale = False
         plan = self.document.plan
         track = getattr(self.document, "current_track_id", None)
         self.table_data, self.why = None, ""
