@@ -129,6 +129,41 @@ def with_options(plan: Plan, rule: str | None = None, objective: str | None = No
     return dataclasses.replace(plan, **changes)
 
 
+def settings_problems(plan: Plan) -> list[tuple[str, str, str]]:
+    """(severity, field, message) of what is wrong with the rule, criteria and weights."""
+    out: list[tuple[str, str, str]] = []
+    objectives = (MAXIMIZE, MINIMIZE)
+    if plan.rule not in RULES:
+        out.append(("error", "rule", f"must be one of {', '.join(RULES)}, got {plan.rule!r}"))
+    if len(plan.criteria) > 2:
+        out.append(("error", "criteria", f"at most two criteria, got {len(plan.criteria)}"))
+    for i, criterion in enumerate(plan.criteria):
+        if criterion.sense not in objectives:
+            out.append(("error", f"criteria[{i}].sense", f"must be one of {', '.join(objectives)}, "
+                                                         f"got {criterion.sense!r}"))
+    first = plan.criteria[0] if plan.criteria else None
+    if first is not None and first.sense in objectives and first.sense != plan.objective:
+        out.append(("warning", "criteria[0].sense", f"criterion 1 ({first.name}) is to {first.sense}, "
+                    f"the plan's objective is to {plan.objective}; the criterion's sense is used"))
+    if len(plan.criteria) == 2 and plan.rule != EXPECTED:
+        out.append(("warning", "rule", f"the {plan.rule} rule applies to one criterion; with two "
+                                       "criteria each rolls back as an expectation"))
+    weight = plan.weight
+    if not (isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight >= 0):
+        out.append(("error", "weight", f"must be a number 0 or more, or Infinity, got {weight!r}"))
+    pair = plan.weight_range
+    if pair is not None:
+        try:
+            low, high = float(pair[0]), float(pair[1])
+        except (TypeError, ValueError, IndexError):
+            out.append(("error", "weight_range", f"must be [low, high], got {pair!r}"))
+        else:
+            if not (0 <= low <= high):
+                out.append(("error", "weight_range", f"must be [low, high] with 0 <= low <= high, "
+                                                     f"got [{low:g}, {high:g}]"))
+    return out
+
+
 # -- the second criterion's payoffs -----------------------------------------------------
 def payoff2_array(plan: Plan, ct: CompiledTrack, scope_values: list[dict] | None = None) -> np.ndarray:
     """``payoff2`` of every node of ``ct`` (breadth-first order), expressions resolved."""
@@ -455,6 +490,7 @@ __all__ = [
     "policy_rollback",
     "rule_rollback",
     "settings_of",
+    "settings_problems",
     "two_criteria_rollback",
     "uses_default_rules",
     "with_options",

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from planning.errors import ERROR, WARNING, Fix, PlanError, Problem
 from planning.expressions import EvaluationError
 from planning.fields import SHARE, is_number, is_share, read_value
-from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, RULES, TERMINAL, Plan
+from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL, Plan
 
 #: Tolerance on the sum of sibling probabilities (DESIGN: 1e-9).
 SUM_TOLERANCE = 1e-9
@@ -519,36 +519,11 @@ def validate_plan(plan: Plan) -> list[Problem]:
 
 
 def _rule_fields(check: _Checker, plan: Plan) -> None:
-    """The plan's rule, criteria and weights (DESIGN "Decision rules, two criteria")."""
-    if plan.rule not in RULES:
-        check.error(None, "rule", f"must be one of {', '.join(RULES)}, got {plan.rule!r}")
-    if len(plan.criteria) > 2:
-        check.error(None, "criteria", f"at most two criteria, got {len(plan.criteria)}")
-    for i, criterion in enumerate(plan.criteria):
-        if criterion.sense not in OBJECTIVES:
-            check.error(None, f"criteria[{i}].sense", f"must be one of {', '.join(OBJECTIVES)}, "
-                                                      f"got {criterion.sense!r}")
-    if plan.criteria and plan.criteria[0].sense in OBJECTIVES and plan.criteria[0].sense != plan.objective:
-        check.warning(None, "criteria[0].sense", f"criterion 1 ({plan.criteria[0].name}) is to "
-                      f"{plan.criteria[0].sense}, the plan's objective is to {plan.objective}; "
-                      "the criterion's sense is used")
-    if len(plan.criteria) == 2 and plan.rule not in ("expected", None):
-        check.warning(None, "rule", f"the {plan.rule} rule applies to one criterion; with two "
-                                    "criteria each rolls back as an expectation")
-    weight = plan.weight
-    if not (isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight >= 0
-            and not math.isnan(weight)):
-        check.error(None, "weight", f"must be a number 0 or more, or Infinity, got {weight!r}")
-    pair = plan.weight_range
-    if pair is not None:
-        try:
-            low, high = float(pair[0]), float(pair[1])
-        except (TypeError, ValueError, IndexError):
-            check.error(None, "weight_range", f"must be [low, high], got {pair!r}")
-        else:
-            if not (0 <= low <= high) or math.isnan(high):
-                check.error(None, "weight_range", f"must be [low, high] with 0 <= low <= high, "
-                                                  f"got [{low:g}, {high:g}]")
+    """The plan's rule, criteria and weights (checked by :func:`planning.rules.settings_problems`)."""
+    from planning.rules import settings_problems
+
+    for severity, field, message in settings_problems(plan):
+        (check.error if severity == ERROR else check.warning)(None, field, message)
 
 
 def _show(value) -> str:
