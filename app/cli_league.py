@@ -167,7 +167,7 @@ def league_csv(table) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "policy", table.names[0], table.names[1], "dominated_by",
+    writer.writerow(["id", "policy", csv_safe(table.names[0]), csv_safe(table.names[1]), "dominated_by",
                      "extended_dominated_by", "icer", "optimal", "optimal_for_weight", "equal_policies"])
     for r in table.rows:
         writer.writerow([csv_safe(r.id), csv_safe("; ".join(r.labels)), repr(r.values[0]), repr(r.values[1]),

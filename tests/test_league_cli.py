@@ -125,3 +125,17 @@ def test_evaluate_text_says_how_the_combined_value_is_made(capsys):
     assert "combined value          72.47   (1 x Gross margin - Engineering time)" in out
     code, out, _ = run(capsys, "evaluate", LAUNCH, "--track", "launch", "--weight", "Infinity")
     assert "(weight Infinity: Gross margin alone)" in out
+
+
+def test_league_csv_cells_cannot_run_as_formulas(tmp_path, capsys):
+    from planning.planfile import dumps_plan, load_plan
+
+    plan = load_plan(LAUNCH)
+    plan.criteria[1].name = "=HYPERLINK(1)"
+    plan.nodes["pl_t8"].label = "+SUM(A1)"
+    path = tmp_path / "evil.bwplan"
+    path.write_text(dumps_plan(plan), encoding="utf-8")
+    code, out, _ = run(capsys, "league", str(path), "--track", "launch", "--csv")
+    header, first = list(csv.reader(io.StringIO(out)))[:2]
+    assert header[3] == "'=HYPERLINK(1)"
+    assert not first[1].startswith(("=", "+", "-", "@"))
