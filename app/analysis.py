@@ -24,6 +24,7 @@ from widgets.analysis.outcome_view import OutcomeView
 from widgets.analysis.priority_view import PriorityView
 from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
+from widgets.analysis.league_view import LeagueView
 from widgets.analysis.voi_view import VoiView, compute_voi
 
 DEBOUNCE_MS = 500
@@ -256,6 +257,7 @@ DOCKS = (
     ("readiness", "Readiness", ReadinessView),
     ("priority", "Priorities", PriorityView),
     ("voi", "Value of information", VoiView),
+    ("league", "League table", LeagueView),
 )
 
 
@@ -310,6 +312,10 @@ def install_analysis(window) -> AnalysisController:
                                     {k: docks[k] for k in (OUTCOME, SENSITIVITY, READINESS, VOI)}, window)
     window.analysis = controller
     window.analysis_views = views
+    canvas = getattr(window, "canvas", None)
+    if canvas is not None and hasattr(canvas, "highlight_policy"):
+        # A League table row selected: its policy drawn bold on the canvas.
+        views["league"].policySelected.connect(canvas.highlight_policy)
     return controller
 
 

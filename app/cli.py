@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("app.cli_analysis", "expected value, best choices, readiness and what to prepare next"),
     "simulate": ("app.cli_analysis", "Monte Carlo over the ranges: spread of the outcomes"),
     "sensitivity": ("app.cli_analysis", "which numbers move the expected value: tornado or sweep"),
+    "league": ("app.cli_league", "league table of a two-criteria plan: efficient policies and ratios"),
     "voi": ("app.cli_voi", "value of information: what knowing a ranged quantity first is worth"),
     "plot": ("app.cli_plot", "draw an analysis plot to PNG, SVG or CSV"),
     "export": ("app.cli_export", "briefing report, action register, tree picture or graph"),

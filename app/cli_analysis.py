@@ -111,7 +111,10 @@ def _evaluate_lines(plan, r, unit: str, start: str | None) -> list[str]:
 def cmd_evaluate(args) -> int:
     from planning.evaluate import evaluate_track
 
+    from app.cli_league import apply_rule_options, rule_lines
+
     plan, _ = _valid_plan(args.file)
+    plan = apply_rule_options(plan, args)
     if args.track is not None:
         _tracks(plan, args.track)
     if args.from_node is not None:
@@ -125,7 +128,9 @@ def cmd_evaluate(args) -> int:
         return EXIT_OK
     lines = [plan.title or args.file]
     for r in results:
-        lines += _evaluate_lines(plan, r, plan.value_unit, args.from_node)
+        block = _evaluate_lines(plan, r, plan.value_unit, args.from_node)
+        block[3:3] = rule_lines(plan, r)  # under the expected value line
+        lines += block
         if args.nodes:
             lines.append("  nodes (id, expected value, chance of reaching it, label):")
             for i, node_id in enumerate(r.ids):
@@ -144,6 +149,9 @@ def register_evaluate(sub, name: str) -> None:
                    help="evaluate as if NODE had been reached (its track, from NODE down)")
     p.add_argument("--nodes", action="store_true", help="also list every node's expected value and reach")
     p.add_argument("--json", action="store_true", help="print the figures as JSON, with ids")
+    from app.cli_league import add_rule_options
+
+    add_rule_options(p)
     p.set_defaults(run=cmd_evaluate)
 
 

@@ -7,7 +7,7 @@ the same seed).
 from __future__ import annotations
 
 from app.cli import EXIT_OK, UsageError, _dump, _tracks, _valid_plan
-from planning.voi import amount
+from planning.voi import amount, value_unit
 
 #: Quantities listed by name in the text output at most (the rest are summed up in one line).
 TEXT_LIMIT = 8
@@ -78,7 +78,14 @@ def cmd_voi(args) -> int:
     for t, r in zip(ids, results):
         title = next((tr.title for tr in plan.tracks if tr.id == t), "") or t
         print(f"\n== {title}")
-        for line in describe(plan, r, plan.value_unit):
+        if len(plan.criteria) == 2:  # two criteria: the figures are the combined value (DESIGN)
+            from planning.rules import settings_of
+
+            s = settings_of(plan)
+            weight = "Infinity" if s.weight == float("inf") else f"{s.weight:g}"
+            print(f"  Figures are the combined value: weight {weight} x {s.names[0]} ({s.senses[0]}) "
+                  f"with {s.names[1]} ({s.senses[1]})")
+        for line in describe(plan, r, value_unit(plan)):
             print(line)
     return EXIT_OK
 

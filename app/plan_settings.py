@@ -1,4 +1,5 @@
-"""File > Plan settings: the plan's title, description, value unit and objective.
+"""File > Plan settings: the plan's title, description, value unit, objective,
+decision rule, criteria and weights (DESIGN "Decision rules, two criteria").
 
 OK applies the changed fields through the Document in one macro, so one
 Ctrl+Z takes the whole dialog back. Tab moves through every field (the
@@ -7,14 +8,37 @@ description too) and Esc cancels.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+import math
+
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit,
-    QWidget,
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QWidget,
 )
 
-from planning.model import OBJECTIVES
+from planning.model import OBJECTIVES, RULES, Criterion
 
 _OBJECTIVE_TEXT = {"maximize": "maximize (more is better)", "minimize": "minimize (less is better)"}
+_RULE_TEXT = {"expected": "expected value (weigh every branch by its probability)",
+              "worst-case": "worst case (judge each chance by its worst branch)",
+              "best-case": "best case (judge each chance by its best branch)"}
+
+
+def _weight_text(value: float) -> str:
+    return "Infinity" if math.isinf(value) else f"{value:g}"
+
+
+def _read_weight(text: str, what: str) -> float:
+    """A weight as typed: a number 0 or more, or Infinity; ValueError says what is wrong."""
+    text = text.strip()
+    if text.lower() in ("infinity", "inf", "∞"):
+        return math.inf
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{what}: type a number 0 or more, or Infinity") from None
+    if not value >= 0:
+        raise ValueError(f"{what}: must be 0 or more")
+    return value
 
 
 class PlanSettingsDialog(QDialog):
@@ -40,25 +64,113 @@ class PlanSettingsDialog(QDialog):
         for objective in OBJECTIVES:
             self.objective_combo.addItem(_OBJECTIVE_TEXT.get(objective, objective), objective)
         self.objective_combo.setCurrentIndex(max(0, self.objective_combo.findData(plan.objective)))
+        self._rule_fields(plan)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("plan_settings_error")
+        self.error_label.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("&Title", self.title_edit)
         form.addRow("&Description", self.description_edit)
         form.addRow("Value &unit", self.unit_edit)
         form.addRow("&Objective", self.objective_combo)
+        form.addRow("Decision &rule", self.rule_combo)
+        form.addRow(self.two_check)
+        form.addRow("Criterion &1 name", self.name1_edit)
+        form.addRow("Criterion &2 name", self.name2_edit)
+        form.addRow("Criterion 2 &sense", self.sense2_combo)
+        form.addRow("Criterion 2 u&nit", self.unit2_edit)
+        form.addRow("&Weight of criterion 1", self.weight_edit)
+        form.addRow("Weight ran&ge", self.range_edit)
+        form.addRow(self.error_label)
         form.addRow(buttons)
         self.resize(460, self.sizeHint().height())
         self.title_edit.setFocus()
 
-    def values(self) -> dict[str, str]:
-        """The fields as typed: title, description, value_unit, objective."""
-        return {"title": self.title_edit.text().strip(),
-                "description": self.description_edit.toPlainText().strip(),
-                "value_unit": self.unit_edit.text().strip(),
-                "objective": self.objective_combo.currentData()}
+    def _rule_fields(self, plan) -> None:
+        """The rule, the two criteria and the weights (greyed while one criterion is judged)."""
+        self.rule_combo = QComboBox(self)
+        self.rule_combo.setObjectName("plan_rule")
+        for rule in RULES:
+            self.rule_combo.addItem(_RULE_TEXT[rule], rule)
+        self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(plan.rule)))
+        two = len(plan.criteria) == 2
+        first = plan.criteria[0] if plan.criteria else Criterion("", plan.objective, plan.value_unit)
+        second = plan.criteria[1] if two else Criterion("", "minimize", "")
+        self.two_check = QCheckBox("Weigh a &second criterion (each node's payoff2)", self)
+        self.two_check.setObjectName("plan_two_criteria")
+        self.two_check.setChecked(two)
+        self.name1_edit = QLineEdit(first.name, self)
+        self.name1_edit.setObjectName("plan_criterion1_name")
+        self.name1_edit.setPlaceholderText("e.g. Gross margin")
+        self.name2_edit = QLineEdit(second.name, self)
+        self.name2_edit.setObjectName("plan_criterion2_name")
+        self.name2_edit.setPlaceholderText("e.g. Cost")
+        self.sense2_combo = QComboBox(self)
+        self.sense2_combo.setObjectName("plan_criterion2_sense")
+        for objective in OBJECTIVES:
+            self.sense2_combo.addItem(_OBJECTIVE_TEXT.get(objective, objective), objective)
+        self.sense2_combo.setCurrentIndex(max(0, self.sense2_combo.findData(second.sense)))
+        self.unit2_edit = QLineEdit(second.unit, self)
+        self.unit2_edit.setObjectName("plan_criterion2_unit")
+        self.weight_edit = QLineEdit(_weight_text(plan.weight), self)
+        self.weight_edit.setObjectName("plan_weight")
+        self.weight_edit.setToolTip("Decisions take the best weight x criterion 1 + criterion 2 "
+                                    "(each signed by its sense); Infinity judges criterion 1 alone.")
+        low, high = plan.weight_range if plan.weight_range is not None else (0.0, math.inf)
+        self.range_edit = QLineEdit(f"{_weight_text(low)} to {_weight_text(high)}", self)
+        self.range_edit.setObjectName("plan_weight_range")
+        self.range_edit.setToolTip("The weights the league table marks optimal rows for, e.g. 0 to Infinity")
+        self.two_check.toggled.connect(self._enable_criteria)
+        self._enable_criteria(two)
+
+    def _enable_criteria(self, on: bool) -> None:
+        for widget in (self.name1_edit, self.name2_edit, self.sense2_combo, self.unit2_edit,
+                       self.weight_edit, self.range_edit):
+            widget.setEnabled(on)
+        # A rule judges one criterion; with two, each rolls back as an expectation (DESIGN).
+        self.rule_combo.setEnabled(not on)
+
+    def values(self) -> dict:
+        """The fields as typed: title, description, value_unit, objective, rule, criteria,
+        weight, weight_range. Raises ValueError for a weight that is not one."""
+        out = {"title": self.title_edit.text().strip(),
+               "description": self.description_edit.toPlainText().strip(),
+               "value_unit": self.unit_edit.text().strip(),
+               "objective": self.objective_combo.currentData()}
+        plan = self.document.plan
+        if not self.two_check.isChecked():
+            out["rule"] = self.rule_combo.currentData()
+            # One criterion: the objective and value unit say it all.
+            out["criteria"] = ([Criterion(plan.criteria[0].name, out["objective"], out["value_unit"])]
+                               if len(plan.criteria) == 1 else [])
+            return out
+        out["rule"] = "expected"
+        name1 = self.name1_edit.text().strip() or out["value_unit"] or "criterion 1"
+        name2 = self.name2_edit.text().strip() or "criterion 2"
+        out["criteria"] = [Criterion(name1, out["objective"], out["value_unit"]),
+                           Criterion(name2, self.sense2_combo.currentData(), self.unit2_edit.text().strip())]
+        out["weight"] = _read_weight(self.weight_edit.text(), "Weight")
+        low, sep, high = self.range_edit.text().replace(":", " to ").partition(" to ")
+        if not sep:
+            raise ValueError("Weight range: type low to high, e.g. 0 to Infinity")
+        pair = (_read_weight(low, "Weight range"), _read_weight(high, "Weight range"))
+        if pair[0] > pair[1]:
+            raise ValueError("Weight range: low is above high")
+        out["weight_range"] = None if pair == (0.0, math.inf) else pair
+        return out
+
+    def accept(self) -> None:
+        """OK: refuse a weight that is not a number, saying why; else close."""
+        try:
+            self.values()
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            return
+        super().accept()
 
     def apply(self) -> list[str]:
         """Write the changed fields as one undo step; the names of those changed."""

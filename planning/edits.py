@@ -16,6 +16,7 @@ still lists the child); a plan changed behind our back just rebuilds it.
 from __future__ import annotations
 
 import copy
+import math
 import random
 import weakref
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from typing import Any
 
 from planning.fields import exact, is_number, number_from_text
 from planning.model import (
-    CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL,
-    Node, Plan, Response, Track, Variable,
+    CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, RULES, TERMINAL,
+    Criterion, Node, Plan, Response, Track, Variable,
 )
 
 STRUCTURE, NODE, RESPONSES, TRACKS, PLAN, RESET = (
@@ -33,10 +34,11 @@ FRAGMENT_MIME = "application/x-branchwise-fragment"
 
 NODE_FIELDS = ("label", "kind", "payoff", "probability", "probability_range",
                "payoff_range", "path", "signposts", "warning_days", "notes",
-               "committed", "variables")
+               "committed", "variables", "payoff2", "payoff2_range")
 RESPONSE_FIELDS = ("title", "owner", "trigger", "readiness", "lead_time_days",
                    "cost", "effect", "notes")
-PLAN_FIELDS = ("title", "description", "objective", "value_unit", "variables")
+PLAN_FIELDS = ("title", "description", "objective", "value_unit", "variables",
+               "rule", "criteria", "weight", "weight_range")
 #: Free-text fields: consecutive edits of one of these on the same object
 #: merge into one undo step (typing a label is one step, not one per key).
 TEXT_FIELDS = frozenset({"label", "notes", "title", "owner", "trigger",
@@ -426,11 +428,11 @@ def _node_value(plan: Plan, node: Node, name: str, value: Any) -> Any:
         if value == TERMINAL and node.children:
             raise ValueError("kind: a node with children cannot be a terminal")
         return value
-    if name == "payoff":
+    if name in ("payoff", "payoff2"):
         return _as_value(value, name, allow_none=False)
     if name == "probability":
         return _as_value(value, name, allow_none=True)
-    if name in ("probability_range", "payoff_range"):
+    if name in ("probability_range", "payoff_range", "payoff2_range"):
         return _as_range(value, name)
     if name == "path":
         if value in (None, ""):
@@ -479,7 +481,45 @@ def _plan_value(name: str, value: Any) -> Any:
         return value
     if name == "variables":
         return _as_variables(value, name)
+    if name == "rule":
+        if value not in RULES:
+            raise ValueError(f"rule: must be one of {', '.join(RULES)}")
+        return value
+    if name == "criteria":
+        return _as_criteria(value)
+    if name == "weight":
+        weight = _as_float(value, name, minimum=0.0) if not _is_infinity(value) else math.inf
+        return weight
+    if name == "weight_range":
+        if value is None:
+            return None
+        low, high = (math.inf if _is_infinity(v) else _as_float(v, name, minimum=0.0) for v in value)
+        if low > high:
+            raise ValueError("weight_range: low is above high")
+        return (low, high)
     raise ValueError(f"unknown plan field {name!r}")
+
+
+def _is_infinity(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("infinity", "inf")
+    return isinstance(value, float) and value == math.inf
+
+
+def _as_criteria(value: Any) -> list:
+    """One or two criteria (copies), each with a name and a sense."""
+    if not isinstance(value, (list, tuple)) or len(value) > 2:
+        raise ValueError("criteria: expected a list of at most two criteria")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, Criterion):
+            raise ValueError(f"criteria[{i}]: expected a criterion")
+        if not item.name.strip():
+            raise ValueError(f"criteria[{i}].name: a criterion needs a name")
+        if item.sense not in OBJECTIVES:
+            raise ValueError(f"criteria[{i}].sense: must be one of {', '.join(OBJECTIVES)}")
+        out.append(Criterion(item.name.strip(), item.sense, item.unit.strip(), dict(item.extra)))
+    return out
 
 
 # -- node edits --------------------------------------------------------------

@@ -33,6 +33,7 @@ from planning.compile import (
     CompiledTrack,
     compile_track,
 )
+from planning import rules
 from planning.errors import PlanError
 from planning.model import Plan
 
@@ -290,6 +291,15 @@ class TrackResult:
     node_failure_readiness: np.ndarray
     node_ev_unprepared: np.ndarray = field(repr=False, default=None)
     compiled: CompiledTrack | None = field(repr=False, default=None)
+    # Decision rules and two criteria (planning/rules.py): the root's value
+    # under the rule (None: the expected value, ``ev``), and with two
+    # criteria the two expected criteria, their combined value and the
+    # second criterion per node.
+    rule_value: float | None = None
+    values: tuple[float, float] | None = None
+    combined: float | None = None
+    node_ev2: np.ndarray | None = field(repr=False, default=None)
+    settings: object = field(repr=False, default=None)
 
     def node(self, node_id: str) -> dict:
         """The figures of one node (what a presenter or the inspector shows)."""
@@ -325,7 +335,11 @@ class TrackResult:
             "policy": dict(self.policy),
             "priorities": [p.to_json() for p in self.priorities],
             "late": [{"node": n, "response": r} for n, r in self.late],
+            "rule_value": self.ev if self.rule_value is None else self.rule_value,
         }
+        if self.values is not None:
+            out["values"] = list(self.values)
+            out["combined"] = self.combined
         if nodes:
             out["nodes"] = {
                 node_id: {"ev": float(self.node_ev[i]), "reach": float(self.node_reach[i])}
@@ -394,8 +408,12 @@ def check_finite(ct: CompiledTrack, value: np.ndarray) -> None:
 
 
 @np.errstate(over="ignore", invalid="ignore")  # overflow is checked and reported instead
-def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
+def evaluate_compiled(ct: CompiledTrack, rolled: tuple[np.ndarray, np.ndarray] | None = None) -> TrackResult:
     """Evaluate an already compiled track (see :func:`evaluate_track`).
+
+    ``rolled``: the (values, chosen) of the effective/unprepared/full payoff
+    columns when a decision rule picked the policy (planning/rules.py);
+    by default the expected-value rollback.
 
     Raises
     ------
@@ -404,8 +422,10 @@ def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
     """
     from planning.readiness import priority_list
 
-    payoffs = effective_payoffs(ct)
-    values, chosen_all = rollback(ct, payoffs)
+    if rolled is None:
+        values, chosen_all = rollback(ct, effective_payoffs(ct))
+    else:
+        values, chosen_all = rolled
     check_finite(ct, values)
     value = values[:, 0]
     chosen = chosen_all[:, 0]
@@ -482,7 +502,11 @@ def evaluate_track(plan: Plan, track_id: str | None = None, root: str | None = N
     """
     ct = compile_track(plan, track_id=track_id, root=root)
     try:
-        return evaluate_compiled(ct)
+        if not rules.uses_default_rules(plan):
+            return rules.evaluate_under_rules(plan, ct)
+        result = evaluate_compiled(ct)
+        result.rule_value = result.ev
+        return result
     except PlanError as exc:
         labelled = exc.labelled(plan.nodes)
         if labelled is exc:

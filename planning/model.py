@@ -30,6 +30,12 @@ MAXIMIZE = "maximize"
 MINIMIZE = "minimize"
 OBJECTIVES: tuple[str, ...] = (MAXIMIZE, MINIMIZE)
 
+#: Decision rules (DESIGN "Rule"): how a chance node's value is taken.
+EXPECTED = "expected"
+WORST_CASE = "worst-case"
+BEST_CASE = "best-case"
+RULES: tuple[str, ...] = (EXPECTED, WORST_CASE, BEST_CASE)
+
 READINESS_LEVELS: tuple[str, ...] = ("idea", "drafted", "resourced", "rehearsed", "ready")
 MAX_READINESS = 4
 
@@ -96,6 +102,9 @@ class Node:
     responses: list[Response] = field(default_factory=list)
     committed: str | None = None
     variables: list[Variable] = field(default_factory=list)
+    #: The second criterion's payoff (only read when the plan has two criteria).
+    payoff2: Value = 0.0
+    payoff2_range: tuple[float, float] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -106,6 +115,16 @@ class Track:
     id: str
     title: str = ""
     root: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Criterion:
+    """One criterion a plan is judged by: its name, sense and unit."""
+
+    name: str = ""
+    sense: str = MAXIMIZE
+    unit: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -121,6 +140,15 @@ class Plan:
     tracks: list[Track] = field(default_factory=list)
     nodes: dict[str, Node] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    # Decision rule and criteria (DESIGN "Decision rules, two criteria"); the
+    # defaults mean what a plan without these fields always meant.
+    rule: str = EXPECTED
+    #: Empty: one criterion, the plan's objective and value_unit.
+    criteria: list[Criterion] = field(default_factory=list)
+    #: Weight of criterion 1 against criterion 2 (math.inf: criterion 1 alone).
+    weight: float = 1.0
+    #: [low, high] weights the league table considers; None: [0, Infinity].
+    weight_range: tuple[float, float] | None = None
 
     # -- lookups ---------------------------------------------------------
     def node(self, node_id: str) -> Node:

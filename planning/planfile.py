@@ -26,7 +26,7 @@ from typing import Any
 
 from planning.errors import PlanError, PlanFileError
 from planning.fields import EXACT_FLOAT_INT, exact
-from planning.model import TERMINAL, Node, Plan, Response, Track, Variable
+from planning.model import EXPECTED, TERMINAL, Criterion, Node, Plan, Response, Track, Variable
 
 FORMAT = "branchwise-plan"
 FRAGMENT_FORMAT = "branchwise-fragment"
@@ -38,10 +38,13 @@ MAX_NODES = 2_000_000
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 PLAN_KEYS = ("format", "version", "title", "description", "objective", "value_unit",
-             "variables", "tracks", "nodes")
+             "rule", "criteria", "weight", "weight_range", "variables", "tracks", "nodes")
 NODE_KEYS = ("id", "kind", "label", "notes", "children", "payoff", "probability",
-             "probability_range", "payoff_range", "path", "signposts", "warning_days",
-             "responses", "committed", "variables")
+             "probability_range", "payoff_range", "payoff2", "payoff2_range", "path",
+             "signposts", "warning_days", "responses", "committed", "variables")
+CRITERION_KEYS = ("name", "sense", "unit")
+#: How an infinite weight is written (JSON has no Infinity).
+INFINITY = "Infinity"
 RESPONSE_KEYS = ("id", "title", "owner", "trigger", "readiness", "lead_time_days", "cost",
                  "effect", "notes")
 VARIABLE_KEYS = ("name", "value", "range", "description")
@@ -165,14 +168,48 @@ _NODE_FIELDS = {"kind": _text, "label": _text, "notes": _text, "children": _id_l
                 "probability_range": _optional(_range), "payoff_range": _optional(_range),
                 "path": _optional(_text), "signposts": _text_list,
                 "warning_days": _optional(_number), "responses": _responses,
-                "committed": _optional(_text), "variables": _variables}
+                "committed": _optional(_text), "variables": _variables,
+                "payoff2": _value, "payoff2_range": _optional(_range)}
+
+
+def _weight(value, owner, field):
+    """A weight: a number >= 0, or "Infinity" (criterion 1 alone)."""
+    if type(value) is str and value.strip().lower() in ("infinity", "inf", "+infinity"):
+        return math.inf
+    number = _number(value, owner, field)
+    if number < 0:
+        raise PlanError(owner, field, f"must be 0 or more, got {_describe(value)}")
+    return float(number)
+
+
+def _weight_range(value, owner, field):
+    if type(value) is not list or len(value) != 2:
+        raise PlanError(owner, field, f"must be a list [low, high], got {_describe(value)}")
+    low, high = _weight(value[0], owner, f"{field}[0]"), _weight(value[1], owner, f"{field}[1]")
+    if low > high:
+        raise PlanError(owner, field, f"low {_out_weight(low)} is above high {_out_weight(high)}")
+    return (low, high)
+
+
+def _out_weight(value: float):
+    return INFINITY if value == math.inf else _out(value)
+
+
+_criteria = _records(Criterion, "name", {"sense": _text, "unit": _text})
+
+
+def _criteria_list(value, owner, field):
+    criteria = _criteria(value, owner, field)
+    if len(criteria) > 2:
+        raise PlanError(owner, field, f"at most two criteria, got {len(criteria)}")
+    return criteria
 
 
 # Fast paths for the common cases in _node_from_dict (one function call per field
 # costs a third of the load time of a 100k-node file).
 _NODE_STR_FIELDS = frozenset({"kind", "label", "notes", "path", "committed", "payoff",
-                              "probability"})
-_NODE_FLOAT_FIELDS = frozenset({"payoff", "probability", "warning_days"})
+                              "probability", "payoff2"})
+_NODE_FLOAT_FIELDS = frozenset({"payoff", "probability", "warning_days", "payoff2"})
 
 
 def _node_from_dict(raw: Any, index: int) -> Node:
@@ -307,8 +344,14 @@ def plan_from_dict(data: dict, *, source: str = "<dict>") -> Plan:
     for key, value in data.items():
         if key in ("format", "version"):
             continue
-        if key in ("title", "description", "objective", "value_unit"):
+        if key in ("title", "description", "objective", "value_unit", "rule"):
             setattr(plan, key, _text(value, None, key))
+        elif key == "criteria":
+            plan.criteria = _criteria_list(value, None, key)
+        elif key == "weight":
+            plan.weight = _weight(value, None, key)
+        elif key == "weight_range":
+            plan.weight_range = _weight_range(value, None, key)
         elif key == "variables":
             plan.variables = _variables(value, None, "variables")
         elif key == "tracks":
@@ -386,6 +429,10 @@ def node_to_dict(node: Node) -> dict:
         result["probability_range"] = _out_range(node.probability_range)
     if node.payoff_range is not None:
         result["payoff_range"] = _out_range(node.payoff_range)
+    if node.payoff2 != 0:
+        result["payoff2"] = _out(node.payoff2)
+    if node.payoff2_range is not None:
+        result["payoff2_range"] = _out_range(node.payoff2_range)
     if node.path is not None:
         result["path"] = node.path
     if node.signposts:
@@ -421,6 +468,19 @@ def plan_to_dict(plan: Plan) -> dict:
         "description": plan.description,
         "objective": plan.objective,
         "value_unit": plan.value_unit,
+    }
+    # The rule and criteria fields are written only when set, so a plan
+    # without them keeps its bytes.
+    if plan.rule != EXPECTED:
+        result["rule"] = plan.rule
+    if plan.criteria:
+        result["criteria"] = [_with_extra({"name": c.name, "sense": c.sense, "unit": c.unit},
+                                          c.extra, CRITERION_KEYS) for c in plan.criteria]
+    if plan.weight != 1:
+        result["weight"] = _out_weight(plan.weight)
+    if plan.weight_range is not None:
+        result["weight_range"] = [_out_weight(plan.weight_range[0]), _out_weight(plan.weight_range[1])]
+    result |= {
         "variables": [_variable_to_dict(v) for v in plan.variables],
         "tracks": [_with_extra({"id": t.id, "title": t.title, "root": t.root}, t.extra, TRACK_KEYS)
                    for t in plan.tracks],
@@ -448,7 +508,8 @@ def gc_paused():
 # -- text <-> Plan -----------------------------------------------------------------------
 
 _ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
-_ROW_LISTS = ("variables", "tracks", "nodes")
+_ROW_LISTS = ("criteria", "variables", "tracks", "nodes")
+_INLINE = ("weight_range",)
 
 
 def _format_document(data: dict) -> str:
@@ -459,6 +520,8 @@ def _format_document(data: dict) -> str:
         if key in _ROW_LISTS and type(value) is list and value:
             rows = ",\n    ".join(map(_ITEM_ENCODER.encode, value))
             parts.append(f"{head}[\n    {rows}\n  ]")
+        elif key in _INLINE:
+            parts.append(head + _ITEM_ENCODER.encode(value))
         else:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)
             parts.append(head + text.replace("\n", "\n  "))

@@ -81,6 +81,7 @@ class TrackReport:
     outline: list[tuple[int, str, str]] = field(default_factory=list)
     node_count: int = 0
     information: dict | None = None  # planning.voi.briefing: what knowing first is worth
+    rule_rows: list[tuple[str, str]] = field(default_factory=list)  # the rule's value, both criteria
 
 
 @dataclass
@@ -177,6 +178,7 @@ def _track_report(plan: Plan, track) -> TrackReport:
         for outcome in report.outcomes:
             outcome.label = label(outcome.node)
         report.information = _information(plan, track.id, report.node_count)
+        report.rule_rows = rule_rows(result)
     parents = plan.parents()
     for node in plan.walk(track.root):
         parent = plan.nodes.get(parents.get(node.id, ""))
@@ -269,11 +271,30 @@ def _readiness(level) -> str:
     return f"{level} {name}"
 
 
+def rule_rows(result) -> list[tuple[str, str]]:
+    """Summary rows for a decision rule or two criteria (DESIGN "Decision rules"), with units."""
+    settings = getattr(result, "settings", None)
+    if settings is None:
+        return []
+    if settings.two and result.values is not None:
+        rows = [(f"{name or f'Criterion {k + 1}'} ({sense})", f"{number(value)}{' ' + unit if unit else ''}")
+                for k, (name, sense, unit, value) in enumerate(zip(settings.names, settings.senses,
+                                                                   settings.units, result.values))]
+        weight = "Infinity" if math.isinf(settings.weight) else number(settings.weight)
+        return rows + [(f"Combined value (weight {weight})", number(result.combined))]
+    if settings.rule != "expected" and result.rule_value is not None:
+        unit = settings.units[0]
+        return [(f"{settings.rule.capitalize()} value ({settings.senses[0]})",
+                 f"{number(result.rule_value)}{' ' + unit if unit else ''}")]
+    return []
+
+
 def _summary(track: TrackReport, unit: str) -> list[tuple[str, str]]:
     f = track.figures or {}
     u = f" {unit}" if unit else ""
     return [
         ("Expected value", f"{number(f.get('ev'))}{u}"),
+        *track.rule_rows,
         ("Unprepared / all ready", f"{number(f.get('ev_unprepared'))} / {number(f.get('ev_full'))}{u}"),
         ("Value of preparedness", f"{number(f.get('value_of_preparedness'))}{u}"),
         ("P(failure)", percent(f.get("p_failure"))),

@@ -328,6 +328,8 @@ class _Checker:
         if payoff_value is not None and not -self.large <= payoff_value <= self.large:
             self.large_values = True
         self.range(node.payoff_range, payoff_value, node_id, "payoff_range", "payoff")
+        if node.payoff2 != 0 or node.payoff2_range is not None:
+            self.payoff2(node, scope)
         if not is_branch:
             return
         probability = node.probability
@@ -354,6 +356,19 @@ class _Checker:
             self.error(node_id, "probability_range", "the only branch of a chance node always has "
                        "probability 1, so it cannot have a range",
                        Fix("remove the range", node_id, "probability_range", None))
+
+    #: Nodes with a second payoff (one warning when the plan has one criterion).
+    payoff2_nodes: list
+
+    def payoff2(self, node, scope: Mapping[str, float]) -> None:
+        """The second criterion's payoff and range (DESIGN "Two criteria")."""
+        node_id = node.id
+        payoff2 = node.payoff2
+        value = payoff2 if _is_number(payoff2) else self.evaluate(payoff2, scope, node_id, "payoff2")
+        if value is not None and not -self.large <= value <= self.large:
+            self.large_values = True
+        self.range(node.payoff2_range, value, node_id, "payoff2_range", "payoff2")
+        self.payoff2_nodes.append(node_id)
 
     def sibling_sums(self, chance_id: str, children: list[str],
                      probabilities: Mapping[str, float | str | None]) -> None:
@@ -415,7 +430,8 @@ class _Checker:
                 payoff = node.payoff
                 probability = node.probability
                 if (type(payoff) is float and -large <= payoff <= large
-                        and node.payoff_range is None
+                        and node.payoff_range is None and node.payoff2 == 0.0
+                        and node.payoff2_range is None
                         and (parent_kind != CHANCE or (type(probability) is float
                                                        and 0.0 <= probability <= 1.0
                                                        and node.probability_range is None))):
@@ -462,6 +478,8 @@ def validate_plan(plan: Plan) -> list[Problem]:
     if plan.objective not in OBJECTIVES:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
                                        f"got {plan.objective!r}")
+    _rule_fields(check, plan)
+    check.payoff2_nodes = []
     plan_scope = check.variables(plan.variables, {}, None)
     check.structure()
     roots = check.tracks()
@@ -490,9 +508,22 @@ def validate_plan(plan: Plan) -> list[Problem]:
             _range_ends(check, plan)
         if check.large_values:
             _finite_results(check, plan)
+    if check.payoff2_nodes and len(plan.criteria) < 2:
+        count = len(check.payoff2_nodes)
+        check.warning(None, "criteria", f"{count} node{'s' * (count > 1)} carry a second payoff "
+                      f"(payoff2, e.g. {check.payoff2_nodes[0]}) but the plan has one criterion, "
+                      "so it is ignored: add a second criterion to weigh it")
     _merge_conflicts(check, plan)  # last: they do not stop the checks above
     nodes = plan.nodes
     return [p.labelled(nodes) if p.node_id else p for p in check.problems]
+
+
+def _rule_fields(check: _Checker, plan: Plan) -> None:
+    """The plan's rule, criteria and weights (checked by :func:`planning.rules.settings_problems`)."""
+    from planning.rules import settings_problems
+
+    for severity, field, message in settings_problems(plan):
+        (check.error if severity == ERROR else check.warning)(None, field, message)
 
 
 def _show(value) -> str:

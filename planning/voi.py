@@ -34,8 +34,9 @@ indistinguishable from nothing.
 
 The first decision is the root when it is a decision, else the first decision
 (breadth-first) the base-case policy reaches; V_i(o) is then the value of the
-option's subtree, as the decision compares them. Two criteria (DESIGN) are
-not compiled by the core yet; with them, V_i(o) is to be the combined value.
+option's subtree, as the decision compares them. With two criteria, V_i(o)
+is the combined value w * s1 * V1 + s2 * V2 (:mod:`planning.combined`), and
+``NODE.payoff2`` ranges are quantities too.
 
 Memory: the rollback runs in chunks like ``simulate``; what is kept for all
 iterations is one value per option and per quantity (8 bytes each).
@@ -274,6 +275,8 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
     """
     if iterations < 1:
         raise ValueError("iterations must be at least 1")
+    if len(plan.criteria) == 2:
+        return _combined_voi(plan, track_id, iterations, seed, decision, chunk, ranges, progress)
     ct = compile_track(plan, track_id)
     params = compiled_parameters(ct, ranges)
     sim = _Simulator(ct, params)
@@ -338,6 +341,22 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
     )
 
 
+def _combined_voi(plan: Plan, track_id, iterations, seed, decision, chunk, ranges, progress) -> VoiResult:
+    """Two criteria (DESIGN): V_i(o) is the combined value; quantities keep the plan's names."""
+    from planning.combined import combined_plan, quantity_of
+
+    result = value_of_information(combined_plan(plan), track_id, iterations=iterations, seed=seed,
+                                  decision=decision, chunk=chunk, ranges=ranges, progress=progress)
+    for e in result.evppi:
+        e.name, e.kind = quantity_of(e.name, e.kind, e.node_id)
+    return result
+
+
+def value_unit(plan: Plan) -> str:
+    """The unit of value-of-information figures: the plan's, or none for a combined value."""
+    return "" if len(plan.criteria) == 2 else plan.value_unit
+
+
 # -- words for planners ----------------------------------------------------------------
 
 def amount(x: float, digits: int = 3) -> str:
@@ -362,7 +381,9 @@ def briefing(plan: Plan, track_id: str | None = None, iterations: int = 10_000, 
     the ``limit`` quantities most worth knowing (value > 0) as rows.
     """
     result = value_of_information(plan, track_id, iterations=iterations, seed=seed)
-    unit = f" {plan.value_unit}" if plan.value_unit else ""
+    unit = f" {value_unit(plan)}" if value_unit(plan) else ""
+    if len(plan.criteria) == 2:
+        unit = " (combined value)"
     node = plan.nodes.get(result.decision) if result.decision else None
     decision = f"“{(node.label or node.id) if node else ''}”"
     out = {"decision": result.decision, "evpi": result.evpi, "iterations": iterations, "seed": seed, "rows": []}
@@ -419,6 +440,9 @@ def quantity_label(plan: Plan, param: Parameter | Evppi, with_name: bool = True)
         return f"the chance of “{label}”"
     if param.kind == PAYOFF:
         return f"the value of “{label}”"
+    if param.kind == "payoff2":
+        second = plan.criteria[1].name if len(plan.criteria) == 2 and plan.criteria[1].name else "payoff2"
+        return f"the {second} of “{label}”"
     variable = param.name.rpartition(".")[2]
     scope = node.variables if node is not None else plan.variables
     described = next((v.description for v in scope if v.name == variable and v.description), "")
@@ -427,5 +451,5 @@ def quantity_label(plan: Plan, param: Parameter | Evppi, with_name: bool = True)
     return f"“{described}” ({param.name})" if with_name else f"“{described}”"
 
 
-__all__ = ["Evppi", "VoiResult", "amount", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision",
+__all__ = ["Evppi", "VoiResult", "amount", "value_unit", "bin_count", "briefing", "evpi_of", "evppi_of", "first_decision",
            "noise_floor", "quantity_label", "value_of_information", "worth_knowing"]

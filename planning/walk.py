@@ -506,6 +506,8 @@ class Slide:
     notes: str = ""
     #: at a decision: (quantity label, value) of what is most worth knowing first (planning.voi)
     worth_knowing: list[tuple[str, float]] = field(default_factory=list)
+    #: with two criteria: (name, expected value from here, unit) of the second criterion
+    second: tuple[str, float, str] | None = None
 
 
 def _responses(node: Any) -> list[ResponseLine]:
@@ -581,6 +583,9 @@ def build_slide(walk: Walk) -> Slide:
         slide.failure_exposure = result.failure_exposure
         slide.failure_readiness = result.failure_readiness
         slide.success_readiness = result.success_readiness
+        settings = getattr(result, "settings", None)
+        if settings is not None and settings.two and result.values is not None:
+            slide.second = (settings.names[1] or "criterion 2", result.values[1], settings.units[1])
     if is_branch or node.responses or node.signposts or node.kind == TERMINAL:
         slide.self_card = _card(plan, node.id, 0, slide.probability, result)
         slide.self_card.path = slide.path

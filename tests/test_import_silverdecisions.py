@@ -25,6 +25,7 @@ from planning.importers import (
 from planning.importers import silverdecisions as sd
 from planning.model import CHANCE, DECISION, MAXIMIZE, NEUTRAL, TERMINAL
 from planning.planfile import dumps_plan, loads_plan
+from planning.rules import with_options
 from planning.validate import validate_plan
 
 FILES = SHARED / "peers" / "silverdecisions"
@@ -93,7 +94,8 @@ def test_real_file_evaluates_to_the_values_it_stores(name):
     for track, expected in zip(plan.tracks, stored):
         assert track.root == expected["root"]
         assert expected["ev"] is not None, "every good file stores its expected value"
-        result = evaluate_track(plan, track.id)
+        # The import keeps the file's rule; the stored "ev" is expected-value-maximization's.
+        result = evaluate_track(with_options(plan, rule="expected", objective="maximize"), track.id)
         assert result.ev == pytest.approx(expected["ev"], rel=1e-9, abs=1e-12)
         # SilverDecisions marks every option of a tie optimal; Branchwise takes the
         # first of a tie (DESIGN), which must be one of the marked ones.
@@ -170,19 +172,77 @@ def test_functions_branchwise_lacks_take_the_value_stored_in_the_file():
     # e = 0.7 is a variable here and wins over the constant e
     assert plan.node("sd12").probability == pytest.approx(math.sin(0.7), rel=1e-9)
     assert plan.node("sd2").payoff == "-exp(b)"
-    # the file's own rule is mini-max; Branchwise maximises and says so
-    assert plan.objective == MAXIMIZE
+    # the file's own rule is mini-max: worst case, minimising (issue 12 keeps it)
+    assert (plan.rule, plan.objective) == ("worst-case", "minimize")
     assert plan.extra["silverdecisions"]["rule"] == "mini-max"
-    assert "mini-max" in plan.description
-    assert evaluate_track(plan).ev == pytest.approx(-math.exp(2) + 0.5 * 11.6 + 0.5 * 17.1, rel=1e-12)
+    best_ev = with_options(plan, rule="expected", objective="maximize")
+    assert evaluate_track(best_ev).ev == pytest.approx(-math.exp(2) + 0.5 * 11.6 + 0.5 * 17.1, rel=1e-12)
 
 
-def test_two_criteria_files_import_the_first_criterion():
+def test_two_criteria_files_keep_both_payoffs_names_and_weights():
     plan = import_silverdecisions(FILES / "rockefellerWithParamsNoRandom.json")
     assert plan.node("sd2").payoff == 750.0  # ["750", 0]
+    assert plan.node("sd2").payoff2 == 0.0
     plan = import_silverdecisions(FILES / "payoffrules_pass.json")
-    assert plan.extra["silverdecisions"]["criterion"] == "Cost"
-    assert "first payoff criterion" in plan.description
+    assert [(c.name, c.sense) for c in plan.criteria] == [("Cost", "maximize"), ("Effect", "maximize")]
+    assert plan.extra["silverdecisions"]["rule"] == "max-max"
+    plan = import_silverdecisions(FILES / "mcdm.json")
+    assert [(c.name, c.sense) for c in plan.criteria] == [("Effect", "maximize"), ("Cost", "minimize")]
+    assert plan.weight == 1.0 and plan.weight_range is None  # bounds 0 and Infinity: the default
+    assert any(node.payoff2 != 0 for node in plan.nodes.values())
+    again = loads_plan(dumps_plan(plan))
+    assert again.criteria == plan.criteria and again.weight == plan.weight
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ("expected-value-maximization", ("expected", "maximize")),
+    ("expected-value-minimization", ("expected", "minimize")),
+    ("maxi-min", ("worst-case", "maximize")), ("maxi-max", ("best-case", "maximize")),
+    ("mini-max", ("worst-case", "minimize")), ("mini-min", ("best-case", "minimize"))])
+def test_single_criterion_rules_become_rule_and_objective(rule, expected):
+    data = raw("policies.json")
+    data["rule"] = rule
+    plan = plan_from_silverdecisions(data)
+    assert (plan.rule, plan.objective) == expected
+    assert plan.criteria == []
+
+
+def test_weight_bounds_are_kept():
+    data = raw("mcdm.json")
+    data["data"].update(defaultCriterion1Weight="2 1/2", weightLowerBound="1/2", weightUpperBound=40)
+    plan = plan_from_silverdecisions(data)
+    assert plan.weight == 2.5 and plan.weight_range == (0.5, 40.0)
+    assert '"weight_range": [0.5, 40]' in dumps_plan(plan)
+
+
+def _stored_cases():
+    for name in GOOD:
+        for tree, values in enumerate(sd.stored_rule_values(raw(name))):
+            for rule in values:
+                yield name, tree, rule
+
+
+@pytest.mark.parametrize("name, tree, rule", list(_stored_cases()))
+def test_every_rule_gives_the_root_value_the_file_stores(name, tree, rule):
+    """DESIGN: expected-value-maximization is rule expected + maximize, maxi-min
+    worst-case + maximize, max-min the senses maximize, minimize with the file's weight..."""
+    plan = import_silverdecisions(FILES / name)
+    stored = sd.stored_rule_values(raw(name))[tree][rule]
+    track = plan.tracks[tree].id
+    if rule in sd.RULES:
+        rule_name, objective = sd.RULES[rule]
+        result = evaluate_track(with_options(plan, rule=rule_name, objective=objective), track)
+        assert result.rule_value == pytest.approx(stored[0], rel=1e-9, abs=1e-12)
+    else:
+        result = evaluate_track(with_options(plan, senses=sd.TWO_CRITERIA_RULES[rule]), track)
+        assert list(result.values) == pytest.approx(stored, rel=1e-9, abs=1e-12)
+
+
+def test_every_rule_of_every_file_is_checked():
+    # The files store all ten rules where SilverDecisions had them; none is skipped.
+    cases = list(_stored_cases())
+    assert len(cases) >= 60
+    assert {rule for _, _, rule in cases} == set(sd.RULES) | set(sd.TWO_CRITERIA_RULES)
 
 
 @pytest.mark.parametrize("name", DEMOS)

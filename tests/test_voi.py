@@ -307,7 +307,10 @@ def test_voi_command_json(capsys):
         values = [e["value"] for e in track["evppi"]]
         assert values == sorted(values, reverse=True)
         assert all(0 <= v <= track["evpi"] for v in values)
-        names = {p.name for p in compiled_parameters(compile_track(plan, track["id"]))}
+        ct = compile_track(plan, track["id"])
+        names = {p.name for p in compiled_parameters(ct)}
+        # The sample weighs two criteria (issue 12): a ranged payoff2 is a quantity too.
+        names |= {f"{i}.payoff2" for i in ct.ids if plan.nodes[i].payoff2_range is not None}
         assert {e["name"] for e in track["evppi"]} == names
     again = value_of_information(plan, data["tracks"][0]["id"], iterations=2000, seed=4)
     assert data["tracks"][0]["evpi"] == again.evpi

@@ -56,6 +56,7 @@ class NodeStyle:
     ev: np.ndarray            # float, NaN when not evaluated
     probability: np.ndarray   # float, NaN when not a branch or not evaluated
     on_policy: np.ndarray     # bool
+    ev2: np.ndarray | None = None  # float: the second criterion (two criteria), else None
 
 
 @dataclass
@@ -181,8 +182,10 @@ def result_style(base: BaseStyle, layout: TreeLayout, result=None) -> NodeStyle:
     bold = on_policy & (layout.parent >= 0)
     # copies: the canvas compares the new arrays with the ones it drew, and
     # update_base_style patches ``base`` in place
+    second = getattr(result, "node_ev2", None)
+    ev2 = aligned(second, np.nan, float) if second is not None else None
     return NodeStyle(base.kind.copy(), edge_style, bold, base.badge.copy(), result_pos, ev, probability,
-                     on_policy)
+                     on_policy, ev2)
 
 
 def compute_style(plan: Plan, layout: TreeLayout, result=None) -> NodeStyle:
@@ -270,6 +273,10 @@ def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = Tru
     if math.isfinite(ev):
         suffix = f" {plan.value_unit}" if plan.value_unit and unit else ""
         parts.append(f"EV {format_number(float(ev))}{suffix}")
+        if style.ev2 is not None and math.isfinite(style.ev2[i]) and len(plan.criteria) == 2:
+            # Two criteria: the second after the first, in its own unit.
+            unit2 = plan.criteria[1].unit
+            parts[-1] += f" · {format_number(float(style.ev2[i]))}" + (f" {unit2}" if unit2 and unit else "")
     return "  ".join(parts)
 
 

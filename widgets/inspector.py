@@ -177,6 +177,9 @@ class Inspector(QScrollArea):
         document.planReplaced.connect(lambda: self._on_selection(getattr(document, "selected_id", None)))
         document.evaluated.connect(self._update_figures)
         self._on_selection(getattr(document, "selected_id", None))
+        from widgets.inspector_payoff2 import install_payoff2
+
+        install_payoff2(self)  # the second criterion's payoff, shown with two criteria
 
     # -- building ---------------------------------------------------------
     def _line(self, field: str, tip: str) -> QLineEdit:
@@ -482,10 +485,23 @@ class Inspector(QScrollArea):
             if self._node_id and result is None:
                 self.figures["ev"].setToolTip("the plan is invalid: see the Problems panel")
             return
-        ev = format_number(figures["ev"]) + (f" {unit}" if unit else "")
+        second = _second_criterion(result, self._node_id)
+        ev = format_number(figures["ev"]) + (f" {unit}" if unit else "") + second
+        self.figures["ev"].setWordWrap(bool(second))  # a long unit wraps instead of widening the dock
         self.figures["ev"].setText(ev if figures.get("on_policy", True) else f"{ev} (off policy)")
         self.figures["reach"].setText(format_percent(figures["reach"]))
         self.figures["probability"].setText(format_number(figures["probability"]) if self._is_branch() else "—")
         self.figures["readiness"].setText(format_percent(figures["readiness"]) if figures["readiness"] is not None else "—")
         self.figures["failure_exposure"].setText(format_percent(figures.get("failure_exposure")))
         self.figures["failure_readiness"].setText(format_percent(figures.get("failure_readiness")))
+
+
+def _second_criterion(result, node_id: str) -> str:
+    """A second line ``41.7 engineer-weeks``: the second criterion's expected value, with two criteria."""
+    values = getattr(result, "node_ev2", None)
+    settings = getattr(result, "settings", None)
+    if values is None or settings is None or node_id not in result.index:
+        return ""
+    unit = settings.units[1]
+    # On a line of its own: the figures grid keeps its width.
+    return f"\n{format_number(float(values[result.index[node_id]]))}" + (f" {unit}" if unit else "")

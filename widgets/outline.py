@@ -93,6 +93,8 @@ class Outline(QTreeView):
         document.currentTrackChanged.connect(self._on_track_changed)
         if hasattr(document, "collapsedChanged"):
             document.collapsedChanged.connect(self.mirror_collapse)
+        if hasattr(document, "evaluated"):
+            document.evaluated.connect(self._fit_ev_column)
         self._expand_initial()
         self.show_node(getattr(document, "selected_id", None) or "")
 
@@ -110,6 +112,16 @@ class Outline(QTreeView):
         # the readiness dot (an icon the size of the text) before "100%"
         widths[COL_READINESS] = metrics.horizontalAdvance("100%") + metrics.height() + pad
         return widths
+
+    def _fit_ev_column(self, result) -> None:
+        """Two criteria show "EV · criterion 2" in the EV column: widen it for both, and back."""
+        two = getattr(result, "node_ev2", None) is not None
+        if two == getattr(self, "_ev_two", False):
+            return
+        self._ev_two = two
+        base = self._column_widths()[COL_EV]
+        extra = self.fontMetrics().horizontalAdvance(" · -32.5") if two else 0
+        self.setColumnWidth(COL_EV, base + extra)
 
     # -- public -----------------------------------------------------------
     @property

@@ -45,6 +45,21 @@ def _readiness_colour(fraction: float) -> str:
     return palette.BADGE_LATE
 
 
+def _rule_text(result) -> str:
+    """After the EV: the second criterion (two criteria) or the rule's value (a rule), with units."""
+    settings = getattr(result, "settings", None)
+    if settings is None:
+        return ""
+    if settings.two and result.values is not None:
+        unit = settings.units[1]
+        value = format_number(result.values[1]) + (f" {unit}" if unit else "")
+        return f", {settings.names[1] or 'criterion 2'} {value}"
+    if settings.rule != "expected" and result.rule_value is not None:
+        unit = settings.units[0]
+        return f", {settings.rule.replace('-', ' ')} {format_number(result.rule_value)}" + (f" {unit}" if unit else "")
+    return ""
+
+
 class SummaryBar(QFrame):
     """Figures of ``document.result`` for the current track, in one row.
 
@@ -133,6 +148,7 @@ class SummaryBar(QFrame):
             "p_failure": (format_percent(result.p_failure), None),
             "value_of_preparedness": (with_unit(("+" if preparedness > 0 else "") + format_number(preparedness)), None),
         }
+        shown["ev"] = (shown["ev"][0] + _rule_text(result), None)
         for key, caption, _tip in FIGURES:
             text, colour = shown[key]
             value_html = f'<b style="color:{colour}">{text}</b>' if colour else f"<b>{text}</b>"

@@ -22,6 +22,7 @@ from planning.model import Plan
 from widgets import palette
 from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
 from widgets.canvas_detail import LevelOfDetail
+from widgets.canvas_highlight import with_highlight
 from widgets.canvas_input import CanvasInput
 from widgets.canvas_labels import LABEL_BUDGET, LabelPool, gaps_before, label_anchors, label_starts, level_bounds
 from widgets.canvas_placement import LabelPlacement
@@ -442,6 +443,7 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
         old = None if geometry_changed else self.style_data
         base = self._base_style
         style = result_style(base, layout, result) if layout.ids and base is not None else None
+        style = with_highlight(style, self.document.plan, layout, getattr(self, "highlighted_policy", None))
         self.style_data = style
         self._styled_with = result
         if style is None:
@@ -481,6 +483,13 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
             self._nodes_cut_to = None
         self._cull_points()
         self._draw_selection()
+
+    def highlight_policy(self, policy: dict[str, str] | None) -> None:
+        """Draw ``policy``'s edges bold instead of the evaluated policy's (None: back to it)."""
+        self.highlighted_policy = dict(policy) if policy else None
+        if self.layout_data is not None:
+            self._draw_edges_and_nodes()
+            self.update_labels()
 
     def _new_cut(self, count: int, rect: QRectF):
         if count <= EDGE_CULL_MIN:

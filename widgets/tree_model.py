@@ -539,6 +539,9 @@ class PlanTreeModel(QAbstractItemModel):
         if result is None:
             return ""
         if column == COL_EV:
+            values2 = getattr(result, "node_ev2", None)  # two criteria: both, the second after "·"
+            if values2 is not None:
+                return f"{format_number(float(result.node_ev[i]))} · {format_number(float(values2[i]))}"
             return format_number(float(result.node_ev[i]))
         if column == COL_READINESS:
             if not self._is_branch(node.id):
@@ -568,6 +571,13 @@ class PlanTreeModel(QAbstractItemModel):
                     f"late: {r.title or r.id}: {r.lead_time_days:g} d lead time vs {node.warning_days:g} d warning"
                     for r in late
                 )
+        if column == COL_EV:
+            result, i = self._result_index(node.id)
+            settings = getattr(result, "settings", None) if result is not None else None
+            if settings is not None and settings.two and getattr(result, "node_ev2", None) is not None:
+                (n1, n2), (u1, u2) = settings.names, settings.units
+                return (f"{n1}: {format_number(float(result.node_ev[i]))} {u1}\n"
+                        f"{n2}: {format_number(float(result.node_ev2[i]))} {u2}").replace(" \n", "\n").rstrip()
         text = f"{node.id}: {node.label}" if node.label else node.id
         if node.notes:
             text += "\n" + node.notes

@@ -8,8 +8,13 @@ an edge onto the node it leads to, so:
 * each tree becomes a track (``tree1``, ``tree2``, ...), each node a node with
   the id ``sd1``, ``sd2``, ... in depth-first pre-order over all trees;
 * an edge's probability and payoff become its child's ``probability`` and
-  ``payoff`` (payoffs add up along a path in both tools); of a multi-criteria
-  payoff ``[c1, c2]`` the first criterion is taken;
+  ``payoff`` (payoffs add up along a path in both tools); a multi-criteria
+  payoff ``[c1, c2]`` gives ``payoff`` and ``payoff2``;
+* the file's rule is kept: the six single-criterion rules as ``rule`` and
+  ``objective``, the four two-criteria ones (max-max, max-min, min-max,
+  min-min) as two ``criteria`` with their senses; ``payoffNames``,
+  ``defaultCriterion1Weight`` and the weight bounds as the criteria's names,
+  ``weight`` and ``weight_range``;
 * ``code`` (``name = expr`` statements, ``#`` comments, ``;`` or new lines
   between them) becomes variables: global code the plan's, node code the
   node's own (they apply to its subtree);
@@ -42,16 +47,49 @@ from fractions import Fraction
 from planning import expressions, importers
 from planning.errors import PlanFileError
 from planning.importers import read_json, read_text
-from planning.model import CHANCE, DECISION, MAXIMIZE, NEUTRAL, TERMINAL, Node, Plan, Track, Value, Variable
+from planning.model import (
+    BEST_CASE,
+    CHANCE,
+    DECISION,
+    EXPECTED,
+    MAXIMIZE,
+    MINIMIZE,
+    NEUTRAL,
+    TERMINAL,
+    WORST_CASE,
+    Criterion,
+    Node,
+    Plan,
+    Track,
+    Value,
+    Variable,
+)
 
-__all__ = ["EV_RULE", "MAX_NODES", "import_silverdecisions",
-           "loads_silverdecisions", "parse_number", "plan_from_silverdecisions", "stored_results"]
+__all__ = ["EV_RULE", "MAX_NODES", "RULES", "TWO_CRITERIA_RULES", "import_silverdecisions",
+           "loads_silverdecisions", "parse_number", "plan_from_silverdecisions", "stored_results",
+           "stored_rule_values"]
 
 TOOL = "SilverDecisions"
 MAX_NODES = 1_000_000
 #: The rule whose stored results the import reproduces (Branchwise maximises EV).
 EV_RULE = "expected-value-maximization"
 _KINDS = {"decision": DECISION, "chance": CHANCE, "terminal": TERMINAL}
+#: SilverDecisions' single-criterion rules as Branchwise (rule, objective).
+RULES = {
+    "expected-value-maximization": (EXPECTED, MAXIMIZE),
+    "expected-value-minimization": (EXPECTED, MINIMIZE),
+    "maxi-min": (WORST_CASE, MAXIMIZE),
+    "maxi-max": (BEST_CASE, MAXIMIZE),
+    "mini-max": (WORST_CASE, MINIMIZE),
+    "mini-min": (BEST_CASE, MINIMIZE),
+}
+#: The two-criteria rules as the senses of (criterion 1, criterion 2).
+TWO_CRITERIA_RULES = {
+    "max-max": (MAXIMIZE, MAXIMIZE),
+    "max-min": (MAXIMIZE, MINIMIZE),
+    "min-max": (MINIMIZE, MAXIMIZE),
+    "min-min": (MINIMIZE, MINIMIZE),
+}
 
 # -- numbers as SilverDecisions writes them ------------------------------------------
 _MIXED = re.compile(r"\s*([-+]?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*\Z")
@@ -301,6 +339,30 @@ def stored_results(data: dict) -> list[dict]:
     return results
 
 
+def stored_rule_values(data: dict) -> list[dict[str, list[float]]]:
+    """The root value the file stores for every rule, per tree.
+
+    Returns one dict per tree: rule name -> the root's ``computed[rule].payoff``
+    as a list of floats (one value, or the pair of a two-criteria rule).
+    Rules whose value is absent or unreadable are left out.
+    """
+    _, _, trees = _layout(data, "<data>")
+    out: list[dict[str, list[float]]] = []
+    for root in trees:
+        values: dict[str, list[float]] = {}
+        computed = root.get("computed") if isinstance(root, dict) else None
+        for rule, stored in (computed.items() if isinstance(computed, dict) else ()):
+            if rule not in RULES and rule not in TWO_CRITERIA_RULES or not isinstance(stored, dict):
+                continue
+            payoff = stored.get("payoff")
+            items = payoff if isinstance(payoff, list) else [payoff]
+            numbers = [_number_or_none(item) for item in items]
+            if numbers and None not in numbers:
+                values[rule] = numbers
+        out.append(values)
+    return out
+
+
 def plan_from_silverdecisions(data: dict, *, source: str = "<data>") -> Plan:
     """Convert the parsed JSON of a SilverDecisions file to a :class:`Plan`.
 
@@ -473,10 +535,9 @@ class _Converter:
             if visit.edge is not None:
                 for key in ("payoff", "probability"):
                     value = visit.edge.get(key)
-                    if isinstance(value, list) and value:
-                        value = value[0]
-                    if isinstance(value, str):
-                        yield value
+                    for item in (value if isinstance(value, list) else [value]):
+                        if isinstance(item, str):
+                            yield item
 
     def plan(self) -> Plan:
         body, data = self.body, self.data
@@ -501,13 +562,6 @@ class _Converter:
         details: dict = {}
         if isinstance(rule, str):
             details["rule"] = rule
-            if rule != EV_RULE:
-                self.notes.append(f"The file's rule is {rule!r}; Branchwise maximises the expected value.")
-        payoff_names = body.get("payoffNames")
-        if isinstance(payoff_names, list) and len(payoff_names) > 1:
-            first = payoff_names[0] if isinstance(payoff_names[0], str) and payoff_names[0] else "criterion 1"
-            details["criterion"] = first
-            self.notes.append(f"Only the first payoff criterion ({first}) is imported.")
         if details:
             extra["silverdecisions"] = details
         raw_texts = body.get("texts") if isinstance(body.get("texts"), list) else []
@@ -516,17 +570,67 @@ class _Converter:
         parts = [description.strip()] if description.strip() else []
         if texts:
             parts.append("Notes on the diagram:\n" + "\n".join(f"- {t}" for t in texts))
+        plan = Plan(title=_clean(title) or self.fallback_title or "SilverDecisions tree",
+                    description="", objective=MAXIMIZE, value_unit=self.value_unit(),
+                    variables=variables, tracks=tracks, nodes=nodes, extra=extra)
+        self.rule_settings(plan, rule)
         if self.notes:
             parts.append("Import notes:\n" + "\n".join(f"- {n}" for n in self.notes))
-        return Plan(title=_clean(title) or self.fallback_title or "SilverDecisions tree",
-                    description="\n\n".join(parts), objective=MAXIMIZE, value_unit=self.value_unit(),
-                    variables=variables, tracks=tracks, nodes=nodes, extra=extra)
+        plan.description = "\n\n".join(parts)
+        return plan
 
-    def value_unit(self) -> str:
+    def rule_settings(self, plan: Plan, rule) -> None:
+        """The file's rule, criteria names and weights onto the plan (DESIGN "Decision rules")."""
+        body = self.body
+        names = body.get("payoffNames")
+        names = [n.strip() if isinstance(n, str) else "" for n in names] if isinstance(names, list) else []
+        names = (names + ["", ""])[:2]
+        names = [name or f"criterion {k + 1}" for k, name in enumerate(names)]
+        units = [self.value_unit("payoff1"), self.value_unit("payoff2")]
+        if rule in TWO_CRITERIA_RULES:
+            senses = TWO_CRITERIA_RULES[rule]
+            plan.objective = senses[0]
+            plan.criteria = [Criterion(names[0], senses[0], units[0]), Criterion(names[1], senses[1], units[1])]
+        elif isinstance(rule, str) and rule in RULES:
+            plan.rule, plan.objective = RULES[rule]
+            if any(n.payoff2 != 0 for n in plan.nodes.values()):
+                # The second payoffs are kept on the nodes; one criterion is judged.
+                plan.criteria = [Criterion(names[0], plan.objective, units[0])]
+                self.notes.append(f"The file's rule {rule!r} judges the first criterion ({names[0]}); "
+                                  f"the second ({names[1]}) is kept as payoff2: add it as a second "
+                                  "criterion in the plan settings to weigh both.")
+        elif rule is not None:
+            self.notes.append(f"The file's rule {_show(rule)} is unknown; the expected value is maximised.")
+        weight = self.weight(body.get("defaultCriterion1Weight"), "defaultCriterion1Weight")
+        if weight is not None:
+            plan.weight = weight
+        low = self.weight(body.get("weightLowerBound"), "weightLowerBound")
+        high = self.weight(body.get("weightUpperBound"), "weightUpperBound")
+        if low is not None or high is not None:
+            pair = (0.0 if low is None else low, math.inf if high is None else high)
+            if pair != (0.0, math.inf) and pair[0] <= pair[1]:
+                plan.weight_range = pair
+
+    def weight(self, raw, name: str) -> float | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str) and raw.strip().lower() in ("infinity", "inf"):
+            return math.inf
+        try:
+            value = parse_number(raw)
+        except ValueError:
+            self.notes.append(f"SilverDecisions {name} {_show(raw)} is not a number; not imported")
+            return None
+        if value < 0:
+            self.notes.append(f"SilverDecisions {name} {value:g} is negative; not imported")
+            return None
+        return value
+
+    def value_unit(self, key: str = "payoff1") -> str:
         formats = self.data.get("format")
         if not isinstance(formats, dict):
             return ""
-        payoff = formats.get("payoff", formats.get("payoff1"))
+        payoff = formats.get(key) if key != "payoff1" else formats.get("payoff", formats.get("payoff1"))
         if isinstance(payoff, dict) and payoff.get("style") == "currency":
             currency = payoff.get("currency")
             return currency if isinstance(currency, str) else ""
@@ -548,6 +652,10 @@ class _Converter:
             where = f"{self.visits[visit.parent].where}: edge {visit.edge_no}"
             computed = edge.get("computed") if isinstance(edge.get("computed"), dict) else {}
             node.payoff = self.edge_value(edge.get("payoff"), computed.get("payoff"), "payoff", where, notes)
+            raw_payoff, stored_payoff = edge.get("payoff"), computed.get("payoff")
+            if isinstance(raw_payoff, list) and len(raw_payoff) > 1:
+                stored2 = stored_payoff[1:] if isinstance(stored_payoff, list) else None
+                node.payoff2 = self.edge_value(raw_payoff[1:], stored2, "payoff", where, notes)
             if parent.kind == CHANCE:
                 node.probability = self.edge_value(edge.get("probability"), computed.get("probability"),
                                                    "probability", where, notes)

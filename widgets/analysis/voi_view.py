@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidge
 
 from planning.model import Plan
 from planning.voi import VoiResult, value_of_information
+from planning.voi import value_unit as voi_unit
 from widgets import palette
 from widgets.analysis.data import AnalysisCancelled, Cancelled, Progress
 from widgets.analysis.plot_export import (
@@ -69,7 +70,7 @@ def _fmt(value: float) -> str:
 def draw_voi(figure: pg.GraphicsLayoutWidget, result: VoiResult, plan: Plan) -> FigureData:
     """EVPPI bars per quantity (planner labels), the EVPI line; returns the CSV table."""
     figure.clear()
-    unit = plan.value_unit
+    unit = voi_unit(plan)  # two criteria: the combined value has no unit
     labels = {n.id: n.label or n.id for n in plan.nodes.values()}
     data = FigureData("Value of information", ["what", "name", "label", "value", "unit", "decision", "iterations", "seed"])
     where = shorten(labels.get(result.decision, result.decision or ""), 50)
@@ -197,7 +198,7 @@ def summary_text(plan: Plan, result: VoiResult) -> str:
     if result.decision is None:
         return "No decision in this track."
     labels = {n.id: n.label or n.id for n in plan.nodes.values()}
-    unit = f" {plan.value_unit}" if plan.value_unit else ""
+    unit = f" {voi_unit(plan)}" if voi_unit(plan) else ""
     decision = f"“{labels.get(result.decision, result.decision)}”"
     text = f"EV at stake: {_fmt(result.ev_now)}{unit} deciding now. "
     if result.evpi <= 0:

@@ -213,6 +213,10 @@ class AudienceView(QWidget):
             return canvas.wrapped(f"Cannot evaluate from here: {slide.error}", font(30 * u, True),
                                   palette.BADGE_LATE, area.left(), y, area.width(), 2, area)
         tiles = [("Expected value from here", format_value(slide.ev, slide.value_unit), palette.TEXT)]
+        if slide.second is not None:  # two criteria: the second one beside the first
+            name, value, unit = slide.second
+            # the unit in the caption: the big figure stays short enough for its tile
+            tiles.append((f"{name} from here" + (f" ({unit})" if unit else ""), format_value(value), palette.TEXT))
         if slide.branch_readiness is not None and slide.path in ("success", "failure"):
             # On a branch the room asks "are we ready for *this*?": its own readiness.
             tiles.append((f"Ready for this {slide.path}", percent(slide.branch_readiness),
