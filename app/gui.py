@@ -54,12 +54,10 @@ def _application():
 
 
 def _apply_style(app) -> None:
-    try:
-        from importlib import resources
+    """Colours and style sheet of the scheme in use (app/theme.py), followed live."""
+    from app.theme import theme
 
-        app.setStyleSheet(resources.files("resources").joinpath("style.qss").read_text("utf-8"))
-    except (OSError, ModuleNotFoundError):
-        pass
+    theme()
 
 
 def screenshot(window, out: Path, size: tuple[int, int]) -> None:

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         install_keyboard(self)  # after the docks: F6 and Esc know them all
         install_plan_settings(self)
         install_file_watch(self)
+        from app.theme import install_theme_menu
+
+        install_theme_menu(self)  # View > Theme: System, Light, Dark
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -222,6 +225,7 @@ class MainWindow(QMainWindow):
         a["panels"].setMenu(panels)
         for title, names in MENUS.items():
             menu = self.menuBar().addMenu(title)
+            menu.setObjectName("menu_" + title.replace("&", "").lower())
             for name in names:
                 menu.addSeparator() if name == "-" else menu.addAction(a[name])
         toolbar = self.addToolBar("Main")
