@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.commands import EditCommand
+from widgets import palette
 from planning.edits import PLAN, TRACKS, Change, Edit
 from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
@@ -145,12 +146,12 @@ class ConflictBanner(QFrame):
         self.document = document
         self.dismissed = False
         self.setObjectName("merge_conflicts_banner")
-        self.setStyleSheet("#merge_conflicts_banner { background: #fff8c5; "
-                           "border-bottom: 1px solid #d4a72c; }")
+        palette.styled(self, "#merge_conflicts_banner {{ background: {WARNING_BACKGROUND}; "
+                             "border-bottom: 1px solid {WARNING_BORDER}; }}")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
         self.label = QLabel(self)
-        self.label.setStyleSheet("color: #1f2328;")
+        palette.styled(self.label, "color: {TEXT};")
         layout.addWidget(self.label, 1)
         self.button = QPushButton("Resolve conflicts…", self)
         self.button.setObjectName("resolve_conflicts_button")

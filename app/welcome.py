@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.help import app_icon, app_version
+from widgets import palette
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
 
@@ -90,7 +91,7 @@ class WelcomePage(QWidget):
         self.error_label = QLabel("", body)
         self.error_label.setObjectName("welcome_error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        palette.styled(self.error_label, "color: {ERROR_TEXT};")
         self.error_label.hide()
         grid.addWidget(self.error_label, 2, 0, 1, 2)
 

@@ -39,7 +39,7 @@ from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_exp
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
 
-_INVALID_STYLE = f"QLineEdit {{ border: 1px solid {palette.BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
+_INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 _MESSAGE_STYLE = MESSAGE_STYLE
 _INHERIT = "(inherit)"
 _BEST_OPTION = "(best option)"
@@ -82,7 +82,7 @@ class Inspector(QScrollArea):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.error = QLabel(body)  # errors the document reported for an edit
-        self.error.setStyleSheet(_MESSAGE_STYLE)
+        palette.styled(self.error, _MESSAGE_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.title)
@@ -146,7 +146,7 @@ class Inspector(QScrollArea):
         )):
             caption = QLabel(name, self.figures_box)
             caption.setToolTip(tip)
-            caption.setStyleSheet(f"color: {palette.TEXT_MUTED};")
+            palette.styled(caption, "color: {TEXT_MUTED};")
             value = QLabel("—", self.figures_box)
             value.setToolTip(tip)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -174,6 +174,7 @@ class Inspector(QScrollArea):
 
         document.selectionChanged.connect(self._on_selection)
         document.changed.connect(self._on_changed)
+        palette.on_change(self, lambda: self._load(force=False))  # the header line is coloured html
         document.planReplaced.connect(lambda: self._on_selection(getattr(document, "selected_id", None)))
         document.evaluated.connect(self._update_figures)
         self._on_selection(getattr(document, "selected_id", None))
@@ -223,7 +224,7 @@ class Inspector(QScrollArea):
         column.addWidget(widget)
         message = QLabel(holder)
         message.setObjectName(f"{message_key}Message")
-        message.setStyleSheet(_MESSAGE_STYLE)
+        palette.styled(message, _MESSAGE_STYLE)
         message.setWordWrap(True)
         message.hide()
         column.addWidget(message)
@@ -349,7 +350,7 @@ class Inspector(QScrollArea):
 
     def _show_message(self, field: str, error: str | None) -> None:
         for edit in self._line_edits(field):
-            edit.setStyleSheet(_INVALID_STYLE if error else "")
+            palette.styled(edit, _INVALID_STYLE if error else "")
         label = self._messages.get(field)
         if label is not None:
             label.setText(error or "")

@@ -23,7 +23,7 @@ from planning import expressions
 from planning.model import Variable
 from widgets import palette
 
-MESSAGE_STYLE = f"color: {palette.BADGE_LATE};"
+MESSAGE_STYLE = "color: {BADGE_LATE};"  # a palette.styled() template
 
 
 def check_expression(text: str) -> str | None:
@@ -137,7 +137,7 @@ class VariablesTable(QWidget):
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self.message = QLabel(self)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        palette.styled(self.message, MESSAGE_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
         buttons = QVBoxLayout()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from planning.diff import ADDED, REMOVED, REORDERED, Change
 from planning.merge import CONFLICTS_KEY, SIDES_KEY
 from planning.model import Plan
+from widgets import palette
 from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
 
 __all__ = ["CompareDialog", "ConflictRow", "MergeDialog", "conflict_row", "field_text", "shown",
@@ -44,8 +45,6 @@ OURS, THEIRS, LATER = "ours", "theirs", "later"
 OWN, DELETION = "own", "deletion"
 REBASE_NOTE = ("During a rebase the sides swap: \u201cours\u201d is the upstream you are "
                "rebasing onto and \u201ctheirs\u201d is your own commit being replayed on top of it.")
-#: Background of the side a row will keep.
-CHOSEN = QColor("#dafbe1")
 #: Longest value shown in a cell (the tooltip holds the whole value).
 CELL_CHARS = 120
 
@@ -188,7 +187,7 @@ class ChangesModel(QAbstractTableModel):
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             op = self.changes[index.row()].op
-            return QColor({ADDED: "#1a7f37", REMOVED: "#cf222e"}.get(op, "#1f2328"))
+            return palette.qcolor({ADDED: palette.ADDED_TEXT, REMOVED: palette.REMOVED_TEXT}.get(op, palette.TEXT))
         return None
 
 
@@ -468,7 +467,9 @@ class MergeDialog(QDialog):
         for column, side in ((self.OURS_COLUMN, OURS), (self.THEIRS_COLUMN, THEIRS)):
             item = self.table.item(r, column)
             if item is not None:
-                item.setBackground(CHOSEN if choice == side else QColor(0, 0, 0, 0))
+                # the side a row will keep: a tint of the scheme's "added" green
+                item.setBackground(palette.qcolor(palette.CHOSEN_BACKGROUND) if choice == side
+                                   else QColor(0, 0, 0, 0))
                 font = QFont(item.font())
                 font.setBold(choice == side)
                 item.setFont(font)

@@ -61,6 +61,8 @@ LIGHT: dict[str, str] = {
     "BADGE_READY": "#1a7f37",   # a ready response: green
     "AMBER_TEXT": "#8a5c00",    # amber that still reads as text (also on the presenter page)
     "ON_BADGE": "#ffffff",      # text on a late / ready badge or a path-coloured band
+    "ON_BADGE_NONE": "#1f2328",     # text on the grey "no response" badge
+    "ON_BADGE_PARTIAL": "#1f2328",  # text on the amber "partial" badge
     # -- presenter -------------------------------------------------------------
     "PAGE": "#f3f5f7",
     "CARD": "#ffffff",
@@ -104,6 +106,8 @@ DARK: dict[str, str] = {
     "BADGE_READY": "#3fb950",
     "AMBER_TEXT": "#e3b341",
     "ON_BADGE": "#0d1117",
+    "ON_BADGE_NONE": "#0d1117",
+    "ON_BADGE_PARTIAL": "#0d1117",
     "PAGE": "#101317",
     "CARD": "#1c2026",
     "HIDDEN_CARD": "#262b32",
@@ -138,6 +142,8 @@ def colours(name: str | None = None) -> dict:
     table["KIND_COLORS"] = {"decision": base["DECISION"], "chance": base["CHANCE"], "terminal": base["TERMINAL"]}
     table["BADGE_COLORS"] = {"none": base["BADGE_NONE"], "late": base["BADGE_LATE"],
                              "partial": base["BADGE_PARTIAL"], "ready": base["BADGE_READY"]}
+    table["ON_BADGE_COLORS"] = {"none": base["ON_BADGE_NONE"], "late": base["ON_BADGE"],
+                                "partial": base["ON_BADGE_PARTIAL"], "ready": base["ON_BADGE"]}
     table["SERIES"] = _SERIES[name]
     return table
 
@@ -190,7 +196,33 @@ def notifier():
             changed = Signal(str)
 
         _notifier = _Notifier()
+        _notifier.changed.connect(_restyle_all)  # style sheets made by styled()
     return _notifier
+
+
+def fill(template: str) -> str:
+    """``template`` with ``{NAME}`` replaced by the current scheme's colours (QSS braces doubled)."""
+    return template.format(**{k: v for k, v in _tables[_current].items() if isinstance(v, str)})
+
+
+def styled(widget, template: str) -> None:
+    """Give ``widget`` the style sheet ``template`` in the current scheme, and again on each change.
+
+    ``styled(label, "color: {ERROR_TEXT};")``: the template is kept on the
+    widget (property ``palette_style``) and filled anew when the scheme changes.
+    """
+    notifier()  # make sure the restyling handler is connected
+    widget.setProperty("palette_style", template)
+    widget.setStyleSheet(fill(template) if template else "")
+
+
+def _restyle_all(_name: str = "") -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.allWidgets():
+        template = widget.property("palette_style")
+        if template:
+            widget.setStyleSheet(fill(template))
 
 
 def on_change(owner, slot) -> None:

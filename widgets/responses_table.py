@@ -197,7 +197,7 @@ class ResponsesTable(QWidget):
         self.down_button.clicked.connect(lambda: self.move_selected(+1))
         self.message = QLabel(self)
         self.message.setObjectName("responsesMessage")
-        self.message.setStyleSheet(f"color: {palette.BADGE_LATE};")
+        palette.styled(self.message, "color: {BADGE_LATE};")
         self.message.setWordWrap(True)
         self.message.hide()
 

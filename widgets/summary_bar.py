@@ -36,7 +36,7 @@ def _readiness_colour(fraction: float) -> str:
     if fraction >= 0.75:
         return palette.BADGE_READY
     if fraction >= 0.4:
-        return palette.BADGE_PARTIAL
+        return palette.AMBER_TEXT  # the badge's amber is too light for text on white
     return palette.BADGE_LATE
 
 
@@ -69,10 +69,11 @@ class SummaryBar(QFrame):
             layout.addWidget(label)
             self.values[key] = label
         self.invalid_label = QLabel(self)
-        self.invalid_label.setStyleSheet(f"color: {palette.BADGE_LATE}; font-weight: bold;")
+        palette.styled(self.invalid_label, "color: {BADGE_LATE}; font-weight: bold;")
         self.invalid_label.setToolTip("the plan cannot be evaluated: see the Problems panel")
         layout.addWidget(self.invalid_label)
         layout.addStretch(1)
+        palette.on_change(self, self.refresh)  # figures are coloured html
         document.evaluated.connect(self.refresh)
         document.planReplaced.connect(self.refresh)
         document.currentTrackChanged.connect(self.refresh)

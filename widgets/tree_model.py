@@ -127,6 +127,11 @@ def kind_icon(kind: str, path: str | None) -> QIcon:
     return icon
 
 
+def clear_icon_cache() -> None:
+    """Forget the drawn row icons (their colours are the palette's: the scheme changed)."""
+    _ICON_CACHE.clear()
+
+
 def badge_icon(badge: str) -> QIcon:
     """A dot in the readiness badge colour (none, late, partial, ready)."""
     key = ("badge", badge)

@@ -19,6 +19,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,
     top_legend, unit_suffix,
 )
+from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
 
@@ -304,6 +305,7 @@ class OutcomeView(QWidget):
         self.seed.editingFinished.connect(self.runRequested)
         for figure in self.figures.values():
             message(figure.addPlot(), "Monte Carlo runs when this panel is open")
+        palette.on_change(self, self.retheme)
 
     def current_kind(self) -> str:
         return "histogram" if self.tabs.currentIndex() == 0 else "risk"
@@ -341,6 +343,12 @@ class OutcomeView(QWidget):
             self.show_result(self.result)  # short and wide docks get the plots side by side
         elif event.size().width() != event.oldSize().width():
             self._fit()
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures(self.figures.values())
+        if self.result is not None:
+            self.show_result(self.result)
 
     def show_error(self, text: str) -> None:
         """The track cannot be simulated: say why in place of the plots."""

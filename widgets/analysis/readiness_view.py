@@ -23,6 +23,7 @@ from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
+from widgets.analysis.plot_export import retheme_figures  # light / dark
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
@@ -156,6 +157,7 @@ class ReadinessView(QWidget):
         self.tabs.addTab(self.figure, "Overview")
         self.tabs.addTab(self.table, "Branches")
         layout.addWidget(self.tabs, 1)
+        palette.on_change(self, self.retheme)
 
     def show_report(self, report) -> None:
         """Draw a readiness report (GUI thread)."""
@@ -210,6 +212,12 @@ class ReadinessView(QWidget):
         """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
         if self.report is not None:
             fit_width(self.figure, self.tabs.currentWidget().width())
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures([self.figure])
+        if self.report is not None:
+            self.show_report(self.report)
 
     def show_error(self, text: str) -> None:
         self.report = None

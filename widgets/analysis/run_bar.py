@@ -40,7 +40,7 @@ class RunBar(QWidget):
         self.run_button.clicked.connect(self.runRequested)
         self.status = QLabel("", self)
         self.status.setObjectName("analysis_status")
-        self.status.setStyleSheet(f"color: {palette.TEXT_MUTED}")
+        palette.styled(self.status, "color: {TEXT_MUTED}")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.run_button)
         layout.addWidget(self.cancel_button)
@@ -62,5 +62,4 @@ class RunBar(QWidget):
         """One line of status; errors in the failure text colour."""
         self.status.setText(text)
         self.status.setToolTip(text)
-        colour = palette.FAILURE_TEXT if error else palette.TEXT_MUTED
-        self.status.setStyleSheet(f"color: {colour}")
+        palette.styled(self.status, "color: {FAILURE_TEXT}" if error else "color: {TEXT_MUTED}")

@@ -18,6 +18,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
     unit_suffix,
 )
+from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
 
@@ -26,7 +27,8 @@ MAX_SPIDER_LINES = 8
 KINDS = ("tornado", "spider", "sweep", "policy-map")
 TAB_TITLES = ("Tornado", "Spider", "One-way sweep", "Policy map")
 POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held fixed"}
-LOW_COLOUR, HIGH_COLOUR = palette.SERIES[0], palette.SERIES[1]
+#: Bar colours of an export (light, as documents are); on screen the current scheme's.
+LOW_COLOUR, HIGH_COLOUR = palette.SERIES_LIGHT[0], palette.SERIES_LIGHT[1]
 
 
 def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40) -> str:
@@ -73,8 +75,8 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
                       f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
-    for key, colour, name in (("ev_low", LOW_COLOUR, "parameter at the low end of its range"),
-                              ("ev_high", HIGH_COLOUR, "at the high end")):
+    for key, colour, name in (("ev_low", palette.SERIES[0], "parameter at the low end of its range"),
+                              ("ev_high", palette.SERIES[1], "at the high end")):
         ends = np.array([b[key] for b in shown])
         item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
                                brush=colour, pen=pg.mkPen(colour))
@@ -260,6 +262,7 @@ class SensitivityView(QWidget):
             message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
         layout.addWidget(self.tabs, 1)
         self.run_bar.runRequested.connect(self.settingsChanged)
+        palette.on_change(self, self.retheme)
 
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox(self)
@@ -346,6 +349,12 @@ class SensitivityView(QWidget):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._fit()
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures(self.figures.values())
+        if self.bundle is not None:
+            self.show_bundle(self.bundle)
 
     def show_error(self, text: str) -> None:
         """The track cannot be analysed: say why in every tab."""

@@ -19,12 +19,9 @@ from planning.walk import BranchCard, Slide, format_value
 from widgets import palette
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
 
-PAGE = "#f3f5f7"
-CARD = "#ffffff"
-HIDDEN_CARD = "#e6eaef"
-AMBER_TEXT = "#9a6700"       # amber that still reads as text on white
+# Page, card and badge colours are widgets.palette's PAGE, CARD, HIDDEN_CARD,
+# AMBER_TEXT and ON_BADGE_COLORS, read when painting: they follow the scheme.
 BADGE_TEXT = {"none": "NO RESPONSE", "late": "LATE", "partial": "PARTIAL", "ready": "READY"}
-BADGE_FOREGROUND = {"none": palette.TEXT, "late": "#ffffff", "partial": palette.TEXT, "ready": "#ffffff"}
 PATH_WORD = {"success": "Success path", "failure": "Failure path", "neutral": "Neutral path"}
 
 
@@ -34,7 +31,7 @@ def readiness_color(value: float | None) -> str:
         return palette.TEXT_MUTED
     if value >= 0.75:
         return palette.BADGE_READY
-    return AMBER_TEXT if value >= 0.4 else palette.BADGE_LATE
+    return palette.AMBER_TEXT if value >= 0.4 else palette.BADGE_LATE
 
 
 def percent(value: float | None) -> str:
@@ -90,6 +87,7 @@ class AudienceView(QWidget):
         self.drawn = []
         #: node id -> rectangle of its card in the last paint
         self.card_rects: dict[str, QRectF] = {}
+        palette.on_change(self, self.update)  # painted from the palette: light or dark
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(1280, 720)
@@ -107,7 +105,7 @@ class AudienceView(QWidget):
         """The view drawn at exactly ``width`` x ``height`` pixels, off screen."""
         self.resize(width, height)
         image = QImage(width, height, QImage.Format.Format_ARGB32)
-        image.fill(QColor(PAGE))
+        image.fill(QColor(palette.PAGE))
         painter = QPainter(image)
         try:
             self.paint(painter, QRectF(0, 0, width, height))
@@ -127,7 +125,7 @@ class AudienceView(QWidget):
         """Draw the whole slide into ``page``."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.fillRect(page, QColor(PAGE))
+        painter.fillRect(page, QColor(palette.PAGE))
         canvas = Canvas(painter)
         self.card_rects = {}
         slide = self._slide
@@ -305,11 +303,11 @@ class AudienceView(QWidget):
     def _hidden_card(self, canvas: Canvas, card: BranchCard, rect: QRectF, u: float) -> None:
         p = canvas.painter
         p.setPen(QPen(QColor(palette.GRID), max(1.0, 3 * u), Qt.PenStyle.DashLine))
-        p.setBrush(QColor(HIDDEN_CARD))
+        p.setBrush(QColor(palette.HIDDEN_CARD))
         p.drawRoundedRect(rect, 12 * u, 12 * u)
         f = font(min(rect.height() * 0.35, 120 * u), True)
         h = line_height(f)
-        canvas.wrapped(str(card.number), f, "#8c959f", rect.left(), rect.center().y() - h / 2,
+        canvas.wrapped(str(card.number), f, palette.HIDDEN_NUMBER, rect.left(), rect.center().y() - h / 2,
                        rect.width(), 1, rect, align=Qt.AlignmentFlag.AlignHCenter)
 
     def _card(self, canvas: Canvas, card: BranchCard, rect: QRectF, u: float, body_px: float,
@@ -330,7 +328,7 @@ class AudienceView(QWidget):
             header_color = palette.DECISION if card.best else palette.NEUTRAL_TEXT
         outline = QColor(palette.SELECTION) if card.next_target else QColor(palette.GRID)
         p.setPen(QPen(outline, max(1.0, (5 if card.next_target else 2) * u)))
-        p.setBrush(QColor(CARD))
+        p.setBrush(QColor(palette.CARD))
         p.drawRoundedRect(rect, radius, radius)
         head_h = line_height(f_head) * 1.5
         band = QPainterPath()
@@ -348,9 +346,9 @@ class AudienceView(QWidget):
         left = title.upper() if title else str(card.number)
         if card.path in ("success", "failure") and not option:
             left += f"  ·  {card.path}"
-        canvas.wrapped(left, f_head, "#ffffff", x, ty, width - right_w, 1, rect)
+        canvas.wrapped(left, f_head, palette.ON_BADGE, x, ty, width - right_w, 1, rect)
         if right:
-            canvas.text([right], f_head, "#ffffff", x, ty, width, rect, align=Qt.AlignmentFlag.AlignRight)
+            canvas.text([right], f_head, palette.ON_BADGE, x, ty, width, rect, align=Qt.AlignmentFlag.AlignRight)
         y = rect.top() + head_h + pad * 0.8
         bottom = rect.bottom() - pad * 0.6
         more_h = line_height(f_body)
@@ -415,13 +413,14 @@ class AudienceView(QWidget):
             canvas.painter.setPen(Qt.PenStyle.NoPen)
             canvas.painter.setBrush(QColor(palette.BADGE_COLORS.get(card.badge, palette.BADGE_NONE)))
             canvas.painter.drawRoundedRect(pill, pill_h / 2, pill_h / 2)
-            canvas.text([label], f_small, BADGE_FOREGROUND.get(card.badge, palette.TEXT), pill.left(),
+            canvas.text([label], f_small, palette.ON_BADGE_COLORS.get(card.badge, palette.TEXT), pill.left(),
                         pill.top() + (pill_h - line_height(f_small)) / 2, pill.width(), pill,
                         align=Qt.AlignmentFlag.AlignHCenter)
         return line_height(f_bold)
 
     def _section(self, canvas: Canvas, name: str, right: str, f, x: float, y: float, width: float,
-                 area: QRectF, right_color: str = palette.TEXT_MUTED) -> float:
+                 area: QRectF, right_color: str | None = None) -> float:
+        right_color = right_color or palette.TEXT_MUTED
         right_w = QFontMetricsF(f).horizontalAdvance(right) if right else 0
         canvas.wrapped(name, f, palette.TEXT_MUTED, x, y, width - right_w - 8, 1, area)
         if right:
@@ -450,6 +449,6 @@ class AudienceView(QWidget):
             canvas.painter.setPen(Qt.PenStyle.NoPen)
             canvas.painter.setBrush(QColor(palette.BADGE_LATE))
             canvas.painter.drawRoundedRect(pill, 4, 4)
-            canvas.text([tag], f_small, "#ffffff", pill.left(), pill.top() + (h - line_height(f_small)) / 2,
+            canvas.text([tag], f_small, palette.ON_BADGE, pill.left(), pill.top() + (h - line_height(f_small)) / 2,
                         pill.width(), pill, align=Qt.AlignmentFlag.AlignHCenter)
         return used + 6
