@@ -252,12 +252,20 @@ def format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+#: Words for the path a node starts, in its label's figure line.
+PATH_WORDS = {"success": "✓ success", "failure": "✗ failure"}
+
+
 def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = True) -> str:
     """The figures shown under a node's label: ``"p=0.35  EV 42.1 k$"``.
 
     ``unit=False`` leaves the value unit out (for narrow labels).
     """
     parts: list[str] = []
+    if node.path in ("success", "failure"):
+        # Colour never carries the meaning alone: the node that starts a
+        # success or failure path says so in words (first: it is not elided).
+        parts.append(PATH_WORDS[node.path])
     is_branch = style.badge[i] >= 0
     if is_branch:
         p = style.probability[i]

@@ -89,7 +89,7 @@ DARK: dict[str, str] = {
     "CHOSEN_BACKGROUND": "#163d24",
     "SUCCESS": "#19b489",
     "FAILURE": "#e8731f",
-    "NEUTRAL": "#8b949e",
+    "NEUTRAL": "#768390",       # darker than success's green for deuteranopes too
     "SUCCESS_TEXT": "#3fcf9f",
     "FAILURE_TEXT": "#ff9457",
     "NEUTRAL_TEXT": "#9ea8b3",
@@ -197,6 +197,7 @@ def notifier():
 
         _notifier = _Notifier()
         _notifier.changed.connect(_restyle_all)  # style sheets made by styled()
+        _notifier.changed.connect(_tell_listeners)  # views registered with on_change()
     return _notifier
 
 
@@ -208,41 +209,54 @@ def fill(template: str) -> str:
 def styled(widget, template: str) -> None:
     """Give ``widget`` the style sheet ``template`` in the current scheme, and again on each change.
 
-    ``styled(label, "color: {ERROR_TEXT};")``: the template is kept on the
-    widget (property ``palette_style``) and filled anew when the scheme changes.
+    ``styled(label, "color: {ERROR_TEXT};")``: the template is kept with the
+    widget and filled anew when the scheme changes (until the widget is destroyed).
     """
     notifier()  # make sure the restyling handler is connected
-    widget.setProperty("palette_style", template)
+    key = id(widget)
+    if key not in _styled:
+        widget.destroyed.connect(lambda *_a, k=key: _styled.pop(k, None))
+    _styled[key] = (widget, template)
     widget.setStyleSheet(fill(template) if template else "")
 
 
-def _restyle_all(_name: str = "") -> None:
-    from PySide6.QtWidgets import QApplication
+#: id -> (widget, template) of the widgets styled() keeps in the scheme.
+_styled: dict[int, tuple] = {}
 
-    for widget in QApplication.allWidgets():
-        template = widget.property("palette_style")
-        if template:
+
+def _restyle_all(_name: str = "") -> None:
+    from shiboken6 import isValid
+
+    for key, (widget, template) in list(_styled.items()):
+        if not isValid(widget):
+            _styled.pop(key, None)
+        elif template:
             widget.setStyleSheet(fill(template))
 
 
 def on_change(owner, slot) -> None:
     """Call ``slot()`` when the scheme changes, for as long as the QObject ``owner`` lives."""
-    connection = notifier().changed.connect(lambda _name: _call_if_alive(owner, slot))
-    owner.destroyed.connect(lambda *_a: _disconnect(connection))
+    notifier()
+    key = id(owner)
+    if key not in _listeners:
+        owner.destroyed.connect(lambda *_a, k=key: _listeners.pop(k, None))
+        _listeners[key] = (owner, [])
+    _listeners[key][1].append(slot)
 
 
-def _call_if_alive(owner, slot) -> None:
+#: id -> (owner, slots) of the views that redraw on a scheme change.
+_listeners: dict[int, tuple] = {}
+
+
+def _tell_listeners(_name: str = "") -> None:
     from shiboken6 import isValid
 
-    if isValid(owner):
-        slot()
-
-
-def _disconnect(connection) -> None:
-    try:
-        notifier().changed.disconnect(connection)
-    except (RuntimeError, TypeError):
-        pass
+    for key, (owner, slots) in list(_listeners.items()):
+        if not isValid(owner):
+            _listeners.pop(key, None)
+            continue
+        for slot in slots:
+            slot()
 
 
 def qcolor(hex_color: str, alpha: int | None = None):
