@@ -69,6 +69,8 @@ class Inspector(QScrollArea):
         self._document = document
         self._node_id: str | None = None
         self.setObjectName("inspector")
+        self.setAccessibleName(self.tr("Inspector"))
+        self.setAccessibleDescription(self.tr("The fields of the selected node"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -194,11 +196,15 @@ class Inspector(QScrollArea):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         low, high = QLineEdit(box), QLineEdit(box)
-        low.setPlaceholderText("low")
-        high.setPlaceholderText("high")
+        low.setPlaceholderText(self.tr("low"))
+        high.setPlaceholderText(self.tr("high"))
+        what = self.tr("Probability range") if field.startswith("prob") else self.tr("Payoff range")
+        low.setAccessibleName(self.tr("%1, low end").replace("%1", what))
+        high.setAccessibleName(self.tr("%1, high end").replace("%1", what))
         row.addWidget(low)
         row.addWidget(QLabel("to", box))
         row.addWidget(high)
+        box.setFocusProxy(low)  # the row's label (its buddy) leads to the low end
         for edit in (low, high):
             edit.textEdited.connect(lambda _text, f=field: self._validate(f))
             edit.editingFinished.connect(lambda f=field: self._finish(f))
@@ -230,6 +236,11 @@ class Inspector(QScrollArea):
         column.addWidget(message)
         self._messages[message_key] = message
         form.addRow(name, holder)
+        label = form.labelForField(holder)
+        if label is not None:
+            label.setBuddy(widget)  # the field, not its holder: its Alt+key reaches it
+        # Qt names a field after a buddy label among its siblings only: the holder is between.
+        widget.setAccessibleName(name.replace("&", "").rstrip(":"))
 
     # -- public -----------------------------------------------------------
     @property

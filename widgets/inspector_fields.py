@@ -118,6 +118,9 @@ class VariablesTable(QWidget):
         self._variables: list[Variable] = []
         self._loading = False
         self.table = QTableWidget(0, 2, self)
+        self.setFocusProxy(self.table)  # the form label's buddy leads into the table
+        self.table.setAccessibleName(self.tr("Variables"))
+        self.table.setAccessibleDescription(self.tr("Named values that probabilities and payoffs can use"))
         self.table.setHorizontalHeaderLabels(["name", "value"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -60,6 +60,9 @@ class Outline(QTreeView):
         self.setModel(self._tree_model)
         palette.on_change(self, self._retheme)  # row icons and text colours come from the palette
         self.setObjectName("outline")
+        self.setAccessibleName(self.tr("Outline"))
+        self.setAccessibleDescription(self.tr("The nodes of the current track as a tree, with kind, path, "
+                                              "probability, EV and readiness columns"))
         self.setUniformRowHeights(True)  # O(1) row geometry on big trees
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

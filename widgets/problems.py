@@ -48,6 +48,9 @@ class ProblemsPanel(QWidget):
         self.setObjectName("problems")
         self.list = QListWidget(self)
         self.list.setObjectName("problemsList")
+        self.list.setAccessibleName(self.tr("Problems"))
+        self.list.setAccessibleDescription(self.tr("Problems of the plan; Enter selects the node, "
+                                                   "the Fix button applies the offered fix"))
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
         self.list.setAlternatingRowColors(True)

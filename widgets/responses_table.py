@@ -158,6 +158,9 @@ class ResponsesTable(QWidget):
 
         self.table = QTableWidget(0, len(RESPONSE_COLUMNS), self)
         self.table.setObjectName("responsesTable")
+        self.table.setAccessibleName(self.tr("Responses"))
+        self.table.setAccessibleDescription(self.tr("Prepared responses of the selected node: "
+                                                    "title, owner, readiness, lead time, cost, effect"))
         for column, (_field, header, tip) in enumerate(RESPONSE_COLUMNS):
             item = QTableWidgetItem(header)
             item.setToolTip(tip)

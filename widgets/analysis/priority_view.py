@@ -57,6 +57,7 @@ class PriorityView(QWidget):
         layout.addLayout(top)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("priority_table")
+        self.table.setAccessibleName(self.tr("Responses by priority"))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -244,7 +244,10 @@ class SensitivityView(QWidget):
                                            ("Decision", self.decision_combo), ("Map x", self.x_combo),
                                            ("Map y", self.y_combo))):
             row, col = divmod(i, 3)
-            controls.addWidget(QLabel(text), row, 2 * col)
+            label = QLabel(text)
+            label.setBuddy(combo)
+            combo.setAccessibleName(text)
+            controls.addWidget(label, row, 2 * col)
             controls.addWidget(combo, row, 2 * col + 1)
             controls.setColumnStretch(2 * col + 1, 1)
         layout.addLayout(controls)
@@ -257,7 +260,9 @@ class SensitivityView(QWidget):
         layout.addLayout(bar)
         self.tabs = QTabWidget(self)
         self.figures = {kind: new_figure(self) for kind in KINDS}
+        self.tabs.setAccessibleName(self.tr("Sensitivity plots"))
         for kind, title in zip(KINDS, TAB_TITLES):
+            self.figures[kind].setAccessibleName(self.tr("%1 plot").replace("%1", title))
             self.tabs.addTab(self.figures[kind], title)
             message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
         layout.addWidget(self.tabs, 1)

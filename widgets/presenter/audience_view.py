@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -47,6 +47,24 @@ def days(value: float | None) -> str:
     return f"{value:g} day" + ("" if value == 1 else "s")
 
 
+def slide_words(slide: Slide | None) -> str:
+    """The slide in one line of words: node, kind, path, probability, EV, then its branches."""
+    if slide is None:
+        return ""
+    tr = lambda text: QCoreApplication.translate("AudienceView", text)  # noqa: E731
+    parts = [slide.label, slide.kind]
+    if slide.path:
+        parts.append(tr("%1 path").replace("%1", slide.path))
+    if slide.probability is not None:
+        parts.append(tr("probability %1").replace("%1", percent(slide.probability)))
+    if slide.ev is not None:
+        parts.append(tr("EV %1").replace("%1", format_value(slide.ev, slide.value_unit)))
+    shown = [f"{c.number}: {c.label}" for c in slide.cards if c.revealed]
+    if shown:
+        parts.append(tr("branches: %1").replace("%1", "; ".join(shown)))
+    return ", ".join(p for p in parts if p)
+
+
 def draw_glyph(painter: QPainter, kind: str, rect: QRectF) -> None:
     """The node kind's shape: square (decision), circle (chance), triangle (terminal)."""
     painter.setPen(QPen(QColor(palette.NODE_OUTLINE), max(1.5, rect.width() / 18)))
@@ -80,6 +98,7 @@ class AudienceView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("audience_view")
+        self.setAccessibleName(QCoreApplication.translate("AudienceView", "Audience view"))
         self.setMinimumSize(320, 180)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._slide: Slide | None = None
@@ -99,6 +118,7 @@ class AudienceView(QWidget):
     def set_slide(self, slide: Slide | None) -> None:
         """Show ``slide`` (None: an empty page)."""
         self._slide = slide
+        self.setAccessibleDescription(slide_words(slide))  # what the room sees, for a screen reader
         self.update()
 
     def render_image(self, width: int, height: int) -> QImage:

@@ -98,6 +98,8 @@ class ConsoleView(QWidget):
                                "TEXT_MUTED"))
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("walk_notes")
+        self.notes.setAccessibleName(self.tr("Walk notes"))
+        self.notes.setAccessibleDescription(self.tr("Kept in the walk log with the step they were written at"))
         self.notes.setPlaceholderText("Questions, answers, decisions taken in the room…")
         self.notes.setProperty("relative_size", 1.2)
         self.notes.textChanged.connect(lambda: self.notesEdited.emit(self.notes.toPlainText()))

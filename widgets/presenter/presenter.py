@@ -35,7 +35,7 @@ class AudienceWindow(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("audience_window")
-        self.setWindowTitle("Branchwise — audience")
+        self.setWindowTitle(self.tr("Branchwise — audience"))
         self.view = AudienceView(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +73,10 @@ class PresenterWindow(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("presenter_window")
-        self.setWindowTitle("Branchwise — presenting")
+        self.setWindowTitle(self.tr("Branchwise — presenting"))
+        self.setAccessibleName(self.tr("Presenter"))
+        self.setAccessibleDescription(self.tr("Right or Space reveals and steps in, Left steps back, "
+                                              "1 to 9 take a branch, T switches audience and console, Esc leaves"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.document = document
         if track_id is None and start is None:
