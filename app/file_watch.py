@@ -25,6 +25,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from planning.errors import PlanError
+from widgets.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class FileWatch(QObject):
         if not self.changed_on_disk():
             return True
         answer = QMessageBox.question(
-            self.window, "File changed on disk",
+            self.window, translate("FileWatch", "File changed on disk"),
             f"“{self.path.name}” changed on disk since you opened it (another editor, or a git pull).\n\n"
             "Overwrite it with your version? The other changes would be lost.",
             Button.Save | Button.Cancel, Button.Cancel)
@@ -168,7 +169,7 @@ class FileWatch(QObject):
         modified = self.document.is_modified()
         loss = "\n\nYour unsaved changes in this window would be lost." if modified else ""
         answer = QMessageBox.question(
-            self.window, "File changed on disk",
+            self.window, translate("FileWatch", "File changed on disk"),
             f"“{self.path.name}” changed on disk (another editor, or a git pull).\n\n"
             f"Reload it?{loss}",
             Button.Yes | Button.No, Button.No if modified else Button.Yes)
@@ -185,7 +186,7 @@ class FileWatch(QObject):
                 autosaver.remove()
             document.open(path)
         except (OSError, ValueError, PlanError) as exc:
-            QMessageBox.warning(self.window, "Cannot reload plan", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("FileWatch", "Cannot reload plan"), f"{path}:\n{exc}")
             return False
         self.known = Stamp.of(path)
         self.declined = None

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from planning.model import OBJECTIVES
+from widgets.i18n import translate
 
 _OBJECTIVE_TEXT = {"maximize": "maximize (more is better)", "minimize": "minimize (less is better)"}
 
@@ -23,7 +24,7 @@ class PlanSettingsDialog(QDialog):
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plan_settings_dialog")
-        self.setWindowTitle("Plan settings")
+        self.setWindowTitle(translate("PlanSettingsDialog", "Plan settings"))
         self.document = document
         plan = document.plan
         self.title_edit = QLineEdit(plan.title, self)
@@ -34,7 +35,7 @@ class PlanSettingsDialog(QDialog):
         self.description_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 10)
         self.unit_edit = QLineEdit(plan.value_unit, self)
         self.unit_edit.setObjectName("plan_unit")
-        self.unit_edit.setPlaceholderText("e.g. points, EUR m, lives")
+        self.unit_edit.setPlaceholderText(translate("PlanSettingsDialog", "e.g. points, EUR m, lives"))
         self.objective_combo = QComboBox(self)
         self.objective_combo.setObjectName("plan_objective")
         for objective in OBJECTIVES:
@@ -45,10 +46,10 @@ class PlanSettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Description", self.description_edit)
-        form.addRow("Value &unit", self.unit_edit)
-        form.addRow("&Objective", self.objective_combo)
+        form.addRow(translate("PlanSettingsDialog", "&Title"), self.title_edit)
+        form.addRow(translate("PlanSettingsDialog", "&Description"), self.description_edit)
+        form.addRow(translate("PlanSettingsDialog", "Value &unit"), self.unit_edit)
+        form.addRow(translate("PlanSettingsDialog", "&Objective"), self.objective_combo)
         form.addRow(buttons)
         self.resize(460, self.sizeHint().height())
         self.title_edit.setFocus()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.autosave import Autosaver, Recovery, pending_recoveries
+from widgets.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +115,12 @@ def ask(parent: QWidget | None, recovery: Recovery) -> str:
     box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes", text,
                       QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("recovery_prompt")
-    recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("&Keep for later", QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-    recover.setToolTip("Open the plan with the autosaved changes (not yet saved)")
-    keep.setToolTip("Leave the autosave where it is: File > Recover… offers it again")
-    discard.setToolTip("Delete the autosave: its changes are lost")
+    recover = box.addButton(translate("Recovery", "&Recover"), QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(translate("Recovery", "&Keep for later"), QMessageBox.ButtonRole.RejectRole)
+    discard = box.addButton(translate("Recovery", "&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    recover.setToolTip(translate("Recovery", "Open the plan with the autosaved changes (not yet saved)"))
+    keep.setToolTip(translate("Recovery", "Leave the autosave where it is: File > Recover… offers it again"))
+    discard.setToolTip(translate("Recovery", "Delete the autosave: its changes are lost"))
     box.setDefaultButton(recover)
     box.setEscapeButton(keep)
     if details:
@@ -146,7 +147,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
     try:
         plan = load_plan(recovery.plan_file)
     except (OSError, ValueError) as exc:
-        QMessageBox.warning(parent, "Cannot recover", f"{recovery.plan_file}:\n{exc}\n\n"
+        QMessageBox.warning(parent, translate("Recovery", "Cannot recover"), f"{recovery.plan_file}:\n{exc}\n\n"
                             "The autosave is kept (File > Recover…).")
         return False
     path = recovery.original_path
@@ -165,7 +166,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
                 plan.extra[SIDES_KEY] = {"ours": "your unsaved changes",
                                          "theirs": f"{path.name} on disk now", "rebase": False}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(parent, "Cannot merge with the file on disk",
+            QMessageBox.warning(parent, translate("Recovery", "Cannot merge with the file on disk"),
                                 f"{path}:\n{exc}\n\nThe autosaved version is recovered as it was.")
             result, disk_bytes = None, None
     document.load_recovered(plan, path)
@@ -228,9 +229,9 @@ class RecoveryWatcher(QObject):
         self._busy = False
         self._scheduled = False
         window.document.planReplaced.connect(self._plan_replaced)
-        self.action = QAction("Re&cover…", window)
+        self.action = QAction(translate("RecoveryWatcher", "Re&cover…"), window)
         self.action.setObjectName("action_recover")
-        self.action.setStatusTip("Autosaved changes kept for later: recover or discard them")
+        self.action.setStatusTip(translate("RecoveryWatcher", "Autosaved changes kept for later: recover or discard them"))
         self.action.triggered.connect(lambda _checked=False: self.show_kept())
         self.kept_dialog: KeptAutosaves | None = None
 
@@ -280,7 +281,7 @@ class KeptAutosaves(QDialog):
         super().__init__(parent)
         self.watcher = watcher
         self.setObjectName("kept_autosaves")
-        self.setWindowTitle("Recover autosaved changes")
+        self.setWindowTitle(translate("KeptAutosaves", "Recover autosaved changes"))
         layout = QVBoxLayout(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -289,8 +290,8 @@ class KeptAutosaves(QDialog):
         self.list.setObjectName("kept_list")
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(self)
-        self.recover_button = QPushButton("&Recover", self)
-        self.discard_button = QPushButton("&Discard…", self)
+        self.recover_button = QPushButton(translate("KeptAutosaves", "&Recover"), self)
+        self.discard_button = QPushButton(translate("KeptAutosaves", "&Discard…"), self)
         self.recover_button.setObjectName("kept_recover")
         self.discard_button.setObjectName("kept_discard")
         buttons.addButton(self.recover_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -337,7 +338,7 @@ class KeptAutosaves(QDialog):
         if recovery is None:
             return False
         answer = QMessageBox.question(
-            self, "Discard autosaved changes",
+            self, translate("KeptAutosaves", "Discard autosaved changes"),
             f"Delete the autosave of {recovery.describe()}? Its changes are lost.",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)

@@ -42,6 +42,7 @@ from planning.edits import PLAN, TRACKS, Change, Edit
 from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
+from widgets.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -153,14 +154,14 @@ class ConflictBanner(QFrame):
         self.label = QLabel(self)
         palette.styled(self.label, "color: {TEXT};")
         layout.addWidget(self.label, 1)
-        self.button = QPushButton("Resolve conflicts…", self)
+        self.button = QPushButton(translate("ConflictBanner", "Resolve conflicts…"), self)
         self.button.setObjectName("resolve_conflicts_button")
         self.button.clicked.connect(lambda: resolve())
         layout.addWidget(self.button)
         close = QToolButton(self)
         close.setText("\u2715")
         close.setAutoRaise(True)
-        close.setToolTip("Hide until the next plan is opened")
+        close.setToolTip(translate("ConflictBanner", "Hide until the next plan is opened"))
         close.clicked.connect(self.dismiss)
         layout.addWidget(close)
         document.planReplaced.connect(self._plan_replaced)
@@ -279,7 +280,7 @@ class Sharing(QObject):
                 warnings.simplefilter("always")
                 plan = import_any(path)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
-            QMessageBox.warning(self.window, "Cannot import", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot import"), f"{path}:\n{exc}")
             return False
         self.import_warnings = [str(w.message) for w in caught]
         if not plan.title:
@@ -294,7 +295,7 @@ class Sharing(QObject):
             shown_lines = self.import_warnings[:12]
             more = f"\n\u2026 and {count - 12} more" if count > 12 else ""
             QMessageBox.information(
-                self.window, "Imported with notes",
+                self.window, translate("Sharing", "Imported with notes"),
                 f"{Path(path).name} was imported; {count} thing{'s were' if count != 1 else ' was'} "
                 "not understood and left as text or out:\n\n" + "\n".join(shown_lines) + more)
         return True
@@ -313,7 +314,7 @@ class Sharing(QObject):
             with _busy():
                 changes = diff_plans(self.document.plan, load_plan(path))
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self.window, "Cannot compare", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot compare"), f"{path}:\n{exc}")
             return None
         if self.compare_dialog is not None:
             self.compare_dialog.close()
@@ -352,7 +353,7 @@ class Sharing(QObject):
                                                     "rebase": False}
                 unchanged = plan_to_dict(result.plan) == plan_to_dict(self.document.plan)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
-            QMessageBox.warning(self.window, "Cannot merge", str(exc))
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot merge"), str(exc))
             return None
         if unchanged:
             self._message(f"Merged {name}: nothing new")
@@ -371,7 +372,7 @@ class Sharing(QObject):
     def resolve_conflicts(self, notes: list[str] | None = None) -> MergeDialog | None:
         """Open the conflict dialog for the plan's ``extra["merge_conflicts"]``."""
         if not plan_conflicts(self.document.plan):
-            self._message("The plan holds no merge conflicts")
+            self._message(translate("Sharing", "The plan holds no merge conflicts"))
             return None
         self._close_merge_dialog()
         self.merge_dialog = MergeDialog(self.document, self._store_conflicts, notes, self.window)
@@ -405,7 +406,7 @@ class Sharing(QObject):
         window = self.window
         import_action = self._action("import", "&Import…", self.import_file,
                                      "Open a SilverDecisions file, mind map or outline as a new plan")
-        export_menu = QMenu("&Export", window)
+        export_menu = QMenu(translate("Sharing", "&Export"), window)
         export_menu.setObjectName("menu_export")
         for fmt, (text, _filter, _suffix) in EXPORTS.items():
             export_menu.addAction(self._action(f"export_{fmt}", text, lambda f=fmt: self.export(f)))
@@ -420,7 +421,7 @@ class Sharing(QObject):
                           if a.menu() is not None and a.menu().title().replace("&", "") == "File"),
                          None)
         if file_menu is None:
-            file_menu = window.menuBar().addMenu("&File")
+            file_menu = window.menuBar().addMenu(translate("Sharing", "&File"))
         close = getattr(window, "actions", {}).get("close")
         if close not in file_menu.actions():
             close = file_menu.addSeparator()  # an anchor at the end to insert before

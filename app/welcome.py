@@ -24,6 +24,7 @@ from app.help import app_icon, app_version
 from widgets import palette
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
+from widgets.i18n import translate
 
 
 #: Button titles of the templates; descriptions come from planning.templates.
@@ -105,15 +106,15 @@ class WelcomePage(QWidget):
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
         words.setSpacing(2)
-        title = QLabel("Branchwise", parent)
+        title = QLabel(translate("WelcomePage", "Branchwise"), parent)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setWeight(QFont.Weight.Bold)
         title.setFont(font)
         words.addWidget(title)
-        tagline = QLabel("Prepare for what can happen: draw the tree of decisions and events, "
-                         "mark the success and failure paths, and see which response to "
-                         "prepare next.", parent)
+        tagline = QLabel(translate("WelcomePage", "Prepare for what can happen: draw the tree of decisions and events, "
+                                                  "mark the success and failure paths, and see which response to "
+                                                  "prepare next."), parent)
         tagline.setWordWrap(True)
         tagline.setMaximumWidth(620)  # two even lines rather than one long and a stub
         words.addWidget(tagline)
@@ -130,7 +131,7 @@ class WelcomePage(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(_heading("Start a plan", box))
+        layout.addWidget(_heading(translate("WelcomePage", "Start a plan"), box))
         for template, description in TEMPLATES.items():
             title = TEMPLATE_TITLES.get(template, template.replace("-", " ").capitalize())
             button = QCommandLinkButton(title, description, box)
@@ -147,7 +148,7 @@ class WelcomePage(QWidget):
         keys = QKeySequence(QKeySequence.StandardKey.Open).toString(
             QKeySequence.SequenceFormat.NativeText)
         self.open_button = QCommandLinkButton(
-            "Open a plan…", f"A .bwplan file from your computer ({keys})", box)
+            translate("WelcomePage", "Open a plan…"), f"A .bwplan file from your computer ({keys})", box)
         self.open_button.setObjectName("welcome_open")
         self.open_button.clicked.connect(self.choose_and_open)
         layout.addWidget(self.open_button)
@@ -159,12 +160,12 @@ class WelcomePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         row = QHBoxLayout()
-        heading = _heading("Recent plans", box)
+        heading = _heading(translate("WelcomePage", "Recent plans"), box)
         row.addWidget(heading, 1)
-        self.clear_button = QPushButton("Clear", box)
+        self.clear_button = QPushButton(translate("WelcomePage", "Clear"), box)
         self.clear_button.setObjectName("welcome_clear_recent")
         self.clear_button.setFlat(True)
-        self.clear_button.setToolTip("Forget the recent plans (the files stay)")
+        self.clear_button.setToolTip(translate("WelcomePage", "Forget the recent plans (the files stay)"))
         self.clear_button.clicked.connect(self.clear_recent)
         # No taller than the heading, so both columns' headings line up.
         self.clear_button.setMaximumHeight(heading.sizeHint().height())
@@ -179,7 +180,7 @@ class WelcomePage(QWidget):
         self.recent_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.recent_list.itemActivated.connect(self._recent_activated)
         layout.addWidget(self.recent_list, 1)
-        self.no_recent = QLabel("No recent plans yet. Plans you open or save show up here.", box)
+        self.no_recent = QLabel(translate("WelcomePage", "No recent plans yet. Plans you open or save show up here."), box)
         self.no_recent.setObjectName("welcome_no_recent")
         self.no_recent.setWordWrap(True)
         self.no_recent.setEnabled(False)
@@ -267,7 +268,7 @@ class WelcomePage(QWidget):
         """Open…: ask for a file, then :meth:`open_path`; False if cancelled or failed."""
         from app.file_dialogs import FILE_FILTER, remember_folder, start_folder
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open plan", str(start_folder(self.document)), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, translate("WelcomePage", "Open plan"), str(start_folder(self.document)), FILE_FILTER)
         if path:
             remember_folder(path)
         return bool(path) and self.open_path(path)

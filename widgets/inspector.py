@@ -38,6 +38,7 @@ from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_exp
 )
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
+from widgets.i18n import translate
 
 _INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 _MESSAGE_STYLE = MESSAGE_STYLE
@@ -93,7 +94,7 @@ class Inspector(QScrollArea):
         # main fields first, then responses and figures, then the details
         self.form_box = QWidget(body)
         self.form = self._form(self.form_box)
-        self.details_box = QGroupBox("Ranges, notes, variables", body)
+        self.details_box = QGroupBox(translate("Inspector", "Ranges, notes, variables"), body)
         self.details_form = self._form(self.details_box)
         self._messages: dict[str, QLabel] = {}
 
@@ -108,12 +109,12 @@ class Inspector(QScrollArea):
         self.path_combo.addItems([_INHERIT, *PATHS])
         self.path_combo.chosen.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
         self.committed_combo = ChoiceCombo(self.form_box)
-        self.committed_combo.setToolTip("the option the planners have committed to; rollback follows it")
+        self.committed_combo.setToolTip(translate("Inspector", "the option the planners have committed to; rollback follows it"))
         self.committed_combo.chosen.connect(
             lambda i: self._commit("committed", self.committed_combo.itemData(i)))
         self.warning_edit = self._line("warning_days", "days of notice between a signpost and the impact")
         self.signposts_edit = PlainTextField(self.form_box)
-        self.signposts_edit.setPlaceholderText("one observable indicator per line")
+        self.signposts_edit.setPlaceholderText(translate("Inspector", "one observable indicator per line"))
         self.signposts_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.signposts_edit.editingFinished.connect(self._commit_signposts)
         for name, widget, key in (
@@ -125,14 +126,14 @@ class Inspector(QScrollArea):
             self._add_row(self.form, name, widget, key)
         layout.addWidget(self.form_box)
 
-        self.responses_box = QGroupBox("Responses", body)
+        self.responses_box = QGroupBox(translate("Inspector", "Responses"), body)
         responses_layout = QVBoxLayout(self.responses_box)
         responses_layout.setContentsMargins(4, 4, 4, 4)
         self.responses = ResponsesTable(document, self.responses_box, follow_selection=False, fit_height=True)
         responses_layout.addWidget(self.responses)
         layout.addWidget(self.responses_box)
 
-        self.figures_box = QGroupBox("Figures", body)
+        self.figures_box = QGroupBox(translate("Inspector", "Figures"), body)
         figures = QGridLayout(self.figures_box)
         figures.setHorizontalSpacing(10)
         figures.setColumnStretch(1, 1)
@@ -202,7 +203,7 @@ class Inspector(QScrollArea):
         low.setAccessibleName(self.tr("%1, low end").replace("%1", what))
         high.setAccessibleName(self.tr("%1, high end").replace("%1", what))
         row.addWidget(low)
-        row.addWidget(QLabel("to", box))
+        row.addWidget(QLabel(translate("Inspector", "to"), box))
         row.addWidget(high)
         box.setFocusProxy(low)  # the row's label (its buddy) leads to the low end
         for edit in (low, high):
@@ -427,7 +428,7 @@ class Inspector(QScrollArea):
         self.responses_box.setVisible(node is not None)
         if node is None:
             self._node_id = None
-            self.title.setText("Select a node to see and edit it.")
+            self.title.setText(translate("Inspector", "Select a node to see and edit it."))
             return
         branch = self._is_branch()
         parent_id = self._parent_id()
@@ -492,7 +493,7 @@ class Inspector(QScrollArea):
             for label in self.figures.values():
                 label.setText("—")
             if self._node_id and result is None:
-                self.figures["ev"].setToolTip("the plan is invalid: see the Problems panel")
+                self.figures["ev"].setToolTip(translate("Inspector", "the plan is invalid: see the Problems panel"))
             return
         ev = format_number(figures["ev"]) + (f" {unit}" if unit else "")
         self.figures["ev"].setText(ev if figures.get("on_policy", True) else f"{ev} (off policy)")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from planning import expressions
 from planning.model import Variable
 from widgets import palette
+from widgets.i18n import translate
 
 MESSAGE_STYLE = "color: {BADGE_LATE};"  # a palette.styled() template
 
@@ -133,10 +134,10 @@ class VariablesTable(QWidget):
         self.table.itemChanged.connect(self._on_item_changed)
         self.add_button = QToolButton(self)
         self.add_button.setText("+")
-        self.add_button.setToolTip("add a variable for this subtree")
+        self.add_button.setToolTip(translate("VariablesTable", "add a variable for this subtree"))
         self.remove_button = QToolButton(self)
         self.remove_button.setText("−")
-        self.remove_button.setToolTip("remove the selected variable")
+        self.remove_button.setToolTip(translate("VariablesTable", "remove the selected variable"))
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self.message = QLabel(self)

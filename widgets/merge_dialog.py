@@ -36,6 +36,7 @@ from planning.merge import CONFLICTS_KEY, SIDES_KEY
 from planning.model import Plan
 from widgets import palette
 from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
+from widgets.i18n import translate
 
 __all__ = ["CompareDialog", "ConflictRow", "MergeDialog", "conflict_row", "field_text", "shown",
            "typed_value"]
@@ -238,7 +239,7 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        close = QPushButton("Close", self)
+        close = QPushButton(translate("CompareDialog", "Close"), self)
         close.clicked.connect(self.close)
         buttons.addWidget(close)
         layout.addLayout(buttons)
@@ -298,7 +299,7 @@ class MergeDialog(QDialog):
         self.document = document
         self.set_conflicts = set_conflicts
         self.setObjectName("merge_dialog")
-        self.setWindowTitle("Merge conflicts")
+        self.setWindowTitle(translate("MergeDialog", "Merge conflicts"))
         layout = QVBoxLayout(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("merge_summary")
@@ -332,20 +333,20 @@ class MergeDialog(QDialog):
             lambda row, _column: select_node(self.document, self.rows[row].node))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
-        self.all_ours = QPushButton("Take all &ours", self)
+        self.all_ours = QPushButton(translate("MergeDialog", "Take all &ours"), self)
         self.all_ours.setObjectName("take_all_ours")
         self.all_ours.clicked.connect(lambda: self.take_all(OURS))
-        self.all_theirs = QPushButton("Take all &theirs", self)
+        self.all_theirs = QPushButton(translate("MergeDialog", "Take all &theirs"), self)
         self.all_theirs.setObjectName("take_all_theirs")
         self.all_theirs.clicked.connect(lambda: self.take_all(THEIRS))
         buttons.addWidget(self.all_ours)
         buttons.addWidget(self.all_theirs)
         buttons.addStretch(1)
-        self.apply_button = QPushButton("&Apply", self)
+        self.apply_button = QPushButton(translate("MergeDialog", "&Apply"), self)
         self.apply_button.setObjectName("apply_button")
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
-        cancel = QPushButton("Cancel", self)
+        cancel = QPushButton(translate("MergeDialog", "Cancel"), self)
         cancel.clicked.connect(self.reject)
         buttons.addWidget(self.apply_button)
         buttons.addWidget(cancel)
@@ -422,25 +423,25 @@ class MergeDialog(QDialog):
         combo.setObjectName(f"choice_{r}")
         editor = None
         if row.resolvable:
-            combo.addItem("Ours", OURS)
-            combo.addItem("Theirs", THEIRS)
-            combo.addItem("Own value\u2026", OWN)
+            combo.addItem(translate("MergeDialog", "Ours"), OURS)
+            combo.addItem(translate("MergeDialog", "Theirs"), THEIRS)
+            combo.addItem(translate("MergeDialog", "Own value\u2026"), OWN)
             editor = QLineEdit()
             editor.setObjectName(f"own_value_{r}")
             editor.setAccessibleName(self.tr("Own value for %1").replace("%1", field_text(row.field)))
-            editor.setPlaceholderText("type the value to keep")
-            editor.setToolTip("A value of your own (a compromise), set when you Apply")
+            editor.setPlaceholderText(translate("MergeDialog", "type the value to keep"))
+            editor.setToolTip(translate("MergeDialog", "A value of your own (a compromise), set when you Apply"))
             theirs = entry.get("theirs")
             editor.setText("" if theirs is None else shown(theirs, 2000) if not isinstance(theirs, str)
                            else theirs)
             editor.hide()
             editor.textEdited.connect(lambda _t, r=r: self.choose(r, OWN))
         elif row.delete is not None:
-            combo.addItem("Keep the changed subtree", OURS)
-            combo.addItem("Take the deletion", DELETION)
+            combo.addItem(translate("MergeDialog", "Keep the changed subtree"), OURS)
+            combo.addItem(translate("MergeDialog", "Take the deletion"), DELETION)
         else:
-            combo.addItem("Accept merge", OURS)
-        combo.addItem("Decide later", LATER)
+            combo.addItem(translate("MergeDialog", "Accept merge"), OURS)
+        combo.addItem(translate("MergeDialog", "Decide later"), LATER)
         combo.currentIndexChanged.connect(lambda _i, r=r: self._highlight(r))
         holder = QWidget(self.table)  # keeps the combo its own height in a tall row
         box = QVBoxLayout(holder)
@@ -545,7 +546,7 @@ class MergeDialog(QDialog):
                 dropped = QUndoCommand("")
                 dropped.setObsolete(True)
                 stack.push(dropped)
-            QMessageBox.warning(self, "Cannot apply that choice", f"{failed}\n\nNothing was changed.")
+            QMessageBox.warning(self, translate("MergeDialog", "Cannot apply that choice"), f"{failed}\n\nNothing was changed.")
             return False
         self.accept()
         return True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from planning.edits import track_of
 from planning.errors import ERROR, WARNING, Fix, Problem
+from widgets.i18n import translate
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ class ProblemsPanel(QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.currentItemChanged.connect(self._update_fix_button)
-        self.fix_button = QPushButton("Fix", self)
+        self.fix_button = QPushButton(translate("ProblemsPanel", "Fix"), self)
         self.fix_button.setObjectName("problemsFix")
         self.fix_button.clicked.connect(lambda: self.apply_fix(self.list.currentItem()))
         self.fix_button.hide()  # shown while the current row has a fix
@@ -117,7 +118,7 @@ class ProblemsPanel(QWidget):
             item = QListWidgetItem(self._ok_icon, "No problems: the plan is valid.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
-            self.setWindowTitle("Problems")
+            self.setWindowTitle(translate("ProblemsPanel", "Problems"))
             return
         errors = sum(1 for p in problems if p.severity == ERROR)
         for problem in problems[:MAX_ROWS]:

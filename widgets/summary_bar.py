@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy
 from planning.errors import ERROR
 from widgets import palette
 from widgets.tree_model import format_number, format_percent
+from widgets.i18n import translate
 
 #: (key, caption, tooltip) of each figure, most important first.
 FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -70,7 +71,7 @@ class SummaryBar(QFrame):
             self.values[key] = label
         self.invalid_label = QLabel(self)
         palette.styled(self.invalid_label, "color: {BADGE_LATE}; font-weight: bold;")
-        self.invalid_label.setToolTip("the plan cannot be evaluated: see the Problems panel")
+        self.invalid_label.setToolTip(translate("SummaryBar", "the plan cannot be evaluated: see the Problems panel"))
         layout.addWidget(self.invalid_label)
         layout.addStretch(1)
         palette.on_change(self, self.refresh)  # figures are coloured html

@@ -22,6 +22,7 @@ from widgets.analysis.plot_export import (
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
+from widgets.i18n import translate
 
 MAX_BINS = 40
 #: At most this many distinct values are drawn one bar per value.
@@ -226,7 +227,7 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
             data.rows.append([f"best option at {decision}", option, share])
     shown = rows[:MAX_OPTION_ROWS]
     if not shown:
-        message(best, "no decision in this track")
+        message(best, translate("OutcomeView", "no decision in this track"))
     else:
         several = len({d for d, _, _ in shown}) > 1
         names, colours, values = [], [], []
@@ -307,14 +308,14 @@ class OutcomeView(QWidget):
         self.figures = {"histogram": new_figure(self), "risk": new_figure(self)}
         self.figures["histogram"].setAccessibleName(self.tr("Outcome distribution plot"))
         self.figures["risk"].setAccessibleName(self.tr("Risk profile plot"))
-        self.tabs.addTab(self.figures["histogram"], "Distribution")
-        self.tabs.addTab(self.figures["risk"], "Risk profile")
+        self.tabs.addTab(self.figures["histogram"], translate("OutcomeView", "Distribution"))
+        self.tabs.addTab(self.figures["risk"], translate("OutcomeView", "Risk profile"))
         layout.addWidget(self.tabs, 1)
         self.run_bar.runRequested.connect(self.runRequested)
         self.iterations.editingFinished.connect(self.runRequested)
         self.seed.editingFinished.connect(self.runRequested)
         for figure in self.figures.values():
-            message(figure.addPlot(), "Monte Carlo runs when this panel is open")
+            message(figure.addPlot(), translate("OutcomeView", "Monte Carlo runs when this panel is open"))
         palette.on_change(self, self.retheme)
 
     def current_kind(self) -> str:

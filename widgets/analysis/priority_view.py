@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from widgets import palette
 from widgets.analysis.plot_export import FigureData, shorten, write_csv
 from widgets.analysis.readiness_view import jump_to
+from widgets.i18n import translate
 
 COLUMNS = ("#", "Response", "Owner", "Branch", "Readiness", "Marginal value", "Exposure removed", "Late")
 READINESS_NAMES = ("0 idea", "1 drafted", "2 resourced", "3 rehearsed", "4 ready")
@@ -62,7 +63,7 @@ class PriorityView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.setToolTip("What to prepare next: double-click a response to select its branch in the tree")
+        self.table.setToolTip(translate("PriorityView", "What to prepare next: double-click a response to select its branch in the tree"))
         self.table.cellDoubleClicked.connect(self._jump)
         # Best first unless the planner sorts by another column.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -130,9 +131,9 @@ class PriorityView(QWidget):
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if result is None:
-            self.summary.setText("The plan cannot be evaluated: see Problems.")
+            self.summary.setText(translate("PriorityView", "The plan cannot be evaluated: see Problems."))
         elif not self.rows:
-            self.summary.setText("No responses in this track yet.")
+            self.summary.setText(translate("PriorityView", "No responses in this track yet."))
         else:
             total = sum(p.marginal_value for p in self.rows)
             self.summary.setText(f"{len(self.rows)} responses · raising all of them to ready would add about "

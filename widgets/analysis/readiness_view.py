@@ -24,6 +24,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 from widgets.analysis.plot_export import retheme_figures  # light / dark
+from widgets.i18n import translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
@@ -88,7 +89,7 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
                    "", row=1 if wide else 2, col=1 if wide else 0)
     shown = [b for b in failures if b.cost > 0][:MAX_BRANCH_BARS]
     if not shown:
-        message(low, "no failure branch costs exposure: every reached failure has a ready response")
+        message(low, translate("ReadinessView", "no failure branch costs exposure: every reached failure has a ready response"))
     else:
         y = np.arange(len(shown))[::-1].astype(float)
         for badge in BADGE_TEXT:
@@ -146,7 +147,7 @@ class ReadinessView(QWidget):
         self.tabs.setAccessibleName(self.tr("Readiness views"))
         self.figure = new_figure(self)
         self.figure.setAccessibleName(self.tr("Readiness overview plot"))
-        message(self.figure.addPlot(), "readiness appears when this panel is open")
+        message(self.figure.addPlot(), translate("ReadinessView", "readiness appears when this panel is open"))
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("readiness_table")
         self.table.setAccessibleName(self.tr("Branches by readiness cost"))
@@ -155,10 +156,10 @@ class ReadinessView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setToolTip("Double-click a branch to select it in the tree")
+        self.table.setToolTip(translate("ReadinessView", "Double-click a branch to select it in the tree"))
         self.table.cellDoubleClicked.connect(self._jump)
-        self.tabs.addTab(self.figure, "Overview")
-        self.tabs.addTab(self.table, "Branches")
+        self.tabs.addTab(self.figure, translate("ReadinessView", "Overview"))
+        self.tabs.addTab(self.table, translate("ReadinessView", "Branches"))
         layout.addWidget(self.tabs, 1)
         palette.on_change(self, self.retheme)
 

@@ -5,6 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from widgets import palette
+from widgets.i18n import translate
 
 
 class RunBar(QWidget):
@@ -29,14 +30,14 @@ class RunBar(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.hide()
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("RunBar", "Cancel"), self)
         self.cancel_button.setObjectName("analysis_cancel")
-        self.cancel_button.setToolTip("Stop this computation (Esc)")
+        self.cancel_button.setToolTip(translate("RunBar", "Stop this computation (Esc)"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancelRequested)
-        self.run_button = QPushButton("Run", self)
+        self.run_button = QPushButton(translate("RunBar", "Run"), self)
         self.run_button.setObjectName("analysis_run")
-        self.run_button.setToolTip("Compute again now (it also runs by itself half a second after each edit)")
+        self.run_button.setToolTip(translate("RunBar", "Compute again now (it also runs by itself half a second after each edit)"))
         self.run_button.clicked.connect(self.runRequested)
         self.status = QLabel("", self)
         self.status.setObjectName("analysis_status")

@@ -21,6 +21,7 @@ from widgets.analysis.plot_export import (
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
+from widgets.i18n import translate
 
 MAX_TORNADO_BARS = 15
 MAX_SPIDER_LINES = 8
@@ -108,7 +109,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
                     "Position in the parameter's range (%: 0 = low end, 100 = high end)",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     if not shown:
-        message(plot, "no parameter with a range moves the EV")
+        message(plot, translate("SensitivityView", "no parameter with a range moves the EV"))
         return data
     for k, line in enumerate(shown):
         colour = palette.SERIES[k % len(palette.SERIES)]
@@ -233,7 +234,7 @@ class SensitivityView(QWidget):
         controls = QGridLayout()
         self.policy_combo = self._combo("sens_policy", [("Re-optimise decisions", "optimal"),
                                                         ("Hold the base-case policy", "fixed")])
-        self.policy_combo.setToolTip("Re-optimise every decision in each scenario, or keep today's choices")
+        self.policy_combo.setToolTip(translate("SensitivityView", "Re-optimise every decision in each scenario, or keep today's choices"))
         self.sweep_combo = self._combo("sens_sweep_var", [])
         self.x_combo = self._combo("sens_map_x", [])
         self.y_combo = self._combo("sens_map_y", [])
@@ -264,7 +265,7 @@ class SensitivityView(QWidget):
         for kind, title in zip(KINDS, TAB_TITLES):
             self.figures[kind].setAccessibleName(self.tr("%1 plot").replace("%1", title))
             self.tabs.addTab(self.figures[kind], title)
-            message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
+            message(self.figures[kind].addPlot(), translate("SensitivityView", "sensitivity runs when this panel is open"))
         layout.addWidget(self.tabs, 1)
         self.run_bar.runRequested.connect(self.settingsChanged)
         palette.on_change(self, self.retheme)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from planning.walk import Slide
 from widgets import palette
 from widgets.presenter.audience_view import AudienceView, percent
+from widgets.i18n import translate
 
 KEY_HELP = ("→ ↓ PgDn Space: reveal / step in   ← ↑ PgUp: hide / back   1–9: take branch   "
             "Backspace: back   T: audience/console   N: notes   R: reveal mode   Ctrl+E: export log   "
@@ -100,7 +101,7 @@ class ConsoleView(QWidget):
         self.notes.setObjectName("walk_notes")
         self.notes.setAccessibleName(self.tr("Walk notes"))
         self.notes.setAccessibleDescription(self.tr("Kept in the walk log with the step they were written at"))
-        self.notes.setPlaceholderText("Questions, answers, decisions taken in the room…")
+        self.notes.setPlaceholderText(translate("ConsoleView", "Questions, answers, decisions taken in the room…"))
         self.notes.setProperty("relative_size", 1.2)
         self.notes.textChanged.connect(lambda: self.notesEdited.emit(self.notes.toPlainText()))
         right.addWidget(self.notes, 1)

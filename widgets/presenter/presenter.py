@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from planning.walk import Walk, build_slide
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
+from widgets.i18n import translate
 
 K = Qt.Key
 NEXT_KEYS = {K.Key_Right, K.Key_Down, K.Key_PageDown, K.Key_Space, K.Key_Return, K.Key_Enter}
@@ -104,7 +105,7 @@ class PresenterWindow(QWidget):
         self.console.notesEdited.connect(self._note_edited)
         self.console.notes.installEventFilter(self)
 
-        self.export_action = QAction("Export walk log as Markdown…", self)
+        self.export_action = QAction(translate("PresenterWindow", "Export walk log as Markdown…"), self)
         self.export_action.setObjectName("action_export_walk")
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(lambda: self.exportRequested.emit(self.walk.to_entry()))
