@@ -32,7 +32,7 @@ from widgets.summary_bar import SummaryBar
 from widgets.track_tabs import TrackTabBar
 from widgets.tree_canvas import TreeCanvas
 from planning.errors import PlanError
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class FindBar(QWidget):
         track_id, node_id = found[position % len(found)]
         document.set_current_track(track_id)
         document.select(node_id)
-        self.status.setText(f"{position % len(found) + 1} of {len(found)}")
+        self.status.setText(fill(translate("FindBar", "%1 of %2"), position % len(found) + 1, len(found)))
         return node_id
 
 
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         for track in self.document.plan.tracks:
             index = tabs.addTab(track.title or track.id)
             tabs.setTabData(index, track.id)
-            tabs.setTabToolTip(index, f"{track.title or track.id} — double-click to rename")
+            tabs.setTabToolTip(index, fill(translate("MainWindow", "%1 — double-click to rename"), track.title or track.id))
         tabs.blockSignals(False)
         self._sync_current_tab(self.document.current_track_id)
 
@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
             return
         title = self.document.plan.track(track_id).title or track_id
         answer = QMessageBox.question(
-            self, translate("MainWindow", "Remove track"), f"Remove the track “{title}” and all its nodes?",
+            self, translate("MainWindow", "Remove track"), fill(translate("MainWindow", "Remove the track “%1” and all its nodes?"), title),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
@@ -548,7 +548,7 @@ class MainWindow(QMainWindow):
             return True
         answer = QMessageBox.question(
             self, translate("MainWindow", "Unsaved changes"),
-            f"“{self.document.display_name()}” has unsaved changes. Save them?",
+            fill(translate("MainWindow", "“%1” has unsaved changes. Save them?"), self.document.display_name()),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -583,7 +583,7 @@ class MainWindow(QMainWindow):
             return False
         settings.add_recent_file(path)
         remember_folder(path)
-        self.message(f"Opened {path}")
+        self.message(fill(translate("MainWindow", "Opened %1"), path))
         return True
 
     def save(self) -> bool:
@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
         self.file_watch.saved(path)
         settings.add_recent_file(path)
         remember_folder(path)
-        self.message(f"Saved {path}")
+        self.message(fill(translate("MainWindow", "Saved %1"), path))
         return True
 
     def _fill_recent_menu(self) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from planning.errors import PlanError
 from planning.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 MARKDOWN_FILTER = "Markdown (*.md);;All files (*)"
 
@@ -106,7 +106,7 @@ def start_presentation(window, node_id: str | None = None, **options):
     try:
         presenter = PresenterWindow(document, start, track_id, parent=window, **options)
     except (PlanError, KeyError, ValueError) as exc:
-        QMessageBox.warning(window, translate("Presenter", "Cannot present"), f"This plan cannot be presented yet:\n{exc}")
+        QMessageBox.warning(window, translate("Presenter", "Cannot present"), fill(translate("Presenter", "This plan cannot be presented yet:\n%1"), exc))
         return None
     presenter.finished.connect(lambda entry, node: _finished(window, entry, node))
     presenter.exportRequested.connect(lambda entry: export_current_walk(window, entry))
@@ -131,7 +131,7 @@ def _finished(window, entry: dict | None, node_id: str) -> None:
         canvas.setFocus()
     message = getattr(window, "message", None)
     if callable(message) and entry is not None:
-        message(f"Walk recorded: {len(entry['steps'])} steps (Ctrl+Z removes it)")
+        message(fill(translate("Presenter", "Walk recorded: %1 steps (Ctrl+Z removes it)"), len(entry['steps'])))
 
 
 def install_presenter(window) -> QAction:

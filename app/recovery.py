@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.autosave import Autosaver, Recovery, pending_recoveries
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
     try:
         plan = load_plan(recovery.plan_file)
     except (OSError, ValueError) as exc:
-        QMessageBox.warning(parent, translate("Recovery", "Cannot recover"), f"{recovery.plan_file}:\n{exc}\n\n"
-                            "The autosave is kept (File > Recover…).")
+        QMessageBox.warning(parent, translate("Recovery", "Cannot recover"), fill(translate("Recovery", "%1:\n%2\n\nThe autosave is kept (File > Recover…)."), recovery.plan_file, exc))
         return False
     path = recovery.original_path
     base = recovery.base_bytes()
@@ -167,7 +166,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
                                          "theirs": f"{path.name} on disk now", "rebase": False}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             QMessageBox.warning(parent, translate("Recovery", "Cannot merge with the file on disk"),
-                                f"{path}:\n{exc}\n\nThe autosaved version is recovered as it was.")
+                                fill(translate("Recovery", "%1:\n%2\n\nThe autosaved version is recovered as it was."), path, exc))
             result, disk_bytes = None, None
     document.load_recovered(plan, path)
     # What later autosaves record as the base: the disk file when merged with it.
@@ -183,7 +182,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
         if result.conflicts and sharing is not None:
             sharing.resolve_conflicts(result.notes)
         elif callable(message):
-            message(f"Recovered and merged with the newer {path.name} on disk")
+            message(fill(translate("Recovery", "Recovered and merged with the newer %1 on disk"), path.name))
     return True
 
 
@@ -339,7 +338,7 @@ class KeptAutosaves(QDialog):
             return False
         answer = QMessageBox.question(
             self, translate("KeptAutosaves", "Discard autosaved changes"),
-            f"Delete the autosave of {recovery.describe()}? Its changes are lost.",
+            fill(translate("KeptAutosaves", "Delete the autosave of %1? Its changes are lost."), recovery.describe()),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Discard:

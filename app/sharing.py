@@ -42,7 +42,7 @@ from planning.edits import PLAN, TRACKS, Change, Edit
 from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +178,7 @@ class ConflictBanner(QFrame):
 
     def refresh(self) -> None:
         count = len(plan_conflicts(self.document.plan))
-        self.label.setText(f"\u26a0 This plan holds {count} unresolved merge conflict"
-                           f"{'s' if count != 1 else ''}: ours is kept at each until you choose.")
+        self.label.setText(fill(translate("ConflictBanner", "⚠ This plan holds %1 unresolved merge conflict%2: ours is kept at each until you choose."), count, 's' if count != 1 else ''))
         self.setVisible(bool(count) and not self.dismissed)
 
 
@@ -236,8 +235,7 @@ class Sharing(QObject):
             if errors:
                 listed = "\n".join(f"\u2022 {p}" for p in errors[:12])
                 more = f"\n… and {len(errors) - 12} more" if len(errors) > 12 else ""
-                QMessageBox.warning(self.window, title, "This export needs the numbers of a valid "
-                                    f"plan; fix these first (see the Problems panel):\n\n{listed}{more}")
+                QMessageBox.warning(self.window, title, fill(translate("Sharing", "This export needs the numbers of a valid plan; fix these first (see the Problems panel):\n\n%1%2"), listed, more))
                 return None
         if path is None:
             stem = self.document.path.stem if self.document.path else self.document.display_name()
@@ -255,9 +253,9 @@ class Sharing(QObject):
                 export_plan(plan, fmt, path)
         except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
             log.warning("export to %s failed", path, exc_info=True)
-            QMessageBox.critical(self.window, title, f"Could not write {path}:\n{exc}")
+            QMessageBox.critical(self.window, title, fill(translate("Sharing", "Could not write %1:\n%2"), path, exc))
             return None
-        self._message(f"Exported {path}")
+        self._message(fill(translate("Sharing", "Exported %1"), path))
         return path
 
     # -- import -------------------------------------------------------------------
@@ -288,8 +286,7 @@ class Sharing(QObject):
         self.window.autosaver.remove()
         # An imported plan has no file of its own yet: untitled and unsaved.
         self.document.load_recovered(plan, None)
-        self._message(f"Imported {Path(path).name} ({len(plan.nodes)} nodes): "
-                      "save it to keep it as a Branchwise plan")
+        self._message(fill(translate("Sharing", "Imported %1 (%2 nodes): save it to keep it as a Branchwise plan"), Path(path).name, len(plan.nodes)))
         if self.import_warnings:  # what the import did not understand, and what it did instead
             count = len(self.import_warnings)
             shown_lines = self.import_warnings[:12]
@@ -356,16 +353,16 @@ class Sharing(QObject):
             QMessageBox.warning(self.window, translate("Sharing", "Cannot merge"), str(exc))
             return None
         if unchanged:
-            self._message(f"Merged {name}: nothing new")
+            self._message(fill(translate("Sharing", "Merged %1: nothing new"), name))
             return result
         with _busy():  # the views redraw the merged plan
             replace_plan_contents(self.document, result.plan, f"Merge {name}")
         notes = f" ({'; '.join(result.notes)})" if result.notes else ""
         if result.clean:
-            self._message(f"Merged {name} cleanly{notes}; Undo takes it back")
+            self._message(fill(translate("Sharing", "Merged %1 cleanly%2; Undo takes it back"), name, notes))
         else:
             count = len(result.conflicts)
-            self._message(f"Merged {name} with {count} conflict{'s' if count != 1 else ''}{notes}")
+            self._message(fill(translate("Sharing", "Merged %1 with %2 conflict%3%4"), name, count, 's' if count != 1 else '', notes))
             self.resolve_conflicts(result.notes)
         return result
 

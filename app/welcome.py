@@ -24,7 +24,7 @@ from app.help import app_icon, app_version
 from widgets import palette
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 
 #: Button titles of the templates; descriptions come from planning.templates.
@@ -118,7 +118,7 @@ class WelcomePage(QWidget):
         tagline.setWordWrap(True)
         tagline.setMaximumWidth(620)  # two even lines rather than one long and a stub
         words.addWidget(tagline)
-        version = QLabel(f"Version {app_version()}", parent)
+        version = QLabel(fill(translate("WelcomePage", "Version %1"), app_version()), parent)
         version.setObjectName("welcome_version")
         version.setEnabled(False)  # greyed: secondary information
         words.addWidget(version)
@@ -148,7 +148,7 @@ class WelcomePage(QWidget):
         keys = QKeySequence(QKeySequence.StandardKey.Open).toString(
             QKeySequence.SequenceFormat.NativeText)
         self.open_button = QCommandLinkButton(
-            translate("WelcomePage", "Open a plan…"), f"A .bwplan file from your computer ({keys})", box)
+            translate("WelcomePage", "Open a plan…"), fill(translate("WelcomePage", "A .bwplan file from your computer (%1)"), keys), box)
         self.open_button.setObjectName("welcome_open")
         self.open_button.clicked.connect(self.choose_and_open)
         layout.addWidget(self.open_button)

@@ -38,7 +38,7 @@ from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_exp
 )
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 _INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 _MESSAGE_STYLE = MESSAGE_STYLE
@@ -434,8 +434,7 @@ class Inspector(QScrollArea):
         parent_id = self._parent_id()
         role = "branch" if branch else ("option" if parent_id else "root")
         self.title.setText(
-            f"<b>{html.escape(node.label or node.id)}</b><br>"
-            f'<span style="color:{palette.TEXT_MUTED}">{node.kind} {role} · id {html.escape(node.id)}</span>')
+            fill(translate("Inspector", "<b>%1</b><br><span style=\"color:%2\">%3 %4 · id %5</span>"), html.escape(node.label or node.id), palette.TEXT_MUTED, node.kind, role, html.escape(node.id)))
 
         def put(edit, text: str, field: str | None = None) -> None:
             if force or not edit.isModified():

@@ -36,7 +36,7 @@ from planning.merge import CONFLICTS_KEY, SIDES_KEY
 from planning.model import Plan
 from widgets import palette
 from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 __all__ = ["CompareDialog", "ConflictRow", "MergeDialog", "conflict_row", "field_text", "shown",
            "typed_value"]
@@ -209,7 +209,7 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.document = document
         self.setObjectName("compare_dialog")
-        self.setWindowTitle(f"Compare with {other_name}")
+        self.setWindowTitle(fill(translate("CompareDialog", "Compare with %1"), other_name))
         layout = QVBoxLayout(self)
         count = len(changes)
         summary = (f"{count} change{'s' if count != 1 else ''} from this plan to {other_name}. "
@@ -546,7 +546,7 @@ class MergeDialog(QDialog):
                 dropped = QUndoCommand("")
                 dropped.setObsolete(True)
                 stack.push(dropped)
-            QMessageBox.warning(self, translate("MergeDialog", "Cannot apply that choice"), f"{failed}\n\nNothing was changed.")
+            QMessageBox.warning(self, translate("MergeDialog", "Cannot apply that choice"), fill(translate("MergeDialog", "%1\n\nNothing was changed."), failed))
             return False
         self.accept()
         return True

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from planning.edits import track_of
 from planning.errors import ERROR, WARNING, Fix, Problem
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -136,7 +136,7 @@ class ProblemsPanel(QWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
         # a dock wrapping this panel can show the count in its title
-        self.setWindowTitle(f"Problems ({errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} other)")
+        self.setWindowTitle(fill(translate("ProblemsPanel", "Problems (%1 error%2, %3 other)"), errors, 's' if errors != 1 else '', len(problems) - errors))
 
     def fix_of(self, item: QListWidgetItem | None) -> Fix | None:
         """The repair a row offers, if any."""
@@ -154,7 +154,7 @@ class ProblemsPanel(QWidget):
         fix = self.fix_of(item)
         self.fix_button.setVisible(fix is not None)
         if fix is not None:
-            self.fix_button.setText(f"Fix: {fix.description}")
+            self.fix_button.setText(fill(translate("ProblemsPanel", "Fix: %1"), fix.description))
 
     def _context_menu(self, position: QPoint) -> None:
         item = self.list.itemAt(position)
@@ -162,7 +162,7 @@ class ProblemsPanel(QWidget):
         if fix is None:
             return
         menu = QMenu(self)
-        action = menu.addAction(f"Fix: {fix.description}")
+        action = menu.addAction(fill(translate("ProblemsPanel", "Fix: %1"), fix.description))
         action.triggered.connect(lambda: self.apply_fix(item))
         menu.popup(self.list.viewport().mapToGlobal(position))
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy
 from planning.errors import ERROR
 from widgets import palette
 from widgets.tree_model import format_number, format_percent
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 #: (key, caption, tooltip) of each figure, most important first.
 FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -126,7 +126,7 @@ class SummaryBar(QFrame):
             text, colour = shown[key]
             label = self.values[key]
             value_html = f'<b style="color:{colour}">{text}</b>' if colour else f"<b>{text}</b>"
-            label.setText(f'<span style="color:{palette.TEXT_MUTED}">{caption}</span> {value_html}')
+            label.setText(fill(translate("SummaryBar", "<span style=\"color:%1\">%2</span> %3"), palette.TEXT_MUTED, caption, value_html))
             label.setProperty("plain", f"{caption} {text}")
         title = (track.title or track.id) if track is not None else ""
         self.setToolTip(f"{title}: {self.full_text()}" if title else self.full_text())

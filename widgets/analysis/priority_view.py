@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from widgets import palette
 from widgets.analysis.plot_export import FigureData, shorten, write_csv
 from widgets.analysis.readiness_view import jump_to
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 COLUMNS = ("#", "Response", "Owner", "Branch", "Readiness", "Marginal value", "Exposure removed", "Late")
 READINESS_NAMES = ("0 idea", "1 drafted", "2 resourced", "3 rehearsed", "4 ready")
@@ -136,8 +136,7 @@ class PriorityView(QWidget):
             self.summary.setText(translate("PriorityView", "No responses in this track yet."))
         else:
             total = sum(p.marginal_value for p in self.rows)
-            self.summary.setText(f"{len(self.rows)} responses · raising all of them to ready would add about "
-                                 f"{_signed(result.ev_full - result.ev)}{unit} (marginal values sum to {_signed(total)}{unit})")
+            self.summary.setText(fill(translate("PriorityView", "%1 responses · raising all of them to ready would add about %2%3 (marginal values sum to %4%5)"), len(self.rows), _signed(result.ev_full - result.ev), unit, _signed(total), unit))
 
     def figure_data(self) -> FigureData:
         """The list as a table (CSV)."""

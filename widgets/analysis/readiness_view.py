@@ -24,7 +24,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 from widgets.analysis.plot_export import retheme_figures  # light / dark
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
@@ -177,8 +177,7 @@ class ReadinessView(QWidget):
         shown = report.branches[:MAX_TABLE_ROWS]
         more = f" · table shows the {len(shown)} costliest of {len(report.branches)} branches" \
             if len(shown) < len(report.branches) else ""
-        self.summary.setText(f"{len(report.tracks)} tracks · {late} late responses · "
-                             f"{unanswered} failure branches without a response{more}")
+        self.summary.setText(fill(translate("ReadinessView", "%1 tracks · %2 late responses · %3 failure branches without a response%4"), len(report.tracks), late, unanswered, more))
         table = self.table
         table.setSortingEnabled(False)
         table.setUpdatesEnabled(False)

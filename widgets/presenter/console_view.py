@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from planning.walk import Slide
 from widgets import palette
 from widgets.presenter.audience_view import AudienceView, percent
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 KEY_HELP = ("→ ↓ PgDn Space: reveal / step in   ← ↑ PgUp: hide / back   1–9: take branch   "
             "Backspace: back   T: audience/console   N: notes   R: reveal mode   Ctrl+E: export log   "
@@ -153,4 +153,4 @@ class ConsoleView(QWidget):
     def show_time(self, total_seconds: float, node_seconds: float) -> None:
         """Update the clocks (the presenter calls this every second)."""
         self.timer_label.setText(clock(total_seconds))
-        self.node_timer.setText(f"{clock(node_seconds)} on this node")
+        self.node_timer.setText(fill(translate("ConsoleView", "%1 on this node"), clock(node_seconds)))
