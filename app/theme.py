@@ -21,19 +21,16 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app import settings
 from widgets import palette
+from widgets.i18n import translate
 
 MODES = ("system", "light", "dark")
 SETTING = "view/theme"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Theme", text)
 
 
 def saved_mode() -> str:
@@ -151,17 +148,17 @@ def install_theme_menu(window) -> QMenu | None:
         return None
     view_menu = next((a.menu() for a in window.menuBar().actions()
                       if a.menu() is not None and a.menu().objectName() == "menu_view"), None)
-    menu = QMenu(tr("&Theme"), window)
+    menu = QMenu(translate("Theme", "&Theme"), window)
     menu.setObjectName("menu_theme")
     group = QActionGroup(menu)
     group.setExclusive(True)
     window.theme_actions = {}
-    for mode, text in (("system", tr("&System")), ("light", tr("&Light")), ("dark", tr("&Dark"))):
+    for mode, text in (("system", translate("Theme", "&System")), ("light", translate("Theme", "&Light")), ("dark", translate("Theme", "&Dark"))):
         action = QAction(text, menu)
         action.setObjectName(f"action_theme_{mode}")
         action.setCheckable(True)
         action.setChecked(mode == current.mode)
-        action.setStatusTip(tr("Colours: follow the desktop, or always light or dark"))
+        action.setStatusTip(translate("Theme", "Colours: follow the desktop, or always light or dark"))
         action.triggered.connect(lambda _c=False, m=mode: current.set_mode(m))
         group.addAction(action)
         menu.addAction(action)

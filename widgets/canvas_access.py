@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleValueChangeEvent
 
 from planning.model import CHANCE
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("TreeCanvas", text)
-
+from widgets.i18n import translate
 
 def _number(value: float, decimals: int) -> str:
     """A figure in the window's locale (separators, decimal mark)."""
@@ -34,11 +31,11 @@ def describe(document, node_id: str | None) -> tuple[str, str]:
     plan = getattr(document, "plan", None)
     node = plan.nodes.get(node_id) if plan is not None and node_id else None
     if node is None:
-        return tr("Tree canvas, nothing selected"), tr("Select a node with the arrow keys")
-    kinds = {"decision": tr("decision"), "chance": tr("chance node"), "terminal": tr("terminal")}
+        return translate("TreeCanvas", "Tree canvas, nothing selected"), translate("TreeCanvas", "Select a node with the arrow keys")
+    kinds = {"decision": translate("TreeCanvas", "decision"), "chance": translate("TreeCanvas", "chance node"), "terminal": translate("TreeCanvas", "terminal")}
     parts = [kinds.get(node.kind, node.kind)]
     if node.path:
-        parts.append(tr("%1 path").replace("%1", tr(node.path)))
+        parts.append(translate("TreeCanvas", "%1 path").replace("%1", {"success": translate("TreeCanvas", "success"), "failure": translate("TreeCanvas", "failure"), "neutral": translate("TreeCanvas", "neutral")}.get(node.path, node.path)))
     result = getattr(document, "result", None)
     i = result.index.get(node.id, -1) if result is not None else -1
     current = getattr(document, "current_track_id", None)
@@ -50,16 +47,16 @@ def describe(document, node_id: str | None) -> tuple[str, str]:
     unit = f" {plan.value_unit}" if getattr(plan, "value_unit", "") else ""
     if i >= 0:
         if is_branch:
-            parts.append(tr("probability %1%").replace("%1", _number(100 * float(result.node_probability[i]), 0)))
+            parts.append(translate("TreeCanvas", "probability %1%").replace("%1", _number(100 * float(result.node_probability[i]), 0)))
         ev = float(result.node_ev[i])
         if math.isfinite(ev):
-            parts.append(tr("expected value %1").replace("%1", _number(ev, 1 if abs(ev) < 100 else 0) + unit))
+            parts.append(translate("TreeCanvas", "expected value %1").replace("%1", _number(ev, 1 if abs(ev) < 100 else 0) + unit))
         readiness = getattr(result, "node_readiness", None)
         if readiness is not None and i < len(readiness) and math.isfinite(float(readiness[i])):
-            parts.append(tr("readiness %1%").replace("%1", _number(100 * float(readiness[i]), 0)))
+            parts.append(translate("TreeCanvas", "readiness %1%").replace("%1", _number(100 * float(readiness[i]), 0)))
     children = len(node.children)
     if children:
-        parts.append(tr("1 child") if children == 1 else tr("%1 children").replace("%1", str(children)))
+        parts.append(translate("TreeCanvas", "1 child") if children == 1 else translate("TreeCanvas", "%1 children").replace("%1", str(children)))
     return node.label or node.id, "; ".join(parts)
 
 
@@ -67,7 +64,7 @@ class CanvasAccess:
     """Accessible name, description and value of the canvas follow the selection."""
 
     def _init_access(self) -> None:
-        self.setAccessibleName(tr("Tree canvas"))
+        self.setAccessibleName(translate("TreeCanvas", "Tree canvas"))
         self.accessible_value = ""
         self.document.selectionChanged.connect(self._announce_selection)
         self.document.evaluated.connect(lambda _r: self._announce_selection(self.document.selected_id, quiet=True))
@@ -85,7 +82,7 @@ class CanvasAccess:
         self.accessible_value = value
         # The widget's own name says which view it is; the selected node is
         # its description, so a reader says "Tree canvas, Ceasefire holds, chance node…".
-        self.setAccessibleName(tr("Tree canvas, %1").replace("%1", name))
+        self.setAccessibleName(translate("TreeCanvas", "Tree canvas, %1").replace("%1", name))
         self.setAccessibleDescription(description)
         if quiet:
             return

@@ -252,8 +252,14 @@ def format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Marks text for the catalogue; this module stays importable without Qt."""
+    return text
+
+
 #: Words for the path a node starts, in its label's figure line.
-PATH_WORDS = {"success": "✓ success", "failure": "✗ failure"}
+PATH_WORDS = {"success": QT_TRANSLATE_NOOP("TreeCanvas", "✓ success"),
+              "failure": QT_TRANSLATE_NOOP("TreeCanvas", "✗ failure")}
 
 
 def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = True) -> str:
@@ -265,7 +271,9 @@ def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = Tru
     if node.path in ("success", "failure"):
         # Colour never carries the meaning alone: the node that starts a
         # success or failure path says so in words (first: it is not elided).
-        parts.append(PATH_WORDS[node.path])
+        from widgets.i18n import translate
+
+        parts.append(translate("TreeCanvas", PATH_WORDS[node.path]))
     is_branch = style.badge[i] >= 0
     if is_branch:
         p = style.probability[i]

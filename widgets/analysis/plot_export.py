@@ -23,6 +23,7 @@ from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget  # noqa: E402
 
 from widgets import palette  # noqa: E402
+from widgets.i18n import translate  # noqa: E402
 
 #: Size of a figure exported headless (pixels) when none is asked for.
 EXPORT_SIZE = (1000, 620)
@@ -270,21 +271,21 @@ class ExportButton(QToolButton):
     def __init__(self, source, parent: QWidget | None = None):
         super().__init__(parent)
         self.source = source
-        self.setText(self.tr("Export"))
-        self.setToolTip(self.tr("Save this plot as a PNG or SVG picture, or its numbers as CSV"))
+        self.setText(translate("ExportButton", "Export"))
+        self.setToolTip(translate("ExportButton", "Save this plot as a PNG or SVG picture, or its numbers as CSV"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
-        for fmt, text in (("png", self.tr("Picture (PNG)…")), ("svg", self.tr("Vector picture (SVG)…")),
-                          ("csv", self.tr("Data (CSV)…"))):
+        for fmt, text in (("png", translate("ExportButton", "Picture (PNG)…")), ("svg", translate("ExportButton", "Vector picture (SVG)…")),
+                          ("csv", translate("ExportButton", "Data (CSV)…"))):
             menu.addAction(text, lambda f=fmt: self.ask_and_export(f))
         self.setMenu(menu)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
 
     def ask_and_export(self, fmt: str) -> str | None:
         figure, data, name = self.source()
-        filters = {"png": self.tr("PNG picture (*.png)"), "svg": self.tr("SVG picture (*.svg)"),
-                   "csv": self.tr("CSV table (*.csv)")}
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), f"{name}.{fmt}", filters[fmt])
+        filters = {"png": translate("ExportButton", "PNG picture (*.png)"), "svg": translate("ExportButton", "SVG picture (*.svg)"),
+                   "csv": translate("ExportButton", "CSV table (*.csv)")}
+        path, _ = QFileDialog.getSaveFileName(self, translate("ExportButton", "Export"), f"{name}.{fmt}", filters[fmt])
         if not path:
             return None
         if not path.lower().endswith(f".{fmt}"):

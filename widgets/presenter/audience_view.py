@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from planning.walk import BranchCard, Slide, format_value
 from widgets import palette
+from widgets.i18n import translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
 
 # Page, card and badge colours are widgets.palette's PAGE, CARD, HIDDEN_CARD,
@@ -51,17 +52,16 @@ def slide_words(slide: Slide | None) -> str:
     """The slide in one line of words: node, kind, path, probability, EV, then its branches."""
     if slide is None:
         return ""
-    tr = lambda text: QCoreApplication.translate("AudienceView", text)  # noqa: E731
     parts = [slide.label, slide.kind]
     if slide.path:
-        parts.append(tr("%1 path").replace("%1", slide.path))
+        parts.append(translate("AudienceView", "%1 path").replace("%1", slide.path))
     if slide.probability is not None:
-        parts.append(tr("probability %1").replace("%1", percent(slide.probability)))
+        parts.append(translate("AudienceView", "probability %1").replace("%1", percent(slide.probability)))
     if slide.ev is not None:
-        parts.append(tr("EV %1").replace("%1", format_value(slide.ev, slide.value_unit)))
+        parts.append(translate("AudienceView", "EV %1").replace("%1", format_value(slide.ev, slide.value_unit)))
     shown = [f"{c.number}: {c.label}" for c in slide.cards if c.revealed]
     if shown:
-        parts.append(tr("branches: %1").replace("%1", "; ".join(shown)))
+        parts.append(translate("AudienceView", "branches: %1").replace("%1", "; ".join(shown)))
     return ", ".join(p for p in parts if p)
 
 
@@ -98,7 +98,7 @@ class AudienceView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("audience_view")
-        self.setAccessibleName(QCoreApplication.translate("AudienceView", "Audience view"))
+        self.setAccessibleName(translate("AudienceView", "Audience view"))
         self.setMinimumSize(320, 180)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._slide: Slide | None = None
