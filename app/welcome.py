@@ -24,14 +24,14 @@ from app.help import app_icon, app_version
 from widgets import palette
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 
 #: Button titles of the templates; descriptions come from planning.templates.
 TEMPLATE_TITLES: dict[str, str] = {
-    "blank": "New blank plan",
-    "peace-process": "Multi-track peace process",
-    "product-launch": "Product launch",
+    "blank": QT_TRANSLATE_NOOP("WelcomePage", "New blank plan"),
+    "peace-process": QT_TRANSLATE_NOOP("WelcomePage", "Multi-track peace process"),
+    "product-launch": QT_TRANSLATE_NOOP("WelcomePage", "Product launch"),
 }
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -133,7 +133,7 @@ class WelcomePage(QWidget):
         layout.setSpacing(4)
         layout.addWidget(_heading(translate("WelcomePage", "Start a plan"), box))
         for template, description in TEMPLATES.items():
-            title = TEMPLATE_TITLES.get(template, template.replace("-", " ").capitalize())
+            title = translate("WelcomePage", TEMPLATE_TITLES.get(template, template.replace("-", " ").capitalize()))
             button = QCommandLinkButton(title, description, box)
             button.setObjectName(f"welcome_new_{template}")
             button.clicked.connect(lambda _c=False, t=template: self.new_from_template(t))

@@ -26,6 +26,7 @@ from planning.errors import PlanError
 from planning import readiness
 from planning.model import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
+from widgets.i18n import translate
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")
@@ -437,14 +438,19 @@ class PlanTreeModel(QAbstractItemModel):
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return {"probability": "p", "readiness": "ready"}.get(COLUMNS[section], COLUMNS[section])
+                return {"label": translate("PlanTreeModel", "label"), "kind": translate("PlanTreeModel", "kind"),
+                        "path": translate("PlanTreeModel", "path"), "probability": translate("PlanTreeModel", "p"),
+                        "EV": translate("PlanTreeModel", "EV"), "readiness": translate("PlanTreeModel", "ready"),
+                        }.get(COLUMNS[section], COLUMNS[section])
             if role == Qt.ItemDataRole.ToolTipRole:
                 return {
-                    "probability": "branch probability (italic: computed from an expression or '#')",
-                    "EV": "expected value of the subtree, its own payoff included",
-                    "readiness": "branch readiness: best response readiness (late ones count 0); "
-                                 "dot: grey none, red late, amber partial, green ready",
-                    "path": "success, failure or neutral path (inherited in italics)",
+                    "probability": translate("PlanTreeModel",
+                                             "branch probability (italic: computed from an expression or '#')"),
+                    "EV": translate("PlanTreeModel", "expected value of the subtree, its own payoff included"),
+                    "readiness": translate("PlanTreeModel",
+                                           "branch readiness: best response readiness (late ones count 0); "
+                                           "dot: grey none, red late, amber partial, green ready"),
+                    "path": translate("PlanTreeModel", "success, failure or neutral path (inherited in italics)"),
                 }.get(COLUMNS[section], COLUMNS[section])
         return None
 

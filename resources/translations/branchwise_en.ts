@@ -386,6 +386,34 @@
 <context>
     <name>AudienceView</name>
     <message>
+        <source>NO RESPONSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LATE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PARTIAL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>READY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Success path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failure path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neutral path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1009,6 +1037,50 @@ Nothing was changed.</source>
     </message>
 </context>
 <context>
+    <name>PlanTreeModel</name>
+    <message>
+        <source>label</source>
+        <extracomment>MIME type of a dragged node (a JSON list of node ids). Role that returns the node id of an index. Role that returns a branch&apos;s readiness badge (none, late, partial, ready; None off branches). Size of the row icons (a path stripe, then the kind&apos;s shape).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>branch probability (italic: computed from an expression or &apos;#&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected value of the subtree, its own payoff included</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>branch readiness: best response readiness (late ones count 0); dot: grey none, red late, amber partial, green ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>success, failure or neutral path (inherited in italics)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Presenter</name>
     <message>
         <source>Export walk log as Markdown</source>
@@ -1087,6 +1159,34 @@ Nothing was changed.</source>
 <context>
     <name>PriorityView</name>
     <message>
+        <source>Response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Readiness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marginal value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exposure removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Responses by priority</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1134,8 +1234,60 @@ Nothing was changed.</source>
 <context>
     <name>ReadinessView</name>
     <message>
-        <source>no failure branch costs exposure: every reached failure has a ready response</source>
+        <source>no response</source>
         <extracomment>Rows of the branch table (costliest first); a 10,000-node plan has thousands of branches and the rest are in the CSV export.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>partly ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Readiness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exposure cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Responses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Late responses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no failure branch costs exposure: every reached failure has a ready response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1279,6 +1431,22 @@ The autosaved version is recovered as it was.</source>
 </context>
 <context>
     <name>SensitivityView</name>
+    <message>
+        <source>Tornado</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One-way sweep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy map</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>no parameter with a range moves the EV</source>
         <extracomment>Bar colours of an export (light, as documents are); on screen the current scheme&apos;s.</extracomment>
@@ -1513,6 +1681,18 @@ The autosaved version is recovered as it was.</source>
 </context>
 <context>
     <name>WelcomePage</name>
+    <message>
+        <source>New blank plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multi-track peace process</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Product launch</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Branchwise</source>
         <extracomment>A plan was made or opened from the page (its path, or &quot;&quot; for a new plan).</extracomment>

@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
 from widgets import palette
 from widgets.analysis.plot_export import FigureData, shorten, write_csv
 from widgets.analysis.readiness_view import jump_to
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
-COLUMNS = ("#", "Response", "Owner", "Branch", "Readiness", "Marginal value", "Exposure removed", "Late")
+COLUMNS = ("#", QT_TRANSLATE_NOOP("PriorityView", "Response"), QT_TRANSLATE_NOOP("PriorityView", "Owner"),
+           QT_TRANSLATE_NOOP("PriorityView", "Branch"), QT_TRANSLATE_NOOP("PriorityView", "Readiness"),
+           QT_TRANSLATE_NOOP("PriorityView", "Marginal value"), QT_TRANSLATE_NOOP("PriorityView", "Exposure removed"),
+           QT_TRANSLATE_NOOP("PriorityView", "Late"))
 READINESS_NAMES = ("0 idea", "1 drafted", "2 resourced", "3 rehearsed", "4 ready")
 
 
@@ -59,7 +62,7 @@ class PriorityView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("priority_table")
         self.table.setAccessibleName(self.tr("Responses by priority"))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([translate("PriorityView", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()

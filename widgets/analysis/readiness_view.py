@@ -24,14 +24,20 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 from widgets.analysis.plot_export import retheme_figures  # light / dark
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
 #: of branches and the rest are in the CSV export.
 MAX_TABLE_ROWS = 400
-BADGE_TEXT = {"none": "no response", "late": "late", "partial": "partly ready", "ready": "ready"}
-COLUMNS = ("Branch", "Track", "Path", "Badge", "Readiness", "Reach", "Exposure cost", "Responses", "Late responses")
+BADGE_TEXT = {"none": QT_TRANSLATE_NOOP("ReadinessView", "no response"), "late": QT_TRANSLATE_NOOP("ReadinessView", "late"),
+              "partial": QT_TRANSLATE_NOOP("ReadinessView", "partly ready"),
+              "ready": QT_TRANSLATE_NOOP("ReadinessView", "ready")}
+COLUMNS = (QT_TRANSLATE_NOOP("ReadinessView", "Branch"), QT_TRANSLATE_NOOP("ReadinessView", "Track"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Path"), QT_TRANSLATE_NOOP("ReadinessView", "Badge"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Readiness"), QT_TRANSLATE_NOOP("ReadinessView", "Reach"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Exposure cost"), QT_TRANSLATE_NOOP("ReadinessView", "Responses"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Late responses"))
 
 
 def _pct(value: float) -> str:
@@ -151,7 +157,7 @@ class ReadinessView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("readiness_table")
         self.table.setAccessibleName(self.tr("Branches by readiness cost"))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([translate("ReadinessView", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -183,7 +189,7 @@ class ReadinessView(QWidget):
         table.setUpdatesEnabled(False)
         table.setRowCount(len(shown))
         for row, b in enumerate(shown):
-            cells = (b.label, b.track_id, b.path, BADGE_TEXT.get(b.badge, b.badge), _pct(b.readiness), _pct(b.reach),
+            cells = (b.label, b.track_id, b.path, translate("ReadinessView", BADGE_TEXT.get(b.badge, b.badge)), _pct(b.readiness), _pct(b.reach),
                      f"{100 * b.cost:.1f} pts", str(b.responses), ", ".join(b.late))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

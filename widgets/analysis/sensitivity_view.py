@@ -21,12 +21,13 @@ from widgets.analysis.plot_export import (
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.fit import FittedExportButton, fit_width
 from widgets.analysis.run_bar import RunBar
-from widgets.i18n import translate
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 
 MAX_TORNADO_BARS = 15
 MAX_SPIDER_LINES = 8
 KINDS = ("tornado", "spider", "sweep", "policy-map")
-TAB_TITLES = ("Tornado", "Spider", "One-way sweep", "Policy map")
+TAB_TITLES = (QT_TRANSLATE_NOOP("SensitivityView", "Tornado"), QT_TRANSLATE_NOOP("SensitivityView", "Spider"),
+              QT_TRANSLATE_NOOP("SensitivityView", "One-way sweep"), QT_TRANSLATE_NOOP("SensitivityView", "Policy map"))
 POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held fixed"}
 #: Bar colours of an export (light, as documents are); on screen the current scheme's.
 LOW_COLOUR, HIGH_COLOUR = palette.SERIES_LIGHT[0], palette.SERIES_LIGHT[1]
@@ -262,7 +263,7 @@ class SensitivityView(QWidget):
         self.tabs = QTabWidget(self)
         self.figures = {kind: new_figure(self) for kind in KINDS}
         self.tabs.setAccessibleName(self.tr("Sensitivity plots"))
-        for kind, title in zip(KINDS, TAB_TITLES):
+        for kind, title in zip(KINDS, [translate("SensitivityView", t) for t in TAB_TITLES]):
             self.figures[kind].setAccessibleName(self.tr("%1 plot").replace("%1", title))
             self.tabs.addTab(self.figures[kind], title)
             message(self.figures[kind].addPlot(), translate("SensitivityView", "sensitivity runs when this panel is open"))

@@ -17,13 +17,16 @@ from PySide6.QtWidgets import QWidget
 
 from planning.walk import BranchCard, Slide, format_value
 from widgets import palette
-from widgets.i18n import translate
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
 
 # Page, card and badge colours are widgets.palette's PAGE, CARD, HIDDEN_CARD,
 # AMBER_TEXT and ON_BADGE_COLORS, read when painting: they follow the scheme.
-BADGE_TEXT = {"none": "NO RESPONSE", "late": "LATE", "partial": "PARTIAL", "ready": "READY"}
-PATH_WORD = {"success": "Success path", "failure": "Failure path", "neutral": "Neutral path"}
+BADGE_TEXT = {"none": QT_TRANSLATE_NOOP("AudienceView", "NO RESPONSE"), "late": QT_TRANSLATE_NOOP("AudienceView", "LATE"),
+              "partial": QT_TRANSLATE_NOOP("AudienceView", "PARTIAL"), "ready": QT_TRANSLATE_NOOP("AudienceView", "READY")}
+PATH_WORD = {"success": QT_TRANSLATE_NOOP("AudienceView", "Success path"),
+             "failure": QT_TRANSLATE_NOOP("AudienceView", "Failure path"),
+             "neutral": QT_TRANSLATE_NOOP("AudienceView", "Neutral path")}
 
 
 def readiness_color(value: float | None) -> str:
@@ -220,7 +223,7 @@ class AudienceView(QWidget):
         kind_word = {"decision": "Our decision", "chance": "Not in our hands", "terminal": "End state"}
         facts.insert(0, kind_word.get(slide.kind, slide.kind))
         if slide.path in ("success", "failure") or slide.probability is not None:
-            facts.insert(1, PATH_WORD.get(slide.path, slide.path))
+            facts.insert(1, translate("AudienceView", PATH_WORD.get(slide.path, slide.path)))
         f_sub = font(28 * u)
         color = palette.PATH_TEXT_COLORS.get(slide.path, palette.TEXT_MUTED)
         used += 4 * u + canvas.wrapped("  ·  ".join(facts), f_sub, color, x, y + used + 4 * u, width, 1, area)
@@ -424,7 +427,7 @@ class AudienceView(QWidget):
         """"EV 12 points" and, for branches, the readiness badge as a pill on the right."""
         ev_text = f"EV {format_value(card.ev, self._slide.value_unit if self._slide else '')}"
         show_badge = not option or card.responses
-        label = BADGE_TEXT.get(card.badge, card.badge.upper())
+        label = translate("AudienceView", BADGE_TEXT.get(card.badge, card.badge.upper()))
         pill_w = QFontMetricsF(f_small).horizontalAdvance(label) + pad if show_badge else 0
         pill_h = line_height(f_small) * 1.25
         canvas.wrapped(ev_text, f_bold, palette.TEXT, x, y, width - pill_w - pad, 1, area)
