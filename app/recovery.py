@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.autosave import Autosaver, Recovery, pending_recoveries
-from widgets.i18n import fill, translate
+from widgets.i18n import date_time, fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ def describe(recovery: Recovery) -> tuple[str, str]:
     from planning.diff import diff_plans, format_change, summarise
     from planning.planfile import load_plan, loads_plan
 
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.saved_at))
+    stamp = date_time(recovery.saved_at)  # the window's locale
     where = (f"“{recovery.original_path.name}” ({recovery.original_path.parent})"
              if recovery.original_path else f"the untitled plan “{recovery.title}”")
     text = [f"Branchwise was not closed cleanly: unsaved changes to {where} were autosaved at {stamp}."]

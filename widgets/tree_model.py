@@ -26,7 +26,7 @@ from planning.errors import PlanError
 from planning import readiness
 from planning.model import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
-from widgets.i18n import translate
+from widgets.i18n import number, significant, translate
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")
@@ -51,7 +51,7 @@ def path_colour(path: str | None, text: bool = False) -> QColor:
 
 
 def format_number(value: float | None) -> str:
-    """A figure for a narrow column: thousands separators, ~3 significant digits.
+    """A figure for a narrow column: thousands separators, ~3 significant digits, in the locale.
 
     >>> format_number(1234.5), format_number(12.345), format_number(0.0123), format_number(None)
     ('1,234', '12.3', '0.0123', '—')
@@ -62,17 +62,17 @@ def format_number(value: float | None) -> str:
         return "0"  # never "-0"
     magnitude = abs(value)
     if magnitude >= 100:
-        return f"{value:,.0f}"
+        return number(value, 0)
     if magnitude >= 10:
-        return f"{value:.1f}".removesuffix(".0")
-    return f"{value:.3g}"
+        return number(value, 1, trim=True)
+    return significant(value, 3)
 
 
 def format_percent(value: float | None) -> str:
     """A fraction as a whole percentage ("—" when unknown)."""
     if value is None or not math.isfinite(value):
         return "—"
-    return f"{value * 100:.0f}%"
+    return number(value * 100, 0) + "%"
 
 
 def format_stored(value) -> str:
