@@ -117,8 +117,13 @@ class Theme(QObject):
         settings.settings().setValue(SETTING, mode)
         self.apply()
 
+    def preview(self, scheme: str | None) -> None:
+        """Show ``scheme`` now without keeping it (the gallery); None goes back to the chosen mode."""
+        self._preview = scheme
+        self.apply()
+
     def apply(self) -> None:
-        name = self.scheme()
+        name = getattr(self, "_preview", None) or self.scheme()
         self.app.setPalette(qt_palette(name))
         palette.set_scheme(name)  # views redraw (palette.notifier().changed)
         sheet = stylesheet(name)

@@ -76,6 +76,8 @@ class PriorityView(QWidget):
         self._on_screen: bool | None = None  # None: follow isVisible() (no dock tells us)
         document.evaluated.connect(self._on_evaluated)
         self.show_result(document.result)
+        # Late and marginal-value cells are coloured from the palette: fill again in the new scheme.
+        palette.on_change(self, lambda: self._on_evaluated(self.document.result))
 
     def set_on_screen(self, on_screen: bool) -> None:
         """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
