@@ -86,7 +86,7 @@ def format_stored(value) -> str:
     return str(value)
 
 
-_ICON_CACHE: dict[tuple[str, str | None], QIcon] = {}
+_ICON_CACHE: dict[tuple, QIcon] = {}
 
 
 #: Size of the row icons (a path stripe, then the kind's shape).
@@ -99,11 +99,13 @@ def kind_icon(kind: str, path: str | None) -> QIcon:
     Shapes and colours are the canvas's: a blue square for a decision, an
     orange circle for a chance node, a grey triangle for a terminal.
     """
-    key = (kind, path)
+    ratio = _pixel_ratio()
+    key = (kind, path, ratio)
     icon = _ICON_CACHE.get(key)
     if icon is not None:
         return icon
-    pixmap = QPixmap(ICON_WIDTH, ICON_HEIGHT)
+    pixmap = QPixmap(ICON_WIDTH * ratio, ICON_HEIGHT * ratio)  # sharp at 150% and 200% scale
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -128,6 +130,14 @@ def kind_icon(kind: str, path: str | None) -> QIcon:
     return icon
 
 
+def _pixel_ratio() -> int:
+    """Device pixels per logical pixel of the screen (whole, at least 1): icons drawn that fine."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    return max(1, math.ceil(app.devicePixelRatio())) if app is not None else 1
+
+
 def clear_icon_cache() -> None:
     """Forget the drawn row icons (their colours are the palette's: the scheme changed)."""
     _ICON_CACHE.clear()
@@ -135,10 +145,12 @@ def clear_icon_cache() -> None:
 
 def badge_icon(badge: str) -> QIcon:
     """A dot in the readiness badge colour (none, late, partial, ready)."""
-    key = ("badge", badge)
+    ratio = _pixel_ratio()
+    key = ("badge", badge, ratio)
     icon = _ICON_CACHE.get(key)
     if icon is None:
-        pixmap = QPixmap(10, 10)
+        pixmap = QPixmap(10 * ratio, 10 * ratio)
+        pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
