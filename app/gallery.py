@@ -468,6 +468,9 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
     sections: list[Section] = []
     general = Section("Start")
     _welcome_shot(general, out)
+    from app.gallery_themes import dark_welcome_shot
+
+    dark_welcome_shot(general, out)
     sections.append(general)
     plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
     with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:

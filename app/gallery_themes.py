@@ -94,6 +94,33 @@ def dark_shots(window, section, folder: Path, prefix: str) -> None:
         current.preview(None)
 
 
+def dark_welcome_shot(section, folder: Path) -> None:
+    """The welcome page in the dark scheme (1280x720)."""
+    from app.document import Document
+    from app.gallery import Shot, _close, _save, _settle
+    from app.main_window import MainWindow
+    from app.theme import theme
+    from app.welcome import install_welcome
+
+    current = theme()
+    document = Document()
+    window = MainWindow(document, autosave_ms=24 * 3600 * 1000)
+    document.setParent(window)
+    window.autosaver.timer.stop()
+    install_welcome(window, show=True)
+    try:
+        current.preview("dark")
+        window.resize(1280, 720)
+        window.show()
+        _settle(120)
+        file = folder / "welcome-dark-1280x720.png"
+        _save(window, file)
+        section.shots.append(Shot("Welcome page, 1280x720, dark scheme", file.name))
+    finally:
+        current.preview(None)
+        _close(window)
+
+
 def scaled_shots(path: Path, section, folder: Path, prefix: str) -> None:
     """In child processes: the pictures at each scale of :data:`SCALED_RUNS`."""
     from app.gallery import Shot

@@ -67,6 +67,26 @@ class WelcomePage(QWidget):
         self.template_buttons: dict[str, QCommandLinkButton] = {}
         self._build()
         self.refresh_recent()
+        self._arrows()
+        palette.on_change(self, self._arrows)  # the style's arrow is black: unreadable when dark
+
+    def _arrows(self) -> None:
+        """The command links' arrow in the scheme's text colour, drawn for the screen's pixel ratio."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QIcon, QPainter, QPixmap, QPolygonF
+
+        ratio = max(1, round(self.devicePixelRatioF() + 0.49))
+        pixmap = QPixmap(20 * ratio, 20 * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.qcolor(palette.TEXT_MUTED))
+        painter.drawPolygon(QPolygonF([QPointF(6, 4), QPointF(15, 10), QPointF(6, 16)]))
+        painter.end()
+        for button in self.findChildren(QCommandLinkButton):
+            button.setIcon(QIcon(pixmap))
 
     # -- construction ------------------------------------------------------
     def _build(self) -> None:

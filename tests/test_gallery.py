@@ -103,6 +103,7 @@ def test_first_plan_is_also_shown_dark_and_at_150_and_200_percent(sheet):
     for view in ("audience", "console"):
         assert f"Dark scheme: presenter, {view} view" in captions
         assert f"200% scale, dark scheme: presenter, {view} view" in captions
+    assert _mean_lightness(QImage(str(out / files["Welcome page, 1280x720, dark scheme"]))) < 0.25
     dark = QImage(str(out / files["Dark scheme: window 1600x1000, Problems raised"]))
     light = QImage(str(out / files["Window 1600x1000, Problems raised"]))
     assert _mean_lightness(dark) < 0.25 < 0.75 < _mean_lightness(light)

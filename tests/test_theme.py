@@ -245,6 +245,22 @@ def test_presenter_console_follows_the_scheme(qapp, app_theme):
     console.deleteLater()
 
 
+def test_welcome_page_arrows_read_on_the_dark_page(qtbot, app_theme):
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QCommandLinkButton
+
+    from app.document import Document
+    from app.welcome import WelcomePage
+
+    page = WelcomePage(Document())
+    qtbot.addWidget(page)
+    app_theme.set_mode("dark")
+    for button in page.findChildren(QCommandLinkButton):
+        image = button.icon().pixmap(QSize(20, 20)).toImage()
+        drawn = [image.pixelColor(x, y) for x in range(20) for y in range(20) if image.pixelColor(x, y).alpha() == 255]
+        assert drawn and all(palette.contrast(c.name(), palette.DARK["SURFACE"]) >= AA_GRAPHIC for c in drawn)
+
+
 # -- exports stay light -----------------------------------------------------------------------
 
 def test_exports_are_light_while_the_window_is_dark(tmp_path, app_theme):
