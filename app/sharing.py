@@ -178,7 +178,12 @@ class ConflictBanner(QFrame):
 
     def refresh(self) -> None:
         count = len(plan_conflicts(self.document.plan))
-        self.label.setText(fill(translate("ConflictBanner", "⚠ This plan holds %1 unresolved merge conflict%2: ours is kept at each until you choose."), count, 's' if count != 1 else ''))
+        # one whole sentence per number: a translation may word the plural differently
+        text = translate("ConflictBanner", "⚠ This plan holds 1 unresolved merge conflict: ours is kept until you "
+                                           "choose.") if count == 1 else \
+            translate("ConflictBanner", "⚠ This plan holds %1 unresolved merge conflicts: ours is kept at each "
+                                        "until you choose.")
+        self.label.setText(fill(text, count))
         self.setVisible(bool(count) and not self.dismissed)
 
 
@@ -362,7 +367,9 @@ class Sharing(QObject):
             self._message(fill(translate("Sharing", "Merged %1 cleanly%2; Undo takes it back"), name, notes))
         else:
             count = len(result.conflicts)
-            self._message(fill(translate("Sharing", "Merged %1 with %2 conflict%3%4"), name, count, 's' if count != 1 else '', notes))
+            text = translate("Sharing", "Merged %1 with 1 conflict%3") if count == 1 else \
+                translate("Sharing", "Merged %1 with %2 conflicts%3")
+            self._message(fill(text, name, count, notes))
             self.resolve_conflicts(result.notes)
         return result
 

@@ -136,7 +136,9 @@ class ProblemsPanel(QWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
         # a dock wrapping this panel can show the count in its title
-        self.setWindowTitle(fill(translate("ProblemsPanel", "Problems (%1 error%2, %3 other)"), errors, 's' if errors != 1 else '', len(problems) - errors))
+        title = translate("ProblemsPanel", "Problems (1 error, %2 other)") if errors == 1 else \
+            translate("ProblemsPanel", "Problems (%1 errors, %2 other)")
+        self.setWindowTitle(fill(title, errors, len(problems) - errors))
 
     def fix_of(self, item: QListWidgetItem | None) -> Fix | None:
         """The repair a row offers, if any."""

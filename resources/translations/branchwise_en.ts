@@ -469,7 +469,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>⚠ This plan holds %1 unresolved merge conflict%2: ours is kept at each until you choose.</source>
+        <source>⚠ This plan holds 1 unresolved merge conflict: ours is kept until you choose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ This plan holds %1 unresolved merge conflicts: ours is kept at each until you choose.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1223,7 +1227,11 @@ Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Problems (%1 error%2, %3 other)</source>
+        <source>Problems (1 error, %2 other)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems (%1 errors, %2 other)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1515,7 +1523,11 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Merged %1 with %2 conflict%3%4</source>
+        <source>Merged %1 with 1 conflict%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merged %1 with %2 conflicts%3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
