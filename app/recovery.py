@@ -91,7 +91,8 @@ def describe(recovery: Recovery) -> tuple[str, str]:
         changes = diff_plans(before, autosaved)
         if changes:
             count = len(changes)
-            text.append(f"\nThe autosave holds {count} unsaved change{'s' if count != 1 else ''}:")
+            text.append(translate("Recovery", "\nThe autosave holds 1 unsaved change:") if count == 1
+                        else fill(translate("Recovery", "\nThe autosave holds %1 unsaved changes:"), count))
             text += [f"  • {line}" for line in summarise(changes, plan=autosaved)]
             details = "\n".join(format_change(c) for c in changes)
         else:

@@ -212,9 +212,14 @@ class CompareDialog(QDialog):
         self.setWindowTitle(fill(translate("CompareDialog", "Compare with %1"), other_name))
         layout = QVBoxLayout(self)
         count = len(changes)
-        summary = (f"{count} change{'s' if count != 1 else ''} from this plan to {other_name}. "
-                   "Double-click a row to select its node." if count
-                   else f"This plan and {other_name} are the same.")
+        if not count:
+            summary = fill(translate("CompareDialog", "This plan and %1 are the same."), other_name)
+        elif count == 1:
+            summary = fill(translate("CompareDialog", "1 change from this plan to %1. "
+                                                      "Double-click a row to select its node."), other_name)
+        else:
+            summary = fill(translate("CompareDialog", "%1 changes from this plan to %2. "
+                                                      "Double-click a row to select its node."), count, other_name)
         self.summary = QLabel(summary, self)
         self.summary.setObjectName("compare_summary")
         self.summary.setWordWrap(True)
@@ -377,18 +382,24 @@ class MergeDialog(QDialog):
         values = sum(row.resolvable for row in self.rows)
         deletions = sum(row.delete is not None for row in self.rows)
         review = count - values - deletions
-        ours = f"ours ({sides['ours']})" if sides["ours"] not in ("", "ours") else "ours"
-        parts = [f"{count} conflict{'s' if count != 1 else ''}."]
+        ours = fill(translate("MergeDialog", "ours (%1)"), sides["ours"]) if sides["ours"] not in ("", "ours") \
+            else translate("MergeDialog", "ours")
+        parts = [translate("MergeDialog", "1 conflict.") if count == 1
+                 else fill(translate("MergeDialog", "%1 conflicts."), count)]
         if values:
-            parts.append(f"Where both sides changed a value ({values}), the plan holds {ours} "
-                         "for now: keep ours, take theirs or type your own value.")
+            parts.append(fill(translate("MergeDialog", "Where both sides changed a value (%1), the plan holds %2 "
+                                                       "for now: keep ours, take theirs or type your own value."),
+                              values, ours))
         if deletions:
-            parts.append(f"Where one side deleted a subtree the other changed ({deletions}), "
-                         "the plan keeps the changed subtree: keep it or take the deletion.")
+            parts.append(fill(translate("MergeDialog", "Where one side deleted a subtree the other changed (%1), "
+                                                       "the plan keeps the changed subtree: keep it or take the "
+                                                       "deletion."), deletions))
         if review:
-            parts.append(f"{review} other{'s' if review != 1 else ''} (see the note): accept "
-                         "the merge there or leave it for later.")
-        parts.append("Apply makes all the choices as one undo step.")
+            parts.append(translate("MergeDialog", "1 other (see the note): accept the merge there or leave it "
+                                                  "for later.") if review == 1
+                         else fill(translate("MergeDialog", "%1 others (see the note): accept the merge there or "
+                                                            "leave it for later."), review))
+        parts.append(translate("MergeDialog", "Apply makes all the choices as one undo step."))
         text = " ".join(parts)
         self.summary.setText(text)
         self.apply_button.setEnabled(bool(count))

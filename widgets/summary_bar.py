@@ -105,7 +105,9 @@ class SummaryBar(QFrame):
             problems = list(getattr(document, "problems", None) or [])
             errors = sum(1 for p in problems if getattr(p, "severity", ERROR) == ERROR) or len(problems)
             self.invalid_label.setText(
-                f"plan invalid: {errors} problem{'s' if errors != 1 else ''}" if errors else "plan invalid")
+                translate("SummaryBar", "plan invalid") if not errors
+                else translate("SummaryBar", "plan invalid: 1 problem") if errors == 1
+                else fill(translate("SummaryBar", "plan invalid: %1 problems"), errors))
             self.invalid_label.show()
             for label in self.values.values():
                 label.hide()

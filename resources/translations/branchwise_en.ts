@@ -449,6 +449,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This plan and %1 are the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 change from this plan to %1. Double-click a row to select its node.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 changes from this plan to %2. Double-click a row to select its node.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Differences</source>
         <translation type="unfinished"></translation>
     </message>
@@ -899,6 +911,42 @@ Reload it?%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>ours (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 conflict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 conflicts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where both sides changed a value (%1), the plan holds %2 for now: keep ours, take theirs or type your own value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where one side deleted a subtree the other changed (%1), the plan keeps the changed subtree: keep it or take the deletion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 other (see the note): accept the merge there or leave it for later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 others (see the note): accept the merge there or leave it for later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply makes all the choices as one undo step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Ours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1334,6 +1382,16 @@ Nothing was changed.</source>
 <context>
     <name>Recovery</name>
     <message>
+        <source>
+The autosave holds 1 unsaved change:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+The autosave holds %1 unsaved changes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Recover</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1566,6 +1624,18 @@ The autosaved version is recovered as it was.</source>
     <name>SummaryBar</name>
     <message>
         <source>the plan cannot be evaluated: see the Problems panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>plan invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>plan invalid: 1 problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>plan invalid: %1 problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
