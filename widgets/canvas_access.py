@@ -11,31 +11,35 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleValueChangeEvent
 
 from planning.model import CHANCE
-from widgets.i18n import translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, number, translate
 
-def _number(value: float, decimals: int) -> str:
-    """A figure in the window's locale (separators, decimal mark)."""
-    return QLocale().toString(float(value), "f", decimals)
+#: Words for a node's kind and path (read through translate() when used).
+_KINDS = {"decision": QT_TRANSLATE_NOOP("TreeCanvas", "decision"),
+          "chance": QT_TRANSLATE_NOOP("TreeCanvas", "chance node"),
+          "terminal": QT_TRANSLATE_NOOP("TreeCanvas", "terminal")}
+_PATHS = {"success": QT_TRANSLATE_NOOP("TreeCanvas", "success path"),
+          "failure": QT_TRANSLATE_NOOP("TreeCanvas", "failure path"),
+          "neutral": QT_TRANSLATE_NOOP("TreeCanvas", "neutral path")}
 
 
 def describe(document, node_id: str | None) -> tuple[str, str]:
     """``(name, description)`` of a node for a screen reader: its label, then its figures.
 
     The description reads "chance node; probability 40%; expected value
-    1,250 k$; readiness 60%" with what is known (no evaluation: kind only).
+    1,250 k$; readiness 60%" with what is known (no evaluation: kind only),
+    numbers in the window's locale.
     """
     plan = getattr(document, "plan", None)
     node = plan.nodes.get(node_id) if plan is not None and node_id else None
     if node is None:
-        return translate("TreeCanvas", "Tree canvas, nothing selected"), translate("TreeCanvas", "Select a node with the arrow keys")
-    kinds = {"decision": translate("TreeCanvas", "decision"), "chance": translate("TreeCanvas", "chance node"), "terminal": translate("TreeCanvas", "terminal")}
-    parts = [kinds.get(node.kind, node.kind)]
+        return (translate("TreeCanvas", "Tree canvas, nothing selected"),
+                translate("TreeCanvas", "Select a node with the arrow keys"))
+    parts = [translate("TreeCanvas", _KINDS.get(node.kind, node.kind))]
     if node.path:
-        parts.append(translate("TreeCanvas", "%1 path").replace("%1", {"success": translate("TreeCanvas", "success"), "failure": translate("TreeCanvas", "failure"), "neutral": translate("TreeCanvas", "neutral")}.get(node.path, node.path)))
+        parts.append(translate("TreeCanvas", _PATHS.get(node.path, node.path)))
     result = getattr(document, "result", None)
     i = result.index.get(node.id, -1) if result is not None else -1
     current = getattr(document, "current_track_id", None)
@@ -47,16 +51,19 @@ def describe(document, node_id: str | None) -> tuple[str, str]:
     unit = f" {plan.value_unit}" if getattr(plan, "value_unit", "") else ""
     if i >= 0:
         if is_branch:
-            parts.append(translate("TreeCanvas", "probability %1%").replace("%1", _number(100 * float(result.node_probability[i]), 0)))
+            parts.append(fill(translate("TreeCanvas", "probability %1%"),
+                              number(100 * float(result.node_probability[i]), 0)))
         ev = float(result.node_ev[i])
         if math.isfinite(ev):
-            parts.append(translate("TreeCanvas", "expected value %1").replace("%1", _number(ev, 1 if abs(ev) < 100 else 0) + unit))
+            parts.append(fill(translate("TreeCanvas", "expected value %1"),
+                              number(ev, 1 if abs(ev) < 100 else 0) + unit))
         readiness = getattr(result, "node_readiness", None)
         if readiness is not None and i < len(readiness) and math.isfinite(float(readiness[i])):
-            parts.append(translate("TreeCanvas", "readiness %1%").replace("%1", _number(100 * float(readiness[i]), 0)))
+            parts.append(fill(translate("TreeCanvas", "readiness %1%"), number(100 * float(readiness[i]), 0)))
     children = len(node.children)
     if children:
-        parts.append(translate("TreeCanvas", "1 child") if children == 1 else translate("TreeCanvas", "%1 children").replace("%1", str(children)))
+        parts.append(translate("TreeCanvas", "1 child") if children == 1
+                     else fill(translate("TreeCanvas", "%1 children"), children))
     return node.label or node.id, "; ".join(parts)
 
 
@@ -82,7 +89,7 @@ class CanvasAccess:
         self.accessible_value = value
         # The widget's own name says which view it is; the selected node is
         # its description, so a reader says "Tree canvas, Ceasefire holds, chance node…".
-        self.setAccessibleName(translate("TreeCanvas", "Tree canvas, %1").replace("%1", name))
+        self.setAccessibleName(fill(translate("TreeCanvas", "Tree canvas, %1"), name))
         self.setAccessibleDescription(description)
         if quiet:
             return
