@@ -400,6 +400,12 @@ def _welcome_shot(section: Section, folder: Path) -> None:
         _close(window)
 
 
+def _themes():
+    from app import gallery_themes  # imports this module: loaded when used
+
+    return gallery_themes
+
+
 def _close(window) -> None:
     analysis = getattr(window, "analysis", None)
     if analysis is not None:
@@ -463,14 +469,14 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
     started = time.perf_counter()
     os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
     from app.gui import _application
+    from app.theme import theme
 
     _application()
+    theme().preview("light")  # the sheet's main pictures are light whatever the desktop; dark ones follow
     sections: list[Section] = []
     general = Section("Start")
     _welcome_shot(general, out)
-    from app.gallery_themes import dark_welcome_shot
-
-    dark_welcome_shot(general, out)
+    _themes().dark_welcome_shot(general, out)
     sections.append(general)
     plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
     with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:
@@ -479,6 +485,7 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
         for k, path in enumerate(plans):
             sections.append(_plan_section(path, out, is_large=large > 0 and path.parent == Path(scratch), log=log,
                                           themed=k == 0))
+    theme().preview(None)
     index = out / "index.html"
     index.write_text(_contact_sheet(sections, time.perf_counter() - started), encoding="utf-8")
     return index
@@ -503,15 +510,11 @@ def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = Fal
         _inspector_shots(window, section, out, prefix)
         _presenter_shots(window, section, out, prefix)
         if themed:  # the first plan only: dark, and 150% / 200% scale (app/gallery_themes.py)
-            from app.gallery_themes import dark_shots
-
-            dark_shots(window, section, out, prefix)
+            _themes().dark_shots(window, section, out, prefix)
     finally:
         _close(window)
     if themed:
-        from app.gallery_themes import scaled_shots
-
-        scaled_shots(path, section, out, prefix)
+        _themes().scaled_shots(path, section, out, prefix)
     _present_cli_shots(path, plan, section, out, prefix)
     if not is_large:
         _plot_shots(path, section, out, prefix)

@@ -86,12 +86,13 @@ def dark_shots(window, section, folder: Path, prefix: str) -> None:
     current = theme()
     if current is None:
         return
+    before = current.previewing()
     try:
         current.preview("dark")
         for caption, file in _shots(window, folder, prefix, "dark", "Dark scheme", (1600, 1000)):
             section.shots.append(Shot(caption, file))
     finally:
-        current.preview(None)
+        current.preview(before)
 
 
 def dark_welcome_shot(section, folder: Path) -> None:
@@ -108,6 +109,7 @@ def dark_welcome_shot(section, folder: Path) -> None:
     document.setParent(window)
     window.autosaver.timer.stop()
     install_welcome(window, show=True)
+    before = current.previewing()
     try:
         current.preview("dark")
         window.resize(1280, 720)
@@ -117,7 +119,7 @@ def dark_welcome_shot(section, folder: Path) -> None:
         _save(window, file)
         section.shots.append(Shot("Welcome page, 1280x720, dark scheme", file.name))
     finally:
-        current.preview(None)
+        current.preview(before)
         _close(window)
 
 

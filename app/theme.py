@@ -117,6 +117,10 @@ class Theme(QObject):
         settings.settings().setValue(SETTING, mode)
         self.apply()
 
+    def previewing(self) -> str | None:
+        """The scheme shown by :meth:`preview`, None when the chosen mode shows."""
+        return getattr(self, "_preview", None)
+
     def preview(self, scheme: str | None) -> None:
         """Show ``scheme`` now without keeping it (the gallery); None goes back to the chosen mode."""
         self._preview = scheme
