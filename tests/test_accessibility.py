@@ -129,27 +129,47 @@ def test_form_labels_are_buddies_of_their_fields(window):
             assert buddy.focusPolicy() != buddy.focusPolicy().NoFocus, label.widget().text()
 
 
-def test_tab_order_follows_the_inspector_form_top_to_bottom(window, qtbot):
-    inspector = window.inspector
-    window.document.select(window.document.plan.tracks[0].root)
-    fields = [w for w in inspector.widget().findChildren(QWidget)
-              if w.isVisible() and isinstance(w, (QLineEdit, QComboBox, QPlainTextEdit))
+def _tab_order(container: QWidget) -> tuple[list[QWidget], list[QWidget]]:
+    """(fields in Tab order, fields) of the visible text fields, combos and spin boxes of ``container``."""
+    fields = [w for w in container.findChildren(QWidget)
+              if w.isVisible() and isinstance(w, (QLineEdit, QComboBox, QPlainTextEdit, QAbstractSpinBox))
               and w.focusPolicy() & w.focusPolicy().TabFocus and not _is_part(w)]
-    first = min(fields, key=lambda w: (w.mapTo(inspector.widget(), w.rect().topLeft()).y(),
-                                      w.mapTo(inspector.widget(), w.rect().topLeft()).x()))
+    top = lambda w: w.mapTo(container, w.rect().topLeft())  # noqa: E731
+    first = min(fields, key=lambda w: (top(w).y(), top(w).x()))
     order, widget = [], first
-    for _ in range(200):
+    for _ in range(500):
         if widget in fields and widget not in order:
             order.append(widget)
         widget = widget.nextInFocusChain()
         if widget is first:
             break
-    tops = [w.mapTo(inspector.widget(), w.rect().topLeft()) for w in order]
-    positions = [(p.y(), p.x()) for p in tops]
+    return order, fields
+
+
+def _follows_layout(container: QWidget, order: list[QWidget]) -> bool:
+    """Each field is below the one before it, or beside it to the right on the same row."""
+    points = [w.mapTo(container, w.rect().topLeft()) for w in order]
+    return all(b.y() > a.y() + 4 or (abs(b.y() - a.y()) <= 4 and b.x() > a.x()) for a, b in zip(points, points[1:]))
+
+
+def test_tab_order_follows_the_inspector_form_top_to_bottom(window):
+    window.document.select(window.document.plan.tracks[0].root)
+    container = window.inspector.widget()
+    order, fields = _tab_order(container)
     assert len(order) == len(fields)
-    # each field is below the one before, or beside it on the same row
-    assert all(b[0] > a[0] or (abs(b[0] - a[0]) < 8 and b[1] > a[1]) for a, b in zip(positions, positions[1:])), \
-        [w.accessibleName() or w.objectName() for w in order]
+    assert _follows_layout(container, order), [w.accessibleName() or w.objectName() for w in order]
+
+
+def test_tab_order_follows_the_plan_settings_dialog(window, qtbot):
+    from app.plan_settings import PlanSettingsDialog
+
+    dialog = PlanSettingsDialog(window.document, window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    order, fields = _tab_order(dialog)
+    assert len(order) == len(fields) >= 3
+    assert _follows_layout(dialog, order), [w.accessibleName() or w.objectName() for w in order]
+    dialog.close()
 
 
 def test_canvas_tells_assistive_technology_the_selected_node(window, monkeypatch):
