@@ -1689,19 +1689,15 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 path</source>
+        <source>success path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>success</source>
+        <source>failure path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>failure</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>neutral</source>
+        <source>neutral path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
