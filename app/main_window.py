@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
         label, ok = QInputDialog.getText(self, translate("MainWindow", "Rename"), translate("MainWindow", "Label:"),
                                          text=self.document.plan.nodes[node].label)
         if ok:
-            self._attempt(translate("MainWindow", "Rename"), self.document.set_node_field, node, translate("MainWindow", "label"), label)
+            self._attempt(translate("MainWindow", "Rename"), self.document.set_node_field, node, "label", label)
 
     def _set_collapsed(self, collapsed: bool) -> None:
         node = self.document.selected_id
