@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+
+from widgets.i18n import fill, translate
 from PySide6.QtGui import QAction, QKeySequence
 
 
@@ -49,71 +51,103 @@ TOOLBAR: tuple[str, ...] = ("new", "open", "save", "-", "undo", "redo", "-", "ad
                             "orientation", "-", "find")
 
 SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("new", "&New", (Key.New,), "Start a new plan"),
-    ActionSpec("open", "&Open…", (Key.Open,), "Open a plan file"),
-    ActionSpec("open_recent", "Open &Recent"),
-    ActionSpec("save", "&Save", (Key.Save,), "Save the plan"),
-    ActionSpec("save_as", "Save &As…", ("Ctrl+Shift+S",), "Save the plan under a new name"),
-    ActionSpec("close", "&Close", ("Ctrl+W",), "Close the plan"),
-    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Branchwise"),
-    ActionSpec("undo", "&Undo", ("Ctrl+Z",)),
-    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
-    ActionSpec("cut", "Cu&t", ("Ctrl+X",), "Cut the selected subtree"),
-    ActionSpec("copy", "&Copy", ("Ctrl+C",), "Copy the selected subtree"),
-    ActionSpec("paste", "&Paste", ("Ctrl+V",), "Paste a subtree under the selected node"),
-    ActionSpec("delete", "&Delete", ("Delete",), "Delete the selected subtree", tree_only=True),
-    ActionSpec("add_child", "Add &child", ("Tab",), "Add a child to the selected node",
+    ActionSpec("new", QT_TRANSLATE_NOOP("Actions", "&New"), (Key.New,),
+               QT_TRANSLATE_NOOP("Actions", "Start a new plan")),
+    ActionSpec("open", QT_TRANSLATE_NOOP("Actions", "&Open…"), (Key.Open,),
+               QT_TRANSLATE_NOOP("Actions", "Open a plan file")),
+    ActionSpec("open_recent", QT_TRANSLATE_NOOP("Actions", "Open &Recent")),
+    ActionSpec("save", QT_TRANSLATE_NOOP("Actions", "&Save"), (Key.Save,),
+               QT_TRANSLATE_NOOP("Actions", "Save the plan")),
+    ActionSpec("save_as", QT_TRANSLATE_NOOP("Actions", "Save &As…"), ("Ctrl+Shift+S",),
+               QT_TRANSLATE_NOOP("Actions", "Save the plan under a new name")),
+    ActionSpec("close", QT_TRANSLATE_NOOP("Actions", "&Close"), ("Ctrl+W",),
+               QT_TRANSLATE_NOOP("Actions", "Close the plan")),
+    ActionSpec("quit", QT_TRANSLATE_NOOP("Actions", "&Quit"), ("Ctrl+Q",),
+               QT_TRANSLATE_NOOP("Actions", "Quit Branchwise")),
+    ActionSpec("undo", QT_TRANSLATE_NOOP("Actions", "&Undo"), ("Ctrl+Z",)),
+    ActionSpec("redo", QT_TRANSLATE_NOOP("Actions", "&Redo"), ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionSpec("cut", QT_TRANSLATE_NOOP("Actions", "Cu&t"), ("Ctrl+X",),
+               QT_TRANSLATE_NOOP("Actions", "Cut the selected subtree")),
+    ActionSpec("copy", QT_TRANSLATE_NOOP("Actions", "&Copy"), ("Ctrl+C",),
+               QT_TRANSLATE_NOOP("Actions", "Copy the selected subtree")),
+    ActionSpec("paste", QT_TRANSLATE_NOOP("Actions", "&Paste"), ("Ctrl+V",),
+               QT_TRANSLATE_NOOP("Actions", "Paste a subtree under the selected node")),
+    ActionSpec("delete", QT_TRANSLATE_NOOP("Actions", "&Delete"), ("Delete",),
+               QT_TRANSLATE_NOOP("Actions", "Delete the selected subtree"), tree_only=True),
+    ActionSpec("add_child", QT_TRANSLATE_NOOP("Actions", "Add &child"), ("Tab",),
+               QT_TRANSLATE_NOOP("Actions", "Add a child to the selected node"),
                tree_only=True),
-    ActionSpec("add_sibling", "Add &sibling", ("Return", "Enter"),
-               "Add a sibling after the selected node", tree_only=True),
-    ActionSpec("rename", "&Rename", ("F2",), "Rename the selected node"),
-    ActionSpec("find", "&Find…", ("Ctrl+F",), "Find nodes by label, owner or signpost"),
-    ActionSpec("fit", "&Fit", ("Ctrl+0",), "Fit the tree in the window"),
-    ActionSpec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++")),
-    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",)),
-    ActionSpec("collapse", "&Collapse", ("Ctrl+Left",), "Collapse the selected node"),
-    ActionSpec("expand", "&Expand", ("Ctrl+Right",), "Expand the selected node"),
-    ActionSpec("orientation", "&Top to bottom", ("Ctrl+T",),
-               "Draw the tree top to bottom instead of left to right", checkable=True),
-    ActionSpec("panels", "&Panels"),
-    ActionSpec("add_track", "&Add track", ("Ctrl+Shift+N",)),
-    ActionSpec("rename_track", "&Rename track…", ("Ctrl+Shift+R",)),
-    ActionSpec("remove_track", "Re&move track"),
-    ActionSpec("move_track_left", "Move track &left", ("Ctrl+Shift+PgUp",)),
-    ActionSpec("move_track_right", "Move track &right", ("Ctrl+Shift+PgDown",)),
-    ActionSpec("plan_settings", "Plan se&ttings…", ("Ctrl+Shift+I",),
-               "Title, description, unit and objective of the plan"),
+    ActionSpec("add_sibling", QT_TRANSLATE_NOOP("Actions", "Add &sibling"), ("Return", "Enter"),
+               QT_TRANSLATE_NOOP("Actions", "Add a sibling after the selected node"), tree_only=True),
+    ActionSpec("rename", QT_TRANSLATE_NOOP("Actions", "&Rename"), ("F2",),
+               QT_TRANSLATE_NOOP("Actions", "Rename the selected node")),
+    ActionSpec("find", QT_TRANSLATE_NOOP("Actions", "&Find…"), ("Ctrl+F",),
+               QT_TRANSLATE_NOOP("Actions", "Find nodes by label, owner or signpost")),
+    ActionSpec("fit", QT_TRANSLATE_NOOP("Actions", "&Fit"), ("Ctrl+0",),
+               QT_TRANSLATE_NOOP("Actions", "Fit the tree in the window")),
+    ActionSpec("zoom_in", QT_TRANSLATE_NOOP("Actions", "Zoom &in"), ("Ctrl+=", "Ctrl++")),
+    ActionSpec("zoom_out", QT_TRANSLATE_NOOP("Actions", "Zoom &out"), ("Ctrl+-",)),
+    ActionSpec("collapse", QT_TRANSLATE_NOOP("Actions", "&Collapse"), ("Ctrl+Left",),
+               QT_TRANSLATE_NOOP("Actions", "Collapse the selected node")),
+    ActionSpec("expand", QT_TRANSLATE_NOOP("Actions", "&Expand"), ("Ctrl+Right",),
+               QT_TRANSLATE_NOOP("Actions", "Expand the selected node")),
+    ActionSpec("orientation", QT_TRANSLATE_NOOP("Actions", "&Top to bottom"), ("Ctrl+T",),
+               QT_TRANSLATE_NOOP("Actions", "Draw the tree top to bottom instead of left to right"), checkable=True),
+    ActionSpec("panels", QT_TRANSLATE_NOOP("Actions", "&Panels")),
+    ActionSpec("add_track", QT_TRANSLATE_NOOP("Actions", "&Add track"), ("Ctrl+Shift+N",)),
+    ActionSpec("rename_track", QT_TRANSLATE_NOOP("Actions", "&Rename track…"), ("Ctrl+Shift+R",)),
+    ActionSpec("remove_track", QT_TRANSLATE_NOOP("Actions", "Re&move track")),
+    ActionSpec("move_track_left", QT_TRANSLATE_NOOP("Actions", "Move track &left"), ("Ctrl+Shift+PgUp",)),
+    ActionSpec("move_track_right", QT_TRANSLATE_NOOP("Actions", "Move track &right"), ("Ctrl+Shift+PgDown",)),
+    ActionSpec("plan_settings", QT_TRANSLATE_NOOP("Actions", "Plan se&ttings…"), ("Ctrl+Shift+I",),
+               QT_TRANSLATE_NOOP("Actions", "Title, description, unit and objective of the plan")),
     # One key sets the selected node's kind on the canvas (creating a node is
     # Tab or Enter, then one of these): letters only act where the tree has focus.
-    ActionSpec("kind_decision", "Make a &decision", ("D",), "The selected node becomes a decision",
+    ActionSpec("kind_decision", QT_TRANSLATE_NOOP("Actions", "Make a &decision"), ("D",),
+               QT_TRANSLATE_NOOP("Actions", "The selected node becomes a decision"),
                tree_only=True),
-    ActionSpec("kind_chance", "Make a c&hance node", ("C",), "The selected node becomes a chance node",
+    ActionSpec("kind_chance", QT_TRANSLATE_NOOP("Actions", "Make a c&hance node"), ("C",),
+               QT_TRANSLATE_NOOP("Actions", "The selected node becomes a chance node"),
                tree_only=True),
-    ActionSpec("kind_terminal", "Make a ter&minal", ("T",), "The selected node becomes a terminal",
+    ActionSpec("kind_terminal", QT_TRANSLATE_NOOP("Actions", "Make a ter&minal"), ("T",),
+               QT_TRANSLATE_NOOP("Actions", "The selected node becomes a terminal"),
                tree_only=True),
-    ActionSpec("next_pane", "&Next pane", ("F6",), "Canvas, outline, inspector, then the open docks"),
-    ActionSpec("previous_pane", "&Previous pane", ("Shift+F6",), "The pane before this one"),
+    ActionSpec("next_pane", QT_TRANSLATE_NOOP("Actions", "&Next pane"), ("F6",),
+               QT_TRANSLATE_NOOP("Actions", "Canvas, outline, inspector, then the open docks")),
+    ActionSpec("previous_pane", QT_TRANSLATE_NOOP("Actions", "&Previous pane"), ("Shift+F6",),
+               QT_TRANSLATE_NOOP("Actions", "The pane before this one")),
     # Esc itself is caught where no field used it (app/keyboard.py), not by a
     # shortcut: a window-wide Esc would steal it from editors and popups.
-    ActionSpec("to_canvas", "Back to the &canvas", (), "From any panel back to the tree canvas (Esc)"),
-    *(ActionSpec(f"go_{field}", text, (keys,), f"Edit the selected node's {tip}")
-      for field, text, keys, tip in (
-          ("label", "&Label", "Alt+L", "label"),
-          ("kind", "&Kind", "Alt+K", "kind (decision, chance, terminal)"),
-          ("probability", "&Probability", "Alt+P", "probability (a branch of a chance node)"),
-          ("payoff", "Pa&yoff", "Alt+Y", "payoff"),
-          ("path", "Pat&h (outcome)", "Alt+O", "path: success, failure or neutral"),
-          ("committed", "&Committed option", "Alt+C", "committed option (a decision)"),
-          ("warning_days", "&Warning days", "Alt+W", "warning time in days"),
-          ("signposts", "&Signposts", "Alt+S", "signposts"),
-          ("responses", "&Responses", "Alt+R", "responses (adds one when there is none)"),
-          ("notes", "&Notes", "Alt+N", "notes"),
-          ("probability_range", "P&robability range", "Alt+Shift+P", "probability range"),
-          ("payoff_range", "Payo&ff range", "Alt+Shift+Y", "payoff range"),
-          ("variables", "&Variables", "Alt+Shift+V", "variables"),
-      )),
-    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",)),
-    ActionSpec("about", "&About Branchwise"),
+    ActionSpec("to_canvas", QT_TRANSLATE_NOOP("Actions", "Back to the &canvas"), (),
+               QT_TRANSLATE_NOOP("Actions", "From any panel back to the tree canvas (Esc)")),
+    ActionSpec("go_label", QT_TRANSLATE_NOOP("Actions", "&Label"), ("Alt+L",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's label")),
+    ActionSpec("go_kind", QT_TRANSLATE_NOOP("Actions", "&Kind"), ("Alt+K",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's kind (decision, chance, terminal)")),
+    ActionSpec("go_probability", QT_TRANSLATE_NOOP("Actions", "&Probability"), ("Alt+P",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's probability (a branch of a chance node)")),
+    ActionSpec("go_payoff", QT_TRANSLATE_NOOP("Actions", "Pa&yoff"), ("Alt+Y",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's payoff")),
+    ActionSpec("go_path", QT_TRANSLATE_NOOP("Actions", "Pat&h (outcome)"), ("Alt+O",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's path: success, failure or neutral")),
+    ActionSpec("go_committed", QT_TRANSLATE_NOOP("Actions", "&Committed option"), ("Alt+C",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's committed option (a decision)")),
+    ActionSpec("go_warning_days", QT_TRANSLATE_NOOP("Actions", "&Warning days"), ("Alt+W",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's warning time in days")),
+    ActionSpec("go_signposts", QT_TRANSLATE_NOOP("Actions", "&Signposts"), ("Alt+S",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's signposts")),
+    ActionSpec("go_responses", QT_TRANSLATE_NOOP("Actions", "&Responses"), ("Alt+R",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's responses (adds one when there is none)")),
+    ActionSpec("go_notes", QT_TRANSLATE_NOOP("Actions", "&Notes"), ("Alt+N",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's notes")),
+    ActionSpec("go_probability_range", QT_TRANSLATE_NOOP("Actions", "P&robability range"), ("Alt+Shift+P",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's probability range")),
+    ActionSpec("go_payoff_range", QT_TRANSLATE_NOOP("Actions", "Payo&ff range"), ("Alt+Shift+Y",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's payoff range")),
+    ActionSpec("go_variables", QT_TRANSLATE_NOOP("Actions", "&Variables"), ("Alt+Shift+V",),
+               QT_TRANSLATE_NOOP("Actions", "Edit the selected node's variables")),
+    ActionSpec("shortcuts", QT_TRANSLATE_NOOP("Actions", "&Keyboard shortcuts"), ("F1",)),
+    ActionSpec("about", QT_TRANSLATE_NOOP("Actions", "&About Branchwise")),
 )
 
 
@@ -121,17 +155,19 @@ def create_actions(parent: QObject) -> dict[str, QAction]:
     """Make every action of :data:`SPECS`, owned by ``parent``, keyed by name."""
     actions: dict[str, QAction] = {}
     for spec in SPECS:
-        action = QAction(spec.text, parent)
+        # The table holds the English; what the window shows is translated here.
+        text, tip = translate("Actions", spec.text), translate("Actions", spec.tip) if spec.tip else ""
+        action = QAction(text, parent)
         action.setObjectName(f"action_{spec.name}")
         sequences = [QKeySequence(s) for s in spec.shortcuts]
         if sequences:
             action.setShortcuts(sequences)
         if spec.tree_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if spec.tip:
-            action.setStatusTip(spec.tip)
+        if tip:
+            action.setStatusTip(tip)
             shortcut = sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences else ""
-            action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
+            action.setToolTip(fill(translate("Actions", "%1 (%2)"), tip, shortcut) if shortcut else tip)
         action.setCheckable(spec.checkable)
         actions[spec.name] = action
     return actions

@@ -26,6 +26,7 @@ from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
 from widgets.analysis.league_view import LeagueView
 from widgets.analysis.voi_view import VoiView, compute_voi
+from widgets.i18n import translate
 
 DEBOUNCE_MS = 500
 #: A raised analysis dock is made tall enough for its plot to get this share
@@ -154,7 +155,7 @@ class AnalysisController(QObject):
         work = self._work(kind)
         job = _Job(kind, self.generation, work, self.signals)
         self.jobs[kind] = job
-        self._run_bar(kind, lambda bar: (bar.set_running(True), bar.set_status("computing…")))
+        self._run_bar(kind, lambda bar: (bar.set_running(True), bar.set_status(translate("AnalysisController", "computing…"))))
         self.pool.start(job)
 
     def cancel(self, kind: str, quiet: bool = False) -> None:
@@ -163,7 +164,7 @@ class AnalysisController(QObject):
         if job is not None:
             job.cancel_event.set()
             if not quiet:
-                self._run_bar(kind, lambda bar: (bar.set_running(False), bar.set_status("cancelled")))
+                self._run_bar(kind, lambda bar: (bar.set_running(False), bar.set_status(translate("AnalysisController", "cancelled"))))
 
     def _work(self, kind: str) -> Callable:
         """What the job computes; the settings are read here, in the GUI thread."""
@@ -292,7 +293,7 @@ def install_analysis(window) -> AnalysisController:
         dock.visibilityChanged.connect(lambda visible, d=dock: _fit_when_raised(window, d, visible))
     if anchor is not None:
         anchor.raise_()
-    menu = QMenu("&Analysis", window)
+    menu = QMenu(translate("Analysis", "&Analysis"), window)
     menu.setObjectName("menu_analysis")
     for name, title, _cls in DOCKS:
         action = menu.addAction(title)

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from app.settings import state_dir
+from widgets.i18n import date_time
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class Recovery:
     def describe(self) -> str:
         """One line for the recovery prompt."""
         name = str(self.original_path) if self.original_path else f"untitled plan \"{self.title}\""
-        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+        stamp = date_time(self.saved_at)  # the window's locale
         return f"{name} (autosaved {stamp})"
 
     def discard(self) -> None:

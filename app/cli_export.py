@@ -286,8 +286,11 @@ def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) ->
     """
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError("the plan has no tracks to draw")
-    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)),
-                  validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
+    from widgets import palette  # Qt-free to import
+
+    with palette.using("light"):  # exports are documents: light even from a dark window
+        _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)),
+                      validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
 
 
 def cmd_export(args) -> int:

@@ -160,16 +160,18 @@ def cmd_plot(args) -> int:
     if args.decision is not None and (args.decision not in plan.nodes or plan.nodes[args.decision].kind != "decision"):
         raise UsageError(f"--decision {args.decision!r}: not a decision node of {args.file}")
     _application()
+    from widgets import palette
     from widgets.analysis.plot_export import layout_for_export, new_figure
 
-    figure = new_figure()
-    layout_for_export(figure, size)
-    data = draw(plan, args, figure)
-    from widgets.analysis.fit import fit_width
+    with palette.using("light"):  # a plot file is a document: light even from a dark app
+        figure = new_figure()
+        layout_for_export(figure, size)
+        data = draw(plan, args, figure)
+        from widgets.analysis.fit import fit_width
 
-    fit_width(figure, size[0])  # never wider than asked: a long title or legend is shortened, not let run out
-    _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size, args.output),
-                  validate=whole_file_check(suffix), text=suffix != ".png")
+        fit_width(figure, size[0])  # never wider than asked: a long title or legend is shortened, not let run out
+        _write_output(args.output, lambda tmp: _export_staged(figure, data, tmp, suffix, size, args.output),
+                      validate=whole_file_check(suffix), text=suffix != ".png")
     if args.output != STDOUT:
         print(f"{args.output}: {args.kind} of {args.file}")
     return EXIT_OK

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from app import settings
+from widgets.i18n import translate
 
 FILE_FILTER = "Branchwise plans (*.bwplan);;All files (*)"
 LAST_FOLDER_KEY = "files/last_folder"
@@ -65,7 +66,7 @@ def _restore(focus: QWidget | None) -> None:
 def ask_open_path(window) -> str | None:
     """The Open dialog: a chosen path, or None when cancelled."""
     focus = QApplication.focusWidget()
-    path, _ = QFileDialog.getOpenFileName(window, "Open plan", str(start_folder(window.document)),
+    path, _ = QFileDialog.getOpenFileName(window, translate("FileDialogs", "Open plan"), str(start_folder(window.document)),
                                           FILE_FILTER)
     _restore(focus)
     return path or None
@@ -75,7 +76,7 @@ def ask_save_path(window) -> str | None:
     """The Save As dialog: a chosen path (".bwplan" added when it has no suffix), or None."""
     focus = QApplication.focusWidget()
     start = start_folder(window.document) / suggested_name(window.document)
-    path, _ = QFileDialog.getSaveFileName(window, "Save plan", str(start), FILE_FILTER)
+    path, _ = QFileDialog.getSaveFileName(window, translate("FileDialogs", "Save plan"), str(start), FILE_FILTER)
     _restore(focus)
     if not path:
         return None

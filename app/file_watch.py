@@ -25,6 +25,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from planning.errors import PlanError
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +133,8 @@ class FileWatch(QObject):
         if not self.changed_on_disk():
             return True
         answer = QMessageBox.question(
-            self.window, "File changed on disk",
-            f"“{self.path.name}” changed on disk since you opened it (another editor, or a git pull).\n\n"
-            "Overwrite it with your version? The other changes would be lost.",
+            self.window, translate("FileWatch", "File changed on disk"),
+            fill(translate("FileWatch", "“%1” changed on disk since you opened it (another editor, or a git pull).\n\nOverwrite it with your version? The other changes would be lost."), self.path.name),
             Button.Save | Button.Cancel, Button.Cancel)
         return answer == Button.Save
 
@@ -146,7 +146,7 @@ class FileWatch(QObject):
         self._rewatch()
         current = Stamp.of(self.path)
         if current is None:
-            self._message(f"{self.path.name} is no longer on disk; Save writes it again")
+            self._message(fill(translate("FileWatch", "%1 is no longer on disk; Save writes it again"), self.path.name))
             return
         if self.known is not None and self.known.same_bytes(current):
             return  # our own save, or a touch that changed nothing
@@ -161,16 +161,15 @@ class FileWatch(QObject):
             self.reload()
         else:
             self.declined = current
-            self._message(f"Kept your version; {self.path.name} on disk is different (saving will ask)")
+            self._message(fill(translate("FileWatch", "Kept your version; %1 on disk is different (saving will ask)"), self.path.name))
 
     def ask_reload(self) -> bool:
         """Ask whether to load the file's new version."""
         modified = self.document.is_modified()
         loss = "\n\nYour unsaved changes in this window would be lost." if modified else ""
         answer = QMessageBox.question(
-            self.window, "File changed on disk",
-            f"“{self.path.name}” changed on disk (another editor, or a git pull).\n\n"
-            f"Reload it?{loss}",
+            self.window, translate("FileWatch", "File changed on disk"),
+            fill(translate("FileWatch", "“%1” changed on disk (another editor, or a git pull).\n\nReload it?%2"), self.path.name, loss),
             Button.Yes | Button.No, Button.No if modified else Button.Yes)
         return answer == Button.Yes
 
@@ -185,7 +184,7 @@ class FileWatch(QObject):
                 autosaver.remove()
             document.open(path)
         except (OSError, ValueError, PlanError) as exc:
-            QMessageBox.warning(self.window, "Cannot reload plan", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("FileWatch", "Cannot reload plan"), f"{path}:\n{exc}")
             return False
         self.known = Stamp.of(path)
         self.declined = None
@@ -193,7 +192,7 @@ class FileWatch(QObject):
             document.set_current_track(track)
         if selected in document.plan.nodes:
             document.select(selected)
-        self._message(f"Reloaded {path.name} from disk")
+        self._message(fill(translate("FileWatch", "Reloaded %1 from disk"), path.name))
         return True
 
     def _message(self, text: str) -> None:

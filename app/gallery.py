@@ -12,6 +12,8 @@ a generated 10k-node plan):
   (`rsvg-convert`, what most viewers use) beside the PNG;
 * every export: the tree as PNG and SVG, the PDF report's pages rasterised
   by poppler (`pdftoppm`), the HTML and Markdown reports and the CSV register;
+* for the first plan, the window with each dock and the presenter in the dark
+  scheme, and at 200% (dark) and 150% scale (app/gallery_themes.py);
 
 plus the welcome page, and an ``index.html`` contact sheet that shows them
 all with captions. Plots and exports go through the same command-line entry
@@ -398,6 +400,12 @@ def _welcome_shot(section: Section, folder: Path) -> None:
         _close(window)
 
 
+def _themes():
+    from app import gallery_themes  # imports this module: loaded when used
+
+    return gallery_themes
+
+
 def _close(window) -> None:
     analysis = getattr(window, "analysis", None)
     if analysis is not None:
@@ -461,24 +469,29 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
     started = time.perf_counter()
     os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
     from app.gui import _application
+    from app.theme import theme
 
     _application()
+    theme().preview("light")  # the sheet's main pictures are light whatever the desktop; dark ones follow
     sections: list[Section] = []
     general = Section("Start")
     _welcome_shot(general, out)
+    _themes().dark_welcome_shot(general, out)
     sections.append(general)
     plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
     with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:
         if large:
             plans.append(_large_plan(Path(scratch), large))
-        for path in plans:
-            sections.append(_plan_section(path, out, is_large=large > 0 and path.parent == Path(scratch), log=log))
+        for k, path in enumerate(plans):
+            sections.append(_plan_section(path, out, is_large=large > 0 and path.parent == Path(scratch), log=log,
+                                          themed=k == 0))
+    theme().preview(None)
     index = out / "index.html"
     index.write_text(_contact_sheet(sections, time.perf_counter() - started), encoding="utf-8")
     return index
 
 
-def _plan_section(path: Path, out: Path, is_large: bool, log) -> Section:
+def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = False) -> Section:
     from planning.planfile import load_plan
 
     t0 = time.perf_counter()
@@ -496,8 +509,12 @@ def _plan_section(path: Path, out: Path, is_large: bool, log) -> Section:
         _window_shots(window, section, out, prefix, is_large)
         _inspector_shots(window, section, out, prefix)
         _presenter_shots(window, section, out, prefix)
+        if themed:  # the first plan only: dark, and 150% / 200% scale (app/gallery_themes.py)
+            _themes().dark_shots(window, section, out, prefix)
     finally:
         _close(window)
+    if themed:
+        _themes().scaled_shots(path, section, out, prefix)
     _present_cli_shots(path, plan, section, out, prefix)
     if not is_large:
         _plot_shots(path, section, out, prefix)

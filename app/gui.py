@@ -49,17 +49,39 @@ def _application():
         from app.help import app_icon
 
         app.setWindowIcon(app_icon())
+        _install_translators(app)
         _apply_style(app)
     return app
 
 
-def _apply_style(app) -> None:
-    try:
-        from importlib import resources
+def _install_translators(app) -> None:
+    """Qt's own strings and ours in the user's language, where a compiled catalogue exists.
 
-        app.setStyleSheet(resources.files("resources").joinpath("style.qss").read_text("utf-8"))
-    except (OSError, ModuleNotFoundError):
-        pass
+    Ours are ``resources/translations/branchwise_<locale>.qm`` (``pyside6-lrelease``
+    of the .ts files); with none for the locale the English source text shows.
+    """
+    from importlib import resources
+
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    locale = QLocale()
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+    ours = QTranslator(app)
+    try:
+        folder = str(resources.files("resources") / "translations")
+    except ModuleNotFoundError:
+        return
+    if ours.load(locale, "branchwise", "_", folder):
+        app.installTranslator(ours)
+
+
+def _apply_style(app) -> None:
+    """Colours and style sheet of the scheme in use (app/theme.py), followed live."""
+    from app.theme import theme
+
+    theme()
 
 
 def screenshot(window, out: Path, size: tuple[int, int]) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import SPECS
+from widgets.i18n import translate
 
 DISTRIBUTION = "branchwise"
 OTHER_GROUP = "Other"
@@ -159,7 +160,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.setObjectName("shortcuts_dialog")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(translate("ShortcutsDialog", "Keyboard shortcuts"))
         self.rows = shortcut_rows(window)
         self.model = QStandardItemModel(len(self.rows), 3, self)
         self.model.setHorizontalHeaderLabels(["Menu or place", "Command", "Keys"])
@@ -174,11 +175,14 @@ class ShortcutsDialog(QDialog):
         self.proxy.setFilterKeyColumn(-1)  # search the command, the menu and the keys
         self.filter = QLineEdit(self)
         self.filter.setObjectName("shortcuts_filter")
-        self.filter.setPlaceholderText("Filter: a command or a key, e.g. “track” or “Ctrl+S”")
+        self.filter.setAccessibleName(self.tr("Filter the shortcuts"))
+        self.filter.setPlaceholderText(translate("ShortcutsDialog", "Filter: a command or a key, e.g. “track” or “Ctrl+S”"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView(self)
         self.table.setObjectName("shortcuts_table")
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.table.setAccessibleDescription(self.tr("Command, menu and keys of every action"))
         self.table.setModel(self.proxy)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -232,7 +236,7 @@ def show_about(window: QWidget) -> QMessageBox:
     """Help > About: a window-modal box with the version; returned for tests."""
     box = QMessageBox(window)
     box.setObjectName("about_box")
-    box.setWindowTitle("About Branchwise")
+    box.setWindowTitle(translate("Help", "About Branchwise"))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(about_text())
     icon = app_icon()
@@ -286,7 +290,7 @@ def install_help(window: QMainWindow) -> dict[str, QAction]:
             if keys:
                 action.setShortcut(QKeySequence(keys))
             if help_menu is None:
-                help_menu = window.menuBar().addMenu("&Help")
+                help_menu = window.menuBar().addMenu(translate("Help", "&Help"))
             help_menu.addAction(action)
         if name == "about":
             action.setMenuRole(QAction.MenuRole.AboutRole)  # the app menu on macOS

@@ -30,6 +30,7 @@ from app.commands import EditCommand
 from planning import edits
 from planning.edits import Edit, track_of
 from widgets.inspector import FIELDS
+from widgets.i18n import fill, translate
 
 K = Qt.Key
 
@@ -202,7 +203,7 @@ class KeyboardNavigator(QObject):
         index = 0 if current < 0 and step > 0 else (current + step) % len(panes)
         title, widget = panes[index]
         self.focus_pane(widget)
-        self.window.message(f"{title} — F6: next pane, Shift+F6: previous, Esc: canvas")
+        self.window.message(fill(translate("KeyboardNavigator", "%1 — F6: next pane, Shift+F6: previous, Esc: canvas"), title))
 
     def focus_pane(self, widget: QWidget) -> None:
         """Give the keyboard to a pane: its first field (the inspector: the label)."""
@@ -277,15 +278,15 @@ class KeyboardNavigator(QObject):
             return
         name = node.label or node.id
         if node.kind == kind:
-            self.window.message(f"{name} is already a {kind}")
+            self.window.message(fill(translate("KeyboardNavigator", "%1 is already a %2"), name, kind))
             return
         before = node.kind
         try:
             document.set_node_field(node_id, "kind", kind)
         except ValueError as exc:
-            self.window.message(f"{name} stays a {before}: {exc}")
+            self.window.message(fill(translate("KeyboardNavigator", "%1 stays a %2: %3"), name, before, exc))
             return
-        self.window.message(f"{name} is now a {kind} (was a {before})")
+        self.window.message(fill(translate("KeyboardNavigator", "%1 is now a %2 (was a %3)"), name, kind, before))
 
     # -- undo --------------------------------------------------------------
     def cell_tables(self) -> list[QAbstractItemView]:
@@ -316,7 +317,7 @@ class KeyboardNavigator(QObject):
             window.inspector.commit_pending()
         stack = window.document.undo_stack
         if not (stack.canRedo() if redo else stack.canUndo()):
-            window.message(f"Nothing to {'redo' if redo else 'undo'}")
+            window.message(fill(translate("KeyboardNavigator", "Nothing to %1"), 'redo' if redo else 'undo'))
             return None
         command = stack.command(stack.index() if redo else stack.index() - 1)
         found = command_edits(command)

@@ -32,6 +32,7 @@ from widgets.summary_bar import SummaryBar
 from widgets.track_tabs import TrackTabBar
 from widgets.tree_canvas import TreeCanvas
 from planning.errors import PlanError
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +65,26 @@ class FindBar(QWidget):
         self.setObjectName("find_bar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(QLabel("Find:"))
+        label = QLabel(self.tr("&Find:"), self)
+        layout.addWidget(label)
         self.edit = QLineEdit(self)
         self.edit.setObjectName("find_edit")
-        self.edit.setPlaceholderText("label, owner or signpost — Enter for the next match")
+        label.setBuddy(self.edit)
+        self.edit.setAccessibleName(self.tr("Find nodes"))
+        self.edit.setAccessibleDescription(self.tr("Finds nodes by label, response owner or signpost; "
+                                                   "Enter selects the next match"))
+        self.edit.setPlaceholderText(translate("FindBar", "label, owner or signpost — Enter for the next match"))
         self.edit.setClearButtonEnabled(True)
         self.edit.returnPressed.connect(self.find_next)
         self.edit.textChanged.connect(lambda _t: self.status.setText(""))
         layout.addWidget(self.edit, 1)
         self.status = QLabel("", self)
+        self.status.setAccessibleName(self.tr("Find result"))
         layout.addWidget(self.status)
         close = QToolButton(self)
         close.setText("✕")
+        close.setAccessibleName(self.tr("Close the find bar"))
+        close.setToolTip(self.tr("Close the find bar (Esc)"))
         close.setAutoRaise(True)
         close.clicked.connect(self.close_bar)
         layout.addWidget(close)
@@ -116,14 +125,14 @@ class FindBar(QWidget):
         document = self.window_.document
         found = self.matches(self.edit.text())
         if not found:
-            self.status.setText("no match")
+            self.status.setText(translate("FindBar", "no match"))
             return None
         ids = [node_id for _, node_id in found]
         position = ids.index(document.selected_id) + 1 if document.selected_id in ids else 0
         track_id, node_id = found[position % len(found)]
         document.set_current_track(track_id)
         document.select(node_id)
-        self.status.setText(f"{position % len(found) + 1} of {len(found)}")
+        self.status.setText(fill(translate("FindBar", "%1 of %2"), position % len(found) + 1, len(found)))
         return node_id
 
 
@@ -168,6 +177,9 @@ class MainWindow(QMainWindow):
         install_keyboard(self)  # after the docks: F6 and Esc know them all
         install_plan_settings(self)
         install_file_watch(self)
+        from app.theme import install_theme_menu
+
+        install_theme_menu(self)  # View > Theme: System, Light, Dark
 
     # -- construction ------------------------------------------------------
     def _build_central(self) -> None:
@@ -177,7 +189,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         # Titles elide only to a readable length, then the bar scrolls.
         self.track_tabs = TrackTabBar(central)
-        self.track_tabs.setToolTip("Tracks: double-click to rename")
+        self.track_tabs.setToolTip(translate("MainWindow", "Tracks: double-click to rename"))
         layout.addWidget(self.track_tabs)
         self.find_bar = FindBar(self)
         layout.addWidget(self.find_bar)
@@ -202,9 +214,11 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel(self.document)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
-                ("outline", "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
-                ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
-                ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)):
+                ("outline", translate("MainWindow", "Outline"), self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("inspector", translate("MainWindow", "Inspector"), self.inspector,
+                 Qt.DockWidgetArea.RightDockWidgetArea),
+                ("problems", translate("MainWindow", "Problems"), self.problems,
+                 Qt.DockWidgetArea.BottomDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(widget)
@@ -213,15 +227,16 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.actions
-        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu = QMenu(translate("MainWindow", "Open &Recent"), self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a["open_recent"].setMenu(self.recent_menu)
-        panels = QMenu("&Panels", self)
+        panels = QMenu(translate("MainWindow", "&Panels"), self)
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
         a["panels"].setMenu(panels)
         for title, names in MENUS.items():
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(translate("Actions", title))
+            menu.setObjectName("menu_" + title.replace("&", "").lower())
             for name in names:
                 menu.addSeparator() if name == "-" else menu.addAction(a[name])
         toolbar = self.addToolBar("Main")
@@ -342,7 +357,7 @@ class MainWindow(QMainWindow):
         for track in self.document.plan.tracks:
             index = tabs.addTab(track.title or track.id)
             tabs.setTabData(index, track.id)
-            tabs.setTabToolTip(index, f"{track.title or track.id} — double-click to rename")
+            tabs.setTabToolTip(index, fill(translate("MainWindow", "%1 — double-click to rename"), track.title or track.id))
         tabs.blockSignals(False)
         self._sync_current_tab(self.document.current_track_id)
 
@@ -406,7 +421,7 @@ class MainWindow(QMainWindow):
         if parent is None:
             return
         kind_before = self.document.plan.nodes[parent].kind
-        new = self._attempt("Add child", self.document.add_child, parent)
+        new = self._attempt(translate("MainWindow", "Add child"), self.document.add_child, parent)
         if new is not None:  # say it when the parent changed kind (a terminal turns chance)
             from app.keyboard import added_child_note
             node = self.document.plan.nodes[parent]
@@ -420,7 +435,7 @@ class MainWindow(QMainWindow):
         node = self.selected_or_root()
         if node is None:
             return
-        new = self._attempt("Add sibling", self.document.add_sibling, node)
+        new = self._attempt(translate("MainWindow", "Add sibling"), self.document.add_sibling, node)
         self._select_and_rename(new)
 
     def _select_and_rename(self, node_id: str | None) -> None:
@@ -436,7 +451,7 @@ class MainWindow(QMainWindow):
             return
         node = self.document.selected_id
         if node in self.document.plan.nodes:
-            self._attempt("Delete", self.document.remove_subtree, node)
+            self._attempt(translate("MainWindow", "Delete"), self.document.remove_subtree, node)
 
     def rename_selected(self) -> None:
         """F2: rename in place on the canvas, or in a dialog."""
@@ -447,10 +462,10 @@ class MainWindow(QMainWindow):
         if callable(getattr(self.canvas, "start_rename", None)) and self.canvas.isVisible():
             self.canvas.start_rename()
             return
-        label, ok = QInputDialog.getText(self, "Rename", "Label:",
+        label, ok = QInputDialog.getText(self, translate("MainWindow", "Rename"), translate("MainWindow", "Label:"),
                                          text=self.document.plan.nodes[node].label)
         if ok:
-            self._attempt("Rename", self.document.set_node_field, node, "label", label)
+            self._attempt(translate("MainWindow", "Rename"), self.document.set_node_field, node, "label", label)
 
     def _set_collapsed(self, collapsed: bool) -> None:
         node = self.document.selected_id
@@ -462,7 +477,7 @@ class MainWindow(QMainWindow):
         node = self.document.selected_id
         if node not in self.document.plan.nodes:
             return False
-        text = self._attempt("Copy", self.document.copy_fragment, node)
+        text = self._attempt(translate("MainWindow", "Copy"), self.document.copy_fragment, node)
         if text is None:
             return False
         mime = QMimeData()
@@ -480,7 +495,7 @@ class MainWindow(QMainWindow):
         """Ctrl+X: copy the selected subtree, then delete it."""
         node = self.document.selected_id
         if node in self.document.plan.nodes and self.copy():
-            self._attempt("Cut", self.document.remove_subtree, node)
+            self._attempt(translate("MainWindow", "Cut"), self.document.remove_subtree, node)
 
     def paste(self) -> None:
         """Ctrl+V: paste the clipboard's subtree under the selected node."""
@@ -492,7 +507,7 @@ class MainWindow(QMainWindow):
             text = bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8", "replace")
         else:
             text = mime.text()
-        new = self._attempt("Paste", self.document.paste_fragment, parent, text)
+        new = self._attempt(translate("MainWindow", "Paste"), self.document.paste_fragment, parent, text)
         if new is not None:
             self.document.select(new)
 
@@ -503,18 +518,18 @@ class MainWindow(QMainWindow):
         return self.track_tabs.tabData(index)
 
     def add_track(self) -> None:
-        title, ok = QInputDialog.getText(self, "Add track", "Track title:")
+        title, ok = QInputDialog.getText(self, translate("MainWindow", "Add track"), translate("MainWindow", "Track title:"))
         if ok and title.strip():
-            self._attempt("Add track", self.document.add_track, title.strip())
+            self._attempt(translate("MainWindow", "Add track"), self.document.add_track, title.strip())
 
     def rename_track(self, index: int | None = None) -> None:
         track_id = self._track_at(index)
         if not track_id:
             return
         old = self.document.plan.track(track_id).title
-        title, ok = QInputDialog.getText(self, "Rename track", "Track title:", text=old)
+        title, ok = QInputDialog.getText(self, translate("MainWindow", "Rename track"), translate("MainWindow", "Track title:"), text=old)
         if ok and title.strip() and title.strip() != old:
-            self._attempt("Rename track", self.document.rename_track, track_id, title.strip())
+            self._attempt(translate("MainWindow", "Rename track"), self.document.rename_track, track_id, title.strip())
 
     def remove_track(self) -> None:
         track_id = self._track_at(None)
@@ -522,17 +537,17 @@ class MainWindow(QMainWindow):
             return
         title = self.document.plan.track(track_id).title or track_id
         answer = QMessageBox.question(
-            self, "Remove track", f"Remove the track “{title}” and all its nodes?",
+            self, translate("MainWindow", "Remove track"), fill(translate("MainWindow", "Remove the track “%1” and all its nodes?"), title),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
-            self._attempt("Remove track", self.document.remove_track, track_id)
+            self._attempt(translate("MainWindow", "Remove track"), self.document.remove_track, track_id)
 
     def move_track(self, step: int) -> None:
         track_id = self._track_at(None)
         ids = [t.id for t in self.document.plan.tracks]
         if track_id in ids and 0 <= ids.index(track_id) + step < len(ids):
-            self._attempt("Move track", self.document.move_track, track_id,
+            self._attempt(translate("MainWindow", "Move track"), self.document.move_track, track_id,
                           ids.index(track_id) + step)
 
     # -- files ---------------------------------------------------------------
@@ -541,8 +556,8 @@ class MainWindow(QMainWindow):
         if not self.document.is_modified():
             return True
         answer = QMessageBox.question(
-            self, "Unsaved changes",
-            f"“{self.document.display_name()}” has unsaved changes. Save them?",
+            self, translate("MainWindow", "Unsaved changes"),
+            fill(translate("MainWindow", "“%1” has unsaved changes. Save them?"), self.document.display_name()),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -573,11 +588,11 @@ class MainWindow(QMainWindow):
             self.autosaver.remove()
             self.document.open(path)
         except (OSError, ValueError, PlanError) as exc:
-            QMessageBox.warning(self, "Cannot open plan", f"{path}:\n{exc}")
+            QMessageBox.warning(self, translate("MainWindow", "Cannot open plan"), f"{path}:\n{exc}")
             return False
         settings.add_recent_file(path)
         remember_folder(path)
-        self.message(f"Opened {path}")
+        self.message(fill(translate("MainWindow", "Opened %1"), path))
         return True
 
     def save(self) -> bool:
@@ -599,12 +614,12 @@ class MainWindow(QMainWindow):
         try:
             self.document.save(path)
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self, "Cannot save plan", f"{path}:\n{exc}")
+            QMessageBox.critical(self, translate("MainWindow", "Cannot save plan"), f"{path}:\n{exc}")
             return False
         self.file_watch.saved(path)
         settings.add_recent_file(path)
         remember_folder(path)
-        self.message(f"Saved {path}")
+        self.message(fill(translate("MainWindow", "Saved %1"), path))
         return True
 
     def _fill_recent_menu(self) -> None:
@@ -615,10 +630,10 @@ class MainWindow(QMainWindow):
             action.setToolTip(str(path))
             action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
         if not files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
+            self.recent_menu.addAction(translate("MainWindow", "(none)")).setEnabled(False)
         else:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", settings.clear_recent_files)
+            self.recent_menu.addAction(translate("MainWindow", "Clear list"), settings.clear_recent_files)
 
     def offer_recovery(self) -> bool:
         """At start: offer the opened plan's autosaves, or (no file) those not yet shown."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from planning.model import OBJECTIVES, RULES, Criterion
+from widgets.i18n import translate
 
 _OBJECTIVE_TEXT = {"maximize": "maximize (more is better)", "minimize": "minimize (less is better)"}
 _RULE_TEXT = {"expected": "expected value (weigh every branch by its probability)",
@@ -47,7 +48,7 @@ class PlanSettingsDialog(QDialog):
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plan_settings_dialog")
-        self.setWindowTitle("Plan settings")
+        self.setWindowTitle(translate("PlanSettingsDialog", "Plan settings"))
         self.document = document
         plan = document.plan
         self.title_edit = QLineEdit(plan.title, self)
@@ -58,7 +59,7 @@ class PlanSettingsDialog(QDialog):
         self.description_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 10)
         self.unit_edit = QLineEdit(plan.value_unit, self)
         self.unit_edit.setObjectName("plan_unit")
-        self.unit_edit.setPlaceholderText("e.g. points, EUR m, lives")
+        self.unit_edit.setPlaceholderText(translate("PlanSettingsDialog", "e.g. points, EUR m, lives"))
         self.objective_combo = QComboBox(self)
         self.objective_combo.setObjectName("plan_objective")
         for objective in OBJECTIVES:
@@ -73,18 +74,15 @@ class PlanSettingsDialog(QDialog):
         self.error_label.setObjectName("plan_settings_error")
         self.error_label.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Description", self.description_edit)
-        form.addRow("Value &unit", self.unit_edit)
-        form.addRow("&Objective", self.objective_combo)
-        form.addRow("Decision &rule", self.rule_combo)
+        for text, field in (("&Title", self.title_edit), ("&Description", self.description_edit),
+                            ("Value &unit", self.unit_edit), ("&Objective", self.objective_combo),
+                            ("Decision &rule", self.rule_combo)):
+            form.addRow(translate("PlanSettingsDialog", text), field)
         form.addRow(self.two_check)
-        form.addRow("Criterion &1 name", self.name1_edit)
-        form.addRow("Criterion &2 name", self.name2_edit)
-        form.addRow("Criterion 2 &sense", self.sense2_combo)
-        form.addRow("Criterion 2 u&nit", self.unit2_edit)
-        form.addRow("&Weight of criterion 1", self.weight_edit)
-        form.addRow("Weight ran&ge", self.range_edit)
+        for text, field in (("Criterion &1 name", self.name1_edit), ("Criterion &2 name", self.name2_edit),
+                            ("Criterion 2 &sense", self.sense2_combo), ("Criterion 2 u&nit", self.unit2_edit),
+                            ("&Weight of criterion 1", self.weight_edit), ("Weight ran&ge", self.range_edit)):
+            form.addRow(translate("PlanSettingsDialog", text), field)
         form.addRow(self.error_label)
         form.addRow(buttons)
         self.resize(460, self.sizeHint().height())

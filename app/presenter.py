@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from planning.errors import PlanError
 from planning.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
+from widgets.i18n import fill, translate
 
 MARKDOWN_FILTER = "Markdown (*.md);;All files (*)"
 
@@ -40,7 +41,7 @@ def _write_text(path: Path, text: str) -> None:
 def export_markdown(parent: QWidget | None, text: str, suggested: str, path: str | Path | None = None) -> Path | None:
     """Save Markdown ``text``, asking for the file when ``path`` is None; the path written."""
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(parent, "Export walk log as Markdown", suggested, MARKDOWN_FILTER)
+        path, _ = QFileDialog.getSaveFileName(parent, translate("Presenter", "Export walk log as Markdown"), suggested, MARKDOWN_FILTER)
         if not path:
             return None
     target = Path(path)
@@ -49,7 +50,7 @@ def export_markdown(parent: QWidget | None, text: str, suggested: str, path: str
     try:
         _write_text(target, text)
     except OSError as exc:
-        QMessageBox.critical(parent, "Cannot export walk log", f"{target}:\n{exc}")
+        QMessageBox.critical(parent, translate("Presenter", "Cannot export walk log"), f"{target}:\n{exc}")
         return None
     return target
 
@@ -71,7 +72,7 @@ def export_history(window, path: str | Path | None = None) -> Path | None:
     """View > Export walk log: every walk recorded in the plan, as Markdown."""
     plan = window.document.plan
     if not walks(plan) and path is None:
-        QMessageBox.information(window, "Export walk log", "No walks are recorded in this plan yet (F5 presents).")
+        QMessageBox.information(window, translate("Presenter", "Export walk log"), translate("Presenter", "No walks are recorded in this plan yet (F5 presents)."))
         return None
     return export_markdown(window, history_to_markdown(plan), _suggested_name(window.document, "walks"), path)
 
@@ -105,7 +106,7 @@ def start_presentation(window, node_id: str | None = None, **options):
     try:
         presenter = PresenterWindow(document, start, track_id, parent=window, **options)
     except (PlanError, KeyError, ValueError) as exc:
-        QMessageBox.warning(window, "Cannot present", f"This plan cannot be presented yet:\n{exc}")
+        QMessageBox.warning(window, translate("Presenter", "Cannot present"), fill(translate("Presenter", "This plan cannot be presented yet:\n%1"), exc))
         return None
     presenter.finished.connect(lambda entry, node: _finished(window, entry, node))
     presenter.exportRequested.connect(lambda entry: export_current_walk(window, entry))
@@ -130,7 +131,7 @@ def _finished(window, entry: dict | None, node_id: str) -> None:
         canvas.setFocus()
     message = getattr(window, "message", None)
     if callable(message) and entry is not None:
-        message(f"Walk recorded: {len(entry['steps'])} steps (Ctrl+Z removes it)")
+        message(fill(translate("Presenter", "Walk recorded: %1 steps (Ctrl+Z removes it)"), len(entry['steps'])))
 
 
 def install_presenter(window) -> QAction:
@@ -141,21 +142,21 @@ def install_presenter(window) -> QAction:
     QAction
         The Present action (objectName ``action_present``).
     """
-    present = QAction("&Present", window)
+    present = QAction(translate("Presenter", "&Present"), window)
     present.setObjectName("action_present")
     present.setShortcut(QKeySequence("F5"))
-    present.setStatusTip("Walk the current track full screen, from the selected node (Esc returns)")
-    present.setToolTip("Present the track from the selected node (F5)")
+    present.setStatusTip(translate("Presenter", "Walk the current track full screen, from the selected node (Esc returns)"))
+    present.setToolTip(translate("Presenter", "Present the track from the selected node (F5)"))
     present.triggered.connect(lambda _checked=False: start_presentation(window))
-    export = QAction("Export walk &log as Markdown…", window)
+    export = QAction(translate("Presenter", "Export walk &log as Markdown…"), window)
     export.setObjectName("action_export_walks")
-    export.setStatusTip("Save every recorded walk of this plan as a Markdown file")
+    export.setStatusTip(translate("Presenter", "Save every recorded walk of this plan as a Markdown file"))
     export.triggered.connect(lambda _checked=False: export_history(window))
     window.presenter = None
     menu = next((a.menu() for a in window.menuBar().actions()
                  if a.menu() is not None and a.text().replace("&", "") == "View"), None)
     if menu is None:
-        menu = window.menuBar().addMenu("&View")
+        menu = window.menuBar().addMenu(translate("Presenter", "&View"))
     menu.addSeparator()
     menu.addAction(present)
     menu.addAction(export)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.autosave import Autosaver, Recovery, pending_recoveries
+from widgets.i18n import date_time, fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def describe(recovery: Recovery) -> tuple[str, str]:
     from planning.diff import diff_plans, format_change, summarise
     from planning.planfile import load_plan, loads_plan
 
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.saved_at))
+    stamp = date_time(recovery.saved_at)  # the window's locale
     where = (f"“{recovery.original_path.name}” ({recovery.original_path.parent})"
              if recovery.original_path else f"the untitled plan “{recovery.title}”")
     text = [f"Branchwise was not closed cleanly: unsaved changes to {where} were autosaved at {stamp}."]
@@ -91,7 +91,8 @@ def describe(recovery: Recovery) -> tuple[str, str]:
         changes = diff_plans(before, autosaved)
         if changes:
             count = len(changes)
-            text.append(f"\nThe autosave holds {count} unsaved change{'s' if count != 1 else ''}:")
+            text.append(translate("Recovery", "\nThe autosave holds 1 unsaved change:") if count == 1
+                        else fill(translate("Recovery", "\nThe autosave holds %1 unsaved changes:"), count))
             text += [f"  • {line}" for line in summarise(changes, plan=autosaved)]
             details = "\n".join(format_change(c) for c in changes)
         else:
@@ -114,12 +115,12 @@ def ask(parent: QWidget | None, recovery: Recovery) -> str:
     box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes", text,
                       QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("recovery_prompt")
-    recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("&Keep for later", QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-    recover.setToolTip("Open the plan with the autosaved changes (not yet saved)")
-    keep.setToolTip("Leave the autosave where it is: File > Recover… offers it again")
-    discard.setToolTip("Delete the autosave: its changes are lost")
+    recover = box.addButton(translate("Recovery", "&Recover"), QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(translate("Recovery", "&Keep for later"), QMessageBox.ButtonRole.RejectRole)
+    discard = box.addButton(translate("Recovery", "&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    recover.setToolTip(translate("Recovery", "Open the plan with the autosaved changes (not yet saved)"))
+    keep.setToolTip(translate("Recovery", "Leave the autosave where it is: File > Recover… offers it again"))
+    discard.setToolTip(translate("Recovery", "Delete the autosave: its changes are lost"))
     box.setDefaultButton(recover)
     box.setEscapeButton(keep)
     if details:
@@ -146,8 +147,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
     try:
         plan = load_plan(recovery.plan_file)
     except (OSError, ValueError) as exc:
-        QMessageBox.warning(parent, "Cannot recover", f"{recovery.plan_file}:\n{exc}\n\n"
-                            "The autosave is kept (File > Recover…).")
+        QMessageBox.warning(parent, translate("Recovery", "Cannot recover"), fill(translate("Recovery", "%1:\n%2\n\nThe autosave is kept (File > Recover…)."), recovery.plan_file, exc))
         return False
     path = recovery.original_path
     base = recovery.base_bytes()
@@ -165,8 +165,8 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
                 plan.extra[SIDES_KEY] = {"ours": "your unsaved changes",
                                          "theirs": f"{path.name} on disk now", "rebase": False}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(parent, "Cannot merge with the file on disk",
-                                f"{path}:\n{exc}\n\nThe autosaved version is recovered as it was.")
+            QMessageBox.warning(parent, translate("Recovery", "Cannot merge with the file on disk"),
+                                fill(translate("Recovery", "%1:\n%2\n\nThe autosaved version is recovered as it was."), path, exc))
             result, disk_bytes = None, None
     document.load_recovered(plan, path)
     # What later autosaves record as the base: the disk file when merged with it.
@@ -182,7 +182,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
         if result.conflicts and sharing is not None:
             sharing.resolve_conflicts(result.notes)
         elif callable(message):
-            message(f"Recovered and merged with the newer {path.name} on disk")
+            message(fill(translate("Recovery", "Recovered and merged with the newer %1 on disk"), path.name))
     return True
 
 
@@ -228,9 +228,9 @@ class RecoveryWatcher(QObject):
         self._busy = False
         self._scheduled = False
         window.document.planReplaced.connect(self._plan_replaced)
-        self.action = QAction("Re&cover…", window)
+        self.action = QAction(translate("RecoveryWatcher", "Re&cover…"), window)
         self.action.setObjectName("action_recover")
-        self.action.setStatusTip("Autosaved changes kept for later: recover or discard them")
+        self.action.setStatusTip(translate("RecoveryWatcher", "Autosaved changes kept for later: recover or discard them"))
         self.action.triggered.connect(lambda _checked=False: self.show_kept())
         self.kept_dialog: KeptAutosaves | None = None
 
@@ -280,7 +280,7 @@ class KeptAutosaves(QDialog):
         super().__init__(parent)
         self.watcher = watcher
         self.setObjectName("kept_autosaves")
-        self.setWindowTitle("Recover autosaved changes")
+        self.setWindowTitle(translate("KeptAutosaves", "Recover autosaved changes"))
         layout = QVBoxLayout(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -289,8 +289,8 @@ class KeptAutosaves(QDialog):
         self.list.setObjectName("kept_list")
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(self)
-        self.recover_button = QPushButton("&Recover", self)
-        self.discard_button = QPushButton("&Discard…", self)
+        self.recover_button = QPushButton(translate("KeptAutosaves", "&Recover"), self)
+        self.discard_button = QPushButton(translate("KeptAutosaves", "&Discard…"), self)
         self.recover_button.setObjectName("kept_recover")
         self.discard_button.setObjectName("kept_discard")
         buttons.addButton(self.recover_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -337,8 +337,8 @@ class KeptAutosaves(QDialog):
         if recovery is None:
             return False
         answer = QMessageBox.question(
-            self, "Discard autosaved changes",
-            f"Delete the autosave of {recovery.describe()}? Its changes are lost.",
+            self, translate("KeptAutosaves", "Discard autosaved changes"),
+            fill(translate("KeptAutosaves", "Delete the autosave of %1? Its changes are lost."), recovery.describe()),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Discard:

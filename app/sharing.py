@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.commands import EditCommand
+from widgets import palette
 from planning.edits import PLAN, TRACKS, Change, Edit
 from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
 from planning.model import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
+from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
 
@@ -145,21 +147,21 @@ class ConflictBanner(QFrame):
         self.document = document
         self.dismissed = False
         self.setObjectName("merge_conflicts_banner")
-        self.setStyleSheet("#merge_conflicts_banner { background: #fff8c5; "
-                           "border-bottom: 1px solid #d4a72c; }")
+        palette.styled(self, "#merge_conflicts_banner {{ background: {WARNING_BACKGROUND}; "
+                             "border-bottom: 1px solid {WARNING_BORDER}; }}")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
         self.label = QLabel(self)
-        self.label.setStyleSheet("color: #1f2328;")
+        palette.styled(self.label, "color: {TEXT};")
         layout.addWidget(self.label, 1)
-        self.button = QPushButton("Resolve conflicts…", self)
+        self.button = QPushButton(translate("ConflictBanner", "Resolve conflicts…"), self)
         self.button.setObjectName("resolve_conflicts_button")
         self.button.clicked.connect(lambda: resolve())
         layout.addWidget(self.button)
         close = QToolButton(self)
         close.setText("\u2715")
         close.setAutoRaise(True)
-        close.setToolTip("Hide until the next plan is opened")
+        close.setToolTip(translate("ConflictBanner", "Hide until the next plan is opened"))
         close.clicked.connect(self.dismiss)
         layout.addWidget(close)
         document.planReplaced.connect(self._plan_replaced)
@@ -176,8 +178,12 @@ class ConflictBanner(QFrame):
 
     def refresh(self) -> None:
         count = len(plan_conflicts(self.document.plan))
-        self.label.setText(f"\u26a0 This plan holds {count} unresolved merge conflict"
-                           f"{'s' if count != 1 else ''}: ours is kept at each until you choose.")
+        # one whole sentence per number: a translation may word the plural differently
+        text = translate("ConflictBanner", "⚠ This plan holds 1 unresolved merge conflict: ours is kept until you "
+                                           "choose.") if count == 1 else \
+            translate("ConflictBanner", "⚠ This plan holds %1 unresolved merge conflicts: ours is kept at each "
+                                        "until you choose.")
+        self.label.setText(fill(text, count))
         self.setVisible(bool(count) and not self.dismissed)
 
 
@@ -234,8 +240,7 @@ class Sharing(QObject):
             if errors:
                 listed = "\n".join(f"\u2022 {p}" for p in errors[:12])
                 more = f"\n… and {len(errors) - 12} more" if len(errors) > 12 else ""
-                QMessageBox.warning(self.window, title, "This export needs the numbers of a valid "
-                                    f"plan; fix these first (see the Problems panel):\n\n{listed}{more}")
+                QMessageBox.warning(self.window, title, fill(translate("Sharing", "This export needs the numbers of a valid plan; fix these first (see the Problems panel):\n\n%1%2"), listed, more))
                 return None
         if path is None:
             stem = self.document.path.stem if self.document.path else self.document.display_name()
@@ -253,9 +258,9 @@ class Sharing(QObject):
                 export_plan(plan, fmt, path)
         except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
             log.warning("export to %s failed", path, exc_info=True)
-            QMessageBox.critical(self.window, title, f"Could not write {path}:\n{exc}")
+            QMessageBox.critical(self.window, title, fill(translate("Sharing", "Could not write %1:\n%2"), path, exc))
             return None
-        self._message(f"Exported {path}")
+        self._message(fill(translate("Sharing", "Exported %1"), path))
         return path
 
     # -- import -------------------------------------------------------------------
@@ -278,7 +283,7 @@ class Sharing(QObject):
                 warnings.simplefilter("always")
                 plan = import_any(path)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
-            QMessageBox.warning(self.window, "Cannot import", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot import"), f"{path}:\n{exc}")
             return False
         self.import_warnings = [str(w.message) for w in caught]
         if not plan.title:
@@ -286,14 +291,13 @@ class Sharing(QObject):
         self.window.autosaver.remove()
         # An imported plan has no file of its own yet: untitled and unsaved.
         self.document.load_recovered(plan, None)
-        self._message(f"Imported {Path(path).name} ({len(plan.nodes)} nodes): "
-                      "save it to keep it as a Branchwise plan")
+        self._message(fill(translate("Sharing", "Imported %1 (%2 nodes): save it to keep it as a Branchwise plan"), Path(path).name, len(plan.nodes)))
         if self.import_warnings:  # what the import did not understand, and what it did instead
             count = len(self.import_warnings)
             shown_lines = self.import_warnings[:12]
             more = f"\n\u2026 and {count - 12} more" if count > 12 else ""
             QMessageBox.information(
-                self.window, "Imported with notes",
+                self.window, translate("Sharing", "Imported with notes"),
                 f"{Path(path).name} was imported; {count} thing{'s were' if count != 1 else ' was'} "
                 "not understood and left as text or out:\n\n" + "\n".join(shown_lines) + more)
         return True
@@ -312,7 +316,7 @@ class Sharing(QObject):
             with _busy():
                 changes = diff_plans(self.document.plan, load_plan(path))
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self.window, "Cannot compare", f"{path}:\n{exc}")
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot compare"), f"{path}:\n{exc}")
             return None
         if self.compare_dialog is not None:
             self.compare_dialog.close()
@@ -353,26 +357,28 @@ class Sharing(QObject):
                                                     "rebase": False}
                 unchanged = plan_to_dict(result.plan) == plan_to_dict(self.document.plan)
         except (OSError, ValueError) as exc:  # PlanFileError and PlanError are ValueErrors
-            QMessageBox.warning(self.window, "Cannot merge", str(exc))
+            QMessageBox.warning(self.window, translate("Sharing", "Cannot merge"), str(exc))
             return None
         if unchanged:
-            self._message(f"Merged {name}: nothing new")
+            self._message(fill(translate("Sharing", "Merged %1: nothing new"), name))
             return result
         with _busy():  # the views redraw the merged plan
             replace_plan_contents(self.document, result.plan, f"Merge {name}")
         notes = f" ({'; '.join(result.notes)})" if result.notes else ""
         if result.clean:
-            self._message(f"Merged {name} cleanly{notes}; Undo takes it back")
+            self._message(fill(translate("Sharing", "Merged %1 cleanly%2; Undo takes it back"), name, notes))
         else:
             count = len(result.conflicts)
-            self._message(f"Merged {name} with {count} conflict{'s' if count != 1 else ''}{notes}")
+            text = translate("Sharing", "Merged %1 with 1 conflict%3") if count == 1 else \
+                translate("Sharing", "Merged %1 with %2 conflicts%3")
+            self._message(fill(text, name, count, notes))
             self.resolve_conflicts(result.notes)
         return result
 
     def resolve_conflicts(self, notes: list[str] | None = None) -> MergeDialog | None:
         """Open the conflict dialog for the plan's ``extra["merge_conflicts"]``."""
         if not plan_conflicts(self.document.plan):
-            self._message("The plan holds no merge conflicts")
+            self._message(translate("Sharing", "The plan holds no merge conflicts"))
             return None
         self._close_merge_dialog()
         self.merge_dialog = MergeDialog(self.document, self._store_conflicts, notes, self.window)
@@ -409,7 +415,7 @@ class Sharing(QObject):
         window = self.window
         import_action = self._action("import", "&Import…", self.import_file,
                                      "Open a SilverDecisions file, mind map or outline as a new plan")
-        export_menu = QMenu("&Export", window)
+        export_menu = QMenu(translate("Sharing", "&Export"), window)
         export_menu.setObjectName("menu_export")
         for fmt, (text, _filter, _suffix) in EXPORTS.items():
             export_menu.addAction(self._action(f"export_{fmt}", text, lambda f=fmt: self.export(f)))
@@ -424,7 +430,7 @@ class Sharing(QObject):
                           if a.menu() is not None and a.menu().title().replace("&", "") == "File"),
                          None)
         if file_menu is None:
-            file_menu = window.menuBar().addMenu("&File")
+            file_menu = window.menuBar().addMenu(translate("Sharing", "&File"))
         close = getattr(window, "actions", {}).get("close")
         if close not in file_menu.actions():
             close = file_menu.addSeparator()  # an anchor at the end to insert before

@@ -21,15 +21,17 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.help import app_icon, app_version
+from widgets import palette
 from planning.errors import PlanError
 from planning.templates import TEMPLATES
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 
 #: Button titles of the templates; descriptions come from planning.templates.
 TEMPLATE_TITLES: dict[str, str] = {
-    "blank": "New blank plan",
-    "peace-process": "Multi-track peace process",
-    "product-launch": "Product launch",
+    "blank": QT_TRANSLATE_NOOP("WelcomePage", "New blank plan"),
+    "peace-process": QT_TRANSLATE_NOOP("WelcomePage", "Multi-track peace process"),
+    "product-launch": QT_TRANSLATE_NOOP("WelcomePage", "Product launch"),
 }
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -65,6 +67,26 @@ class WelcomePage(QWidget):
         self.template_buttons: dict[str, QCommandLinkButton] = {}
         self._build()
         self.refresh_recent()
+        self._arrows()
+        palette.on_change(self, self._arrows)  # the style's arrow is black: unreadable when dark
+
+    def _arrows(self) -> None:
+        """The command links' arrow in the scheme's text colour, drawn for the screen's pixel ratio."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QIcon, QPainter, QPixmap, QPolygonF
+
+        ratio = max(1, round(self.devicePixelRatioF() + 0.49))
+        pixmap = QPixmap(20 * ratio, 20 * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.qcolor(palette.TEXT_MUTED))
+        painter.drawPolygon(QPolygonF([QPointF(6, 4), QPointF(15, 10), QPointF(6, 16)]))
+        painter.end()
+        for button in self.findChildren(QCommandLinkButton):
+            button.setIcon(QIcon(pixmap))
 
     # -- construction ------------------------------------------------------
     def _build(self) -> None:
@@ -90,7 +112,7 @@ class WelcomePage(QWidget):
         self.error_label = QLabel("", body)
         self.error_label.setObjectName("welcome_error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        palette.styled(self.error_label, "color: {ERROR_TEXT};")
         self.error_label.hide()
         grid.addWidget(self.error_label, 2, 0, 1, 2)
 
@@ -104,19 +126,19 @@ class WelcomePage(QWidget):
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
         words.setSpacing(2)
-        title = QLabel("Branchwise", parent)
+        title = QLabel(translate("WelcomePage", "Branchwise"), parent)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setWeight(QFont.Weight.Bold)
         title.setFont(font)
         words.addWidget(title)
-        tagline = QLabel("Prepare for what can happen: draw the tree of decisions and events, "
-                         "mark the success and failure paths, and see which response to "
-                         "prepare next.", parent)
+        tagline = QLabel(translate("WelcomePage", "Prepare for what can happen: draw the tree of decisions and events, "
+                                                  "mark the success and failure paths, and see which response to "
+                                                  "prepare next."), parent)
         tagline.setWordWrap(True)
         tagline.setMaximumWidth(620)  # two even lines rather than one long and a stub
         words.addWidget(tagline)
-        version = QLabel(f"Version {app_version()}", parent)
+        version = QLabel(fill(translate("WelcomePage", "Version %1"), app_version()), parent)
         version.setObjectName("welcome_version")
         version.setEnabled(False)  # greyed: secondary information
         words.addWidget(version)
@@ -129,9 +151,9 @@ class WelcomePage(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(_heading("Start a plan", box))
+        layout.addWidget(_heading(translate("WelcomePage", "Start a plan"), box))
         for template, description in TEMPLATES.items():
-            title = TEMPLATE_TITLES.get(template, template.replace("-", " ").capitalize())
+            title = translate("WelcomePage", TEMPLATE_TITLES.get(template, template.replace("-", " ").capitalize()))
             button = QCommandLinkButton(title, description, box)
             button.setObjectName(f"welcome_new_{template}")
             button.clicked.connect(lambda _c=False, t=template: self.new_from_template(t))
@@ -146,7 +168,7 @@ class WelcomePage(QWidget):
         keys = QKeySequence(QKeySequence.StandardKey.Open).toString(
             QKeySequence.SequenceFormat.NativeText)
         self.open_button = QCommandLinkButton(
-            "Open a plan…", f"A .bwplan file from your computer ({keys})", box)
+            translate("WelcomePage", "Open a plan…"), fill(translate("WelcomePage", "A .bwplan file from your computer (%1)"), keys), box)
         self.open_button.setObjectName("welcome_open")
         self.open_button.clicked.connect(self.choose_and_open)
         layout.addWidget(self.open_button)
@@ -158,12 +180,12 @@ class WelcomePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         row = QHBoxLayout()
-        heading = _heading("Recent plans", box)
+        heading = _heading(translate("WelcomePage", "Recent plans"), box)
         row.addWidget(heading, 1)
-        self.clear_button = QPushButton("Clear", box)
+        self.clear_button = QPushButton(translate("WelcomePage", "Clear"), box)
         self.clear_button.setObjectName("welcome_clear_recent")
         self.clear_button.setFlat(True)
-        self.clear_button.setToolTip("Forget the recent plans (the files stay)")
+        self.clear_button.setToolTip(translate("WelcomePage", "Forget the recent plans (the files stay)"))
         self.clear_button.clicked.connect(self.clear_recent)
         # No taller than the heading, so both columns' headings line up.
         self.clear_button.setMaximumHeight(heading.sizeHint().height())
@@ -178,7 +200,7 @@ class WelcomePage(QWidget):
         self.recent_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.recent_list.itemActivated.connect(self._recent_activated)
         layout.addWidget(self.recent_list, 1)
-        self.no_recent = QLabel("No recent plans yet. Plans you open or save show up here.", box)
+        self.no_recent = QLabel(translate("WelcomePage", "No recent plans yet. Plans you open or save show up here."), box)
         self.no_recent.setObjectName("welcome_no_recent")
         self.no_recent.setWordWrap(True)
         self.no_recent.setEnabled(False)
@@ -266,7 +288,7 @@ class WelcomePage(QWidget):
         """Open…: ask for a file, then :meth:`open_path`; False if cancelled or failed."""
         from app.file_dialogs import FILE_FILTER, remember_folder, start_folder
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open plan", str(start_folder(self.document)), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, translate("WelcomePage", "Open plan"), str(start_folder(self.document)), FILE_FILTER)
         if path:
             remember_folder(path)
         return bool(path) and self.open_path(path)

@@ -4,6 +4,8 @@
 #
 #   packaging/check.sh            wheel + clean venv + desktop files
 #   packaging/check.sh desktop    only validate the desktop files
+#   packaging/check.sh translations         the .ts catalogue lists every translatable string
+#   packaging/check.sh update-translations  regenerate it (after changing user-visible text)
 #
 # 1. builds the wheel (`pip wheel . --no-deps`) into a temporary folder and
 #    lists what it must hold (samples, schema, icons, desktop files);
@@ -124,10 +126,47 @@ EOF
   )
 }
 
+# The catalogue resources/translations/branchwise_en.ts is what pyside6-lupdate
+# finds in app/ and widgets/ (translate(), self.tr(), QT_TRANSLATE_NOOP), without
+# line numbers, so that it changes only when a user-visible string does.
+translation_sources() { find app widgets -name '*.py' | LC_ALL=C sort; }
+
+lupdate_into() {  # lupdate_into FILE.ts: merge the strings of the sources into FILE.ts
+  local lupdate
+  lupdate="$(dirname "$py")/pyside6-lupdate"
+  [ -x "$lupdate" ] || lupdate="$(command -v pyside6-lupdate || true)"
+  [ -n "$lupdate" ] || fail "pyside6-lupdate not found (it comes with PySide6)"
+  # shellcheck disable=SC2046
+  "$lupdate" $(translation_sources) -locations none -no-obsolete -source-language en \
+    -target-language en -ts "$1" >"$work/lupdate.log" 2>&1 || { cat "$work/lupdate.log" >&2; fail "pyside6-lupdate"; }
+}
+
+check_translations() {
+  step "translations"
+  local catalogue=resources/translations/branchwise_en.ts
+  [ -f "$catalogue" ] || fail "$catalogue is missing: run packaging/check.sh update-translations"
+  cp "$catalogue" "$work/current.ts"
+  lupdate_into "$work/current.ts"
+  if ! diff -u "$catalogue" "$work/current.ts" >"$work/translations.diff"; then
+    head -40 "$work/translations.diff" >&2
+    fail "$catalogue is not current: run packaging/check.sh update-translations and commit it"
+  fi
+  echo "ok: $catalogue lists all $(grep -c '<message' "$catalogue") translatable strings"
+}
+
+update_translations() {
+  step "update translations"
+  mkdir -p resources/translations
+  lupdate_into resources/translations/branchwise_en.ts
+  echo "wrote resources/translations/branchwise_en.ts ($(grep -c '<message' resources/translations/branchwise_en.ts) strings)"
+}
+
 case "$mode" in
-  all) check_wheel; check_desktop_files ;;
+  all) check_wheel; check_desktop_files; check_translations ;;
+  translations) check_translations ;;
+  update-translations) update_translations ;;
   wheel) check_wheel ;;
   desktop) check_desktop_files ;;
-  *) echo "usage: packaging/check.sh [all | wheel | desktop]" >&2; exit 2 ;;
+  *) echo "usage: packaging/check.sh [all | wheel | desktop | translations | update-translations]" >&2; exit 2 ;;
 esac
 step "all checks passed"

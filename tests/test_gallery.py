@@ -84,3 +84,33 @@ def test_a_missing_plan_is_a_usage_error(tmp_path, capsys):
 def test_samples_are_found_in_the_installed_resources():
     assert [p.name for p in gallery.sample_paths()] == ["peace-process.bwplan", "product-launch.bwplan"]
     assert all(p.parent == SAMPLES for p in gallery.sample_paths())
+
+
+def _mean_lightness(image: QImage, step: int = 11) -> float:
+    values = [image.pixelColor(x, y).lightnessF() for y in range(0, image.height(), step)
+              for x in range(0, image.width(), step)]
+    return sum(values) / len(values)
+
+
+def test_first_plan_is_also_shown_dark_and_at_150_and_200_percent(sheet):
+    out, text = sheet
+    captions = [html.unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", text)]
+    files = dict(zip(captions, re.findall(r'<img src="([^"]+)"', text)))
+    for dock in ("Problems", "Outcomes", "Sensitivity", "Readiness", "Priorities"):
+        assert f"Dark scheme: window 1600x1000, {dock} raised" in captions
+        assert f"200% scale, dark scheme: window 1280x800, {dock} raised" in captions
+        assert f"150% scale, light scheme: window 1280x800, {dock} raised" in captions
+    for view in ("audience", "console"):
+        assert f"Dark scheme: presenter, {view} view" in captions
+        assert f"200% scale, dark scheme: presenter, {view} view" in captions
+    assert _mean_lightness(QImage(str(out / files["Welcome page, 1280x720, dark scheme"]))) < 0.25
+    dark = QImage(str(out / files["Dark scheme: window 1600x1000, Problems raised"]))
+    light = QImage(str(out / files["Window 1600x1000, Problems raised"]))
+    assert _mean_lightness(dark) < 0.25 < 0.75 < _mean_lightness(light)
+    assert _mean_lightness(QImage(str(out / files["Dark scheme: presenter, audience view"]))) < 0.25
+    # a 1280x800 window at 200% is drawn with twice the pixels: sharp, not stretched
+    big = QImage(str(out / files["200% scale, dark scheme: window 1280x800, Problems raised"]))
+    assert (big.width(), big.height()) == (2560, 1600)
+    assert QImage(str(out / files["150% scale, light scheme: window 1280x800, Problems raised"])).width() == 1920
+    # exports made in the same run stay light documents
+    assert QImage(str(out / files["plot --kind histogram (PNG)"])).pixelColor(2, 2).name() == "#ffffff"

@@ -230,6 +230,14 @@ class LabelPool:
             self._keys.append(None)
         return self.items[k]
 
+    def restyle(self) -> None:
+        """Take the current scheme's label page and text colours (the html is made again)."""
+        fill = pg.mkBrush(palette.qcolor(palette.LABEL_BACKGROUND))
+        for k, item in enumerate(self.items):
+            item.fill = fill
+            self._keys[k] = None
+            item.update()
+
     def html_for(self, label: str, info: str, width: float, label_lines: int = 1) -> str:
         """Escaped HTML: the label wrapped to ``label_lines``, then the figures.
 

@@ -15,6 +15,8 @@ class RenameEdit(QLineEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._done = False
+        self.setAccessibleName(self.tr("Node label"))
+        self.setAccessibleDescription(self.tr("Enter keeps the new label, Esc cancels"))
         self.returnPressed.connect(self._commit)
 
     def begin(self, text: str) -> None:

@@ -242,17 +242,29 @@ def label_anchor(layout: TreeLayout, i: int) -> tuple[float, float]:
 
 
 def format_number(value: float) -> str:
-    """A short, readable figure: 42.1, -1,250, 0.0035."""
+    """A short, readable figure in the window's locale: 42.1, -1,250, 0.0035."""
     if value is None or not math.isfinite(value):
         return "–"
+    from widgets.i18n import number, significant  # Qt's locale: imported when drawing
+
     magnitude = abs(value)
     if magnitude >= 10000:
-        return f"{value:,.0f}"
+        return number(value, 0)
     if magnitude >= 100:
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
+        return number(value, 1, trim=True)
     if magnitude >= 1 or magnitude == 0:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3g}"
+        return number(value, 2, trim=True)
+    return significant(value, 3)
+
+
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Marks text for the catalogue; this module stays importable without Qt."""
+    return text
+
+
+#: Words for the path a node starts, in its label's figure line.
+PATH_WORDS = {"success": QT_TRANSLATE_NOOP("TreeCanvas", "✓ success"),
+              "failure": QT_TRANSLATE_NOOP("TreeCanvas", "✗ failure")}
 
 
 def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = True) -> str:
@@ -261,6 +273,12 @@ def info_text(plan: Plan, node: Node, style: NodeStyle, i: int, unit: bool = Tru
     ``unit=False`` leaves the value unit out (for narrow labels).
     """
     parts: list[str] = []
+    if node.path in ("success", "failure"):
+        # Colour never carries the meaning alone: the node that starts a
+        # success or failure path says so in words (first: it is not elided).
+        from widgets.i18n import translate
+
+        parts.append(translate("TreeCanvas", PATH_WORDS[node.path]))
     is_branch = style.badge[i] >= 0
     if is_branch:
         p = style.probability[i]

@@ -38,8 +38,9 @@ from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_exp
 )
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent
+from widgets.i18n import fill, translate
 
-_INVALID_STYLE = f"QLineEdit {{ border: 1px solid {palette.BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
+_INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 _MESSAGE_STYLE = MESSAGE_STYLE
 _INHERIT = "(inherit)"
 _BEST_OPTION = "(best option)"
@@ -69,6 +70,8 @@ class Inspector(QScrollArea):
         self._document = document
         self._node_id: str | None = None
         self.setObjectName("inspector")
+        self.setAccessibleName(self.tr("Inspector"))
+        self.setAccessibleDescription(self.tr("The fields of the selected node"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -82,7 +85,7 @@ class Inspector(QScrollArea):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.error = QLabel(body)  # errors the document reported for an edit
-        self.error.setStyleSheet(_MESSAGE_STYLE)
+        palette.styled(self.error, _MESSAGE_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.title)
@@ -91,7 +94,7 @@ class Inspector(QScrollArea):
         # main fields first, then responses and figures, then the details
         self.form_box = QWidget(body)
         self.form = self._form(self.form_box)
-        self.details_box = QGroupBox("Ranges, notes, variables", body)
+        self.details_box = QGroupBox(translate("Inspector", "Ranges, notes, variables"), body)
         self.details_form = self._form(self.details_box)
         self._messages: dict[str, QLabel] = {}
 
@@ -106,12 +109,12 @@ class Inspector(QScrollArea):
         self.path_combo.addItems([_INHERIT, *PATHS])
         self.path_combo.chosen.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))
         self.committed_combo = ChoiceCombo(self.form_box)
-        self.committed_combo.setToolTip("the option the planners have committed to; rollback follows it")
+        self.committed_combo.setToolTip(translate("Inspector", "the option the planners have committed to; rollback follows it"))
         self.committed_combo.chosen.connect(
             lambda i: self._commit("committed", self.committed_combo.itemData(i)))
         self.warning_edit = self._line("warning_days", "days of notice between a signpost and the impact")
         self.signposts_edit = PlainTextField(self.form_box)
-        self.signposts_edit.setPlaceholderText("one observable indicator per line")
+        self.signposts_edit.setPlaceholderText(translate("Inspector", "one observable indicator per line"))
         self.signposts_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.signposts_edit.editingFinished.connect(self._commit_signposts)
         for name, widget, key in (
@@ -123,14 +126,14 @@ class Inspector(QScrollArea):
             self._add_row(self.form, name, widget, key)
         layout.addWidget(self.form_box)
 
-        self.responses_box = QGroupBox("Responses", body)
+        self.responses_box = QGroupBox(translate("Inspector", "Responses"), body)
         responses_layout = QVBoxLayout(self.responses_box)
         responses_layout.setContentsMargins(4, 4, 4, 4)
         self.responses = ResponsesTable(document, self.responses_box, follow_selection=False, fit_height=True)
         responses_layout.addWidget(self.responses)
         layout.addWidget(self.responses_box)
 
-        self.figures_box = QGroupBox("Figures", body)
+        self.figures_box = QGroupBox(translate("Inspector", "Figures"), body)
         figures = QGridLayout(self.figures_box)
         figures.setHorizontalSpacing(10)
         figures.setColumnStretch(1, 1)
@@ -146,7 +149,7 @@ class Inspector(QScrollArea):
         )):
             caption = QLabel(name, self.figures_box)
             caption.setToolTip(tip)
-            caption.setStyleSheet(f"color: {palette.TEXT_MUTED};")
+            palette.styled(caption, "color: {TEXT_MUTED};")
             value = QLabel("—", self.figures_box)
             value.setToolTip(tip)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -174,6 +177,7 @@ class Inspector(QScrollArea):
 
         document.selectionChanged.connect(self._on_selection)
         document.changed.connect(self._on_changed)
+        palette.on_change(self, lambda: self._load(force=False))  # the header line is coloured html
         document.planReplaced.connect(lambda: self._on_selection(getattr(document, "selected_id", None)))
         document.evaluated.connect(self._update_figures)
         self._on_selection(getattr(document, "selected_id", None))
@@ -196,11 +200,15 @@ class Inspector(QScrollArea):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         low, high = QLineEdit(box), QLineEdit(box)
-        low.setPlaceholderText("low")
-        high.setPlaceholderText("high")
+        low.setPlaceholderText(self.tr("low"))
+        high.setPlaceholderText(self.tr("high"))
+        what = self.tr("Probability range") if field.startswith("prob") else self.tr("Payoff range")
+        low.setAccessibleName(self.tr("%1, low end").replace("%1", what))
+        high.setAccessibleName(self.tr("%1, high end").replace("%1", what))
         row.addWidget(low)
-        row.addWidget(QLabel("to", box))
+        row.addWidget(QLabel(translate("Inspector", "to"), box))
         row.addWidget(high)
+        box.setFocusProxy(low)  # the row's label (its buddy) leads to the low end
         for edit in (low, high):
             edit.textEdited.connect(lambda _text, f=field: self._validate(f))
             edit.editingFinished.connect(lambda f=field: self._finish(f))
@@ -226,12 +234,17 @@ class Inspector(QScrollArea):
         column.addWidget(widget)
         message = QLabel(holder)
         message.setObjectName(f"{message_key}Message")
-        message.setStyleSheet(_MESSAGE_STYLE)
+        palette.styled(message, _MESSAGE_STYLE)
         message.setWordWrap(True)
         message.hide()
         column.addWidget(message)
         self._messages[message_key] = message
         form.addRow(name, holder)
+        label = form.labelForField(holder)
+        if label is not None:
+            label.setBuddy(widget)  # the field, not its holder: its Alt+key reaches it
+        # Qt names a field after a buddy label among its siblings only: the holder is between.
+        widget.setAccessibleName(name.replace("&", "").rstrip(":"))
 
     # -- public -----------------------------------------------------------
     @property
@@ -352,7 +365,7 @@ class Inspector(QScrollArea):
 
     def _show_message(self, field: str, error: str | None) -> None:
         for edit in self._line_edits(field):
-            edit.setStyleSheet(_INVALID_STYLE if error else "")
+            palette.styled(edit, _INVALID_STYLE if error else "")
         label = self._messages.get(field)
         if label is not None:
             label.setText(error or "")
@@ -418,14 +431,13 @@ class Inspector(QScrollArea):
         self.responses_box.setVisible(node is not None)
         if node is None:
             self._node_id = None
-            self.title.setText("Select a node to see and edit it.")
+            self.title.setText(translate("Inspector", "Select a node to see and edit it."))
             return
         branch = self._is_branch()
         parent_id = self._parent_id()
         role = "branch" if branch else ("option" if parent_id else "root")
         self.title.setText(
-            f"<b>{html.escape(node.label or node.id)}</b><br>"
-            f'<span style="color:{palette.TEXT_MUTED}">{node.kind} {role} · id {html.escape(node.id)}</span>')
+            fill(translate("Inspector", "<b>%1</b><br><span style=\"color:%2\">%3 %4 · id %5</span>"), html.escape(node.label or node.id), palette.TEXT_MUTED, node.kind, role, html.escape(node.id)))
 
         def put(edit, text: str, field: str | None = None) -> None:
             if force or not edit.isModified():
@@ -483,7 +495,7 @@ class Inspector(QScrollArea):
             for label in self.figures.values():
                 label.setText("—")
             if self._node_id and result is None:
-                self.figures["ev"].setToolTip("the plan is invalid: see the Problems panel")
+                self.figures["ev"].setToolTip(translate("Inspector", "the plan is invalid: see the Problems panel"))
             return
         second = _second_criterion(result, self._node_id)
         ev = format_number(figures["ev"]) + (f" {unit}" if unit else "") + second

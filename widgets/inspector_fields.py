@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from planning import expressions
 from planning.model import Variable
 from widgets import palette
+from widgets.i18n import translate
 
-MESSAGE_STYLE = f"color: {palette.BADGE_LATE};"
+MESSAGE_STYLE = "color: {BADGE_LATE};"  # a palette.styled() template
 
 
 def check_expression(text: str) -> str | None:
@@ -118,6 +119,9 @@ class VariablesTable(QWidget):
         self._variables: list[Variable] = []
         self._loading = False
         self.table = QTableWidget(0, 2, self)
+        self.setFocusProxy(self.table)  # the form label's buddy leads into the table
+        self.table.setAccessibleName(self.tr("Variables"))
+        self.table.setAccessibleDescription(self.tr("Named values that probabilities and payoffs can use"))
         self.table.setHorizontalHeaderLabels(["name", "value"])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -130,14 +134,14 @@ class VariablesTable(QWidget):
         self.table.itemChanged.connect(self._on_item_changed)
         self.add_button = QToolButton(self)
         self.add_button.setText("+")
-        self.add_button.setToolTip("add a variable for this subtree")
+        self.add_button.setToolTip(translate("VariablesTable", "add a variable for this subtree"))
         self.remove_button = QToolButton(self)
         self.remove_button.setText("−")
-        self.remove_button.setToolTip("remove the selected variable")
+        self.remove_button.setToolTip(translate("VariablesTable", "remove the selected variable"))
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         self.message = QLabel(self)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        palette.styled(self.message, MESSAGE_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
         buttons = QVBoxLayout()

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 from planning.diff import ADDED, REMOVED, REORDERED, Change
 from planning.merge import CONFLICTS_KEY, SIDES_KEY
 from planning.model import Plan
+from widgets import palette
 from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
+from widgets.i18n import fill, translate
 
 __all__ = ["CompareDialog", "ConflictRow", "MergeDialog", "conflict_row", "field_text", "shown",
            "typed_value"]
@@ -44,8 +46,6 @@ OURS, THEIRS, LATER = "ours", "theirs", "later"
 OWN, DELETION = "own", "deletion"
 REBASE_NOTE = ("During a rebase the sides swap: \u201cours\u201d is the upstream you are "
                "rebasing onto and \u201ctheirs\u201d is your own commit being replayed on top of it.")
-#: Background of the side a row will keep.
-CHOSEN = QColor("#dafbe1")
 #: Longest value shown in a cell (the tooltip holds the whole value).
 CELL_CHARS = 120
 
@@ -188,7 +188,7 @@ class ChangesModel(QAbstractTableModel):
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             op = self.changes[index.row()].op
-            return QColor({ADDED: "#1a7f37", REMOVED: "#cf222e"}.get(op, "#1f2328"))
+            return palette.qcolor({ADDED: palette.ADDED_TEXT, REMOVED: palette.REMOVED_TEXT}.get(op, palette.TEXT))
         return None
 
 
@@ -209,12 +209,17 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.document = document
         self.setObjectName("compare_dialog")
-        self.setWindowTitle(f"Compare with {other_name}")
+        self.setWindowTitle(fill(translate("CompareDialog", "Compare with %1"), other_name))
         layout = QVBoxLayout(self)
         count = len(changes)
-        summary = (f"{count} change{'s' if count != 1 else ''} from this plan to {other_name}. "
-                   "Double-click a row to select its node." if count
-                   else f"This plan and {other_name} are the same.")
+        if not count:
+            summary = fill(translate("CompareDialog", "This plan and %1 are the same."), other_name)
+        elif count == 1:
+            summary = fill(translate("CompareDialog", "1 change from this plan to %1. "
+                                                      "Double-click a row to select its node."), other_name)
+        else:
+            summary = fill(translate("CompareDialog", "%1 changes from this plan to %2. "
+                                                      "Double-click a row to select its node."), count, other_name)
         self.summary = QLabel(summary, self)
         self.summary.setObjectName("compare_summary")
         self.summary.setWordWrap(True)
@@ -223,6 +228,7 @@ class CompareDialog(QDialog):
         self.model.HEADERS = ChangesModel.HEADERS[:-1] + (shown(other_name, 40),)
         self.table = QTableView(self)
         self.table.setObjectName("changes_table")
+        self.table.setAccessibleName(self.tr("Differences"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -238,7 +244,7 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        close = QPushButton("Close", self)
+        close = QPushButton(translate("CompareDialog", "Close"), self)
         close.clicked.connect(self.close)
         buttons.addWidget(close)
         layout.addLayout(buttons)
@@ -298,7 +304,7 @@ class MergeDialog(QDialog):
         self.document = document
         self.set_conflicts = set_conflicts
         self.setObjectName("merge_dialog")
-        self.setWindowTitle("Merge conflicts")
+        self.setWindowTitle(translate("MergeDialog", "Merge conflicts"))
         layout = QVBoxLayout(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("merge_summary")
@@ -314,6 +320,9 @@ class MergeDialog(QDialog):
         layout.addWidget(self.rebase_note)
         self.table = QTableWidget(0, len(self.HEADERS), self)
         self.table.setObjectName("conflict_table")
+        self.table.setAccessibleName(self.tr("Merge conflicts"))
+        self.table.setAccessibleDescription(self.tr("One row per conflict: what differs, ours, theirs, "
+                                                    "and which to keep"))
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -329,20 +338,20 @@ class MergeDialog(QDialog):
             lambda row, _column: select_node(self.document, self.rows[row].node))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
-        self.all_ours = QPushButton("Take all &ours", self)
+        self.all_ours = QPushButton(translate("MergeDialog", "Take all &ours"), self)
         self.all_ours.setObjectName("take_all_ours")
         self.all_ours.clicked.connect(lambda: self.take_all(OURS))
-        self.all_theirs = QPushButton("Take all &theirs", self)
+        self.all_theirs = QPushButton(translate("MergeDialog", "Take all &theirs"), self)
         self.all_theirs.setObjectName("take_all_theirs")
         self.all_theirs.clicked.connect(lambda: self.take_all(THEIRS))
         buttons.addWidget(self.all_ours)
         buttons.addWidget(self.all_theirs)
         buttons.addStretch(1)
-        self.apply_button = QPushButton("&Apply", self)
+        self.apply_button = QPushButton(translate("MergeDialog", "&Apply"), self)
         self.apply_button.setObjectName("apply_button")
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
-        cancel = QPushButton("Cancel", self)
+        cancel = QPushButton(translate("MergeDialog", "Cancel"), self)
         cancel.clicked.connect(self.reject)
         buttons.addWidget(self.apply_button)
         buttons.addWidget(cancel)
@@ -373,18 +382,24 @@ class MergeDialog(QDialog):
         values = sum(row.resolvable for row in self.rows)
         deletions = sum(row.delete is not None for row in self.rows)
         review = count - values - deletions
-        ours = f"ours ({sides['ours']})" if sides["ours"] not in ("", "ours") else "ours"
-        parts = [f"{count} conflict{'s' if count != 1 else ''}."]
+        ours = fill(translate("MergeDialog", "ours (%1)"), sides["ours"]) if sides["ours"] not in ("", "ours") \
+            else translate("MergeDialog", "ours")
+        parts = [translate("MergeDialog", "1 conflict.") if count == 1
+                 else fill(translate("MergeDialog", "%1 conflicts."), count)]
         if values:
-            parts.append(f"Where both sides changed a value ({values}), the plan holds {ours} "
-                         "for now: keep ours, take theirs or type your own value.")
+            parts.append(fill(translate("MergeDialog", "Where both sides changed a value (%1), the plan holds %2 "
+                                                       "for now: keep ours, take theirs or type your own value."),
+                              values, ours))
         if deletions:
-            parts.append(f"Where one side deleted a subtree the other changed ({deletions}), "
-                         "the plan keeps the changed subtree: keep it or take the deletion.")
+            parts.append(fill(translate("MergeDialog", "Where one side deleted a subtree the other changed (%1), "
+                                                       "the plan keeps the changed subtree: keep it or take the "
+                                                       "deletion."), deletions))
         if review:
-            parts.append(f"{review} other{'s' if review != 1 else ''} (see the note): accept "
-                         "the merge there or leave it for later.")
-        parts.append("Apply makes all the choices as one undo step.")
+            parts.append(translate("MergeDialog", "1 other (see the note): accept the merge there or leave it "
+                                                  "for later.") if review == 1
+                         else fill(translate("MergeDialog", "%1 others (see the note): accept the merge there or "
+                                                            "leave it for later."), review))
+        parts.append(translate("MergeDialog", "Apply makes all the choices as one undo step."))
         text = " ".join(parts)
         self.summary.setText(text)
         self.apply_button.setEnabled(bool(count))
@@ -419,24 +434,25 @@ class MergeDialog(QDialog):
         combo.setObjectName(f"choice_{r}")
         editor = None
         if row.resolvable:
-            combo.addItem("Ours", OURS)
-            combo.addItem("Theirs", THEIRS)
-            combo.addItem("Own value\u2026", OWN)
+            combo.addItem(translate("MergeDialog", "Ours"), OURS)
+            combo.addItem(translate("MergeDialog", "Theirs"), THEIRS)
+            combo.addItem(translate("MergeDialog", "Own value\u2026"), OWN)
             editor = QLineEdit()
             editor.setObjectName(f"own_value_{r}")
-            editor.setPlaceholderText("type the value to keep")
-            editor.setToolTip("A value of your own (a compromise), set when you Apply")
+            editor.setAccessibleName(self.tr("Own value for %1").replace("%1", field_text(row.field)))
+            editor.setPlaceholderText(translate("MergeDialog", "type the value to keep"))
+            editor.setToolTip(translate("MergeDialog", "A value of your own (a compromise), set when you Apply"))
             theirs = entry.get("theirs")
             editor.setText("" if theirs is None else shown(theirs, 2000) if not isinstance(theirs, str)
                            else theirs)
             editor.hide()
             editor.textEdited.connect(lambda _t, r=r: self.choose(r, OWN))
         elif row.delete is not None:
-            combo.addItem("Keep the changed subtree", OURS)
-            combo.addItem("Take the deletion", DELETION)
+            combo.addItem(translate("MergeDialog", "Keep the changed subtree"), OURS)
+            combo.addItem(translate("MergeDialog", "Take the deletion"), DELETION)
         else:
-            combo.addItem("Accept merge", OURS)
-        combo.addItem("Decide later", LATER)
+            combo.addItem(translate("MergeDialog", "Accept merge"), OURS)
+        combo.addItem(translate("MergeDialog", "Decide later"), LATER)
         combo.currentIndexChanged.connect(lambda _i, r=r: self._highlight(r))
         holder = QWidget(self.table)  # keeps the combo its own height in a tall row
         box = QVBoxLayout(holder)
@@ -468,7 +484,9 @@ class MergeDialog(QDialog):
         for column, side in ((self.OURS_COLUMN, OURS), (self.THEIRS_COLUMN, THEIRS)):
             item = self.table.item(r, column)
             if item is not None:
-                item.setBackground(CHOSEN if choice == side else QColor(0, 0, 0, 0))
+                # the side a row will keep: a tint of the scheme's "added" green
+                item.setBackground(palette.qcolor(palette.CHOSEN_BACKGROUND) if choice == side
+                                   else QColor(0, 0, 0, 0))
                 font = QFont(item.font())
                 font.setBold(choice == side)
                 item.setFont(font)
@@ -539,7 +557,7 @@ class MergeDialog(QDialog):
                 dropped = QUndoCommand("")
                 dropped.setObsolete(True)
                 stack.push(dropped)
-            QMessageBox.warning(self, "Cannot apply that choice", f"{failed}\n\nNothing was changed.")
+            QMessageBox.warning(self, translate("MergeDialog", "Cannot apply that choice"), fill(translate("MergeDialog", "%1\n\nNothing was changed."), failed))
             return False
         self.accept()
         return True

@@ -16,6 +16,8 @@ from collections import deque
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTreeView
 
+from widgets import palette
+from widgets.tree_model import clear_icon_cache
 from widgets.tree_model import (
     COL_EV,
     COL_KIND,
@@ -56,7 +58,11 @@ class Outline(QTreeView):
         self._track_id = getattr(document, "current_track_id", None) or None
         self._tree_model = PlanTreeModel(document, self)
         self.setModel(self._tree_model)
+        palette.on_change(self, self._retheme)  # row icons and text colours come from the palette
         self.setObjectName("outline")
+        self.setAccessibleName(self.tr("Outline"))
+        self.setAccessibleDescription(self.tr("The nodes of the current track as a tree, with kind, path, "
+                                              "probability, EV and readiness columns"))
         self.setUniformRowHeights(True)  # O(1) row geometry on big trees
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -237,6 +243,10 @@ class Outline(QTreeView):
             queue.extend(kids)
 
     # -- header -----------------------------------------------------------
+    def _retheme(self) -> None:
+        clear_icon_cache()
+        self.viewport().update()
+
     def _header_menu(self, position) -> None:
         menu = QMenu(self)
         for column, name in enumerate(COLUMNS):

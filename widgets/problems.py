@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from planning.edits import track_of
 from planning.errors import ERROR, WARNING, Fix, Problem
+from widgets.i18n import fill, translate
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -48,6 +49,9 @@ class ProblemsPanel(QWidget):
         self.setObjectName("problems")
         self.list = QListWidget(self)
         self.list.setObjectName("problemsList")
+        self.list.setAccessibleName(self.tr("Problems"))
+        self.list.setAccessibleDescription(self.tr("Problems of the plan; Enter selects the node, "
+                                                   "the Fix button applies the offered fix"))
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
         self.list.setAlternatingRowColors(True)
@@ -57,7 +61,7 @@ class ProblemsPanel(QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.currentItemChanged.connect(self._update_fix_button)
-        self.fix_button = QPushButton("Fix", self)
+        self.fix_button = QPushButton(translate("ProblemsPanel", "Fix"), self)
         self.fix_button.setObjectName("problemsFix")
         self.fix_button.clicked.connect(lambda: self.apply_fix(self.list.currentItem()))
         self.fix_button.hide()  # shown while the current row has a fix
@@ -114,7 +118,7 @@ class ProblemsPanel(QWidget):
             item = QListWidgetItem(self._ok_icon, "No problems: the plan is valid.")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
-            self.setWindowTitle("Problems")
+            self.setWindowTitle(translate("ProblemsPanel", "Problems"))
             return
         errors = sum(1 for p in problems if p.severity == ERROR)
         for problem in problems[:MAX_ROWS]:
@@ -132,7 +136,9 @@ class ProblemsPanel(QWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
         # a dock wrapping this panel can show the count in its title
-        self.setWindowTitle(f"Problems ({errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} other)")
+        title = translate("ProblemsPanel", "Problems (1 error, %2 other)") if errors == 1 else \
+            translate("ProblemsPanel", "Problems (%1 errors, %2 other)")
+        self.setWindowTitle(fill(title, errors, len(problems) - errors))
 
     def fix_of(self, item: QListWidgetItem | None) -> Fix | None:
         """The repair a row offers, if any."""
@@ -150,7 +156,7 @@ class ProblemsPanel(QWidget):
         fix = self.fix_of(item)
         self.fix_button.setVisible(fix is not None)
         if fix is not None:
-            self.fix_button.setText(f"Fix: {fix.description}")
+            self.fix_button.setText(fill(translate("ProblemsPanel", "Fix: %1"), fix.description))
 
     def _context_menu(self, position: QPoint) -> None:
         item = self.list.itemAt(position)
@@ -158,7 +164,7 @@ class ProblemsPanel(QWidget):
         if fix is None:
             return
         menu = QMenu(self)
-        action = menu.addAction(f"Fix: {fix.description}")
+        action = menu.addAction(fill(translate("ProblemsPanel", "Fix: %1"), fix.description))
         action.triggered.connect(lambda: self.apply_fix(item))
         menu.popup(self.list.viewport().mapToGlobal(position))
 

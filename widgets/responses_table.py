@@ -158,6 +158,9 @@ class ResponsesTable(QWidget):
 
         self.table = QTableWidget(0, len(RESPONSE_COLUMNS), self)
         self.table.setObjectName("responsesTable")
+        self.table.setAccessibleName(self.tr("Responses"))
+        self.table.setAccessibleDescription(self.tr("Prepared responses of the selected node: "
+                                                    "title, owner, readiness, lead time, cost, effect"))
         for column, (_field, header, tip) in enumerate(RESPONSE_COLUMNS):
             item = QTableWidgetItem(header)
             item.setToolTip(tip)
@@ -197,7 +200,7 @@ class ResponsesTable(QWidget):
         self.down_button.clicked.connect(lambda: self.move_selected(+1))
         self.message = QLabel(self)
         self.message.setObjectName("responsesMessage")
-        self.message.setStyleSheet(f"color: {palette.BADGE_LATE};")
+        palette.styled(self.message, "color: {BADGE_LATE};")
         self.message.setWordWrap(True)
         self.message.hide()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy
 from planning.errors import ERROR
 from widgets import palette
 from widgets.tree_model import format_number, format_percent
+from widgets.i18n import fill, translate
 
 #: (key, caption, tooltip) of each figure, most important first.
 FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -41,7 +42,7 @@ def _readiness_colour(fraction: float) -> str:
     if fraction >= 0.75:
         return palette.BADGE_READY
     if fraction >= 0.4:
-        return palette.BADGE_PARTIAL
+        return palette.AMBER_TEXT  # the badge's amber is too light for text on white
     return palette.BADGE_LATE
 
 
@@ -94,10 +95,11 @@ class SummaryBar(QFrame):
         self.more_label.hide()
         self._texts: dict[str, dict[bool, tuple[str, str]]] = {}  # key -> short? -> (html, plain)
         self.invalid_label = QLabel(self)
-        self.invalid_label.setStyleSheet(f"color: {palette.BADGE_LATE}; font-weight: bold;")
-        self.invalid_label.setToolTip("the plan cannot be evaluated: see the Problems panel")
+        palette.styled(self.invalid_label, "color: {BADGE_LATE}; font-weight: bold;")
+        self.invalid_label.setToolTip(translate("SummaryBar", "the plan cannot be evaluated: see the Problems panel"))
         layout.addWidget(self.invalid_label)
         layout.addStretch(1)
+        palette.on_change(self, self.refresh)  # figures are coloured html
         document.evaluated.connect(self.refresh)
         document.planReplaced.connect(self.refresh)
         document.currentTrackChanged.connect(self.refresh)
@@ -130,7 +132,9 @@ class SummaryBar(QFrame):
             problems = list(getattr(document, "problems", None) or [])
             errors = sum(1 for p in problems if getattr(p, "severity", ERROR) == ERROR) or len(problems)
             self.invalid_label.setText(
-                f"plan invalid: {errors} problem{'s' if errors != 1 else ''}" if errors else "plan invalid")
+                translate("SummaryBar", "plan invalid") if not errors
+                else translate("SummaryBar", "plan invalid: 1 problem") if errors == 1
+                else fill(translate("SummaryBar", "plan invalid: %1 problems"), errors))
             self.invalid_label.show()
             for label in self.values.values():
                 label.hide()
@@ -152,8 +156,9 @@ class SummaryBar(QFrame):
         for key, caption, _tip in FIGURES:
             text, colour = shown[key]
             value_html = f'<b style="color:{colour}">{text}</b>' if colour else f"<b>{text}</b>"
+            template = translate("SummaryBar", "<span style=\"color:%1\">%2</span> %3")
             self._texts[key] = {
-                short: (f'<span style="color:{palette.TEXT_MUTED}">{words}</span> {value_html}', f"{words} {text}")
+                short: (fill(template, palette.TEXT_MUTED, words, value_html), f"{words} {text}")
                 for short, words in ((False, caption), (True, SHORT_CAPTIONS[key]))}
         title = (track.title or track.id) if track is not None else ""
         self.setToolTip(f"{title}: {self.full_text()}" if title else self.full_text())

@@ -22,11 +22,13 @@ from planning.model import Plan
 from widgets import palette
 from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
 from widgets.canvas_detail import LevelOfDetail
+from widgets.canvas_access import CanvasAccess
 from widgets.canvas_highlight import with_highlight
 from widgets.canvas_input import CanvasInput
 from widgets.canvas_labels import LABEL_BUDGET, LabelPool, gaps_before, label_anchors, label_starts, level_bounds
 from widgets.canvas_placement import LabelPlacement
 from widgets.canvas_rename import RenameEdit
+from widgets.canvas_theme import CanvasTheme
 from widgets.canvas_style import (
     BADGES, EDGE_STYLES, NODE_SIZE, SELECTED_SIZE, SPACING, BaseStyle, NodeStyle, badge_positions,
     base_style, edge_segments, result_style, update_base_style,
@@ -42,16 +44,10 @@ ZOOM_STEP = 1.25
 EDGE_CULL_MIN = CULL_MIN
 
 _SYMBOLS = {"lr": ("s", "o", "t2"), "tb": ("s", "o", "t")}
-_EDGE_COLORS = {
-    "option": palette.OPTION_EDGE,
-    "neutral": palette.NEUTRAL,
-    "success": palette.SUCCESS,
-    "failure": palette.FAILURE,
-}
 _BADGE_SYMBOLS = {"none": "o", "late": "x", "partial": "o", "ready": "o"}
 
 
-class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
+class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, CanvasAccess, pg.GraphicsView):
     """Zoomable drawing of the current track of a Document.
 
     Parameters
@@ -108,24 +104,16 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
 
         self.edge_items: dict[tuple[str, bool], pg.PlotCurveItem] = {}
         # (smooth pen, dense pen) per item: a dense view gets plain 1-px (or
-        # whole-pixel) lines, Qt's fast path, see _cull_edges
-        self._edge_pens: dict[tuple[str, bool], tuple] = {}
+        # whole-pixel) lines, Qt's fast path, see _cull_edges. Pens and
+        # brushes come from the palette (widgets/canvas_theme.py).
+        self._make_pens()
         for bold in (False, True):
             for name in EDGE_STYLES:
-                pen = pg.mkPen(palette.qcolor(_EDGE_COLORS[name]), width=3.6 if bold else 1.3)
-                # Round caps make Qt's stroker ~100x slower on big paths; square
-                # caps close the notch at each edge's knee and stay fast.
-                pen.setCapStyle(Qt.PenCapStyle.SquareCap if bold else Qt.PenCapStyle.FlatCap)
-                dense = pg.mkPen(palette.qcolor(_EDGE_COLORS[name]), width=3 if bold else 1)
-                dense.setCapStyle(Qt.PenCapStyle.FlatCap)
-                self._edge_pens[(name, bold)] = (pen, dense)
-                item = pg.PlotCurveItem(connect="pairs", pen=pen, antialias=True, skipFiniteCheck=True)
+                item = pg.PlotCurveItem(connect="pairs", pen=self._edge_pens[(name, bold)][0],
+                                        antialias=True, skipFiniteCheck=True)
                 item.setZValue(2 if bold else 1)
                 self.view_box.addItem(item)
                 self.edge_items[(name, bold)] = item
-        self._pen_plain = pg.mkPen(palette.qcolor(palette.NODE_OUTLINE), width=1)
-        self._pen_none = pg.mkPen(None)
-        self._pen_selected = pg.mkPen(palette.qcolor(palette.SELECTION), width=3)
         self.node_item = pg.ScatterPlotItem(pxMode=True, pen=self._pen_plain, size=NODE_SIZE)
         self.node_item.setZValue(10)
         # The selected node is drawn again on top, bigger and with a thick
@@ -136,16 +124,11 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
         self.badge_item = pg.ScatterPlotItem(pxMode=True)
         self.badge_item.setZValue(11)
         self.collapse_item = pg.ScatterPlotItem(pxMode=True, symbol="+", size=9,
-                                                pen=pg.mkPen("w", width=2), brush=None)
+                                                pen=self._pen_collapse, brush=None)
         self.collapse_item.setZValue(12)
         for item in (self.node_item, self.badge_item, self.collapse_item, self.selection_item):
             self.view_box.addItem(item)
         self.labels = LabelPool(self.view_box, LABEL_BUDGET)
-        self._brushes = [pg.mkBrush(palette.qcolor(c)) for c in
-                         (palette.DECISION, palette.CHANCE, palette.TERMINAL)]
-        self._badge_brushes = [pg.mkBrush(palette.qcolor(palette.BADGE_COLORS[b])) for b in BADGES]
-        self._badge_pens = [pg.mkPen(palette.qcolor(palette.BADGE_COLORS[b]), width=2)
-                            if b == "late" else pg.mkPen("w", width=1) for b in BADGES]
 
         self.rename_edit = RenameEdit(self.viewport())
         self.rename_edit.hide()
@@ -174,6 +157,8 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, pg.GraphicsView):
         for signal, slot in self._connections:
             signal.connect(slot)
         self.rebuild(fit=True)
+        palette.on_change(self, self.apply_theme)  # light / dark: widgets/canvas_theme.py
+        self._init_access()  # name, value and selection announcements: widgets/canvas_access.py
 
     # -- public API ------------------------------------------------------
     def close(self) -> bool:

@@ -26,6 +26,7 @@ from planning.errors import PlanError
 from planning import readiness
 from planning.model import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
+from widgets.i18n import number, significant, translate
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")
@@ -50,7 +51,7 @@ def path_colour(path: str | None, text: bool = False) -> QColor:
 
 
 def format_number(value: float | None) -> str:
-    """A figure for a narrow column: thousands separators, ~3 significant digits.
+    """A figure for a narrow column: thousands separators, ~3 significant digits, in the locale.
 
     >>> format_number(1234.5), format_number(12.345), format_number(0.0123), format_number(None)
     ('1,234', '12.3', '0.0123', '—')
@@ -61,17 +62,17 @@ def format_number(value: float | None) -> str:
         return "0"  # never "-0"
     magnitude = abs(value)
     if magnitude >= 100:
-        return f"{value:,.0f}"
+        return number(value, 0)
     if magnitude >= 10:
-        return f"{value:.1f}".removesuffix(".0")
-    return f"{value:.3g}"
+        return number(value, 1, trim=True)
+    return significant(value, 3)
 
 
 def format_percent(value: float | None) -> str:
     """A fraction as a whole percentage ("—" when unknown)."""
     if value is None or not math.isfinite(value):
         return "—"
-    return f"{value * 100:.0f}%"
+    return number(value * 100, 0) + "%"
 
 
 def format_stored(value) -> str:
@@ -85,7 +86,7 @@ def format_stored(value) -> str:
     return str(value)
 
 
-_ICON_CACHE: dict[tuple[str, str | None], QIcon] = {}
+_ICON_CACHE: dict[tuple, QIcon] = {}
 
 
 #: Size of the row icons (a path stripe, then the kind's shape).
@@ -98,11 +99,13 @@ def kind_icon(kind: str, path: str | None) -> QIcon:
     Shapes and colours are the canvas's: a blue square for a decision, an
     orange circle for a chance node, a grey triangle for a terminal.
     """
-    key = (kind, path)
+    ratio = _pixel_ratio()
+    key = (kind, path, ratio)
     icon = _ICON_CACHE.get(key)
     if icon is not None:
         return icon
-    pixmap = QPixmap(ICON_WIDTH, ICON_HEIGHT)
+    pixmap = QPixmap(ICON_WIDTH * ratio, ICON_HEIGHT * ratio)  # sharp at 150% and 200% scale
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -127,12 +130,27 @@ def kind_icon(kind: str, path: str | None) -> QIcon:
     return icon
 
 
+def _pixel_ratio() -> int:
+    """Device pixels per logical pixel of the screen (whole, at least 1): icons drawn that fine."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    return max(1, math.ceil(app.devicePixelRatio())) if app is not None else 1
+
+
+def clear_icon_cache() -> None:
+    """Forget the drawn row icons (their colours are the palette's: the scheme changed)."""
+    _ICON_CACHE.clear()
+
+
 def badge_icon(badge: str) -> QIcon:
     """A dot in the readiness badge colour (none, late, partial, ready)."""
-    key = ("badge", badge)
+    ratio = _pixel_ratio()
+    key = ("badge", badge, ratio)
     icon = _ICON_CACHE.get(key)
     if icon is None:
-        pixmap = QPixmap(10, 10)
+        pixmap = QPixmap(10 * ratio, 10 * ratio)
+        pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -432,14 +450,19 @@ class PlanTreeModel(QAbstractItemModel):
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return {"probability": "p", "readiness": "ready"}.get(COLUMNS[section], COLUMNS[section])
+                return {"label": translate("PlanTreeModel", "label"), "kind": translate("PlanTreeModel", "kind"),
+                        "path": translate("PlanTreeModel", "path"), "probability": translate("PlanTreeModel", "p"),
+                        "EV": translate("PlanTreeModel", "EV"), "readiness": translate("PlanTreeModel", "ready"),
+                        }.get(COLUMNS[section], COLUMNS[section])
             if role == Qt.ItemDataRole.ToolTipRole:
                 return {
-                    "probability": "branch probability (italic: computed from an expression or '#')",
-                    "EV": "expected value of the subtree, its own payoff included",
-                    "readiness": "branch readiness: best response readiness (late ones count 0); "
-                                 "dot: grey none, red late, amber partial, green ready",
-                    "path": "success, failure or neutral path (inherited in italics)",
+                    "probability": translate("PlanTreeModel",
+                                             "branch probability (italic: computed from an expression or '#')"),
+                    "EV": translate("PlanTreeModel", "expected value of the subtree, its own payoff included"),
+                    "readiness": translate("PlanTreeModel",
+                                           "branch readiness: best response readiness (late ones count 0); "
+                                           "dot: grey none, red late, amber partial, green ready"),
+                    "path": translate("PlanTreeModel", "success, failure or neutral path (inherited in italics)"),
                 }.get(COLUMNS[section], COLUMNS[section])
         return None
 

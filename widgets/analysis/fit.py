@@ -161,10 +161,11 @@ class FittedExportButton(ExportButton):
         super().__init__(source, parent)
         self._refit = refit
 
-    def ask_and_export(self, fmt: str) -> str | None:
-        figure = self.source()[0]
+    def prepare(self, figure) -> None:
         if figure is not None:
             restore(figure)
+
+    def ask_and_export(self, fmt: str) -> str | None:
         try:
             return super().ask_and_export(fmt)
         finally:

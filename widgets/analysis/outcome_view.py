@@ -21,7 +21,9 @@ from widgets.analysis.plot_export import (
 )
 from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
+from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
+from widgets.i18n import translate
 
 MAX_BINS = 40
 #: At most this many distinct values are drawn one bar per value.
@@ -251,7 +253,7 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
             data.rows.append([f"best option at {decision}", option, share])
     shown = rows[:MAX_OPTION_ROWS]
     if not shown:
-        message(best, "no decision in this track")
+        message(best, translate("OutcomeView", "no decision in this track"))
     else:
         several = len({d for d, _, _ in shown}) > 1
         names, colours, values = [], [], []
@@ -302,16 +304,23 @@ class OutcomeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Iterations"))
+        iterations_label = QLabel(self.tr("&Iterations"))
+        top.addWidget(iterations_label)
         self.iterations = QSpinBox(self)
+        iterations_label.setBuddy(self.iterations)
+        self.iterations.setAccessibleName(self.tr("Monte Carlo iterations"))
         self.iterations.setObjectName("mc_iterations")
         self.iterations.setRange(100, 1_000_000)
         self.iterations.setSingleStep(1000)
         self.iterations.setValue(10_000)
         self.iterations.setGroupSeparatorShown(True)
         top.addWidget(self.iterations)
-        top.addWidget(QLabel("Seed"))
+        seed_label = QLabel(self.tr("S&eed"))
+        top.addWidget(seed_label)
         self.seed = QSpinBox(self)
+        seed_label.setBuddy(self.seed)
+        self.seed.setAccessibleName(self.tr("Random seed"))
+        self.seed.setAccessibleDescription(self.tr("The same seed gives the same simulation"))
         self.seed.setObjectName("mc_seed")
         self.seed.setRange(0, 2_147_483_647)
         top.addWidget(self.seed)
@@ -324,17 +333,21 @@ class OutcomeView(QWidget):
         self.run_bar = RunBar(self)
         layout.addWidget(self.run_bar)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Outcome plots"))
         self.figures = {"histogram": new_figure(self), "risk": new_figure(self)}
         for figure in self.figures.values():
             fit_on_resize(figure)  # a tab shown or a dock dragged: titles and axis titles fitted again
-        self.tabs.addTab(self.figures["histogram"], "Distribution")
-        self.tabs.addTab(self.figures["risk"], "Risk profile")
+        self.figures["histogram"].setAccessibleName(self.tr("Outcome distribution plot"))
+        self.figures["risk"].setAccessibleName(self.tr("Risk profile plot"))
+        self.tabs.addTab(self.figures["histogram"], translate("OutcomeView", "Distribution"))
+        self.tabs.addTab(self.figures["risk"], translate("OutcomeView", "Risk profile"))
         layout.addWidget(self.tabs, 1)
         self.run_bar.runRequested.connect(self.runRequested)
         self.iterations.editingFinished.connect(self.runRequested)
         self.seed.editingFinished.connect(self.runRequested)
         for figure in self.figures.values():
-            message(figure.addPlot(), "Monte Carlo runs when this panel is open")
+            message(figure.addPlot(), translate("OutcomeView", "Monte Carlo runs when this panel is open"))
+        palette.on_change(self, self.retheme)
 
     def current_kind(self) -> str:
         return "histogram" if self.tabs.currentIndex() == 0 else "risk"
@@ -379,6 +392,12 @@ class OutcomeView(QWidget):
             self.show_result(self.result)  # side by side in a short, wide dock; labels to the width
         elif event.size() != event.oldSize():
             self._fit()  # titles to the width, axis titles to the height
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures(self.figures.values())
+        if self.result is not None:
+            self.show_result(self.result)
 
     def show_error(self, text: str) -> None:
         """The track cannot be simulated: say why in place of the plots."""

@@ -8,6 +8,7 @@ picture the planner sees.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from numpy import arange as np_arange
@@ -22,6 +23,7 @@ from PySide6.QtGui import QFont  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget  # noqa: E402
 
 from widgets import palette  # noqa: E402
+from widgets.i18n import translate  # noqa: E402
 
 #: Size of a figure exported headless (pixels) when none is asked for.
 EXPORT_SIZE = (1000, 620)
@@ -152,6 +154,19 @@ def message(plot: pg.PlotItem, text: str) -> None:
     plot.setYRange(0, 1)
 
 
+def retheme_figures(figures) -> None:
+    """Give figures the current scheme's page; a figure showing only a message gets its text colour.
+
+    Figures with data are drawn again by their view (the draw functions read
+    the palette), which replaces these items anyway.
+    """
+    for figure in figures:
+        figure.setBackground(palette.BACKGROUND)
+        for item in figure.scene().items():
+            if isinstance(item, pg.TextItem):
+                item.setColor(palette.TEXT_MUTED)
+
+
 def percent_text(value: float) -> str:
     return f"{value * 100:.1f}%" if value == value else "—"
 
@@ -267,30 +282,53 @@ class ExportButton(QToolButton):
     def __init__(self, source, parent: QWidget | None = None):
         super().__init__(parent)
         self.source = source
-        self.setText("Export")
-        self.setToolTip("Save this plot as a PNG or SVG picture, or its numbers as CSV")
+        self.setText(translate("ExportButton", "Export"))
+        self.setToolTip(translate("ExportButton", "Save this plot as a PNG or SVG picture, or its numbers as CSV"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
-        for fmt, text in (("png", "Picture (PNG)…"), ("svg", "Vector picture (SVG)…"), ("csv", "Data (CSV)…")):
+        for fmt, text in (("png", translate("ExportButton", "Picture (PNG)…")), ("svg", translate("ExportButton", "Vector picture (SVG)…")),
+                          ("csv", translate("ExportButton", "Data (CSV)…"))):
             menu.addAction(text, lambda f=fmt: self.ask_and_export(f))
         self.setMenu(menu)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
 
     def ask_and_export(self, fmt: str) -> str | None:
         figure, data, name = self.source()
-        filters = {"png": "PNG picture (*.png)", "svg": "SVG picture (*.svg)", "csv": "CSV table (*.csv)"}
-        path, _ = QFileDialog.getSaveFileName(self, "Export", f"{name}.{fmt}", filters[fmt])
+        filters = {"png": translate("ExportButton", "PNG picture (*.png)"), "svg": translate("ExportButton", "SVG picture (*.svg)"),
+                   "csv": translate("ExportButton", "CSV table (*.csv)")}
+        path, _ = QFileDialog.getSaveFileName(self, translate("ExportButton", "Export"), f"{name}.{fmt}", filters[fmt])
         if not path:
             return None
         if not path.lower().endswith(f".{fmt}"):
             path += f".{fmt}"
-        export(figure, data, path)
+        with self.as_document():
+            figure, data, _name = self.source()
+            export(figure, data, path)
         return path
+
+    def prepare(self, figure) -> None:
+        """Hook: make the figure whole before it is written (see widgets/analysis/fit.py)."""
+
+    @contextlib.contextmanager
+    def as_document(self):
+        """An export is a document: drawn light even when the window is dark, then redrawn as shown."""
+        view = self.parent()
+        if palette.scheme() == "light" or not hasattr(view, "retheme"):
+            self.prepare(self.source()[0])
+            yield
+            return
+        try:
+            with palette.using("light"):
+                view.retheme()
+                self.prepare(self.source()[0])
+                yield
+        finally:
+            view.retheme()
 
 
 __all__ = [
     "EXPORT_SIZE", "ExportButton", "FORMATS", "FigureData", "add_legend", "add_plot", "category_axis",
-    "export", "export_image", "figure_title", "layout_for_export", "message", "new_figure", "percent_text", "percent_ticks",
+    "export", "export_image", "figure_title", "retheme_figures", "layout_for_export", "message", "new_figure", "percent_text", "percent_ticks",
     "safe_cell", "top_legend",
     "shorten", "style_plot", "unit_suffix", "write_csv",
 ]

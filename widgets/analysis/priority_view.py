@@ -15,8 +15,12 @@ from PySide6.QtWidgets import (
 from widgets import palette
 from widgets.analysis.plot_export import FigureData, shorten, write_csv
 from widgets.analysis.readiness_view import jump_to
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
-COLUMNS = ("#", "Response", "Owner", "Branch", "Readiness", "Marginal value", "Exposure removed", "Late")
+COLUMNS = ("#", QT_TRANSLATE_NOOP("PriorityView", "Response"), QT_TRANSLATE_NOOP("PriorityView", "Owner"),
+           QT_TRANSLATE_NOOP("PriorityView", "Branch"), QT_TRANSLATE_NOOP("PriorityView", "Readiness"),
+           QT_TRANSLATE_NOOP("PriorityView", "Marginal value"), QT_TRANSLATE_NOOP("PriorityView", "Exposure removed"),
+           QT_TRANSLATE_NOOP("PriorityView", "Late"))
 READINESS_NAMES = ("0 idea", "1 drafted", "2 resourced", "3 rehearsed", "4 ready")
 
 
@@ -57,7 +61,8 @@ class PriorityView(QWidget):
         layout.addLayout(top)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("priority_table")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName(self.tr("Responses by priority"))
+        self.table.setHorizontalHeaderLabels([translate("PriorityView", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -66,7 +71,7 @@ class PriorityView(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.viewport().installEventFilter(self)
-        self.table.setToolTip("What to prepare next: double-click a response to select its branch in the tree")
+        self.table.setToolTip(translate("PriorityView", "What to prepare next: double-click a response to select its branch in the tree"))
         self.table.cellDoubleClicked.connect(self._jump)
         # Best first unless the planner sorts by another column.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -76,6 +81,8 @@ class PriorityView(QWidget):
         self._on_screen: bool | None = None  # None: follow isVisible() (no dock tells us)
         document.evaluated.connect(self._on_evaluated)
         self.show_result(document.result)
+        # Late and marginal-value cells are coloured from the palette: fill again in the new scheme.
+        palette.on_change(self, lambda: self._on_evaluated(self.document.result))
 
     def set_on_screen(self, on_screen: bool) -> None:
         """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
@@ -134,13 +141,12 @@ class PriorityView(QWidget):
         table.setSortingEnabled(True)
         self._size_columns()
         if result is None:
-            self.summary.setText("The plan cannot be evaluated: see Problems.")
+            self.summary.setText(translate("PriorityView", "The plan cannot be evaluated: see Problems."))
         elif not self.rows:
-            self.summary.setText("No responses in this track yet.")
+            self.summary.setText(translate("PriorityView", "No responses in this track yet."))
         else:
             total = sum(p.marginal_value for p in self.rows)
-            self.summary.setText(f"{len(self.rows)} responses · raising all of them to ready would add about "
-                                 f"{_signed(result.ev_full - result.ev)}{unit} (marginal values sum to {_signed(total)}{unit})")
+            self.summary.setText(fill(translate("PriorityView", "%1 responses · raising all of them to ready would add about %2%3 (marginal values sum to %4%5)"), len(self.rows), _signed(result.ev_full - result.ev), unit, _signed(total), unit))
 
     def _size_columns(self) -> None:
         """Numbers at their width; Owner and Branch capped; Response gets the rest (at least ~22 characters)."""

@@ -24,13 +24,21 @@ from widgets.analysis.marker_labels import room_for_value_labels
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
+from widgets.analysis.plot_export import retheme_figures  # light / dark
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
 #: of branches and the rest are in the CSV export.
 MAX_TABLE_ROWS = 400
-BADGE_TEXT = {"none": "no response", "late": "late", "partial": "partly ready", "ready": "ready"}
-COLUMNS = ("Branch", "Track", "Path", "Badge", "Readiness", "Reach", "Exposure cost", "Responses", "Late responses")
+BADGE_TEXT = {"none": QT_TRANSLATE_NOOP("ReadinessView", "no response"), "late": QT_TRANSLATE_NOOP("ReadinessView", "late"),
+              "partial": QT_TRANSLATE_NOOP("ReadinessView", "partly ready"),
+              "ready": QT_TRANSLATE_NOOP("ReadinessView", "ready")}
+COLUMNS = (QT_TRANSLATE_NOOP("ReadinessView", "Branch"), QT_TRANSLATE_NOOP("ReadinessView", "Track"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Path"), QT_TRANSLATE_NOOP("ReadinessView", "Badge"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Readiness"), QT_TRANSLATE_NOOP("ReadinessView", "Reach"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Exposure cost"), QT_TRANSLATE_NOOP("ReadinessView", "Responses"),
+           QT_TRANSLATE_NOOP("ReadinessView", "Late responses"))
 
 
 def _count(n: int, word: str, many: str | None = None) -> str:
@@ -123,7 +131,7 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
                    else "Exposure removed if the branch were ready (percentage points)",
                    "", row=1 if wide else 2, col=1 if wide else 0)
     if not shown:
-        message(low, "no failure branch costs exposure: every reached failure has a ready response")
+        message(low, translate("ReadinessView", "no failure branch costs exposure: every reached failure has a ready response"))
     else:
         y = np.arange(len(shown))[::-1].astype(float)
         for badge in BADGE_TEXT:
@@ -180,21 +188,25 @@ class ReadinessView(QWidget):
         top.addWidget(self.export_button)
         layout.addLayout(top)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Readiness views"))
         self.figure = new_figure(self)
         fit_on_resize(self.figure)
-        message(self.figure.addPlot(), "readiness appears when this panel is open")
+        self.figure.setAccessibleName(self.tr("Readiness overview plot"))
+        message(self.figure.addPlot(), translate("ReadinessView", "readiness appears when this panel is open"))
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("readiness_table")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName(self.tr("Branches by readiness cost"))
+        self.table.setHorizontalHeaderLabels([translate("ReadinessView", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setToolTip("Double-click a branch to select it in the tree")
+        self.table.setToolTip(translate("ReadinessView", "Double-click a branch to select it in the tree"))
         self.table.cellDoubleClicked.connect(self._jump)
-        self.tabs.addTab(self.figure, "Overview")
-        self.tabs.addTab(self.table, "Branches")
+        self.tabs.addTab(self.figure, translate("ReadinessView", "Overview"))
+        self.tabs.addTab(self.table, translate("ReadinessView", "Branches"))
         layout.addWidget(self.tabs, 1)
+        palette.on_change(self, self.retheme)
 
     def show_report(self, report) -> None:
         """Draw a readiness report (GUI thread)."""
@@ -215,7 +227,7 @@ class ReadinessView(QWidget):
         table.setUpdatesEnabled(False)
         table.setRowCount(len(shown))
         for row, b in enumerate(shown):
-            cells = (b.label, b.track_id, b.path, BADGE_TEXT.get(b.badge, b.badge), _pct(b.readiness), _pct(b.reach),
+            cells = (b.label, b.track_id, b.path, translate("ReadinessView", BADGE_TEXT.get(b.badge, b.badge)), _pct(b.readiness), _pct(b.reach),
                      f"{100 * b.cost:.1f} pts", str(b.responses), ", ".join(b.late))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -247,6 +259,12 @@ class ReadinessView(QWidget):
         """Legends and titles no wider than the dock (a figure wider than its view is cut)."""
         if self.report is not None:
             fit_width(self.figure, self.tabs.currentWidget().width())
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures([self.figure])
+        if self.report is not None:
+            self.show_report(self.report)
 
     def show_error(self, text: str) -> None:
         self.report = None

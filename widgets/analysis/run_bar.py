@@ -5,6 +5,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from widgets import palette
+from widgets.i18n import translate
 
 
 class RunBar(QWidget):
@@ -29,18 +30,18 @@ class RunBar(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.hide()
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("RunBar", "Cancel"), self)
         self.cancel_button.setObjectName("analysis_cancel")
-        self.cancel_button.setToolTip("Stop this computation (Esc)")
+        self.cancel_button.setToolTip(translate("RunBar", "Stop this computation (Esc)"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancelRequested)
-        self.run_button = QPushButton("Run", self)
+        self.run_button = QPushButton(translate("RunBar", "Run"), self)
         self.run_button.setObjectName("analysis_run")
-        self.run_button.setToolTip("Compute again now (it also runs by itself half a second after each edit)")
+        self.run_button.setToolTip(translate("RunBar", "Compute again now (it also runs by itself half a second after each edit)"))
         self.run_button.clicked.connect(self.runRequested)
         self.status = QLabel("", self)
         self.status.setObjectName("analysis_status")
-        self.status.setStyleSheet(f"color: {palette.TEXT_MUTED}")
+        palette.styled(self.status, "color: {TEXT_MUTED}")
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.run_button)
         layout.addWidget(self.cancel_button)
@@ -62,5 +63,4 @@ class RunBar(QWidget):
         """One line of status; errors in the failure text colour."""
         self.status.setText(text)
         self.status.setToolTip(text)
-        colour = palette.FAILURE_TEXT if error else palette.TEXT_MUTED
-        self.status.setStyleSheet(f"color: {colour}")
+        palette.styled(self.status, "color: {FAILURE_TEXT}" if error else "color: {TEXT_MUTED}")

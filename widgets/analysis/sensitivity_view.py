@@ -21,14 +21,18 @@ from widgets.analysis.plot_export import (
 )
 from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels
+from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 
 MAX_TORNADO_BARS = 15
 MAX_SPIDER_LINES = 8
 KINDS = ("tornado", "spider", "sweep", "policy-map")
-TAB_TITLES = ("Tornado", "Spider", "One-way sweep", "Policy map")
+TAB_TITLES = (QT_TRANSLATE_NOOP("SensitivityView", "Tornado"), QT_TRANSLATE_NOOP("SensitivityView", "Spider"),
+              QT_TRANSLATE_NOOP("SensitivityView", "One-way sweep"), QT_TRANSLATE_NOOP("SensitivityView", "Policy map"))
 POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held fixed"}
-LOW_COLOUR, HIGH_COLOUR = palette.SERIES[0], palette.SERIES[1]
+#: Bar colours of an export (light, as documents are); on screen the current scheme's.
+LOW_COLOUR, HIGH_COLOUR = palette.SERIES_LIGHT[0], palette.SERIES_LIGHT[1]
 
 
 def tornado_label_chars(width: int) -> int:
@@ -106,8 +110,8 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
                       f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
-    for key, colour, name in (("ev_low", LOW_COLOUR, "each at its low end"),
-                              ("ev_high", HIGH_COLOUR, "at its high end")):
+    for key, colour, name in (("ev_low", palette.SERIES[0], "each at its low end"),
+                              ("ev_high", palette.SERIES[1], "at its high end")):
         ends = np.array([b[key] for b in shown])
         item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
                                brush=colour, pen=pg.mkPen(colour))
@@ -148,7 +152,7 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
                     else "Position in the parameter's range (%: 0 = low end, 100 = high end)",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     if not shown:
-        message(plot, "no parameter with a range moves the EV")
+        message(plot, translate("SensitivityView", "no parameter with a range moves the EV"))
         return data
     for k, line in enumerate(shown):
         colour = palette.SERIES[k % len(palette.SERIES)]
@@ -271,7 +275,8 @@ class SensitivityView(QWidget):
         # short words: the combo is ~10 characters wide in a dock beside the canvas
         self.policy_combo = self._combo("sens_policy", [("Re-optimise", "optimal"),
                                                         ("Hold choices", "fixed")])
-        self.policy_combo.setToolTip("Re-optimise every decision in each scenario, or hold today's best choices")
+        self.policy_combo.setToolTip(translate("SensitivityView",
+                                               "Re-optimise every decision in each scenario, or hold today's best choices"))
         self.sweep_combo = self._combo("sens_sweep_var", [])
         self.x_combo = self._combo("sens_map_x", [])
         self.y_combo = self._combo("sens_map_y", [])
@@ -282,7 +287,10 @@ class SensitivityView(QWidget):
                                            ("Decision", self.decision_combo), ("Map x", self.x_combo),
                                            ("Map y", self.y_combo))):
             row, col = divmod(i, 3)
-            controls.addWidget(QLabel(text), row, 2 * col)
+            label = QLabel(text)
+            label.setBuddy(combo)
+            combo.setAccessibleName(text)
+            controls.addWidget(label, row, 2 * col)
             controls.addWidget(combo, row, 2 * col + 1)
             controls.setColumnStretch(2 * col + 1, 1)
         layout.addLayout(controls)
@@ -297,11 +305,14 @@ class SensitivityView(QWidget):
         self.figures = {kind: new_figure(self) for kind in KINDS}
         for figure in self.figures.values():
             fit_on_resize(figure)  # a tab shown or a dock dragged: titles and axis titles fitted again
-        for kind, title in zip(KINDS, TAB_TITLES):
+        self.tabs.setAccessibleName(self.tr("Sensitivity plots"))
+        for kind, title in zip(KINDS, [translate("SensitivityView", t) for t in TAB_TITLES]):
+            self.figures[kind].setAccessibleName(self.tr("%1 plot").replace("%1", title))
             self.tabs.addTab(self.figures[kind], title)
-            message(self.figures[kind].addPlot(), "sensitivity runs when this panel is open")
+            message(self.figures[kind].addPlot(), translate("SensitivityView", "sensitivity runs when this panel is open"))
         layout.addWidget(self.tabs, 1)
         self.run_bar.runRequested.connect(self.settingsChanged)
+        palette.on_change(self, self.retheme)
 
     def _combo(self, name: str, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox(self)
@@ -405,6 +416,12 @@ class SensitivityView(QWidget):
                 return
         if event.size() != event.oldSize():
             self._fit()  # titles to the width, axis titles to the height
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (widgets.palette)."""
+        retheme_figures(self.figures.values())
+        if self.bundle is not None:
+            self.show_bundle(self.bundle)
 
     def show_error(self, text: str) -> None:
         """The track cannot be analysed: say why in every tab."""

@@ -17,15 +17,16 @@ from PySide6.QtWidgets import QWidget
 
 from planning.walk import BranchCard, Slide, format_value
 from widgets import palette
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
 
-PAGE = "#f3f5f7"
-CARD = "#ffffff"
-HIDDEN_CARD = "#e6eaef"
-AMBER_TEXT = "#9a6700"       # amber that still reads as text on white
-BADGE_TEXT = {"none": "NO RESPONSE", "late": "LATE", "partial": "PARTIAL", "ready": "READY"}
-BADGE_FOREGROUND = {"none": palette.TEXT, "late": "#ffffff", "partial": palette.TEXT, "ready": "#ffffff"}
-PATH_WORD = {"success": "Success path", "failure": "Failure path", "neutral": "Neutral path"}
+# Page, card and badge colours are widgets.palette's PAGE, CARD, HIDDEN_CARD,
+# AMBER_TEXT and ON_BADGE_COLORS, read when painting: they follow the scheme.
+BADGE_TEXT = {"none": QT_TRANSLATE_NOOP("AudienceView", "NO RESPONSE"), "late": QT_TRANSLATE_NOOP("AudienceView", "LATE"),
+              "partial": QT_TRANSLATE_NOOP("AudienceView", "PARTIAL"), "ready": QT_TRANSLATE_NOOP("AudienceView", "READY")}
+PATH_WORD = {"success": QT_TRANSLATE_NOOP("AudienceView", "Success path"),
+             "failure": QT_TRANSLATE_NOOP("AudienceView", "Failure path"),
+             "neutral": QT_TRANSLATE_NOOP("AudienceView", "Neutral path")}
 
 
 def readiness_color(value: float | None) -> str:
@@ -34,7 +35,7 @@ def readiness_color(value: float | None) -> str:
         return palette.TEXT_MUTED
     if value >= 0.75:
         return palette.BADGE_READY
-    return AMBER_TEXT if value >= 0.4 else palette.BADGE_LATE
+    return palette.AMBER_TEXT if value >= 0.4 else palette.BADGE_LATE
 
 
 def percent(value: float | None) -> str:
@@ -48,6 +49,23 @@ def days(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:g} day" + ("" if value == 1 else "s")
+
+
+def slide_words(slide: Slide | None) -> str:
+    """The slide in one line of words: node, kind, path, probability, EV, then its branches."""
+    if slide is None:
+        return ""
+    parts = [slide.label, slide.kind]
+    if slide.path:
+        parts.append(translate("AudienceView", "%1 path").replace("%1", slide.path))
+    if slide.probability is not None:
+        parts.append(translate("AudienceView", "probability %1").replace("%1", percent(slide.probability)))
+    if slide.ev is not None:
+        parts.append(translate("AudienceView", "EV %1").replace("%1", format_value(slide.ev, slide.value_unit)))
+    shown = [f"{c.number}: {c.label}" for c in slide.cards if c.revealed]
+    if shown:
+        parts.append(translate("AudienceView", "branches: %1").replace("%1", "; ".join(shown)))
+    return ", ".join(p for p in parts if p)
 
 
 def draw_glyph(painter: QPainter, kind: str, rect: QRectF) -> None:
@@ -83,6 +101,7 @@ class AudienceView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("audience_view")
+        self.setAccessibleName(translate("AudienceView", "Audience view"))
         self.setMinimumSize(320, 180)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._slide: Slide | None = None
@@ -90,6 +109,7 @@ class AudienceView(QWidget):
         self.drawn = []
         #: node id -> rectangle of its card in the last paint
         self.card_rects: dict[str, QRectF] = {}
+        palette.on_change(self, self.update)  # painted from the palette: light or dark
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(1280, 720)
@@ -101,13 +121,14 @@ class AudienceView(QWidget):
     def set_slide(self, slide: Slide | None) -> None:
         """Show ``slide`` (None: an empty page)."""
         self._slide = slide
+        self.setAccessibleDescription(slide_words(slide))  # what the room sees, for a screen reader
         self.update()
 
     def render_image(self, width: int, height: int) -> QImage:
         """The view drawn at exactly ``width`` x ``height`` pixels, off screen."""
         self.resize(width, height)
         image = QImage(width, height, QImage.Format.Format_ARGB32)
-        image.fill(QColor(PAGE))
+        image.fill(QColor(palette.PAGE))
         painter = QPainter(image)
         try:
             self.paint(painter, QRectF(0, 0, width, height))
@@ -127,7 +148,7 @@ class AudienceView(QWidget):
         """Draw the whole slide into ``page``."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.fillRect(page, QColor(PAGE))
+        painter.fillRect(page, QColor(palette.PAGE))
         canvas = Canvas(painter)
         self.card_rects = {}
         slide = self._slide
@@ -202,7 +223,7 @@ class AudienceView(QWidget):
         kind_word = {"decision": "Our decision", "chance": "Not in our hands", "terminal": "End state"}
         facts.insert(0, kind_word.get(slide.kind, slide.kind))
         if slide.path in ("success", "failure") or slide.probability is not None:
-            facts.insert(1, PATH_WORD.get(slide.path, slide.path))
+            facts.insert(1, translate("AudienceView", PATH_WORD.get(slide.path, slide.path)))
         f_sub = font(28 * u)
         color = palette.PATH_TEXT_COLORS.get(slide.path, palette.TEXT_MUTED)
         used += 4 * u + canvas.wrapped("  ·  ".join(facts), f_sub, color, x, y + used + 4 * u, width, 1, area)
@@ -317,11 +338,11 @@ class AudienceView(QWidget):
     def _hidden_card(self, canvas: Canvas, card: BranchCard, rect: QRectF, u: float) -> None:
         p = canvas.painter
         p.setPen(QPen(QColor(palette.GRID), max(1.0, 3 * u), Qt.PenStyle.DashLine))
-        p.setBrush(QColor(HIDDEN_CARD))
+        p.setBrush(QColor(palette.HIDDEN_CARD))
         p.drawRoundedRect(rect, 12 * u, 12 * u)
         f = font(min(rect.height() * 0.35, 120 * u), True)
         h = line_height(f)
-        canvas.wrapped(str(card.number), f, "#8c959f", rect.left(), rect.center().y() - h / 2,
+        canvas.wrapped(str(card.number), f, palette.HIDDEN_NUMBER, rect.left(), rect.center().y() - h / 2,
                        rect.width(), 1, rect, align=Qt.AlignmentFlag.AlignHCenter)
 
     def _card(self, canvas: Canvas, card: BranchCard, rect: QRectF, u: float, body_px: float,
@@ -342,7 +363,7 @@ class AudienceView(QWidget):
             header_color = palette.DECISION if card.best else palette.NEUTRAL_TEXT
         outline = QColor(palette.SELECTION) if card.next_target else QColor(palette.GRID)
         p.setPen(QPen(outline, max(1.0, (5 if card.next_target else 2) * u)))
-        p.setBrush(QColor(CARD))
+        p.setBrush(QColor(palette.CARD))
         p.drawRoundedRect(rect, radius, radius)
         head_h = line_height(f_head) * 1.5
         band = QPainterPath()
@@ -360,9 +381,9 @@ class AudienceView(QWidget):
         left = title.upper() if title else str(card.number)
         if card.path in ("success", "failure") and not option:
             left += f"  ·  {card.path}"
-        canvas.wrapped(left, f_head, "#ffffff", x, ty, width - right_w, 1, rect)
+        canvas.wrapped(left, f_head, palette.ON_BADGE, x, ty, width - right_w, 1, rect)
         if right:
-            canvas.text([right], f_head, "#ffffff", x, ty, width, rect, align=Qt.AlignmentFlag.AlignRight)
+            canvas.text([right], f_head, palette.ON_BADGE, x, ty, width, rect, align=Qt.AlignmentFlag.AlignRight)
         y = rect.top() + head_h + pad * 0.8
         bottom = rect.bottom() - pad * 0.6
         more_h = line_height(f_body)
@@ -418,7 +439,7 @@ class AudienceView(QWidget):
         """"EV 12 points" and, for branches, the readiness badge as a pill on the right."""
         ev_text = f"EV {format_value(card.ev, self._slide.value_unit if self._slide else '')}"
         show_badge = not option or card.responses
-        label = BADGE_TEXT.get(card.badge, card.badge.upper())
+        label = translate("AudienceView", BADGE_TEXT.get(card.badge, card.badge.upper()))
         pill_w = QFontMetricsF(f_small).horizontalAdvance(label) + pad if show_badge else 0
         pill_h = line_height(f_small) * 1.25
         canvas.wrapped(ev_text, f_bold, palette.TEXT, x, y, width - pill_w - pad, 1, area)
@@ -427,13 +448,14 @@ class AudienceView(QWidget):
             canvas.painter.setPen(Qt.PenStyle.NoPen)
             canvas.painter.setBrush(QColor(palette.BADGE_COLORS.get(card.badge, palette.BADGE_NONE)))
             canvas.painter.drawRoundedRect(pill, pill_h / 2, pill_h / 2)
-            canvas.text([label], f_small, BADGE_FOREGROUND.get(card.badge, palette.TEXT), pill.left(),
+            canvas.text([label], f_small, palette.ON_BADGE_COLORS.get(card.badge, palette.TEXT), pill.left(),
                         pill.top() + (pill_h - line_height(f_small)) / 2, pill.width(), pill,
                         align=Qt.AlignmentFlag.AlignHCenter)
         return line_height(f_bold)
 
     def _section(self, canvas: Canvas, name: str, right: str, f, x: float, y: float, width: float,
-                 area: QRectF, right_color: str = palette.TEXT_MUTED) -> float:
+                 area: QRectF, right_color: str | None = None) -> float:
+        right_color = right_color or palette.TEXT_MUTED
         right_w = QFontMetricsF(f).horizontalAdvance(right) if right else 0
         canvas.wrapped(name, f, palette.TEXT_MUTED, x, y, width - right_w - 8, 1, area)
         if right:
@@ -462,6 +484,6 @@ class AudienceView(QWidget):
             canvas.painter.setPen(Qt.PenStyle.NoPen)
             canvas.painter.setBrush(QColor(palette.BADGE_LATE))
             canvas.painter.drawRoundedRect(pill, 4, 4)
-            canvas.text([tag], f_small, "#ffffff", pill.left(), pill.top() + (h - line_height(f_small)) / 2,
+            canvas.text([tag], f_small, palette.ON_BADGE, pill.left(), pill.top() + (h - line_height(f_small)) / 2,
                         pill.width(), pill, align=Qt.AlignmentFlag.AlignHCenter)
         return used + 6

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from planning.walk import Slide
 from widgets import palette
 from widgets.presenter.audience_view import AudienceView, percent
+from widgets.i18n import fill, translate
 
 KEY_HELP = ("→ ↓ PgDn Space: reveal / step in   ← ↑ PgUp: hide / back   1–9: take branch   "
             "Backspace: back   T: audience/console   N: notes   R: reveal mode   Ctrl+E: export log   "
@@ -29,15 +30,20 @@ def clock(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _label(text: str, name: str, size: float = 1.0, bold: bool = False, color: str = palette.TEXT) -> QLabel:
-    """A wrapping label; ``size`` is relative to the console's base font (see ``resizeEvent``)."""
+def _label(text: str, name: str, size: float = 1.0, bold: bool = False, color: str = "TEXT") -> QLabel:
+    """A wrapping label; ``size`` is relative to the console's base font (see ``resizeEvent``).
+
+    ``color`` names a palette entry ("TEXT", "TEXT_MUTED"): the label takes
+    that colour of the current scheme, again when the scheme changes.
+    """
     label = QLabel(text)
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setProperty("relative_size", size)
     label.setProperty("bold", bold)
-    label.setStyleSheet(f"color: {color};")
+    label.setProperty("palette_colour", color)
+    label.setStyleSheet(f"color: {getattr(palette, color)};")
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     return label
 
@@ -52,52 +58,67 @@ class ConsoleView(QWidget):
         super().__init__(parent)
         self.setObjectName("console_view")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(f"QWidget#console_view {{ background: {palette.BACKGROUND}; }}")
+        self._frames: list[QFrame] = []
         outer = QHBoxLayout(self)
         outer.setContentsMargins(18, 18, 18, 18)
         outer.setSpacing(20)
 
         left = QVBoxLayout()
-        left.addWidget(_label("The room sees", "console_now_title", 0.95, True, palette.TEXT_MUTED))
+        left.addWidget(_label("The room sees", "console_now_title", 0.95, True, "TEXT_MUTED"))
         self.preview = AudienceView(self)
         self.preview.setObjectName("console_preview")
         self.preview.setMinimumSize(480, 270)
         frame = QFrame(self)
         frame.setFrameShape(QFrame.Shape.Box)
-        frame.setStyleSheet(f"QFrame {{ border: 1px solid {palette.GRID}; }}")
+        self._frames.append(frame)
         frame_layout = QVBoxLayout(frame)
         frame_layout.setContentsMargins(1, 1, 1, 1)
         frame_layout.addWidget(self.preview)
         left.addWidget(frame, 5)
-        left.addWidget(_label("Next", "console_next_title", 0.95, True, palette.TEXT_MUTED))
+        left.addWidget(_label("Next", "console_next_title", 0.95, True, "TEXT_MUTED"))
         self.next_label = _label("", "console_next", 1.5, True)
         left.addWidget(self.next_label)
         self.choices = _label("", "console_choices", 1.15)
         left.addWidget(self.choices)
         left.addStretch(1)
-        self.keys = _label(KEY_HELP, "console_keys", 0.9, False, palette.TEXT_MUTED)
+        self.keys = _label(KEY_HELP, "console_keys", 0.9, False, "TEXT_MUTED")
         left.addWidget(self.keys)
         outer.addLayout(left, 3)
 
         right = QVBoxLayout()
         self.timer_label = _label("0:00", "console_timer", 3.2, True)
         right.addWidget(self.timer_label)
-        self.node_timer = _label("0:00 on this node", "console_node_timer", 1.1, False, palette.TEXT_MUTED)
+        self.node_timer = _label("0:00 on this node", "console_node_timer", 1.1, False, "TEXT_MUTED")
         right.addWidget(self.node_timer)
         right.addSpacing(10)
-        right.addWidget(_label("Speaker notes", "console_speaker_title", 0.95, True, palette.TEXT_MUTED))
+        right.addWidget(_label("Speaker notes", "console_speaker_title", 0.95, True, "TEXT_MUTED"))
         self.speaker_notes = _label("", "console_speaker_notes", 1.2)
         right.addWidget(self.speaker_notes)
         right.addSpacing(10)
         right.addWidget(_label("Walk notes (N) — kept in the walk log", "console_notes_title", 0.95, True,
-                               palette.TEXT_MUTED))
+                               "TEXT_MUTED"))
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("walk_notes")
-        self.notes.setPlaceholderText("Questions, answers, decisions taken in the room…")
+        self.notes.setAccessibleName(self.tr("Walk notes"))
+        self.notes.setAccessibleDescription(self.tr("Kept in the walk log with the step they were written at"))
+        self.notes.setPlaceholderText(translate("ConsoleView", "Questions, answers, decisions taken in the room…"))
         self.notes.setProperty("relative_size", 1.2)
         self.notes.textChanged.connect(lambda: self.notesEdited.emit(self.notes.toPlainText()))
         right.addWidget(self.notes, 1)
         outer.addLayout(right, 2)
+        self.apply_theme()
+        palette.on_change(self, self.apply_theme)
+
+    def apply_theme(self) -> None:
+        """Page, frame and label colours of the current scheme (widgets.palette)."""
+        self.setStyleSheet(f"QWidget#console_view {{ background: {palette.BACKGROUND}; }}")
+        for frame in self._frames:
+            frame.setStyleSheet(f"QFrame {{ border: 1px solid {palette.GRID}; }}")
+        for label in self.findChildren(QLabel):
+            role = label.property("palette_colour")
+            if role:
+                label.setStyleSheet(f"color: {getattr(palette, role)};")
+        self.preview.update()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Fonts follow the window: a base of 1/56 of its height (19 px at 1080)."""
@@ -132,4 +153,4 @@ class ConsoleView(QWidget):
     def show_time(self, total_seconds: float, node_seconds: float) -> None:
         """Update the clocks (the presenter calls this every second)."""
         self.timer_label.setText(clock(total_seconds))
-        self.node_timer.setText(f"{clock(node_seconds)} on this node")
+        self.node_timer.setText(fill(translate("ConsoleView", "%1 on this node"), clock(node_seconds)))

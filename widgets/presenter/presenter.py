@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from planning.walk import Walk, build_slide
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
+from widgets.i18n import translate
 
 K = Qt.Key
 NEXT_KEYS = {K.Key_Right, K.Key_Down, K.Key_PageDown, K.Key_Space, K.Key_Return, K.Key_Enter}
@@ -35,7 +36,7 @@ class AudienceWindow(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("audience_window")
-        self.setWindowTitle("Branchwise — audience")
+        self.setWindowTitle(self.tr("Branchwise — audience"))
         self.view = AudienceView(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +74,10 @@ class PresenterWindow(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("presenter_window")
-        self.setWindowTitle("Branchwise — presenting")
+        self.setWindowTitle(self.tr("Branchwise — presenting"))
+        self.setAccessibleName(self.tr("Presenter"))
+        self.setAccessibleDescription(self.tr("Right or Space reveals and steps in, Left steps back, "
+                                              "1 to 9 take a branch, T switches audience and console, Esc leaves"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.document = document
         if track_id is None and start is None:
@@ -101,7 +105,7 @@ class PresenterWindow(QWidget):
         self.console.notesEdited.connect(self._note_edited)
         self.console.notes.installEventFilter(self)
 
-        self.export_action = QAction("Export walk log as Markdown…", self)
+        self.export_action = QAction(translate("PresenterWindow", "Export walk log as Markdown…"), self)
         self.export_action.setObjectName("action_export_walk")
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(lambda: self.exportRequested.emit(self.walk.to_entry()))
