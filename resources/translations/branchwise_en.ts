@@ -812,10 +812,6 @@ Reload it?%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>label</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,7 +997,7 @@ Nothing was changed.</source>
     <name>OutcomeView</name>
     <message>
         <source>no decision in this track</source>
-        <extracomment>At most this many distinct values are drawn one bar per value. Quantiles drawn for a cumulative curve (enough to look smooth, small in SVG). Narrower than this, the plots go one above the other even in a short dock. Lower than this, the plots go side by side even in a narrow dock.</extracomment>
+        <extracomment>At most this many distinct values are drawn one bar per value. Quantiles drawn for a cumulative curve (enough to look smooth, small in SVG). Narrower than this, the plots go one above the other even in a short dock. Lower than this, the plots go side by side even in a narrow dock. The risk profile&apos;s three charts go in one row only from this width.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1069,22 +1065,6 @@ Nothing was changed.</source>
     </message>
     <message>
         <source>e.g. points, EUR m, lives</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Title</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Description</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value &amp;unit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Objective</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1374,10 +1354,6 @@ Nothing was changed.</source>
         <source>Branches</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>%1 tracks · %2 late responses · %3 failure branches without a response%4</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>Recovery</name>
@@ -1519,7 +1495,7 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Re-optimise every decision in each scenario, or keep today&apos;s choices</source>
+        <source>Re-optimise every decision in each scenario, or hold today&apos;s best choices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1624,6 +1600,7 @@ The autosaved version is recovered as it was.</source>
     <name>SummaryBar</name>
     <message>
         <source>the plan cannot be evaluated: see the Problems panel</source>
+        <extracomment>Shorter captions for a narrow bar (a 1280-px window), tried before any figure is hidden.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -25,7 +25,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 from widgets.analysis.plot_export import retheme_figures  # light / dark
-from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
