@@ -51,6 +51,10 @@ class Payoff2Rows:
         self.message.hide()
         column.addWidget(self.message)
         self.caption = QLabel("Payoff 2", box)
+        self.caption.setBuddy(self.edit)  # Qt names the field after its label
+        self.edit.setAccessibleName("Payoff 2")
+        self.low.setAccessibleName("Payoff 2 range low")
+        self.high.setAccessibleName("Payoff 2 range high")
         inspector.details_form.insertRow(2, self.caption, self.holder)  # under the payoff range
         self.edit.editingFinished.connect(self.commit_value)
         for edit in (self.low, self.high):

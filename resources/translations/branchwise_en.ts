@@ -762,6 +762,18 @@ Reload it?%2</source>
     </message>
 </context>
 <context>
+    <name>LeagueView</name>
+    <message>
+        <source>League table of policies</source>
+        <extracomment>The selected row&apos;s policy (decision id -&gt; option id), or None when none is selected.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policies on the two criteria plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Tracks: double-click to rename</source>
@@ -1731,6 +1743,22 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>remove the selected variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VoiView</name>
+    <message>
+        <source>Monte Carlo iterations</source>
+        <extracomment>Bars drawn at most (the CSV holds every quantity). Progress steps of a run (chunks of the Monte Carlo rollback).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value of information plot</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
