@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planning import expressions
 from planning.compile import (
     KIND_CHANCE,
     KIND_DECISION,
@@ -184,6 +185,60 @@ def scope_values_with(ct: CompiledTrack, overrides: Mapping[tuple[int, str], obj
     return resolve_scopes(dataclasses.replace(ct, scopes=scopes))
 
 
+def scope_values_columns(ct: CompiledTrack, moves: Mapping[tuple[int, str], tuple[np.ndarray, np.ndarray]],
+                         width: int) -> list[dict]:
+    """Resolve every scope for ``width`` scenario columns at once.
+
+    ``moves`` maps ``(scope index, variable name)`` to ``(columns, values)``:
+    the variable takes those values in those columns and its own definition
+    in the others, so one pass over the definitions serves many scenarios
+    that each move different variables (a tornado over 2,000 chained
+    variables resolves them once, not 2,000 times). Raises ExpressionError or
+    PlanError where a definition fails in any column: callers then fall back
+    to :func:`scope_values_with`, scenario by scenario, for the exact message.
+    """
+    values: list[dict] = []
+    for s, scope in enumerate(ct.scopes):
+        resolved = dict(values[scope.parent]) if scope.parent >= 0 else {}
+        for variable in scope.variables:
+            value = expressions.evaluate_value(variable.value, resolved)
+            move = moves.get((s, variable.name))
+            if move is not None:
+                full = np.empty(width)
+                full[:] = value
+                full[move[0]] = move[1]
+                value = full
+            resolved[variable.name] = value
+        values.append(resolved)
+    return values
+
+
+def _merged_variables(ct: CompiledTrack, moving: Sequence[tuple["_Block", slice]],
+                      probability: np.ndarray, payoff: np.ndarray) -> None:
+    """Resolve the variables of several blocks in one pass (see :func:`scope_values_columns`).
+
+    Writes ``probability`` / ``payoff`` only when every column resolved.
+    """
+    columns, moves, offset = [], {}, 0
+    for block, cols in moving:
+        k = cols.stop - cols.start
+        columns.append(np.arange(cols.start, cols.stop))
+        for j, p in enumerate(block.params):
+            if p.kind == VARIABLE:
+                where, what = moves.setdefault((p.scope, p.variable), ([], []))
+                where.append(np.arange(offset, offset + k))
+                what.append(block.values[j])
+        offset += k
+    index = np.concatenate(columns)
+    moves = {key: (np.concatenate(where), np.concatenate(what)) for key, (where, what) in moves.items()}
+    scope_values = scope_values_columns(ct, moves, index.size)
+    sub_probability, sub_payoff = probability[:, index], payoff[:, index]
+    apply_expressions(ct, scope_values, sub_probability, sub_payoff)
+    resolve_shares(ct, sub_probability)
+    probability[:, index] = sub_probability
+    payoff[:, index] = sub_payoff
+
+
 def response_additions(ct: CompiledTrack) -> np.ndarray:
     """What prepared responses add to each node's payoff (effective - raw)."""
     return effective_payoffs(ct, np.zeros(ct.size))[:, 0]
@@ -264,12 +319,22 @@ def scenario_columns(ct: CompiledTrack, blocks: Sequence[_Block], additions: np.
     for block in blocks:
         slices.append(slice(offset, offset + block.width))
         offset += block.width
-    for block, cols in zip(blocks, slices):
+    moving = [(block, cols) for block, cols in zip(blocks, slices)
+              if any(p.kind == VARIABLE for p in block.params)]
+    merged = False
+    if len(moving) > 1:  # one pass over the definitions for all blocks: linear, not quadratic
+        try:
+            _merged_variables(ct, moving, probability, payoff)
+            merged = True
+        except (PlanError, expressions.ExpressionError):
+            pass  # block by block below, which names the block that fails
+    for block, cols in moving:
+        if merged:
+            _check_columns(ct, probability[:, cols], block)
+            continue
         # Each block resolves its own variables: a variable it does not move
         # keeps its definition (it may read one that moves).
         overrides = {(p.scope, p.variable): block.values[j] for j, p in enumerate(block.params) if p.kind == VARIABLE}
-        if not overrides:
-            continue
         try:
             scope_values = scope_values_with(ct, overrides)
         except PlanError as exc:
