@@ -410,12 +410,12 @@ class Document(QObject):
         Returns True when the plan was evaluated now (False: in a worker soon).
         """
         self._generation += 1
+        patched = None
+        if (change is not None and self.result is not None and not self.problems
+                and self.result.track_id == self.current_track_id):
+            patched = patched_track(self.result, self.plan, change)
         if len(self.plan.nodes) > self.large_plan_nodes:
             self._validation.stop()
-            patched = None
-            if (change is not None and self.result is not None and not self.problems
-                    and self.result.track_id == self.current_track_id):
-                patched = patched_track(self.result, self.plan, change)
             if patched is not None and not self._job_running:
                 # A value edit: no debounce, no recompile; the worker rolls the
                 # patched arrays back at once and validates after.
@@ -427,7 +427,14 @@ class Document(QObject):
                 self._debounce.start()
             return False
         self._debounce.stop()
-        result, failure = evaluate(self.plan, self.current_track_id)
+        result = None
+        if patched is not None:  # a value edit: roll the patched arrays back, no recompile
+            try:
+                result, failure = evaluate_compiled(patched), None
+            except PlanError:
+                result = None
+        if result is None:
+            result, failure = evaluate(self.plan, self.current_track_id)
         if after_edit and result is not None and not self.problems:
             self.result = result
             self._validation.start()

@@ -76,3 +76,18 @@ def test_an_expression_takes_the_full_check(big, qtbot):
     node_id = next(n.id for n in big.plan.nodes.values() if n.kind == "terminal")
     edit_and_wait(big, qtbot, node_id, "payoff", "scale * 1000")
     same_numbers(big.result, evaluate_track(big.plan, big.current_track_id))
+
+
+def test_small_plans_evaluate_a_value_edit_from_the_patched_arrays_at_once(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "small.bwplan"
+    save_plan(random_plan(300, seed=9), path)
+    doc = Document()
+    doc.open(path)
+    patched = []
+    real = document_module.patched_track
+    monkeypatch.setattr(document_module, "patched_track", lambda *a: patched.append(real(*a)) or patched[-1])
+    node_id = next(n.id for n in doc.plan.nodes.values() if n.kind == "terminal")
+    doc.set_node_field(node_id, "payoff", -777.0)  # evaluated before the call returns
+    assert patched[-1] is not None
+    same_numbers(doc.result, evaluate_track(doc.plan, doc.current_track_id))
+    assert doc.result.node_ev[doc.result.index[node_id]] == -777.0
