@@ -431,6 +431,11 @@ class _Analysis:
         pieces: list[_Evaluation] = []
         for batch in self._batches(blocks):
             probability, payoff = scenario_columns(self.ct, batch, self.additions)
+            if self.policy == "optimal" and not options:
+                grouped = self._grouped(batch, probability, payoff)
+                if grouped is not None:
+                    pieces.append(grouped)
+                    continue
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
                 value, chosen = rollback(self.ct, payoff, probability)
                 if self.policy == "fixed":
@@ -445,6 +450,32 @@ class _Analysis:
             np.concatenate([p.best for p in pieces], axis=1),
             np.concatenate([p.option_ev for p in pieces], axis=1) if options else None,
         )
+
+    def _grouped(self, batch: Sequence[_Block], probability: np.ndarray, payoff: np.ndarray) -> _Evaluation | None:
+        """Root EV and best options of a batch by Monte Carlo's grouped rollback, or None.
+
+        Only the ancestors of the moved parameters (and their children) are
+        rolled back per column, in the layout of :class:`planning.montecarlo._Simulator`
+        (the one rollback for many columns); the rest of the tree keeps its
+        base values. None where the figures could overflow: the full rollback
+        then names the node and the scenario.
+        """
+        from planning.montecarlo import _Simulator
+
+        params = list({p.name: p for block in batch for p in block.params}.values())
+        sim = _Simulator(self.ct, params)
+        pay_rows, prob_rows = payoff[sim.pay_nodes], probability[sim.prob_nodes]
+        if pay_rows.size and np.abs(pay_rows).max() * self.ct.size >= 1e300:
+            return None
+        with np.errstate(over="ignore", invalid="ignore"):
+            ev, choice, _ = sim.roll(pay_rows, prob_rows)
+        if not np.isfinite(ev).all():
+            return None
+        best = np.repeat(self.base_chosen[self.decisions][:, None], ev.size, axis=1)
+        rows = sim.choice_row[self.decisions]
+        live = rows >= 0
+        best[live] = choice[rows[live]]
+        return _Evaluation(ev, best, None)
 
     def _batches(self, blocks: Sequence[_Block]):
         batch: list[_Block] = []

@@ -71,3 +71,29 @@ def test_scope_values_columns_moves_only_the_named_columns():
     values = sensitivity.scope_values_columns(ct, {(0, "v1"): (np.array([1]), np.array([10.0]))}, 3)
     assert values[0]["v1"].tolist() == [1.51, 10.0, 1.51]
     assert values[0]["v2"].tolist() == pytest.approx([1.51 * 1.01 + 0.5, 10.6, 1.51 * 1.01 + 0.5])
+
+
+def _numbers(data):
+    """Every number of a JSON-like result, in order (to compare within rounding)."""
+    if isinstance(data, dict):
+        return [x for k in sorted(data) for x in _numbers(data[k])]
+    if isinstance(data, (list, tuple)):
+        return [x for item in data for x in _numbers(item)]
+    return [data]
+
+
+@pytest.mark.parametrize("make", [lambda: chained(30), lambda: __import__("planning.generate").generate.random_plan(1500, seed=3)])
+def test_grouped_rollback_equals_the_full_rollback(make, monkeypatch):
+    """Tornado and spider roll back only what the parameters move (Monte Carlo's grouped layout):
+    the same figures and the same best options as rolling back the whole tree per column."""
+    plan = make()
+    fast = sensitivity.tornado(plan).to_json(), sensitivity.spider(plan, steps=7).to_json()
+    monkeypatch.setattr(sensitivity._Analysis, "_grouped", lambda self, *a: None)
+    full = sensitivity.tornado(plan).to_json(), sensitivity.spider(plan, steps=7).to_json()
+    fast_numbers, full_numbers = _numbers(fast), _numbers(full)
+    assert len(fast_numbers) == len(full_numbers) > 20
+    for a, b in zip(fast_numbers, full_numbers):
+        if isinstance(a, float) and isinstance(b, float):
+            assert a == pytest.approx(b, rel=1e-12, abs=1e-9)
+        else:
+            assert a == b
