@@ -122,13 +122,18 @@ def compiled_parameters(
             offer(Parameter(name, VARIABLE, scope.node_id, base, float(low), float(high),
                             ct.index.get(scope.node_id, -1) if scope.node_id else -1, s, var.name),
                   var.range is not None)
-    for i in np.flatnonzero(ct.is_branch):
+    # Only the numbers with a range, or named in ``ranges``, can be parameters:
+    # the others are not made at all (a 100k-node track has 160k of them).
+    wanted = {name.rpartition(".")[0] for name in (ranges or {}) if "." in name}
+    wanted_index = np.zeros(ct.size, dtype=bool)
+    wanted_index[[ct.index[node_id] for node_id in wanted if node_id in ct.index]] = True
+    for i in np.flatnonzero(ct.is_branch & (~np.isnan(ct.probability_range[:, 0]) | wanted_index)):
         low, high = ct.probability_range[i]
         p = float(ct.probability[i])
         offer(Parameter(f"{ct.ids[i]}.{PROBABILITY}", PROBABILITY, ct.ids[i], p,
                         p if np.isnan(low) else float(low), p if np.isnan(high) else float(high), int(i)),
               not np.isnan(low))
-    for i in range(ct.size):
+    for i in np.flatnonzero(~np.isnan(ct.payoff_range[:, 0]) | wanted_index):
         low, high = ct.payoff_range[i]
         v = float(ct.payoff[i])
         offer(Parameter(f"{ct.ids[i]}.{PAYOFF}", PAYOFF, ct.ids[i], v,
