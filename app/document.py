@@ -84,9 +84,13 @@ def check_plan(plan: Plan, track_id: str | None) -> tuple[Any, list[Problem]]:
     return result, _merged(problems, failure)
 
 
+#: In a check's answer: "this part is unchanged" (a value edit's numbers come
+#: without problems, its validation after without numbers).
+KEEP = object()
+
+
 class _CheckSignals(QObject):
     done = Signal(int, object, object)  # generation, result, problems
-    early = Signal(int, object)  # generation, result (a value edit: numbers before validation)
 
 
 def patched_track(result: Any, plan: Plan, change: Change) -> Any:
@@ -134,17 +138,18 @@ class _CheckJob(QRunnable):
     computed while the plan changed underneath is thrown away by generation."""
 
     def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals,
-                 compiled: Any = None):
+                 compiled: Any = None, validate_only: bool = False):
         super().__init__()
         self.plan, self.track_id, self.generation, self.signals = plan, track_id, generation, signals
-        self.compiled = compiled  # a patched compiled track (a value edit): evaluate it first
+        self.compiled = compiled  # a patched compiled track (a value edit): only roll it back
+        self.validate_only = validate_only  # after a value edit: the problems, not the numbers
 
     def run(self) -> None:
         try:
             if self.compiled is not None:
-                result = evaluate_compiled(self.compiled)
-                self.signals.early.emit(self.generation, result)
-                result, problems = result, validate(self.plan)
+                result, problems = evaluate_compiled(self.compiled), KEEP
+            elif self.validate_only:
+                result, problems = KEEP, validate(self.plan)
             else:
                 result, problems = check_plan(self.plan, self.track_id)
         except Exception:  # noqa: BLE001 - the plan changed under us; result is stale
@@ -184,8 +189,8 @@ class Document(QObject):
         self._job_running = False
         self._check_signals = _CheckSignals(self)
         self._check_signals.done.connect(self._check_done)
-        self._check_signals.early.connect(self._check_early)
         self._patched: Any = None  # a value edit's patched compiled track, for the next job
+        self._validate_only = False  # the next job validates only (after a value edit)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -418,12 +423,12 @@ class Document(QObject):
             self._validation.stop()
             if patched is not None and not self._job_running:
                 # A value edit: no debounce, no recompile; the worker rolls the
-                # patched arrays back at once and validates after.
+                # patched arrays back at once, and validation follows (debounced).
                 self._debounce.stop()
                 self._patched = patched
                 self._start_job()
             else:
-                self._patched = None
+                self._patched, self._validate_only = None, False
                 self._debounce.start()
             return False
         self._debounce.stop()
@@ -457,21 +462,24 @@ class Document(QObject):
             return  # _check_done starts the next one
         self._job_running = True
         patched, self._patched = self._patched, None
-        job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals, patched)
+        validate_only, self._validate_only = self._validate_only and patched is None, False
+        job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals,
+                        patched, validate_only)
         QThreadPool.globalInstance().start(job)
-
-    def _check_early(self, generation: int, result: Any) -> None:
-        """A value edit's numbers, before its validation: show them now."""
-        if generation == self._generation:
-            self.result = result
-            self.evaluated.emit(result)
 
     def _check_done(self, generation: int, result: Any, problems: Any) -> None:
         self._job_running = False
         if generation != self._generation or problems is None:
+            self._patched, self._validate_only = None, False
             self._debounce.start()  # the plan moved on: check the new one
             return
-        if result is self.result:  # shown already (_check_early): only the problems are news
+        if problems is KEEP:  # a value edit's numbers: its validation follows after a pause
+            self.result = result
+            self._validate_only = True
+            self._debounce.start()
+            self.evaluated.emit(result)
+            return
+        if result is KEEP:  # the validation after a value edit: only the problems are news
             if problems != self.problems:
                 self.problems = problems
                 self.problemsChanged.emit()

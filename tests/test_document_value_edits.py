@@ -91,3 +91,18 @@ def test_small_plans_evaluate_a_value_edit_from_the_patched_arrays_at_once(qtbot
     assert patched[-1] is not None
     same_numbers(doc.result, evaluate_track(doc.plan, doc.current_track_id))
     assert doc.result.node_ev[doc.result.index[node_id]] == -777.0
+
+
+def test_the_validation_after_a_value_edit_brings_its_warning(big, qtbot):
+    """The numbers come first; the validation follows and its warning reaches the problems."""
+    chance = next(n for n in big.plan.nodes.values()
+                  if n.kind == "chance" and len(n.children) == 2
+                  and big.plan.nodes[n.children[1]].probability == "#"
+                  and type(big.plan.nodes[n.children[0]].probability) is float)
+    with qtbot.waitSignal(big.problemsChanged, timeout=10_000):
+        with qtbot.waitSignal(big.evaluated, timeout=10_000):
+            big.set_node_field(chance.children[0], "probability", 1.0)
+        assert big.result is not None and big.problems == []  # numbers first
+    assert big.result is not None
+    assert any("'#' branches get probability 0" in str(p) for p in big.problems)
+    same_numbers(big.result, evaluate_track(big.plan, big.current_track_id))
