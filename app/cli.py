@@ -182,9 +182,7 @@ def _json_default(value):
 
 
 def _dump(data) -> str:
-    from app.json_text import dumps_indented  # json.dumps(indent=2)'s text, with the C encoder
-
-    return dumps_indented(data, default=_json_default)
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
 
 
 def _tracks(plan, track: str | None) -> list[str]:
