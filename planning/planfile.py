@@ -13,7 +13,6 @@ sorted. Saves are atomic and keep the previous file as ``path~``.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import json
 import math
@@ -191,20 +190,8 @@ def _node_from_dict(raw: Any, index: int) -> Node:
         raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
 
 
-_new_node = Node.__new__
-#: Node's fields in order with their defaults (None where Node makes a fresh list or dict).
-_NODE_TEMPLATE = {f.name: None if f.default is dataclasses.MISSING else f.default
-                  for f in dataclasses.fields(Node)}
-_NODE_FRESH = tuple(f.name for f in dataclasses.fields(Node) if f.default_factory is list)
-
-
 def _node_fields(raw: dict, node_id: str) -> Node:
-    # The instance's dict is filled directly from Node's defaults: the
-    # dataclass __init__ with keywords was a third of the time of reading a node.
-    kwargs = _NODE_TEMPLATE.copy()
-    kwargs["id"] = node_id
-    for name in _NODE_FRESH:
-        kwargs[name] = []
+    kwargs: dict = {}
     extra: dict = {}
     for key, value in raw.items():
         kind = type(value)
@@ -232,10 +219,7 @@ def _node_fields(raw: dict, node_id: str) -> Node:
             kwargs[key] = convert(value, node_id, key)
         elif key != "id":
             extra[key] = value
-    kwargs["extra"] = extra
-    node = _new_node(Node)
-    node.__dict__ = kwargs
-    return node
+    return Node(id=node_id, extra=extra, **kwargs)
 
 
 def _nodes_from_list(raw_nodes: Any, field: str = "nodes") -> dict[str, Node]:
