@@ -20,7 +20,6 @@ from planning import expressions
 from planning.errors import Fix, PlanError
 from planning.fields import SHARE, read_value
 from planning.model import CHANCE, DECISION, FAILURE, KINDS, MINIMIZE, NEUTRAL, PATHS, SUCCESS, Plan
-from planning.planfile import gc_paused
 
 KIND_CODE = {DECISION: 0, CHANCE: 1, "terminal": 2}
 KIND_DECISION, KIND_CHANCE, KIND_TERMINAL = 0, 1, 2
@@ -210,8 +209,7 @@ def compile_track(
         With the node (label and id) and field of the first problem found.
     """
     try:
-        with gc_paused():  # many lists and floats, no cycles: the collector's passes are waste
-            return _compile_track(plan, track_id, root, variables)
+        return _compile_track(plan, track_id, root, variables)
     except PlanError as exc:
         labelled = exc.labelled(plan.nodes)
         if labelled is exc:

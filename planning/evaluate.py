@@ -35,7 +35,6 @@ from planning.compile import (
 )
 from planning.errors import PlanError
 from planning.model import Plan
-from planning.planfile import gc_paused
 
 #: Two options whose values differ by less than this (relative) are tied;
 #: ties go to the first option (DESIGN point 1).
@@ -394,7 +393,6 @@ def check_finite(ct: CompiledTrack, value: np.ndarray) -> None:
                                           "add up beyond 1.8e308 (use a larger unit)")
 
 
-@gc_paused()  # many small objects (policy, priorities), no cycles: see planning.planfile.gc_paused
 @np.errstate(over="ignore", invalid="ignore")  # overflow is checked and reported instead
 def evaluate_compiled(ct: CompiledTrack) -> TrackResult:
     """Evaluate an already compiled track (see :func:`evaluate_track`).

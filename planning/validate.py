@@ -20,7 +20,6 @@ from planning.errors import ERROR, WARNING, Fix, PlanError, Problem
 from planning.expressions import EvaluationError
 from planning.fields import SHARE, is_number, is_share, read_value
 from planning.model import CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, TERMINAL, Plan
-from planning.planfile import gc_paused
 
 #: Tolerance on the sum of sibling probabilities (DESIGN: 1e-9).
 SUM_TOLERANCE = 1e-9
@@ -461,11 +460,6 @@ def validate_plan(plan: Plan) -> list[Problem]:
         Every problem found, errors and warnings, each naming the node id and
         field; an empty list means the plan is valid.
     """
-    with gc_paused():  # a walk that builds sets and dicts, no cycles
-        return _validate(plan)
-
-
-def _validate(plan: Plan) -> list[Problem]:
     check = _Checker(plan)
     if plan.objective not in OBJECTIVES:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
