@@ -18,6 +18,7 @@ emitted whenever ``problems`` changes outside an ``evaluated`` emission.
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from app.commands import EditCommand
 from planning import edits
 from planning.edits import Change
 from planning.errors import PlanError, Problem
-from planning.evaluate import evaluate_track
+from planning.evaluate import evaluate_compiled, evaluate_track
 from planning.model import Plan
 from planning.templates import new_plan
 from planning.validate import validate_plan
@@ -83,21 +84,74 @@ def check_plan(plan: Plan, track_id: str | None) -> tuple[Any, list[Problem]]:
     return result, _merged(problems, failure)
 
 
+#: In a check's answer: "this part is unchanged" (a value edit's numbers come
+#: without problems, its validation after without numbers).
+KEEP = object()
+
+
 class _CheckSignals(QObject):
     done = Signal(int, object, object)  # generation, result, problems
+
+
+def patched_track(result: Any, plan: Plan, change: Change) -> Any:
+    """The compiled track of ``result`` with one edited number put in, or None.
+
+    A value edit (one node's payoff or branch probability, from a plain
+    number to a plain number) leaves the tree's shape, scopes, expressions
+    and responses as they were: the arrays are patched (a copy: the old
+    result keeps its own), '#' siblings re-shared and the sums checked, and
+    no recompile is needed. Anything else (an expression, '#', a structural
+    edit, a sum that no longer adds up) returns None: the full check runs.
+    """
+    from dataclasses import replace
+
+    from planning.compile import check_probabilities, resolve_shares
+
+    ct = getattr(result, "compiled", None)
+    if (ct is None or change.kind != edits.NODE or len(change.node_ids) != 1
+            or len(change.fields) != 1 or change.fields[0] not in ("payoff", "probability")):
+        return None
+    node_id, field = change.node_ids[0], change.fields[0]
+    i = ct.index.get(node_id)
+    node = plan.nodes.get(node_id)
+    value = getattr(node, field, None)
+    if i is None or type(value) is not float or not math.isfinite(value):
+        return None
+    if any(f.node == i and f.field == field for f in ct.expression_fields):
+        return None  # it was an expression: its scope bookkeeping needs a compile
+    if field == "probability" and (not ct.is_branch[i] or ct.shares[i]):
+        return None
+    patched = replace(ct, payoff=ct.payoff.copy(), probability=ct.probability.copy())
+    patched._level_plan = ct._level_plan  # same shape: the level plan still holds
+    getattr(patched, field)[i] = value
+    if field == "probability":
+        resolve_shares(patched, patched.probability)
+        try:
+            check_probabilities(patched, patched.probability)
+        except PlanError:
+            return None
+    return patched
 
 
 class _CheckJob(QRunnable):
     """Validate and evaluate in a pool thread. It only reads the plan; a result
     computed while the plan changed underneath is thrown away by generation."""
 
-    def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals):
+    def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals,
+                 compiled: Any = None, validate_only: bool = False):
         super().__init__()
         self.plan, self.track_id, self.generation, self.signals = plan, track_id, generation, signals
+        self.compiled = compiled  # a patched compiled track (a value edit): only roll it back
+        self.validate_only = validate_only  # after a value edit: the problems, not the numbers
 
     def run(self) -> None:
         try:
-            result, problems = check_plan(self.plan, self.track_id)
+            if self.compiled is not None:
+                result, problems = evaluate_compiled(self.compiled), KEEP
+            elif self.validate_only:
+                result, problems = KEEP, validate(self.plan)
+            else:
+                result, problems = check_plan(self.plan, self.track_id)
         except Exception:  # noqa: BLE001 - the plan changed under us; result is stale
             result, problems = None, None
         self.signals.done.emit(self.generation, result, problems)
@@ -135,6 +189,8 @@ class Document(QObject):
         self._job_running = False
         self._check_signals = _CheckSignals(self)
         self._check_signals.done.connect(self._check_done)
+        self._patched: Any = None  # a value edit's patched compiled track, for the next job
+        self._validate_only = False  # the next job validates only (after a value edit)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -332,7 +388,7 @@ class Document(QObject):
         if self._macro_depth == 0 and not self._cosmetic(change):
             # Numbers first (small plans): views redrawing for ``changed``
             # then see the fresh result and draw once, not once per signal.
-            evaluated_now = self._recheck(after_edit=True, announce=False)
+            evaluated_now = self._recheck(after_edit=True, announce=False, change=change)
         self.changed.emit(change)
         if self.selected_id is not None and self.selected_id not in self.plan.nodes:
             fallback = next((n for n in change.node_ids if n in self.plan.nodes), None)
@@ -350,7 +406,7 @@ class Document(QObject):
             return set(change.fields) <= {"title", "description"}
         return False
 
-    def _recheck(self, after_edit: bool = False, announce: bool = True) -> bool:
+    def _recheck(self, after_edit: bool = False, announce: bool = True, change: Change | None = None) -> bool:
         """Validate and evaluate now (small plans) or soon in a worker (large ones).
 
         After an edit of a small plan that was valid and still evaluates,
@@ -359,12 +415,31 @@ class Document(QObject):
         Returns True when the plan was evaluated now (False: in a worker soon).
         """
         self._generation += 1
+        patched = None
+        if (change is not None and self.result is not None and not self.problems
+                and self.result.track_id == self.current_track_id):
+            patched = patched_track(self.result, self.plan, change)
         if len(self.plan.nodes) > self.large_plan_nodes:
             self._validation.stop()
-            self._debounce.start()
+            if patched is not None and not self._job_running:
+                # A value edit: no debounce, no recompile; the worker rolls the
+                # patched arrays back at once, and validation follows (debounced).
+                self._debounce.stop()
+                self._patched = patched
+                self._start_job()
+            else:
+                self._patched, self._validate_only = None, False
+                self._debounce.start()
             return False
         self._debounce.stop()
-        result, failure = evaluate(self.plan, self.current_track_id)
+        result = None
+        if patched is not None:  # a value edit: roll the patched arrays back, no recompile
+            try:
+                result, failure = evaluate_compiled(patched), None
+            except PlanError:
+                result = None
+        if result is None:
+            result, failure = evaluate(self.plan, self.current_track_id)
         if after_edit and result is not None and not self.problems:
             self.result = result
             self._validation.start()
@@ -386,13 +461,28 @@ class Document(QObject):
         if self._job_running:
             return  # _check_done starts the next one
         self._job_running = True
-        job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals)
+        patched, self._patched = self._patched, None
+        validate_only, self._validate_only = self._validate_only and patched is None, False
+        job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals,
+                        patched, validate_only)
         QThreadPool.globalInstance().start(job)
 
     def _check_done(self, generation: int, result: Any, problems: Any) -> None:
         self._job_running = False
         if generation != self._generation or problems is None:
+            self._patched, self._validate_only = None, False
             self._debounce.start()  # the plan moved on: check the new one
+            return
+        if problems is KEEP:  # a value edit's numbers: its validation follows after a pause
+            self.result = result
+            self._validate_only = True
+            self._debounce.start()
+            self.evaluated.emit(result)
+            return
+        if result is KEEP:  # the validation after a value edit: only the problems are news
+            if problems != self.problems:
+                self.problems = problems
+                self.problemsChanged.emit()
             return
         self.result, self.problems = result, problems
         self.evaluated.emit(result)

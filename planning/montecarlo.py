@@ -35,6 +35,7 @@ is far below sampling noise, and the outermost cells hold ~2e-6 of the mass.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +57,15 @@ from planning.sensitivity import PAYOFF, PROBABILITY, VARIABLE, Parameter, compi
 
 #: Budget for one chunk's (nodes x chunk) matrices, all of them together.
 CHUNK_BYTES = 200_000_000
+#: Iterations per chunk at most, whatever the tree: a small tree with millions
+#: of iterations would otherwise run them as one chunk (1.6 GB for 10M).
+MAX_CHUNK = 65_536
+#: Per-iteration figures kept at most. Iterations are independent, so the
+#: first ``MAX_KEPT`` are a uniform sample of all of them: beyond it, means,
+#: standard deviations, end shares and option shares still cover every
+#: iteration (streamed chunk by chunk), and percentiles and histograms come
+#: from the kept sample. Memory then follows the chunk, not the iterations.
+MAX_KEPT = 1_000_000
 #: About this many (nodes x chunk) float arrays are alive at once in a chunk.
 ARRAYS_PER_CHUNK = 6
 PERT_LAMBDA = 4.0
@@ -148,25 +158,46 @@ class SimulationResult:
     base_policy: dict[str, str]
     on_policy_decisions: list[str]
     parameters: list[Parameter] = field(default_factory=list)
+    #: Beyond MAX_KEPT iterations: (count, mean, sum of squared deviations) of
+    #: every iteration for "ev", "outcome", "exposure", and the end counts.
+    streamed: dict | None = field(default=None, repr=False)
 
-    @staticmethod
-    def _stats(values: np.ndarray) -> dict:
+    @property
+    def kept(self) -> int:
+        """How many iterations' figures ``ev``, ``outcome``... hold (all, up to MAX_KEPT)."""
+        return int(self.ev.size)
+
+    def _stats(self, values: np.ndarray, what: str | None = None) -> dict:
         p5, p50, p95 = np.percentile(values, [5, 50, 95])
-        return {"mean": float(values.mean()), "std": float(values.std()),
+        if self.streamed is not None and what is not None:
+            count, mean, m2 = self.streamed[what]
+            centre, spread = mean, math.sqrt(m2 / count)
+        else:
+            centre, spread = values.mean(), values.std()
+        return {"mean": float(centre), "std": float(spread),
                 "p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
     def end_shares(self) -> dict[str, float]:
         """Share of sampled paths ending in each of success / failure / neutral."""
-        counts = np.bincount(self.end_path, minlength=3) / max(self.iterations, 1)
+        if self.streamed is not None:
+            counts = self.streamed["ends"] / max(self.iterations, 1)
+        else:
+            counts = np.bincount(self.end_path, minlength=3) / max(self.iterations, 1)
         return {name: float(counts[code]) for code, name in enumerate(PATH_NAMES)}
 
     def summary(self) -> dict:
-        """Mean, std and 5/50/95 percentiles of EV, outcome and exposure; end shares."""
+        """Mean, std and 5/50/95 percentiles of EV, outcome and exposure; end shares.
+
+        Beyond MAX_KEPT iterations the means, standard deviations and end
+        shares cover every iteration; the percentiles come from the first
+        MAX_KEPT (a uniform sample: iterations are independent).
+        """
+        exposure = self._stats(self.exposure, "exposure")
         return {
-            "ev": self._stats(self.ev),
-            "outcome": self._stats(self.outcome),
-            "exposure": self._stats(self.exposure),
-            "exposure_mean": float(self.exposure.mean()),
+            "ev": self._stats(self.ev, "ev"),
+            "outcome": self._stats(self.outcome, "outcome"),
+            "exposure": exposure,
+            "exposure_mean": exposure["mean"] if self.streamed is not None else float(self.exposure.mean()),
             "ends": self.end_shares(),
         }
 
@@ -187,6 +218,8 @@ class SimulationResult:
             "on_policy_decisions": list(self.on_policy_decisions),
             "parameters": [p.to_json() for p in self.parameters],
         }
+        if self.kept < self.iterations:
+            out["kept_iterations"] = self.kept  # percentiles and samples come from these
         if samples:
             out["samples"] = {
                 "ev": self.ev.tolist(), "exposure": self.exposure.tolist(), "outcome": self.outcome.tolist(),
@@ -608,9 +641,11 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     params = compiled_parameters(ct, ranges)
     sim = _Simulator(ct, params)
     check_finite(ct, sim.base_value)
-    budget = max(1, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1)))
+    budget = max(1, min(MAX_CHUNK, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1))))
     chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
     chunk = max(1, chunk)
+    kept = min(iterations, MAX_KEPT)
+    streamed = _Stream() if kept < iterations else None
     param_seq, path_seq = np.random.SeedSequence(seed).spawn(2)
     param_rng = np.random.Generator(np.random.PCG64(param_seq))
     path_rng = np.random.Generator(np.random.PCG64(path_seq))
@@ -618,10 +653,10 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     decisions = np.flatnonzero(ct.kind == KIND_DECISION)
     hits = np.zeros(ct.size, dtype=np.int64)  # times each option was chosen
     frozen = decisions[sim.choice_row[decisions] < 0]
-    ev = np.empty(iterations)
-    exposure = np.empty(iterations)
-    outcome = np.empty(iterations)
-    end_path = np.empty(iterations, dtype=np.int8)
+    ev = np.empty(kept)
+    exposure = np.empty(kept)
+    outcome = np.empty(kept)
+    end_path = np.empty(kept, dtype=np.int8)
     if progress is not None:
         progress(0, iterations)
     for start in range(0, iterations, chunk):
@@ -629,18 +664,23 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
         values = sim.draw(param_rng, k)
         uniforms = path_rng.random((k, len(sim.chance_levels)))
         payoff, probability = sim.scenario(values, k)
-        part = slice(start, start + k)
-        ev[part], choice, exposure[part] = sim.roll(payoff, probability)
+        chunk_ev, choice, chunk_exposure = sim.roll(payoff, probability)
         if choice.size:
             hits += np.bincount(choice.ravel(), minlength=ct.size)
         hits[sim.base_chosen[frozen]] += k
-        outcome[part], end_path[part] = sim.sample_paths(uniforms, choice, payoff, probability)
+        chunk_outcome, chunk_end = sim.sample_paths(uniforms, choice, payoff, probability)
+        if not (np.isfinite(chunk_ev).all() and np.isfinite(chunk_outcome).all()):
+            raise PlanError(ct.root_id, "payoff", "a simulated value is not a finite number: the drawn "
+                                                  "payoffs add up beyond 1.8e308 (use a larger unit)")
+        if start < kept:
+            part, take = slice(start, min(start + k, kept)), min(k, kept - start)
+            ev[part], exposure[part] = chunk_ev[:take], chunk_exposure[:take]
+            outcome[part], end_path[part] = chunk_outcome[:take], chunk_end[:take]
+        if streamed is not None:
+            streamed.add(ev=chunk_ev, outcome=chunk_outcome, exposure=chunk_exposure, ends=chunk_end)
         if progress is not None:
             progress(start + k, iterations)
 
-    if not (np.isfinite(ev).all() and np.isfinite(outcome).all()):
-        raise PlanError(ct.root_id, "payoff", "a simulated value is not a finite number: the drawn "
-                                              "payoffs add up beyond 1.8e308 (use a larger unit)")
     ids = ct.ids
     option_best = {ids[d]: {ids[c]: float(hits[c] / iterations) for c in ct.children(int(d))} for d in decisions}
     return SimulationResult(
@@ -648,7 +688,30 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
         ev=ev, exposure=exposure, outcome=outcome, end_path=end_path, option_best=option_best,
         base_policy={ids[d]: ids[sim.base_chosen[d]] for d in decisions},
         on_policy_decisions=_on_policy_decisions(ct, sim.base_chosen), parameters=params,
+        streamed=streamed.figures() if streamed is not None else None,
     )
+
+
+class _Stream:
+    """Count, mean and squared deviations merged chunk by chunk (Chan et al.), end counts."""
+
+    def __init__(self) -> None:
+        self.moments = {name: (0, 0.0, 0.0) for name in ("ev", "outcome", "exposure")}
+        self.ends = np.zeros(3, dtype=np.int64)
+
+    def add(self, ends: np.ndarray, **columns: np.ndarray) -> None:
+        for name, values in columns.items():
+            count, mean, m2 = self.moments[name]
+            k = values.size
+            chunk_mean = float(values.mean())
+            chunk_m2 = float(((values - chunk_mean) ** 2).sum())
+            total = count + k
+            delta = chunk_mean - mean
+            self.moments[name] = (total, mean + delta * k / total, m2 + chunk_m2 + delta * delta * count * k / total)
+        self.ends += np.bincount(ends, minlength=3)
+
+    def figures(self) -> dict:
+        return {**self.moments, "ends": self.ends}
 
 
 def _on_policy_decisions(ct: CompiledTrack, chosen: np.ndarray) -> list[str]:

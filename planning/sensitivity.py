@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planning import expressions
 from planning.compile import (
     KIND_CHANCE,
     KIND_DECISION,
@@ -122,13 +123,18 @@ def compiled_parameters(
             offer(Parameter(name, VARIABLE, scope.node_id, base, float(low), float(high),
                             ct.index.get(scope.node_id, -1) if scope.node_id else -1, s, var.name),
                   var.range is not None)
-    for i in np.flatnonzero(ct.is_branch):
+    # Only the numbers with a range, or named in ``ranges``, can be parameters:
+    # the others are not made at all (a 100k-node track has 160k of them).
+    wanted = {name.rpartition(".")[0] for name in (ranges or {}) if "." in name}
+    wanted_index = np.zeros(ct.size, dtype=bool)
+    wanted_index[[ct.index[node_id] for node_id in wanted if node_id in ct.index]] = True
+    for i in np.flatnonzero(ct.is_branch & (~np.isnan(ct.probability_range[:, 0]) | wanted_index)):
         low, high = ct.probability_range[i]
         p = float(ct.probability[i])
         offer(Parameter(f"{ct.ids[i]}.{PROBABILITY}", PROBABILITY, ct.ids[i], p,
                         p if np.isnan(low) else float(low), p if np.isnan(high) else float(high), int(i)),
               not np.isnan(low))
-    for i in range(ct.size):
+    for i in np.flatnonzero(~np.isnan(ct.payoff_range[:, 0]) | wanted_index):
         low, high = ct.payoff_range[i]
         v = float(ct.payoff[i])
         offer(Parameter(f"{ct.ids[i]}.{PAYOFF}", PAYOFF, ct.ids[i], v,
@@ -265,6 +271,60 @@ def scope_values_with(ct: CompiledTrack, overrides: Mapping[tuple[int, str], obj
     return resolve_scopes(dataclasses.replace(ct, scopes=scopes))
 
 
+def scope_values_columns(ct: CompiledTrack, moves: Mapping[tuple[int, str], tuple[np.ndarray, np.ndarray]],
+                         width: int) -> list[dict]:
+    """Resolve every scope for ``width`` scenario columns at once.
+
+    ``moves`` maps ``(scope index, variable name)`` to ``(columns, values)``:
+    the variable takes those values in those columns and its own definition
+    in the others, so one pass over the definitions serves many scenarios
+    that each move different variables (a tornado over 2,000 chained
+    variables resolves them once, not 2,000 times). Raises ExpressionError or
+    PlanError where a definition fails in any column: callers then fall back
+    to :func:`scope_values_with`, scenario by scenario, for the exact message.
+    """
+    values: list[dict] = []
+    for s, scope in enumerate(ct.scopes):
+        resolved = dict(values[scope.parent]) if scope.parent >= 0 else {}
+        for variable in scope.variables:
+            value = expressions.evaluate_value(variable.value, resolved)
+            move = moves.get((s, variable.name))
+            if move is not None:
+                full = np.empty(width)
+                full[:] = value
+                full[move[0]] = move[1]
+                value = full
+            resolved[variable.name] = value
+        values.append(resolved)
+    return values
+
+
+def _merged_variables(ct: CompiledTrack, moving: Sequence[tuple["_Block", slice]],
+                      probability: np.ndarray, payoff: np.ndarray) -> None:
+    """Resolve the variables of several blocks in one pass (see :func:`scope_values_columns`).
+
+    Writes ``probability`` / ``payoff`` only when every column resolved.
+    """
+    columns, moves, offset = [], {}, 0
+    for block, cols in moving:
+        k = cols.stop - cols.start
+        columns.append(np.arange(cols.start, cols.stop))
+        for j, p in enumerate(block.params):
+            if p.kind == VARIABLE:
+                where, what = moves.setdefault((p.scope, p.variable), ([], []))
+                where.append(np.arange(offset, offset + k))
+                what.append(block.values[j])
+        offset += k
+    index = np.concatenate(columns)
+    moves = {key: (np.concatenate(where), np.concatenate(what)) for key, (where, what) in moves.items()}
+    scope_values = scope_values_columns(ct, moves, index.size)
+    sub_probability, sub_payoff = probability[:, index], payoff[:, index]
+    apply_expressions(ct, scope_values, sub_probability, sub_payoff)
+    resolve_shares(ct, sub_probability)
+    probability[:, index] = sub_probability
+    payoff[:, index] = sub_payoff
+
+
 def response_additions(ct: CompiledTrack) -> np.ndarray:
     """What prepared responses add to each node's payoff (effective - raw)."""
     return effective_payoffs(ct, np.zeros(ct.size))[:, 0]
@@ -345,12 +405,22 @@ def scenario_columns(ct: CompiledTrack, blocks: Sequence[_Block], additions: np.
     for block in blocks:
         slices.append(slice(offset, offset + block.width))
         offset += block.width
-    for block, cols in zip(blocks, slices):
+    moving = [(block, cols) for block, cols in zip(blocks, slices)
+              if any(p.kind == VARIABLE for p in block.params)]
+    merged = False
+    if len(moving) > 1:  # one pass over the definitions for all blocks: linear, not quadratic
+        try:
+            _merged_variables(ct, moving, probability, payoff)
+            merged = True
+        except (PlanError, expressions.ExpressionError):
+            pass  # block by block below, which names the block that fails
+    for block, cols in moving:
+        if merged:
+            _check_columns(ct, probability[:, cols], block)
+            continue
         # Each block resolves its own variables: a variable it does not move
         # keeps its definition (it may read one that moves).
         overrides = {(p.scope, p.variable): block.values[j] for j, p in enumerate(block.params) if p.kind == VARIABLE}
-        if not overrides:
-            continue
         try:
             scope_values = scope_values_with(ct, overrides)
         except PlanError as exc:
@@ -447,6 +517,11 @@ class _Analysis:
         pieces: list[_Evaluation] = []
         for batch in self._batches(blocks):
             probability, payoff = scenario_columns(self.ct, batch, self.additions)
+            if self.policy == "optimal" and not options:
+                grouped = self._grouped(batch, probability, payoff)
+                if grouped is not None:
+                    pieces.append(grouped)
+                    continue
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
                 value, chosen = rollback(self.ct, payoff, probability)
                 if self.policy == "fixed":
@@ -461,6 +536,32 @@ class _Analysis:
             np.concatenate([p.best for p in pieces], axis=1),
             np.concatenate([p.option_ev for p in pieces], axis=1) if options else None,
         )
+
+    def _grouped(self, batch: Sequence[_Block], probability: np.ndarray, payoff: np.ndarray) -> _Evaluation | None:
+        """Root EV and best options of a batch by Monte Carlo's grouped rollback, or None.
+
+        Only the ancestors of the moved parameters (and their children) are
+        rolled back per column, in the layout of :class:`planning.montecarlo._Simulator`
+        (the one rollback for many columns); the rest of the tree keeps its
+        base values. None where the figures could overflow: the full rollback
+        then names the node and the scenario.
+        """
+        from planning.montecarlo import _Simulator
+
+        params = list({p.name: p for block in batch for p in block.params}.values())
+        sim = _Simulator(self.ct, params)
+        pay_rows, prob_rows = payoff[sim.pay_nodes], probability[sim.prob_nodes]
+        if pay_rows.size and np.abs(pay_rows).max() * self.ct.size >= 1e300:
+            return None
+        with np.errstate(over="ignore", invalid="ignore"):
+            ev, choice, _ = sim.roll(pay_rows, prob_rows)
+        if not np.isfinite(ev).all():
+            return None
+        best = np.repeat(self.base_chosen[self.decisions][:, None], ev.size, axis=1)
+        rows = sim.choice_row[self.decisions]
+        live = rows >= 0
+        best[live] = choice[rows[live]]
+        return _Evaluation(ev, best, None)
 
     def _batches(self, blocks: Sequence[_Block]):
         batch: list[_Block] = []

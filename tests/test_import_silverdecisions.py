@@ -570,3 +570,14 @@ def test_a_file_name_that_looks_like_json_is_still_a_path(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     Path("{draft}.json").write_text(json.dumps(sd_file(BUY, title="Draft")), encoding="utf-8")
     assert import_silverdecisions("{draft}.json").title == "Draft"
+
+
+def test_the_size_limit_admits_a_million_node_tree(tmp_path):
+    """A SilverDecisions file of a 1M-node tree is 150-170 MB (issue 11): the limit reads it,
+    and a file past the limit is still refused before it is read, naming the limit."""
+    assert importers.MAX_FILE_BYTES >= 200 * 2**20
+    sparse = tmp_path / "huge.json"
+    with open(sparse, "wb") as stream:  # a sparse file: no disk is used
+        stream.truncate(importers.MAX_FILE_BYTES + 1)
+    with pytest.raises(PlanFileError, match="huge.json: the file is larger than 256 MB"):
+        import_silverdecisions(sparse)

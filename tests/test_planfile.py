@@ -425,3 +425,16 @@ def test_schema_documents_every_field_and_rejects_bad_shapes(schema_validator):
     data["nodes"][3]["path"] = "sideways"
     bad = {tuple(e.absolute_path)[:2] for e in schema_validator.iter_errors(data)}
     assert bad == {("nodes", 0), ("nodes", 2), ("nodes", 3)}
+
+
+def test_a_node_read_from_the_file_is_the_node_the_model_makes():
+    """Nodes are built without Node.__init__ (speed): same fields, same defaults, fresh lists."""
+    from planning.model import Node
+
+    plan = loads_plan('{"format": "branchwise-plan", "version": 1, "tracks": [{"id": "t", "root": "a"}],'
+                      ' "nodes": [{"id": "a", "kind": "decision", "children": ["b"], "x": 1}, {"id": "b"}]}')
+    a, b = plan.nodes["a"], plan.nodes["b"]
+    assert a == Node("a", "decision", children=["b"], extra={"x": 1})
+    assert b == Node("b") and list(vars(b)) == list(vars(Node("b")))
+    b.signposts.append("s")
+    assert plan.nodes["a"].signposts == [] and Node("c").signposts == []

@@ -19,8 +19,11 @@ from planning.errors import PlanFileError
 __all__ = ["MAX_FILE_BYTES", "check_size", "import_silverdecisions", "loads_silverdecisions",
            "plan_from_silverdecisions", "read_json", "read_text", "stored_results"]
 
-#: Files larger than this are refused before they are read.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Files larger than this are refused before they are read. Proportionate to
+#: what a plan holds: a SilverDecisions file of a 1M-node tree is 150-170 MB
+#: (nested objects, positions, computed values), so 256 MB reads it and still
+#: keeps a limit (parsing holds about ten times the file size in memory).
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 _SILVERDECISIONS = ("import_silverdecisions", "loads_silverdecisions",
                     "plan_from_silverdecisions", "stored_results")
