@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning.compile import KIND_CHANCE, KIND_DECISION, compile_track
+from planning.compile import KIND_DECISION, compile_track
 from planning.errors import PlanError
 from planning.model import Plan
 
@@ -231,7 +231,6 @@ def league_table(plan: Plan, track_id: str | None = None) -> LeagueTable:
 
     # Rows: policies with equal values (within the tolerance) share one.
     order = np.lexsort((-s2 * v2, s1 * v1))
-    row_of: list[int] = []
     r1: list[float] = []
     r2: list[float] = []
     members: list[list[int]] = []

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from planning import expressions
-from planning.compile import KIND_CHANCE, KIND_DECISION, CompiledTrack, resolve_scopes
+from planning.compile import KIND_CHANCE, CompiledTrack, resolve_scopes
 from planning.errors import PlanError
 from planning.fields import read_value
 from planning.model import BEST_CASE, EXPECTED, MAXIMIZE, MINIMIZE, RULES, WORST_CASE, Criterion, Plan

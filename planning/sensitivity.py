@@ -44,7 +44,6 @@ from planning.compile import (
     resolve_scopes,
     resolve_shares,
 )
-from planning import expressions
 from planning.errors import PlanError, names_nodes
 from planning.evaluate import check_finite, effective_payoffs, rollback
 from planning.model import Plan
