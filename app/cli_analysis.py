@@ -195,6 +195,9 @@ def cmd_simulate(args) -> int:
     iterations, seed = _iterations(args.iterations), _seed(args.seed)
     plan, _ = _valid_plan(args.file)
     track_ids = _tracks(plan, args.track)
+    two = len(plan.criteria) == 2
+    if two:  # both criteria and the combined value (planning.montecarlo_criteria)
+        from planning.montecarlo_criteria import simulate_criteria as simulate
     results = [simulate(plan, t, iterations=iterations, seed=seed) for t in track_ids]
     if args.json:
         print(_dump({"title": plan.title, "iterations": iterations, "seed": seed,
@@ -203,7 +206,11 @@ def cmd_simulate(args) -> int:
         return EXIT_OK
     lines = [plan.title or args.file, f"{plural(iterations, 'iteration')}, seed {seed}"]
     for t, r in zip(track_ids, results):
-        lines += _simulate_lines(plan, t, r, plan.value_unit)
+        if two:
+            from app.cli_criteria import simulate_criteria_lines
+            lines += simulate_criteria_lines(plan, t, r)
+        else:
+            lines += _simulate_lines(plan, t, r, plan.value_unit)
     print("\n".join(lines))
     return EXIT_OK
 
