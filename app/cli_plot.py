@@ -75,7 +75,9 @@ def draw(plan, args, figure):
     unit = plan.value_unit
     track = args.track
     if args.kind in ("histogram", "risk"):
-        from widgets.analysis.outcome_view import draw_histogram, draw_risk, risk_label_chars
+        from widgets.analysis.outcome_criteria import draw_outcomes as draw_histogram  # two criteria too
+        from widgets.analysis.outcome_criteria import draw_risk_of as draw_risk
+        from widgets.analysis.outcome_view import risk_label_chars
 
         sim = analysis.simulate_chunked(plan, track, args.iterations, args.seed)
         if args.kind == "histogram":

@@ -103,6 +103,14 @@ class CriteriaSimulation:
     policy: SimulationResult
 
     @property
+    def iterations(self) -> int:
+        return self.policy.iterations
+
+    @property
+    def seed(self) -> int:
+        return self.policy.seed
+
+    @property
     def combined(self) -> np.ndarray | None:
         """Per-iteration combined value (None with weight Infinity)."""
         return None if math.isinf(self.weight) else self.policy.ev
@@ -167,8 +175,10 @@ def simulate_criteria(plan: Plan, track_id: str | None = None, iterations: int =
         raise ValueError("simulate_criteria needs a plan with two criteria")
     s1, s2 = settings.signs
     w = settings.weight
-    a, b = (s1, 0.0) if math.isinf(w) else (w * s1, s2)
-    policy_plan = _linear_plan(plan, a, b, a)
+    if math.isinf(w):  # criterion 1 decides alone, to its own sense: the policy's EV is V1
+        policy_plan = dataclasses.replace(_linear_plan(plan, 1.0, 0.0, 1.0), objective=settings.senses[0])
+    else:
+        policy_plan = _linear_plan(plan, w * s1, s2, w * s1)
     result = simulate(policy_plan, track_id, iterations=iterations, seed=seed, chunk=chunk, root=root,
                       ranges=ranges, progress=progress)
     ct = compile_track(policy_plan, track_id, root)

@@ -90,6 +90,8 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
         if progress is not None:
             progress(done, total)
 
+    if len(plan.criteria) == 2:  # both criteria and the combined value (CriteriaSimulation)
+        from planning.montecarlo_criteria import simulate_criteria as simulate
     return simulate(plan, track_id, iterations=iterations, seed=seed, chunk=chunk_sizes(iterations)[0],
                     progress=hook)
 

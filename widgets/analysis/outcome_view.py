@@ -369,13 +369,14 @@ class OutcomeView(QWidget):
         self.result = sim
         self._drawn_wide = wide = self._wide()
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
-        self.data["histogram"] = draw_histogram(self.figures["histogram"], sim, plan.value_unit, wide)
+        from widgets.analysis.outcome_criteria import draw_outcomes, draw_risk_of  # two criteria too
+        self.data["histogram"] = draw_outcomes(self.figures["histogram"], sim, plan.value_unit, wide)
         # the option chart has ~3/5 of the width, its labels ~45% of that, ~7 px a character
         chars = risk_label_chars(self.tabs.width(), wide)
         self._drawn_chars = chars
         # three charts in a row need a wide dock; a short one not that wide gets the curve
         # left of the two bar charts, a tall one the curve over them
-        self.data["risk"] = draw_risk(self.figures["risk"], sim, plan.value_unit, labels, wide, chars,
+        self.data["risk"] = draw_risk_of(self.figures["risk"], sim, plan.value_unit, labels, wide, chars,
                                       grid=wide and self.tabs.width() < RISK_WIDE_MIN_WIDTH)
         self._fit()
 
