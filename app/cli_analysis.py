@@ -191,14 +191,14 @@ def _simulate_lines(plan, track_id: str, result, unit: str) -> list[str]:
 
 def cmd_simulate(args) -> int:
     from planning.montecarlo import simulate
+    from planning.montecarlo_criteria import simulate_criteria
 
     iterations, seed = _iterations(args.iterations), _seed(args.seed)
     plan, _ = _valid_plan(args.file)
     track_ids = _tracks(plan, args.track)
     two = len(plan.criteria) == 2
-    if two:  # both criteria and the combined value (planning.montecarlo_criteria)
-        from planning.montecarlo_criteria import simulate_criteria as simulate
-    results = [simulate(plan, t, iterations=iterations, seed=seed) for t in track_ids]
+    run = simulate_criteria if two else simulate  # two: both criteria and the combined value
+    results = [run(plan, t, iterations=iterations, seed=seed) for t in track_ids]
     if args.json:
         print(_dump({"title": plan.title, "iterations": iterations, "seed": seed,
                      "tracks": [dict(id=t, title=plan.track(t).title, **r.to_json())
@@ -287,13 +287,14 @@ _POLICY_WORDS = {"optimal": "decisions re-optimised for each value",
                  "fixed": "today's best choices held fixed"}
 
 
-def _tornado_lines(plan, scope: _Scope, data: dict, left_out: list[str], unit: str) -> list[str]:
+def _tornado_lines(plan, scope: _Scope, data: dict, left_out: list[str], unit: str,
+                   what: str = "expected value") -> list[str]:
     u = f" {unit}" if unit else ""
     lines = scope.heading() + [
-        f"Expected value {number(data['base_ev'])}{u}; each number moved across its range alone, "
+        f"{what[0].upper()}{what[1:]} {number(data['base_ev'])}{u}; each number moved across its range alone, "
         f"{_POLICY_WORDS[data['policy']]}.", ""]
     if data["bars"]:
-        lines.append(f"  {'expected value at low .. high':<30}{'swing':>9}   number moved (low .. high)")
+        lines.append(f"  {what.split(' at ')[0].split(' (')[0] + ' at low .. high':<30}{'swing':>9}   number moved (low .. high)")
     for bar in data["bars"]:
         swing = abs(bar["ev_high"] - bar["ev_low"])
         span = f"{number(bar['ev_low']):>12} .. {number(bar['ev_high']):<12}"
@@ -306,7 +307,7 @@ def _tornado_lines(plan, scope: _Scope, data: dict, left_out: list[str], unit: s
     return lines
 
 
-def _sweep_lines(plan, scope: _Scope, data: dict, unit: str) -> list[str]:
+def _sweep_lines(plan, scope: _Scope, data: dict, unit: str, what: str = "expected value") -> list[str]:
     u = f" {unit}" if unit else ""
     points = data["points"]
     varying = [d for d in (points[0]["best"] if points else {})
@@ -314,7 +315,7 @@ def _sweep_lines(plan, scope: _Scope, data: dict, unit: str) -> list[str]:
     lines = scope.heading() + [
         f"Sweep of {parameter_text(plan, data['variable'])} from {number(points[0]['value'])} to "
         f"{number(points[-1]['value'])}, {plural(len(points), 'step')}; {_POLICY_WORDS[data['policy']]}.", ""]
-    header = f"  {'value':>12}  {'expected value':>16}"
+    header = f"  {'value':>12}  {what.split(' at ')[0].split(' (')[0]:>16}"
     if varying:
         header += "   best choice at " + " / ".join(quoted(plan, d) for d in varying)
     lines.append(header)
@@ -331,6 +332,19 @@ def _sweep_lines(plan, scope: _Scope, data: dict, unit: str) -> list[str]:
     return lines
 
 
+def _plan_names(data: dict, original: dict) -> dict:
+    """Sensitivity JSON of the combined plan with the plan's quantity names (two criteria)."""
+    from planning.sensitivity_criteria import plan_name
+
+    out = dict(data)
+    if "bars" in out:
+        out["bars"] = [dict(b, name=plan_name(b["name"])) for b in out["bars"]]
+        out["left_out"] = [plan_name(n) for n in out["left_out"]]
+    if "variable" in out:
+        out["variable"] = plan_name(out["variable"])
+    return out
+
+
 def cmd_sensitivity(args) -> int:
     from planning import sensitivity
 
@@ -340,30 +354,40 @@ def cmd_sensitivity(args) -> int:
         raise UsageError("--steps must be between 2 and 100,000")
     ranges = _ranges(args.range)
     plan, _ = _valid_plan(args.file)
-    scope = _Scope(plan, args.track)
+    analysed, swept, what, unit = plan, args.sweep, "expected value", plan.value_unit
+    if len(plan.criteria) == 2:  # the combined value, quantities in the plan's names
+        from planning import sensitivity_criteria as two
+
+        original = {n: two.analysis_name(n) for n in ranges}
+        analysed, ranges = two.analysis_plan(plan, ranges, [args.sweep] if args.min is not None else [])
+        swept, what, unit = two.analysis_name(args.sweep), two.value_words(plan), ""
+    scope = _Scope(analysed, args.track)
     for name in ranges:
         scope.check(name, "--range")
     if args.tornado:
-        result = sensitivity.tornado(plan, scope.track_id, ranges=ranges, policy=args.policy)
+        result = sensitivity.tornado(analysed, scope.track_id, ranges=ranges, policy=args.policy)
         data = result.to_json()
         left_out = [b["name"] for b in data["bars"] if b["name"] not in scope.read]
         data["bars"] = [b for b in data["bars"] if b["name"] in scope.read]
         data["left_out"] = left_out
     else:
-        scope.check(args.sweep, "--sweep")
+        scope.check(swept, "--sweep")
         if args.min is None or args.max is None:
-            ranged = {p.name for p in sensitivity.parameters(plan, scope.track_id)}
-            if args.sweep not in ranged:
+            ranged = {p.name for p in sensitivity.parameters(analysed, scope.track_id)}
+            if swept not in ranged:
                 raise UsageError(f"--sweep {args.sweep}: it has no range in the plan; give --min and --max")
-        result = sensitivity.sweep(plan, args.sweep, args.min, args.max, args.steps,
+        result = sensitivity.sweep(analysed, swept, args.min, args.max, args.steps,
                                    track_id=scope.track_id, policy=args.policy)
         data = result.to_json()
+    if analysed is not plan:
+        data = _plan_names(data, original)
+        data["criterion"] = what  # what base_ev and every ev are: not criterion 1's unit
     data = {"track": scope.track_id, "track_title": plan.track(scope.track_id).title, **data}
     if args.json:
         print(_dump(data))
         return EXIT_OK
-    lines = (_tornado_lines(plan, scope, data, data["left_out"], plan.value_unit) if args.tornado
-             else _sweep_lines(plan, scope, data, plan.value_unit))
+    lines = (_tornado_lines(plan, scope, data, data["left_out"], unit, what) if args.tornado
+             else _sweep_lines(plan, scope, data, unit, what))
     print("\n".join(lines))
     return EXIT_OK
 

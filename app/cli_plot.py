@@ -73,6 +73,9 @@ def draw(plan, args, figure):
 
     labels = {n.id: n.label or n.id for n in plan.nodes.values()}
     unit = plan.value_unit
+    if len(plan.criteria) == 2 and args.kind not in ("histogram", "risk"):  # the combined value's unit
+        from planning.sensitivity_criteria import value_unit
+        unit = value_unit(plan)
     track = args.track
     if args.kind in ("histogram", "risk"):
         from widgets.analysis.outcome_criteria import draw_outcomes as draw_histogram  # two criteria too
@@ -101,13 +104,16 @@ def draw(plan, args, figure):
     from app.cli_analysis import _Scope
     from planning.sensitivity import parameters
 
-    scope = _Scope(plan, track)  # the checks and words of `branchwise sensitivity`
-    ranged = [p.name for p in parameters(plan, scope.track_id) if p.name in scope.read]
+    from planning import sensitivity_criteria as two
+
+    checked = two.analysis_plan(plan)[0] if two.is_two(plan) else plan  # two criteria: the combined value's
+    scope = _Scope(checked, track)  # the checks and words of `branchwise sensitivity`
+    ranged = [p.name for p in parameters(checked, scope.track_id) if p.name in scope.read]
     for name in names:
-        scope.check(name, "--var")
-        if name not in ranged:
-            raise UsageError(f"--var {name}: it has no range in the plan "
-                             f"(parameters with a range: {', '.join(ranged) or 'none'})")
+        scope.check(two.analysis_name(name) if checked is not plan else name, "--var")
+        if (two.analysis_name(name) if checked is not plan else name) not in ranged:
+            shown = ", ".join(two.plan_name(n) for n in ranged) or "none"
+            raise UsageError(f"--var {name}: it has no range in the plan (parameters with a range: {shown})")
     part = {"tornado": (), "spider": ("spider",), "sweep": ("sweep",), "policy-map": ("policy-map",)}[args.kind]
     try:
         bundle = analysis.compute_sensitivity(

@@ -238,8 +238,10 @@ def parameter_words(plan: Plan, name: str, limit: int | None = None) -> str:
 
     node_id, _, field_name = name.rpartition(".")
     if node_id and node_id in plan.nodes:
-        if field_name in (PROBABILITY, PAYOFF):
-            head = "chance of" if field_name == PROBABILITY else "value of"
+        if field_name in (PROBABILITY, PAYOFF, "payoff2"):  # payoff2: the second criterion's value
+            second = plan.criteria[1].name.strip() if len(plan.criteria) == 2 else ""
+            head = ("chance of" if field_name == PROBABILITY else "value of" if field_name == PAYOFF
+                    else f"{second or 'value 2'} of")
             room = None if limit is None else limit - len(head) - 3
             return f'{head} "{cut(label(node_id), room)}"'
         variable = next((v for v in plan.nodes[node_id].variables if v.name == field_name), None)

@@ -90,8 +90,9 @@ def test_simulate_prints_a_table_headed_by_the_track_title(capsys):
     launch = section(out, "Launch timing and market response [track launch]")
     header = next(line for line in launch.splitlines() if "std dev" in line)
     assert header.split() == ["mean", "std", "dev", "5%", "median", "95%"]
-    ev_row = next(line for line in launch.splitlines() if line.strip().startswith("expected value  "))
-    numbers = ev_row.split()[2:7]
+    # The sample has two criteria: each criterion's expected value gets a row (issue 12).
+    ev_row = next(line for line in launch.splitlines() if line.strip().startswith("Gross margin (maximize)  "))
+    numbers = ev_row.split()[3:8]
     assert all(re.fullmatch(r"-?[\d,]+(\.\d{1,3})?", n) for n in numbers), ev_row  # rounded
     assert "failure exposure" in launch and "paths end in" in launch
     assert re.search(r"success \d+\.\d%, failure \d+\.\d%, neutral \d+\.\d%", launch)

@@ -90,9 +90,11 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
         if progress is not None:
             progress(done, total)
 
-    if len(plan.criteria) == 2:  # both criteria and the combined value (CriteriaSimulation)
-        from planning.montecarlo_criteria import simulate_criteria as simulate
-    return simulate(plan, track_id, iterations=iterations, seed=seed, chunk=chunk_sizes(iterations)[0],
+    from planning.montecarlo_criteria import simulate_criteria
+
+    # Two criteria: both criteria and the combined value (CriteriaSimulation).
+    run = simulate_criteria if len(plan.criteria) == 2 else simulate
+    return run(plan, track_id, iterations=iterations, seed=seed, chunk=chunk_sizes(iterations)[0],
                     progress=hook)
 
 
@@ -162,6 +164,12 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     from planning import sensitivity
     from planning.compile import compile_track
 
+    if len(plan.criteria) == 2:  # the combined value; quantities keep the plan's names
+        from planning import sensitivity_criteria as two
+        combined, _ = two.analysis_plan(plan, named=[sweep_var, map_x, map_y])
+        return two.rename_bundle(compute_sensitivity(
+            combined, track_id, policy, two.analysis_name(sweep_var), two.analysis_name(map_x),
+            two.analysis_name(map_y), decision, parts, steps, spider_steps, progress, cancelled))
     ct = compile_track(plan, track_id)
     track = plan.track(ct.track_id) if ct.track_id else plan.tracks[0]
     bundle = SensitivityBundle(policy=policy, track_id=track.id, track_title=track.title.strip() or track.id)

@@ -68,7 +68,10 @@ def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40
     return shorten(name, limit)
 
 
-def _param_unit(name: str, unit: str) -> str:
+def _param_unit(name: str, unit: str, plan=None) -> str:
+    if plan is not None and len(plan.criteria) == 2:  # each payoff in its criterion's unit
+        field = name.rpartition(".")[2]
+        return unit_suffix({"payoff": plan.criteria[0].unit, "payoff2": plan.criteria[1].unit}.get(field, ""))
     return unit_suffix(unit) if name.endswith(".payoff") else ""
 
 
@@ -183,7 +186,7 @@ def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, uni
     where = f" at “{shorten(labels.get(decision, decision), 36)}”" if decision else ""
     # the swept number is the x axis's title: the plot title names the track and the decision
     plot = add_plot(figure, _titled(track_title, f"each option's EV{where}"),
-                    f"{param_label(sweep.variable, labels, 70, plan)}{_param_unit(sweep.variable, unit)}",
+                    f"{param_label(sweep.variable, labels, 70, plan)}{_param_unit(sweep.variable, unit, plan)}",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     for k, (option, evs) in enumerate(options.items()):
         colour = palette.SERIES[k % len(palette.SERIES)]
@@ -221,8 +224,8 @@ def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", lab
     legend = top_legend(figure, row=0, columns=2)
     plot = add_plot(figure, _titled(track_title, f"best option at "
                                                  f"“{shorten(labels.get(result.decision, result.decision), 36)}”"),
-                    f"{param_label(result.x, labels, 70, plan)}{_param_unit(result.x, unit)}",
-                    f"{param_label(result.y, labels, 60, plan)}{_param_unit(result.y, unit)}", row=1, col=0)
+                    f"{param_label(result.x, labels, 70, plan)}{_param_unit(result.x, unit, plan)}",
+                    f"{param_label(result.y, labels, 60, plan)}{_param_unit(result.y, unit, plan)}", row=1, col=0)
     dx = (xs[1] - xs[0]) if xs.size > 1 else 1.0
     dy = (ys[1] - ys[0]) if ys.size > 1 else 1.0
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -363,6 +366,9 @@ class SensitivityView(QWidget):
         """Draw a :class:`widgets.analysis.data.SensitivityBundle` (GUI thread)."""
         plan = self.document.plan
         unit = plan.value_unit
+        if len(plan.criteria) == 2:  # the combined value, in criterion 2's unit at the weight
+            from planning.sensitivity_criteria import value_unit
+            unit = value_unit(plan)
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.bundle = bundle
         params = [(param_label(p.name, labels, 50, plan), p.name) for p in bundle.parameters]
