@@ -13,7 +13,7 @@ from app.cli import COMMANDS, EXIT_OK, Invalid, UsageError, _tracks, _valid_plan
 from app.cli_analysis import _iterations, _seed, add_monte_carlo_options
 from app.output import STDOUT, whole_file_check
 
-KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi")
+KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi", "league")
 SUFFIXES = (".png", ".svg", ".csv")
 
 
@@ -86,6 +86,16 @@ def draw(plan, args, figure):
         if args.kind == "histogram":
             return draw_histogram(figure, sim, unit)
         return draw_risk(figure, sim, unit, labels, label_chars=risk_label_chars(width, False))
+    if args.kind == "league":  # the League table dock's picture: policies on the two criteria
+        from planning.league import league_table
+        from widgets.analysis.league_view import draw_league
+
+        if len(plan.criteria) < 2:
+            raise UsageError("--kind league needs a plan with two criteria (criteria and each node's payoff2)")
+        try:
+            return draw_league(figure, league_table(plan, track))
+        except PlanError as exc:
+            raise Invalid(f"{args.file}: {exc}") from None
     if args.kind == "voi":
         from widgets.analysis.voi_view import compute_voi, draw_voi
 
