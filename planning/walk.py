@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from planning.edits import PLAN, Change, Edit
 from planning.errors import PlanError
 from planning.evaluate import TrackResult, evaluate_track
@@ -480,6 +482,8 @@ class BranchCard:
     best: bool = False              # the policy option of a decision
     revealed: bool = True
     next_target: bool = False       # where "next" would step
+    #: with two criteria: the second criterion's expected value from this node (Slide.second names it)
+    ev2: float | None = None
 
 
 @dataclass
@@ -542,7 +546,15 @@ def _card(plan: Plan, node_id: str, number: int, probability: float | None,
         failure_readiness=figures["failure_readiness"] if figures else None,
         p_failure=figures["p_failure"] if figures else None,
         badge=badge(node), signposts=list(node.signposts), warning_days=node.warning_days,
-        responses=_responses(node), outlook=_outlook(plan, node, result))
+        responses=_responses(node), outlook=_outlook(plan, node, result), ev2=_ev2(result, node_id))
+
+
+def _ev2(result: TrackResult | None, node_id: str) -> float | None:
+    """The second criterion's expected value from a node (None with one criterion)."""
+    node_ev2 = getattr(result, "node_ev2", None) if result is not None else None
+    if node_ev2 is None or node_id not in result.index:
+        return None
+    return float(np.ravel(node_ev2[result.index[node_id]])[0])
 
 
 def build_slide(walk: Walk) -> Slide:

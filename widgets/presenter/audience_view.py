@@ -62,6 +62,8 @@ def slide_words(slide: Slide | None) -> str:
         parts.append(translate("AudienceView", "probability %1").replace("%1", percent(slide.probability)))
     if slide.ev is not None:
         parts.append(translate("AudienceView", "EV %1").replace("%1", format_value(slide.ev, slide.value_unit)))
+    if slide.second is not None:  # two criteria: the second one too, with its unit
+        parts.append(f"{slide.second[0]} {format_value(slide.second[1], slide.second[2])}")
     shown = [f"{c.number}: {c.label}" for c in slide.cards if c.revealed]
     if shown:
         parts.append(translate("AudienceView", "branches: %1").replace("%1", "; ".join(shown)))
@@ -273,6 +275,8 @@ class AudienceView(QWidget):
             from planning.voi import amount
 
             unit = f" {slide.value_unit}" if slide.value_unit else ""
+            if slide.second is not None:  # two criteria: value of information is of the combined value
+                unit = f" {slide.second[2] or slide.second[0]} of combined value"
             worth = "; ".join(f"{label} (up to {amount(value, 2)}{unit})" for label, value in slide.worth_knowing)
             used += 10 * u + canvas.wrapped(f"Worth knowing before we decide: {worth}", font(24 * u), palette.TEXT,
                                             area.left(), y + used + 10 * u, area.width(), 2, area)
@@ -398,7 +402,8 @@ class AudienceView(QWidget):
                 y += canvas.text(lines, f_label, palette.TEXT, x, y, width, rect) + pad * 0.3
             else:
                 skipped += 1
-        if fits(line_height(f_bold)):
+        two = self._slide is not None and self._slide.second is not None and card.ev2 is not None
+        if fits(line_height(f_bold) * (3 if two else 1)):
             y += self._ev_line(canvas, card, option, f_bold, f_small, x, y, width, rect, pad)
         if card.p_failure and card.failure_readiness is not None and fits(line_height(f_body)):
             y += canvas.wrapped(f"ready for failure ahead: {percent(card.failure_readiness)}", f_body,
@@ -443,6 +448,11 @@ class AudienceView(QWidget):
         pill_w = QFontMetricsF(f_small).horizontalAdvance(label) + pad if show_badge else 0
         pill_h = line_height(f_small) * 1.25
         canvas.wrapped(ev_text, f_bold, palette.TEXT, x, y, width - pill_w - pad, 1, area)
+        second = self._slide.second if self._slide is not None else None
+        lines = []
+        if second is not None and card.ev2 is not None:  # two criteria: the second under the first
+            lines = fit_lines(f"{second[0]} {format_value(card.ev2, second[2])}", f_bold, width, 2)
+            canvas.text(lines, f_bold, palette.TEXT, x, y + line_height(f_bold), width, area)
         if show_badge:
             pill = QRectF(x + width - pill_w, y + (line_height(f_bold) - pill_h) / 2, pill_w, pill_h)
             canvas.painter.setPen(Qt.PenStyle.NoPen)
@@ -451,7 +461,7 @@ class AudienceView(QWidget):
             canvas.text([label], f_small, palette.ON_BADGE_COLORS.get(card.badge, palette.TEXT), pill.left(),
                         pill.top() + (pill_h - line_height(f_small)) / 2, pill.width(), pill,
                         align=Qt.AlignmentFlag.AlignHCenter)
-        return line_height(f_bold)
+        return line_height(f_bold) * (1 + len(lines))
 
     def _section(self, canvas: Canvas, name: str, right: str, f, x: float, y: float, width: float,
                  area: QRectF, right_color: str | None = None) -> float:
