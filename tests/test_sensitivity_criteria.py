@@ -80,3 +80,25 @@ def test_tornado_plot_axis_and_bars_speak_of_the_combined_value(qapp, tmp_path):
     bundle = compute_sensitivity(_plan(weight=2.0), "t", parts=("tornado", "sweep"), sweep_var="b.payoff2")
     assert bundle.sweep.variable == "b.payoff2" and "sweep" not in bundle.errors
     assert {p.name for p in bundle.parameters} >= {"a.payoff2", "b.payoff2", "c2.payoff2"}
+
+
+def test_sensitivity_dock_labels_the_combined_value_and_names_payoff2(qtbot):
+    import pyqtgraph as pg
+
+    from app.document import Document
+    from planning.planfile import load_plan
+    from widgets.analysis.sensitivity_view import SensitivityView
+
+    document = Document(load_plan(LAUNCH))
+    view = SensitivityView(document)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    bundle = compute_sensitivity(document.plan, "launch", parts=("tornado", "sweep"), sweep_var="pl_c1.payoff2")
+    view.show_bundle(bundle)
+    plots = [i for i in view.figures["tornado"].ci.items if isinstance(i, pg.PlotItem)]
+    assert plots[0].getAxis("bottom").labelText.startswith("Expected value (engineer-weeks, combined at weight 1")
+    assert "pl_c1.payoff2" in [row[0] for row in view.data["tornado"].rows]
+    sweep = [i for i in view.figures["sweep"].ci.items if isinstance(i, pg.PlotItem)][0]
+    assert sweep.getAxis("bottom").labelText == 'Engineering time of "Launch at the March trade show" (engineer-weeks)'
