@@ -179,8 +179,11 @@ def simulate_criteria(plan: Plan, track_id: str | None = None, iterations: int =
         policy_plan = dataclasses.replace(_linear_plan(plan, 1.0, 0.0, 1.0), objective=settings.senses[0])
     else:
         policy_plan = _linear_plan(plan, w * s1, s2, w * s1)
+    # Progress: the policy run is the first half, the criteria's replay the second (the
+    # hook may raise to cancel, between chunks of either).
+    half = None if progress is None else (lambda done, total: progress(done // 2, total))
     result = simulate(policy_plan, track_id, iterations=iterations, seed=seed, chunk=chunk, root=root,
-                      ranges=ranges, progress=progress)
+                      ranges=ranges, progress=half)
     ct = compile_track(policy_plan, track_id, root)
     params = compiled_parameters(ct, ranges)
     sim = _Simulator(ct, params)
@@ -189,7 +192,7 @@ def simulate_criteria(plan: Plan, track_id: str | None = None, iterations: int =
         ct_k = compile_track(plan_k, track_id, root)
         crit.append(_Simulator(ct_k, params))  # the same quantities, in the same order
     n = ct.size
-    step = max(1, min(iterations, MAX_CHUNK, CHUNK_BYTES // (8 * 6 * max(n, 1))))
+    step = max(1, min(iterations, MAX_CHUNK, CHUNK_BYTES // (8 * 6 * max(n, 1)), chunk or iterations))
     param_seq, _ = np.random.SeedSequence(seed).spawn(2)  # simulate's parameter stream
     rng = np.random.Generator(np.random.PCG64(param_seq))
     values = (np.empty(iterations), np.empty(iterations))
@@ -204,6 +207,8 @@ def simulate_criteria(plan: Plan, track_id: str | None = None, iterations: int =
         for i, sim_k in enumerate(crit):
             pay_k, prob_k = sim_k.full_matrices(*sim_k.scenario(drawn, k))
             values[i][start:start + k] = policy_values(sim_k.ct, pay_k, prob_k, chosen)
+        if progress is not None:
+            progress((iterations + start + k) // 2, iterations)
     base_chosen = sim.base_chosen[:, None]
     base = tuple(float(policy_values(s.ct, s.effective[:, None], s.ct.probability[:, None], base_chosen)[0])
                  for s in crit)

@@ -159,3 +159,21 @@ def test_simulate_cli_shows_both_criteria_with_units_and_names_the_combined_valu
 def test_simulate_cli_of_a_single_criterion_plan_is_unchanged():
     out = _cli("simulate", str(ROOT / "resources" / "samples" / "peace-process.bwplan"), "--iterations", "200")
     assert "one path's outcome" in out.stdout and "how often each option is best:" in out.stdout
+
+
+def test_progress_rises_to_the_end_and_a_raising_hook_cancels_the_replay():
+    plan = _plan()
+    seen = []
+    simulate_criteria(plan, "t", iterations=400, seed=1, chunk=100, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 400) and seen[-1] == (400, 400)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+    class Stop(Exception):
+        pass
+
+    def hook(done: int, total: int) -> None:
+        if done > total // 2:  # in the criteria's replay
+            raise Stop
+
+    with pytest.raises(Stop):
+        simulate_criteria(plan, "t", iterations=400, seed=1, chunk=100, progress=hook)
