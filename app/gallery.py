@@ -37,7 +37,7 @@ from io import StringIO
 from pathlib import Path
 
 WINDOW_SIZES = ((1600, 1000), (1280, 720))
-PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi")
+PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi", "league")
 EXPORTS = ("png", "svg", "pdf", "html", "md", "csv")
 LARGE_NODES = 10_000
 MARKER = "<!-- branchwise gallery -->"
@@ -320,8 +320,11 @@ def _present_cli_shots(path: Path, plan, section: Section, folder: Path, prefix:
         section.shots.append(Shot(caption, file.name))
 
 
-def _plot_shots(path: Path, section: Section, folder: Path, prefix: str) -> None:
+def _plot_shots(path: Path, section: Section, folder: Path, prefix: str, criteria: int = 1) -> None:
     for kind in PLOT_KINDS:
+        if kind == "league" and criteria < 2:
+            section.notes.append("plot --kind league not drawn: the plan weighs one criterion")
+            continue
         for suffix in ("png", "svg"):
             file = folder / f"{prefix}-plot-{kind}.{suffix}"
             file.unlink(missing_ok=True)
@@ -517,7 +520,7 @@ def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = Fal
         _themes().scaled_shots(path, section, out, prefix)
     _present_cli_shots(path, plan, section, out, prefix)
     if not is_large:
-        _plot_shots(path, section, out, prefix)
+        _plot_shots(path, section, out, prefix, len(plan.criteria))
     _export_shots(path, section, out, prefix)
     log(f"{title}: {len(section.shots)} pictures in {time.perf_counter() - t0:.1f} s"
         + (f", {len(section.problems)} problems" if section.problems else ""))

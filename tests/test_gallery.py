@@ -42,7 +42,8 @@ def test_contact_sheet_shows_every_view_plot_and_export(sheet):
     assert any("present --screenshot` (audience) at “Launch in spring?”" in c for c in text.split("\n"))
     # The example has one ranged parameter: the sheet says why there is no policy map.
     assert "plot --kind policy-map not drawn: a policy map needs two different parameters" in text
-    for kind in set(gallery.PLOT_KINDS) - {"policy-map"}:
+    assert "plot --kind league not drawn: the plan weighs one criterion" in text
+    for kind in set(gallery.PLOT_KINDS) - {"policy-map", "league"}:
         assert f"plot --kind {kind} (PNG)" in captions
         assert any(c.startswith(f"plot --kind {kind} (SVG) drawn by") for c in captions)
     assert "export --format png" in captions
