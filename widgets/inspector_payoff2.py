@@ -11,9 +11,11 @@ import math
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from widgets import palette
 from widgets.inspector_fields import MESSAGE_STYLE, parse_value, stored_text
 
-_INVALID_STYLE = "QLineEdit { border: 1px solid #cf222e; border-radius: 2px; padding: 1px; }"
+#: A palette.styled() template: the field's red border follows the scheme (QSS braces doubled).
+_INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 
 
 class Payoff2Rows:
@@ -46,7 +48,7 @@ class Payoff2Rows:
         column.addWidget(self.range_box)
         self.message = QLabel(self.holder)
         self.message.setObjectName("payoff2Message")
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        palette.styled(self.message, MESSAGE_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
         column.addWidget(self.message)
@@ -96,7 +98,7 @@ class Payoff2Rows:
 
     def _show(self, error: str | None) -> None:
         for edit in (self.edit, self.low, self.high):
-            edit.setStyleSheet("")
+            palette.styled(edit, "")
         self.message.setText(error or "")
         self.message.setVisible(bool(error))
 
@@ -114,7 +116,7 @@ class Payoff2Rows:
         self.edit.setModified(False)
         if error:
             self._show(error)
-            self.edit.setStyleSheet(_INVALID_STYLE)
+            palette.styled(self.edit, _INVALID_STYLE)
             return
         self._show(None)
         self._set("payoff2", value)

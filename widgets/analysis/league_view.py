@@ -28,7 +28,7 @@ from planning.errors import PlanError
 from planning.league import LeagueTable, league_table
 from widgets import palette
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, message, new_figure, shorten, unit_suffix,
+    ExportButton, FigureData, add_plot, message, new_figure, retheme_figures, shorten, unit_suffix,
 )
 
 COLUMNS = ("Row", "Policy", "", "", "Ratio", "Verdict")
@@ -175,6 +175,20 @@ class LeagueView(QWidget):
         document.planReplaced.connect(self._changed)
         document.currentTrackChanged.connect(lambda _t: self._changed())
         self._changed()
+        palette.on_change(self, self.retheme)  # plot and greyed rows read the palette: light or dark
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme, keeping the selected row (also for exports)."""
+        retheme_figures([self.figure])
+        muted = palette.qcolor(palette.TEXT_MUTED)
+        if self.table_data is not None:
+            for k, row in enumerate(self.table_data.rows[:self.table.rowCount()]):
+                for c in range(self.table.columnCount()):
+                    item = self.table.item(k, c)
+                    if item is not None and not row.on_frontier:
+                        item.setForeground(muted)
+        row = self.selected_row()
+        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None, why=self.why)
 
     def set_on_screen(self, on_screen: bool) -> None:
         """Told by the dock: a tab behind another is "visible" to Qt but not seen."""

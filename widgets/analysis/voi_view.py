@@ -21,7 +21,8 @@ from planning.voi import value_unit as voi_unit
 from widgets import palette
 from widgets.analysis.data import AnalysisCancelled, Cancelled, Progress
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, category_axis, message, new_figure, shorten, unit_suffix,
+    ExportButton, FigureData, add_plot, category_axis, message, new_figure, retheme_figures, shorten,
+    unit_suffix,
 )
 from widgets.analysis.run_bar import RunBar
 from widgets.analysis.sensitivity_view import param_label
@@ -173,6 +174,13 @@ class VoiView(QWidget):
         self.iterations.editingFinished.connect(self.runRequested)
         self.seed.editingFinished.connect(self.runRequested)
         message(self.figure.addPlot(), "value of information is computed when this panel is open")
+        palette.on_change(self, self.retheme)  # the chart reads the palette when drawn: light or dark
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (also light for an export, see ExportButton)."""
+        retheme_figures([self.figure])
+        if self.result is not None:
+            self.data = draw_voi(self.figure, self.result, self.document.plan)
 
     def settings(self) -> tuple[int, int]:
         """(iterations, seed), read in the GUI thread."""
