@@ -147,9 +147,9 @@ class ConsoleView(QWidget):
         for card in slide.cards:
             p = f"{percent(card.probability)}  " if card.probability is not None else ""
             mark = "  ★" if card.best else ""
-            hidden = "" if card.revealed else "  (hidden)"
+            hidden = "" if card.revealed else "  " + translate("ConsoleView", "(hidden)")
             rows.append(f"{card.number}   {p}{card.label}{mark}{hidden}")
-        self.choices.setText("\n".join(rows) if rows else "End of this path: Backspace goes back.")
+        self.choices.setText("\n".join(rows) if rows else translate("ConsoleView", "End of this path: Backspace goes back."))
         self.speaker_notes.setText(speaker_notes or "—")
         if self.notes.toPlainText() != note:
             self.notes.blockSignals(True)
