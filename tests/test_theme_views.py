@@ -136,3 +136,26 @@ def test_walk_notes_box_border_stands_out_from_the_console_page(qtbot, dark, sch
     page = palette.SCHEMES[scheme]["BACKGROUND"]
     assert palette.contrast(border, page) >= AA_GRAPHIC, (scheme, border, page)
     assert f"color: {palette.SCHEMES[scheme]['TEXT']}" in sheet
+
+
+def test_league_without_a_table_names_its_columns_and_its_plot_message_fits(qtbot, dark):
+    """One criterion: the heading says why; the plot's own line is short enough to be read whole."""
+    from widgets.analysis.league_view import LeagueView
+
+    document = types.SimpleNamespace(plan=load_plan(PEACE), current_track_id=None, result=object())
+    for name in ("evaluated", "planReplaced", "currentTrackChanged"):
+        setattr(document, name, types.SimpleNamespace(connect=lambda *_a: None))
+    view = LeagueView(document)
+    qtbot.addWidget(view)
+    view.resize(700, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.refresh()
+    dark()
+    assert "Add a second one in File > Plan settings" in view.heading.text()
+    headers = [view.table.horizontalHeaderItem(c).text() for c in (0, 1, 4, 5)]
+    assert headers == ["Row", "Policy", "Ratio", "Verdict"]
+    (text,) = _texts(view.figure)
+    plot_box = [i for i in view.figure.ci.items if isinstance(i, pg.PlotItem)][0].vb.sceneBoundingRect()
+    assert plot_box.contains(text.sceneBoundingRect()), (text.toPlainText(), text.sceneBoundingRect(), plot_box)
+    assert text.color.name() == palette.DARK["TEXT_MUTED"]

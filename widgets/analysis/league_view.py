@@ -144,6 +144,8 @@ class LeagueView(QWidget):
         self.heading.setObjectName("league_heading")
         self.heading.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
+        # Named columns before there is a table (not Qt's 1, 2, 3 ...); the criteria's names come with it.
+        self.table.setHorizontalHeaderLabels([translate("LeagueView", c) for c in COLUMNS])
         self.table.setObjectName("league_table")
         self.table.setAccessibleName(self.tr("League table of policies"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -194,7 +196,8 @@ class LeagueView(QWidget):
                     if item is not None and not row.on_frontier:
                         item.setForeground(muted)
         row = self.selected_row()
-        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None, why=self.why)
+        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None,
+                                why=self._plot_why())
 
     def set_on_screen(self, on_screen: bool) -> None:
         """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
@@ -236,7 +239,7 @@ class LeagueView(QWidget):
         self.table.blockSignals(False)
         if table is None:
             self.heading.setText(self.why)
-            self.data = draw_league(self.figure, None, why=self.why)
+            self.data = draw_league(self.figure, None, why=self._plot_why())
             self.policySelected.emit(None)
             return
         (n1, n2), (s1, s2), (u1, u2) = table.names, table.senses, table.units
@@ -274,6 +277,10 @@ class LeagueView(QWidget):
         self.data = draw_league(self.figure, table)
         self.policySelected.emit(None)
 
+    def _plot_why(self) -> str:
+        # The heading says why in full; a long reason centred in the plot would be cut at both sides.
+        return translate("LeagueView", "No league table")
+
     def selected_row(self):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows or self.table_data is None:
@@ -291,7 +298,8 @@ class LeagueView(QWidget):
 
     def _selection(self) -> None:
         row = self.selected_row()
-        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None, why=self.why)
+        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None,
+                                why=self._plot_why())
         self.policySelected.emit(dict(row.policy) if row is not None else None)
 
 
