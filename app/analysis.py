@@ -26,7 +26,7 @@ from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
 from widgets.analysis.league_view import LeagueView
 from widgets.analysis.voi_view import VoiView, compute_voi
-from widgets.i18n import translate
+from widgets.i18n import fill, number, translate
 
 DEBOUNCE_MS = 500
 #: A raised analysis dock is made tall enough for its plot to get this share
@@ -214,14 +214,15 @@ class AnalysisController(QObject):
         self.timings[kind] = seconds
         if kind == OUTCOME:
             view.show_result(result)
-            status = f"{result.iterations:,} iterations, seed {result.seed}: {seconds:.2f} s"
+            status = _iterations_status(result, seconds)
         elif kind == SENSITIVITY:
             view.show_bundle(result)
             problems = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
-            status = f"{len(result.parameters)} ranged parameters: {seconds:.2f} s" + (f" — {problems}" if problems else "")
+            status = fill(translate("AnalysisController", "%1 ranged parameters: %2 s"),
+                          len(result.parameters), number(seconds, 2)) + (f" — {problems}" if problems else "")
         elif kind == VOI:
             view.show_result(result)
-            status = f"{result.iterations:,} iterations, seed {result.seed}: {seconds:.2f} s"
+            status = _iterations_status(result, seconds)
         else:
             view.show_report(result)
             status = ""
@@ -260,6 +261,12 @@ DOCKS = (
     ("voi", "Value of information", VoiView),
     ("league", "League table", LeagueView),
 )
+
+
+def _iterations_status(result, seconds: float) -> str:
+    """The run bar's line after a Monte Carlo run, in the window's locale."""
+    return fill(translate("AnalysisController", "%1 iterations, seed %2: %3 s"),
+                number(result.iterations), result.seed, number(seconds, 2))
 
 
 def install_analysis(window) -> AnalysisController:

@@ -514,6 +514,8 @@ def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = Fal
         _presenter_shots(window, section, out, prefix)
         if themed:  # the first plan only: dark, and 150% / 200% scale (app/gallery_themes.py)
             _themes().dark_shots(window, section, out, prefix)
+        elif len(plan.criteria) == 2 and not is_large:  # the League table the first plan leaves empty
+            _themes().dark_dock_shots(window, section, out, prefix, ("league",))
     finally:
         _close(window)
     if themed:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 #: (scale, scheme) of the child runs: 200% in the dark scheme, 150% light.
 SCALED_RUNS = (("2", "dark"), ("1.5", "light"))
-DOCKS = ("problems", "outcome", "sensitivity", "readiness", "priority")
+DOCKS = ("problems", "outcome", "sensitivity", "readiness", "priority", "voi", "league")
 SIZE = (1280, 800)  # logical pixels: a 1280x800 window at 200% is a 2560x1600 picture
 
 
-def _shots(window, folder: Path, prefix: str, tag: str, caption: str, size: tuple[int, int]) -> list[tuple[str, str]]:
+def _shots(window, folder: Path, prefix: str, tag: str, caption: str, size: tuple[int, int],
+           docks: tuple[str, ...] = DOCKS, with_presenter: bool = True) -> list[tuple[str, str]]:
     """The window with each dock raised, then the presenter (audience, console): (caption, file) pairs."""
     from PySide6.QtGui import QGuiApplication
 
@@ -34,7 +35,7 @@ def _shots(window, folder: Path, prefix: str, tag: str, caption: str, size: tupl
     window.show()
     _settle(60)
     window.document.wait_for_checks()
-    for name in DOCKS:
+    for name in docks:
         dock = window.docks.get(name)
         if dock is None:
             continue
@@ -53,6 +54,8 @@ def _shots(window, folder: Path, prefix: str, tag: str, caption: str, size: tupl
         _save(window, file)
         shots.append((f"{caption}: window {size[0]}x{size[1]}, {dock.windowTitle()} raised", file.name))
     window.docks["problems"].raise_()
+    if not with_presenter:
+        return shots
     document = window.document
     track = document.plan.track(document.current_track_id) if document.current_track_id else document.plan.track()
     presenter = start_presentation(window, track.root, screens=[QGuiApplication.primaryScreen()],
@@ -90,6 +93,25 @@ def dark_shots(window, section, folder: Path, prefix: str) -> None:
     try:
         current.preview("dark")
         for caption, file in _shots(window, folder, prefix, "dark", "Dark scheme", (1600, 1000)):
+            section.shots.append(Shot(caption, file))
+    finally:
+        current.preview(before)
+
+
+def dark_dock_shots(window, section, folder: Path, prefix: str, docks: tuple[str, ...]) -> None:
+    """In this process: only the window with ``docks`` raised, dark (a second plan's own views,
+    e.g. the League table of a two-criteria plan, which the first plan cannot fill)."""
+    from app.gallery import Shot
+    from app.theme import theme
+
+    current = theme()
+    if current is None:
+        return
+    before = current.previewing()
+    try:
+        current.preview("dark")
+        for caption, file in _shots(window, folder, prefix, "dark", "Dark scheme", (1600, 1000),
+                                    docks=docks, with_presenter=False):
             section.shots.append(Shot(caption, file))
     finally:
         current.preview(before)

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import SPECS
-from widgets.i18n import translate
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 
 DISTRIBUTION = "branchwise"
 OTHER_GROUP = "Other"
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
-HOMEPAGE_TEXT = "Scenario planning with contingency trees: expected outcomes, readiness, " \
-                "signposts and a live walk."
+HOMEPAGE_TEXT = QT_TRANSLATE_NOOP("Help", "Scenario planning with contingency trees: expected outcomes, readiness, "
+                                   "signposts and a live walk.")
 
 
 def app_version() -> str:
@@ -224,9 +224,9 @@ def about_text() -> str:
     """The rich text of Help > About: name, version, what it is, what it runs on."""
     return (
         f"<h2>Branchwise {app_version()}</h2>"
-        f"<p>{HOMEPAGE_TEXT}</p>"
-        "<p>Plans are <tt>.bwplan</tt> files (JSON); the same numbers are on the command "
-        "line: <tt>branchwise evaluate PLAN</tt>.</p>"
+        f"<p>{translate('Help', HOMEPAGE_TEXT)}</p>"
+        + translate("Help", "<p>Plans are <tt>.bwplan</tt> files (JSON); the same numbers are on the command "
+                            "line: <tt>branchwise evaluate PLAN</tt>.</p>") +
         f"<p><small>Python {platform.python_version()} · Qt {qVersion()} · "
         f"PySide6 {PYSIDE_VERSION} · {platform.system()} {platform.machine()}</small></p>"
     )

@@ -30,7 +30,7 @@ from app.commands import EditCommand
 from planning import edits
 from planning.edits import Edit, track_of
 from widgets.inspector import FIELDS
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 K = Qt.Key
 
@@ -116,13 +116,24 @@ def command_edits(command: QUndoCommand | None) -> list[Edit]:
     return found
 
 
+#: A node's kind in the Tab note (read through translate() when used).
+_KIND_WORDS = {"decision": QT_TRANSLATE_NOOP("KeyboardNavigator", "decision"),
+               "chance": QT_TRANSLATE_NOOP("KeyboardNavigator", "chance"),
+               "terminal": QT_TRANSLATE_NOOP("KeyboardNavigator", "terminal")}
+
+
 def added_child_note(kind_before: str, kind_after: str, parent_label: str) -> str:
     """The status line after Tab: says when the parent changed kind."""
     if kind_before == kind_after:
-        return f"Added a child under {parent_label} (D, C, T on the canvas set its kind)"
-    extra = " its new branch shares the remaining probability (#)." if kind_after == "chance" else ""
-    return (f"{parent_label} was a {kind_before} and is now a {kind_after} node:{extra}"
-            f" Ctrl+Z undoes; D, C, T set a kind")
+        return fill(translate("KeyboardNavigator", "Added a child under %1 (D, C, T on the canvas set its kind)"),
+                    parent_label)
+    before, after = (translate("KeyboardNavigator", _KIND_WORDS.get(k, k)) for k in (kind_before, kind_after))
+    if kind_after == "chance":
+        return fill(translate("KeyboardNavigator", "%1 was a %2 and is now a %3 node: its new branch shares the "
+                              "remaining probability (#). Ctrl+Z undoes; D, C, T set a kind"),
+                    parent_label, before, after)
+    return fill(translate("KeyboardNavigator", "%1 was a %2 and is now a %3 node: Ctrl+Z undoes; D, C, T set a kind"),
+                parent_label, before, after)
 
 
 class KeyboardNavigator(QObject):

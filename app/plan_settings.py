@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from planning.model import OBJECTIVES, RULES, Criterion
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 _OBJECTIVE_TEXT = {"maximize": "maximize (more is better)", "minimize": "minimize (less is better)"}
 _RULE_TEXT = {"expected": "expected value (weigh every branch by its probability)",
@@ -98,15 +98,15 @@ class PlanSettingsDialog(QDialog):
         two = len(plan.criteria) == 2
         first = plan.criteria[0] if plan.criteria else Criterion("", plan.objective, plan.value_unit)
         second = plan.criteria[1] if two else Criterion("", "minimize", "")
-        self.two_check = QCheckBox("Weigh a &second criterion (each node's payoff2)", self)
+        self.two_check = QCheckBox(translate("PlanSettingsDialog", "Weigh a &second criterion (each node's payoff2)"), self)
         self.two_check.setObjectName("plan_two_criteria")
         self.two_check.setChecked(two)
         self.name1_edit = QLineEdit(first.name, self)
         self.name1_edit.setObjectName("plan_criterion1_name")
-        self.name1_edit.setPlaceholderText("e.g. Gross margin")
+        self.name1_edit.setPlaceholderText(translate("PlanSettingsDialog", "e.g. Gross margin"))
         self.name2_edit = QLineEdit(second.name, self)
         self.name2_edit.setObjectName("plan_criterion2_name")
-        self.name2_edit.setPlaceholderText("e.g. Cost")
+        self.name2_edit.setPlaceholderText(translate("PlanSettingsDialog", "e.g. Cost"))
         self.sense2_combo = QComboBox(self)
         self.sense2_combo.setObjectName("plan_criterion2_sense")
         for objective in OBJECTIVES:
@@ -116,12 +116,12 @@ class PlanSettingsDialog(QDialog):
         self.unit2_edit.setObjectName("plan_criterion2_unit")
         self.weight_edit = QLineEdit(_weight_text(plan.weight), self)
         self.weight_edit.setObjectName("plan_weight")
-        self.weight_edit.setToolTip("Decisions take the best weight x criterion 1 + criterion 2 "
-                                    "(each signed by its sense); Infinity judges criterion 1 alone.")
+        self.weight_edit.setToolTip(translate("PlanSettingsDialog", "Decisions take the best weight x criterion 1 + "
+                                              "criterion 2 (each signed by its sense); Infinity judges criterion 1 alone."))
         low, high = plan.weight_range if plan.weight_range is not None else (0.0, math.inf)
         self.range_edit = QLineEdit(f"{_weight_text(low)} to {_weight_text(high)}", self)
         self.range_edit.setObjectName("plan_weight_range")
-        self.range_edit.setToolTip("The weights the league table marks optimal rows for, e.g. 0 to Infinity")
+        self.range_edit.setToolTip(translate("PlanSettingsDialog", "The weights the league table marks optimal rows for, e.g. 0 to Infinity"))
         self.two_check.toggled.connect(self._enable_criteria)
         self._enable_criteria(two)
 
@@ -198,8 +198,8 @@ def edit_plan_settings(window) -> PlanSettingsDialog:
         if result == QDialog.DialogCode.Accepted:
             changed = dialog.apply()
             names = ", ".join(name.replace("value_", "") for name in changed)
-            window.message(f"Plan settings: {names} changed (Ctrl+Z undoes)" if changed
-                           else "Plan settings: nothing changed")
+            window.message(fill(translate("PlanSettingsDialog", "Plan settings: %1 changed (Ctrl+Z undoes)"), names)
+                           if changed else translate("PlanSettingsDialog", "Plan settings: nothing changed"))
         if focus is not None and focus.isVisible():
             focus.window().activateWindow()  # the dialog had the active window
             focus.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -71,13 +71,14 @@ def describe(recovery: Recovery) -> tuple[str, str]:
 
     stamp = date_time(recovery.saved_at)  # the window's locale
     where = (f"“{recovery.original_path.name}” ({recovery.original_path.parent})"
-             if recovery.original_path else f"the untitled plan “{recovery.title}”")
-    text = [f"Branchwise was not closed cleanly: unsaved changes to {where} were autosaved at {stamp}."]
+             if recovery.original_path else fill(translate("Recovery", "the untitled plan “%1”"), recovery.title))
+    text = [fill(translate("Recovery", "Branchwise was not closed cleanly: unsaved changes to %1 were autosaved at %2."),
+                 where, stamp)]
     details = ""
     try:
         autosaved = load_plan(recovery.plan_file)
     except (OSError, ValueError) as exc:
-        return "\n".join(text + [f"The autosave cannot be read: {exc}"]), ""
+        return "\n".join(text + [fill(translate("Recovery", "The autosave cannot be read: %1"), exc)]), ""
     before = None
     base = recovery.base_bytes()
     try:
@@ -96,7 +97,7 @@ def describe(recovery: Recovery) -> tuple[str, str]:
             text += [f"  • {line}" for line in summarise(changes, plan=autosaved)]
             details = "\n".join(format_change(c) for c in changes)
         else:
-            text.append("\nThe autosave holds no changes to the plan's content.")
+            text.append(translate("Recovery", "\nThe autosave holds no changes to the plan's content."))
     if changed_on_disk(recovery):
         if base is not None:
             text.append("\nThe file was changed on disk since (for example by a pull). Recover "
@@ -112,7 +113,7 @@ def describe(recovery: Recovery) -> tuple[str, str]:
 def ask(parent: QWidget | None, recovery: Recovery) -> str:
     """Show the recovery prompt; :data:`RECOVER`, :data:`KEEP` or :data:`DISCARD`."""
     text, details = describe(recovery)
-    box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes", text,
+    box = QMessageBox(QMessageBox.Icon.Question, translate("Recovery", "Recover unsaved changes"), text,
                       QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("recovery_prompt")
     recover = box.addButton(translate("Recovery", "&Recover"), QMessageBox.ButtonRole.AcceptRole)
@@ -162,8 +163,9 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
             if not result.clean:
                 from planning.merge import SIDES_KEY
 
-                plan.extra[SIDES_KEY] = {"ours": "your unsaved changes",
-                                         "theirs": f"{path.name} on disk now", "rebase": False}
+                plan.extra[SIDES_KEY] = {"ours": translate("Recovery", "your unsaved changes"),
+                                         "theirs": fill(translate("Recovery", "%1 on disk now"), path.name),
+                                         "rebase": False}
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             QMessageBox.warning(parent, translate("Recovery", "Cannot merge with the file on disk"),
                                 fill(translate("Recovery", "%1:\n%2\n\nThe autosaved version is recovered as it was."), path, exc))
@@ -310,9 +312,9 @@ class KeptAutosaves(QDialog):
         for recovery in self._recoveries:
             QListWidgetItem(recovery.describe(), self.list)
         has = bool(self._recoveries)
-        self.note.setText("Autosaved changes that were not recovered. Recover one to open it "
-                          "unsaved, or discard it to delete it for good." if has
-                          else "No autosaved changes are waiting.")
+        self.note.setText(translate("KeptAutosaves", "Autosaved changes that were not recovered. Recover one to "
+                                    "open it unsaved, or discard it to delete it for good.") if has
+                          else translate("KeptAutosaves", "No autosaved changes are waiting."))
         self.recover_button.setEnabled(has)
         self.discard_button.setEnabled(has)
         if has:

@@ -295,11 +295,15 @@ class Sharing(QObject):
         if self.import_warnings:  # what the import did not understand, and what it did instead
             count = len(self.import_warnings)
             shown_lines = self.import_warnings[:12]
-            more = f"\n\u2026 and {count - 12} more" if count > 12 else ""
+            more = fill(translate("Sharing", "\n\u2026 and %1 more"), count - 12) if count > 12 else ""
+            # Whole sentences for one and for many: a translation cannot follow an appended "s".
+            said = (fill(translate("Sharing", "%1 was imported; 1 thing was not understood and left as text or out:"),
+                         Path(path).name) if count == 1 else
+                    fill(translate("Sharing", "%1 was imported; %2 things were not understood and left as text or out:"),
+                         Path(path).name, count))
             QMessageBox.information(
                 self.window, translate("Sharing", "Imported with notes"),
-                f"{Path(path).name} was imported; {count} thing{'s were' if count != 1 else ' was'} "
-                "not understood and left as text or out:\n\n" + "\n".join(shown_lines) + more)
+                said + "\n\n" + "\n".join(shown_lines) + more)
         return True
 
     # -- compare ------------------------------------------------------------------

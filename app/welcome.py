@@ -258,7 +258,7 @@ class WelcomePage(QWidget):
         try:
             self.document.new(template)
         except (KeyError, OSError, ValueError, PlanError) as exc:
-            self.show_error(f"Cannot start a plan from “{template}”: {exc}")
+            self.show_error(fill(translate("Welcome", "Cannot start a plan from “%1”: %2"), template, exc))
             return False
         self.show_error("")
         self.planChosen.emit("")

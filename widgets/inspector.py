@@ -338,11 +338,11 @@ class Inspector(QScrollArea):
             try:
                 low, high = float(texts[0]), float(texts[1])
             except ValueError:
-                return None, "low and high must be numbers"
+                return None, translate("Inspector", "low and high must be numbers")
             if not (math.isfinite(low) and math.isfinite(high)):
-                return None, "low and high must be finite"
+                return None, translate("Inspector", "low and high must be finite")
             if low > high:
-                return None, f"low {low:g} is above high {high:g}"
+                return None, fill(translate("Inspector", "low %1 is above high %2"), f"{low:g}", f"{high:g}")
             if field == "probability_range" and not (0 <= low and high <= 1):
                 return None, "a probability range lies within 0 and 1"
             return (low, high), None
@@ -500,7 +500,8 @@ class Inspector(QScrollArea):
         second = _second_criterion(result, self._node_id)
         ev = format_number(figures["ev"]) + (f" {unit}" if unit else "") + second
         self.figures["ev"].setWordWrap(bool(second))  # a long unit wraps instead of widening the dock
-        self.figures["ev"].setText(ev if figures.get("on_policy", True) else f"{ev} (off policy)")
+        self.figures["ev"].setText(ev if figures.get("on_policy", True)
+                                        else fill(translate("Inspector", "%1 (off policy)"), ev))
         self.figures["reach"].setText(format_percent(figures["reach"]))
         self.figures["probability"].setText(format_number(figures["probability"]) if self._is_branch() else "—")
         self.figures["readiness"].setText(format_percent(figures["readiness"]) if figures["readiness"] is not None else "—")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from planning import expressions
 from planning.model import Variable
 from widgets import palette
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 MESSAGE_STYLE = "color: {BADGE_LATE};"  # a palette.styled() template
 
@@ -63,7 +63,7 @@ def parse_value(text: str, *, share: bool = False, empty=0.0,
         number = None
     if number is not None and math.isfinite(number):
         if bounds is not None and not bounds[0] <= number <= bounds[1]:
-            return None, f"must be between {bounds[0]:g} and {bounds[1]:g}"
+            return None, fill(translate("Inspector", "must be between %1 and %2"), f"{bounds[0]:g}", f"{bounds[1]:g}")
         return number, None
     message = check_expression(stripped)
     return (None, message) if message else (stripped, None)
@@ -180,8 +180,9 @@ class VariablesTable(QWidget):
         variable = variables[item.row()]
         if item.column() == 0:
             others = {v.name for i, v in enumerate(variables) if i != item.row()}
-            error = None if text.isidentifier() else f"{text!r} is not a name (letters, digits, _)"
-            error = error or (f"{text!r} is defined twice" if text in others else None)
+            error = None if text.isidentifier() else fill(translate("VariablesTable", "%1 is not a name (letters, digits, _)"),
+                                                          repr(text))
+            error = error or (fill(translate("VariablesTable", "%1 is defined twice"), repr(text)) if text in others else None)
             value = text
         else:
             value, error = parse_value(text, empty=None)

@@ -11,9 +11,12 @@ import math
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from widgets import palette
+from widgets.i18n import fill, translate
 from widgets.inspector_fields import MESSAGE_STYLE, parse_value, stored_text
 
-_INVALID_STYLE = "QLineEdit { border: 1px solid #cf222e; border-radius: 2px; padding: 1px; }"
+#: A palette.styled() template: the field's red border follows the scheme (QSS braces doubled).
+_INVALID_STYLE = "QLineEdit {{ border: 1px solid {BADGE_LATE}; border-radius: 2px; padding: 1px; }}"
 
 
 class Payoff2Rows:
@@ -30,31 +33,31 @@ class Payoff2Rows:
         column.setSpacing(1)
         self.edit = QLineEdit(self.holder)
         self.edit.setObjectName("payoff2_edit")
-        self.edit.setToolTip("the second criterion's value counted when a path passes here: "
-                             "a number or an expression")
+        self.edit.setToolTip(translate("Inspector", "the second criterion's value counted when a path passes "
+                                                    "here: a number or an expression"))
         column.addWidget(self.edit)
         self.range_box = QWidget(self.holder)
         row = QHBoxLayout(self.range_box)
         row.setContentsMargins(0, 0, 0, 0)
         self.low, self.high = QLineEdit(self.range_box), QLineEdit(self.range_box)
-        self.low.setPlaceholderText("low")
-        self.high.setPlaceholderText("high")
-        row.addWidget(QLabel("range", self.range_box))
+        self.low.setPlaceholderText(translate("Inspector", "low"))
+        self.high.setPlaceholderText(translate("Inspector", "high"))
+        row.addWidget(QLabel(translate("Inspector", "range"), self.range_box))
         row.addWidget(self.low)
-        row.addWidget(QLabel("to", self.range_box))
+        row.addWidget(QLabel(translate("Inspector", "to"), self.range_box))
         row.addWidget(self.high)
         column.addWidget(self.range_box)
         self.message = QLabel(self.holder)
         self.message.setObjectName("payoff2Message")
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        palette.styled(self.message, MESSAGE_STYLE)
         self.message.setWordWrap(True)
         self.message.hide()
         column.addWidget(self.message)
-        self.caption = QLabel("Payoff 2", box)
+        self.caption = QLabel(translate("Inspector", "Payoff 2"), box)
         self.caption.setBuddy(self.edit)  # Qt names the field after its label
-        self.edit.setAccessibleName("Payoff 2")
-        self.low.setAccessibleName("Payoff 2 range low")
-        self.high.setAccessibleName("Payoff 2 range high")
+        self.edit.setAccessibleName(translate("Inspector", "Payoff 2"))
+        self.low.setAccessibleName(translate("Inspector", "Payoff 2 range low"))
+        self.high.setAccessibleName(translate("Inspector", "Payoff 2 range high"))
         inspector.details_form.insertRow(2, self.caption, self.holder)  # under the payoff range
         self.edit.editingFinished.connect(self.commit_value)
         for edit in (self.low, self.high):
@@ -81,10 +84,11 @@ class Payoff2Rows:
             return
         second = plan.criteria[1]
         # A short caption keeps the form narrow; the criterion and its unit are in the field.
-        named = f"{second.name or 'criterion 2'}" + (f" ({second.unit})" if second.unit else "")
-        self.caption.setToolTip(f"the second criterion: {named}")
+        named = (second.name or translate("Inspector", "criterion 2")) + (f" ({second.unit})" if second.unit else "")
+        self.caption.setToolTip(fill(translate("Inspector", "the second criterion: %1"), named))
         self.edit.setPlaceholderText(named)
-        self.edit.setToolTip(f"{named}: the value counted when a path passes here (a number or an expression)")
+        self.edit.setToolTip(fill(translate("Inspector", "%1: the value counted when a path passes here "
+                                                         "(a number or an expression)"), named))
         if force or not self.edit.isModified():
             self.edit.setText(stored_text(node.payoff2))
         if force or not (self.low.isModified() or self.high.isModified()):
@@ -96,7 +100,7 @@ class Payoff2Rows:
 
     def _show(self, error: str | None) -> None:
         for edit in (self.edit, self.low, self.high):
-            edit.setStyleSheet("")
+            palette.styled(edit, "")
         self.message.setText(error or "")
         self.message.setVisible(bool(error))
 
@@ -114,7 +118,7 @@ class Payoff2Rows:
         self.edit.setModified(False)
         if error:
             self._show(error)
-            self.edit.setStyleSheet(_INVALID_STYLE)
+            palette.styled(self.edit, _INVALID_STYLE)
             return
         self._show(None)
         self._set("payoff2", value)
@@ -129,10 +133,11 @@ class Payoff2Rows:
         try:
             low, high = float(texts[0]), float(texts[1])
         except ValueError:
-            self._show("low and high must be numbers")
+            self._show(translate("Inspector", "low and high must be numbers"))
             return
         if not (math.isfinite(low) and math.isfinite(high)) or low > high:
-            self._show(f"low {low:g} is above high {high:g}" if low > high else "low and high must be finite")
+            self._show(fill(translate("Inspector", "low %1 is above high %2"), f"{low:g}", f"{high:g}") if low > high
+                       else translate("Inspector", "low and high must be finite"))
             return
         self.low.setModified(False)
         self.high.setModified(False)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from planning.edits import track_of
 from planning.errors import ERROR, WARNING, Fix, Problem
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,6 +31,9 @@ PROBLEM_FIX_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: Rows shown at most: a broken 100k-node plan can report one problem per node.
 MAX_ROWS = 2000
+#: A problem's severity as its tooltip says it (read through translate() when used).
+SEVERITY = {"error": QT_TRANSLATE_NOOP("ProblemsPanel", "error"),
+            "warning": QT_TRANSLATE_NOOP("ProblemsPanel", "warning")}
 
 
 class ProblemsPanel(QWidget):
@@ -126,9 +129,13 @@ class ProblemsPanel(QWidget):
             item.setData(PROBLEM_NODE_ROLE, problem.node_id)
             fix = getattr(problem, "fix", None)
             item.setData(PROBLEM_FIX_ROLE, fix)
-            tip = f"{problem.severity}: {problem}" + ("\nclick to show the node" if problem.node_id else "")
+            tip = fill(translate("ProblemsPanel", "%1: %2"), translate("ProblemsPanel", SEVERITY.get(problem.severity,
+                                                                                                problem.severity)),
+                       problem)
+            if problem.node_id:
+                tip += "\n" + translate("ProblemsPanel", "click to show the node")
             if fix is not None:
-                tip += f"\nright-click or Fix: {fix.description}"
+                tip += "\n" + fill(translate("ProblemsPanel", "right-click or Fix: %1"), fix.description)
             item.setToolTip(tip)
             self.list.addItem(item)
         if len(problems) > MAX_ROWS:

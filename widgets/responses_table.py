@@ -39,16 +39,17 @@ from PySide6.QtWidgets import (
 from planning.model import READINESS_LEVELS, Node, Response
 from widgets import palette
 from widgets.choice_combo import ChoiceCombo
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 #: (field, header, tooltip) per column.
 RESPONSE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("title", "title", "what we do"),
-    ("owner", "owner", "who acts"),
-    ("readiness", "readiness", "idea, drafted, resourced, rehearsed or ready"),
-    ("lead_time_days", "lead d", "days needed to carry it out once triggered"),
-    ("effect", "effect", "payoff change when carried out"),
-    ("cost", "cost", "cost of preparing it"),
-    ("trigger", "trigger", "the signal that sets it off"),
+    ("title", QT_TRANSLATE_NOOP("ResponsesTable", "title"), QT_TRANSLATE_NOOP("ResponsesTable", "what we do")),
+    ("owner", QT_TRANSLATE_NOOP("ResponsesTable", "owner"), QT_TRANSLATE_NOOP("ResponsesTable", "who acts")),
+    ("readiness", QT_TRANSLATE_NOOP("ResponsesTable", "readiness"), QT_TRANSLATE_NOOP("ResponsesTable", "idea, drafted, resourced, rehearsed or ready")),
+    ("lead_time_days", QT_TRANSLATE_NOOP("ResponsesTable", "lead d"), QT_TRANSLATE_NOOP("ResponsesTable", "days needed to carry it out once triggered")),
+    ("effect", QT_TRANSLATE_NOOP("ResponsesTable", "effect"), QT_TRANSLATE_NOOP("ResponsesTable", "payoff change when carried out")),
+    ("cost", QT_TRANSLATE_NOOP("ResponsesTable", "cost"), QT_TRANSLATE_NOOP("ResponsesTable", "cost of preparing it")),
+    ("trigger", QT_TRANSLATE_NOOP("ResponsesTable", "trigger"), QT_TRANSLATE_NOOP("ResponsesTable", "the signal that sets it off")),
 )
 COL_TITLE, COL_OWNER, COL_READINESS, COL_LEAD, COL_EFFECT, COL_COST, COL_TRIGGER = range(len(RESPONSE_COLUMNS))
 _NUMBER_COLUMNS = (COL_LEAD, COL_EFFECT, COL_COST)
@@ -62,7 +63,8 @@ def late_message(response: Response, warning_days: float | None) -> str | None:
     """Why a response is late ("late: 90 d lead time vs 7 d warning"), None when it is not."""
     if not response.is_late(warning_days):
         return None
-    return f"late: {response.lead_time_days:g} d lead time vs {warning_days:g} d warning"
+    return fill(translate("ResponsesTable", "late: %1 d lead time vs %2 d warning"),
+                f"{response.lead_time_days:g}", f"{warning_days:g}")
 
 
 def _number_text(value: float | None) -> str:
@@ -162,8 +164,8 @@ class ResponsesTable(QWidget):
         self.table.setAccessibleDescription(self.tr("Prepared responses of the selected node: "
                                                     "title, owner, readiness, lead time, cost, effect"))
         for column, (_field, header, tip) in enumerate(RESPONSE_COLUMNS):
-            item = QTableWidgetItem(header)
-            item.setToolTip(tip)
+            item = QTableWidgetItem(translate("ResponsesTable", header))
+            item.setToolTip(translate("ResponsesTable", tip))
             self.table.setHorizontalHeaderItem(column, item)
             self.table.setColumnWidth(column, _COLUMN_WIDTHS[column])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -388,10 +390,11 @@ class ResponsesTable(QWidget):
         late_count = sum(1 for m in late if m)
         text = ""
         if late_count == 1:
-            text = f"1 late response: its lead time exceeds the {node.warning_days:g} d warning; it counts as not ready."
+            text = fill(translate("ResponsesTable", "1 late response: its lead time exceeds the %1 d warning; "
+                                                    "it counts as not ready."), f"{node.warning_days:g}")
         elif late_count:
-            text = (f"{late_count} late responses: lead times exceed the {node.warning_days:g} d warning; "
-                    "they count as not ready.")
+            text = fill(translate("ResponsesTable", "%1 late responses: lead times exceed the %2 d warning; "
+                                                    "they count as not ready."), late_count, f"{node.warning_days:g}")
         self.message.setText(text)
         self.message.setVisible(bool(late_count))
         self.setEnabled(node is not None)
@@ -495,17 +498,17 @@ class ResponsesTable(QWidget):
         text = item.text().strip()
         if column not in _NUMBER_COLUMNS:
             return True, text
-        name = RESPONSE_COLUMNS[column][1]
+        name = translate("ResponsesTable", RESPONSE_COLUMNS[column][1])
         if text == "" and column == COL_LEAD:
             return True, None
         try:
             number = float(text.replace(",", "")) if text else 0.0
         except ValueError:
-            return False, f"{name}: not a number: {text!r}"
+            return False, fill(translate("ResponsesTable", "%1: not a number: %2"), name, repr(text))
         if not math.isfinite(number):
-            return False, f"{name}: not a finite number: {text!r}"
+            return False, fill(translate("ResponsesTable", "%1: not a finite number: %2"), name, repr(text))
         if column in (COL_LEAD, COL_COST) and number < 0:
-            return False, f"{name}: must not be negative"
+            return False, fill(translate("ResponsesTable", "%1: must not be negative"), name)
         return True, number
 
     def index_of(self, row: int, column: int) -> QModelIndex:

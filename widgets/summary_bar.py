@@ -192,14 +192,14 @@ class SummaryBar(QFrame):
         shown = len(keys)
         while shown > 1:  # hide from the right until the rest and "+N more" fit
             shown -= 1
-            self.more_label.setText(f"+{len(keys) - shown} more")
+            self.more_label.setText(fill(translate("SummaryBar", "+%1 more"), len(keys) - shown))
             needed = sum(widths[:shown]) + _SPACING * shown + self.more_label.sizeHint().width()
             if needed <= room:
                 break
         hidden = keys[shown:]
         for position, key in enumerate(keys):
             self.values[key].setVisible(position < shown)
-        self.more_label.setText(f"+{len(hidden)} more")
+        self.more_label.setText(fill(translate("SummaryBar", "+%1 more"), len(hidden)))
         self.more_label.setToolTip(" · ".join(self._texts[key][False][1] for key in hidden))
         self.more_label.show()
 
@@ -212,6 +212,6 @@ class SummaryBar(QFrame):
         hint = super().minimumSizeHint()
         first = next(iter(self.values.values()))
         if self.more_label.isHidden():  # its widest text, for the width it may need
-            self.more_label.setText(f"+{len(self.values) - 1} more")
+            self.more_label.setText(fill(translate("SummaryBar", "+%1 more"), len(self.values) - 1))
         hint.setWidth(first.sizeHint().width() + _SPACING + self.more_label.sizeHint().width() + 20)
         return hint

@@ -26,7 +26,7 @@ from planning.errors import PlanError
 from planning import readiness
 from planning.model import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
-from widgets.i18n import number, significant, translate
+from widgets.i18n import fill, number, significant, translate
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")
@@ -586,12 +586,13 @@ class PlanTreeModel(QAbstractItemModel):
 
     def _tooltip(self, node: Node, column: int) -> str:
         if column == COL_PROBABILITY and self._is_branch(node.id):
-            return f"probability as written: {format_stored(node.probability)}"
+            return fill(translate("PlanTreeModel", "probability as written: %1"), format_stored(node.probability))
         if column == COL_READINESS:
             late = [r for r in node.responses if r.is_late(node.warning_days)]
             if late:
                 return "\n".join(
-                    f"late: {r.title or r.id}: {r.lead_time_days:g} d lead time vs {node.warning_days:g} d warning"
+                    fill(translate("PlanTreeModel", "late: %1: %2 d lead time vs %3 d warning"),
+                         r.title or r.id, f"{r.lead_time_days:g}", f"{node.warning_days:g}")
                     for r in late
                 )
         if column == COL_EV:

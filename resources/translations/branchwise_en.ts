@@ -382,6 +382,14 @@
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 ranged parameters: %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 iterations, seed %2: %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AudienceView</name>
@@ -399,6 +407,15 @@
     </message>
     <message>
         <source>READY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready for this success</source>
+        <extracomment>The tile of a branch&apos;s own readiness (only success and failure branches have one).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready for this failure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -431,6 +448,59 @@
     </message>
     <message>
         <source>Audience view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot evaluate from here: %1</source>
+        <extracomment>every line of text drawn in the last paint, with the area it had (for tests) node id -&gt; rectangle of its card in the last paint</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value from here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 from here (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 from here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Responses in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready for failures ahead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Risk ahead of a failure we are not ready for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chance of a failure path ahead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (up to %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worth knowing before we decide: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ready for failure ahead: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -502,6 +572,14 @@
     </message>
     <message>
         <source>Questions, answers, decisions taken in the room…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(hidden)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End of this path: Backspace goes back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -634,6 +712,14 @@ Reload it?%2</source>
 <context>
     <name>Help</name>
     <message>
+        <source>Scenario planning with contingency trees: expected outcomes, readiness, signposts and a live walk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Plans are &lt;tt&gt;.bwplan&lt;/tt&gt; files (JSON); the same numbers are on the command line: &lt;tt&gt;branchwise evaluate PLAN&lt;/tt&gt;.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About Branchwise</source>
         <translation type="unfinished"></translation>
     </message>
@@ -702,6 +788,18 @@ Reload it?%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>low and high must be numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>low and high must be finite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>low %1 is above high %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Select a node to see and edit it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -711,6 +809,47 @@ Reload it?%2</source>
     </message>
     <message>
         <source>the plan is invalid: see the Problems panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (off policy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the second criterion&apos;s value counted when a path passes here: a number or an expression</source>
+        <extracomment>A palette.styled() template: the field&apos;s red border follows the scheme (QSS braces doubled).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payoff 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payoff 2 range low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payoff 2 range high</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>criterion 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the second criterion: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the value counted when a path passes here (a number or an expression)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -729,6 +868,14 @@ Reload it?%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Autosaved changes that were not recovered. Recover one to open it unsaved, or discard it to delete it for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No autosaved changes are waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Discard autosaved changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -740,8 +887,32 @@ Reload it?%2</source>
 <context>
     <name>KeyboardNavigator</name>
     <message>
+        <source>decision</source>
+        <extracomment>Keys that are not menu actions: (where, what, keys). Help lists them with the actions. A node&apos;s kind in the Tab note (read through translate() when used).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>chance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>terminal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added a child under %1 (D, C, T on the canvas set its kind)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was a %2 and is now a %3 node: its new branch shares the remaining probability (#). Ctrl+Z undoes; D, C, T set a kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was a %2 and is now a %3 node: Ctrl+Z undoes; D, C, T set a kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 — F6: next pane, Shift+F6: previous, Esc: canvas</source>
-        <extracomment>Keys that are not menu actions: (where, what, keys). Help lists them with the actions.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -764,12 +935,97 @@ Reload it?%2</source>
 <context>
     <name>LeagueView</name>
     <message>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ratio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>maximize</source>
+        <extracomment>A criterion&apos;s sense as the heading says it (read through translate() when used).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>minimize</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dominated by row %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>extendedly dominated (mix of %1 and %2 is better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>efficient; best at weight %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>efficient; optimal in the weight range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>efficient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>League table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No league table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policies on the two criteria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ratio %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>League table of policies</source>
         <extracomment>The selected row&apos;s policy (decision id -&gt; option id), or None when none is selected.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Policies on the two criteria plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The plan has problems: fix them to see the league table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A league table weighs two criteria. Add a second one in File &gt; Plan settings (each node&apos;s payoff2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 per %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2) against %3 (%4); weight %5 %6. Ratio (%6): the weight at which a row and the efficient row before it are equally good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the weight at which this row and the efficient row before it are equally good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no decision)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1008,8 +1264,28 @@ Nothing was changed.</source>
 <context>
     <name>OutcomeView</name>
     <message>
-        <source>no decision in this track</source>
+        <source>mean</source>
         <extracomment>At most this many distinct values are drawn one bar per value. Quantiles drawn for a cumulative curve (enough to look smooth, small in SVG). Narrower than this, the plots go one above the other even in a short dock. Lower than this, the plots go side by side even in a narrow dock. The risk profile&apos;s three charts go in one row only from this width.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P5 / P50 / P95</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Realised outcome of one sampled path%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value per iteration (base case %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value per iteration%1, base case %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no decision in this track</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1079,6 +1355,34 @@ Nothing was changed.</source>
         <source>e.g. points, EUR m, lives</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Weigh a &amp;second criterion (each node&apos;s payoff2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Gross margin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decisions take the best weight x criterion 1 + criterion 2 (each signed by its sense); Infinity judges criterion 1 alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The weights the league table marks optimal rows for, e.g. 0 to Infinity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan settings: %1 changed (Ctrl+Z undoes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan settings: nothing changed</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PlanTreeModel</name>
@@ -1121,6 +1425,14 @@ Nothing was changed.</source>
     </message>
     <message>
         <source>success, failure or neutral path (inherited in italics)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>probability as written: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>late: %1: %2 d lead time vs %3 d warning</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1254,8 +1566,16 @@ Nothing was changed.</source>
 <context>
     <name>ProblemsPanel</name>
     <message>
+        <source>error</source>
+        <extracomment>Role holding the row&apos;s :class:`planning.errors.Fix` (None when there is none). Rows shown at most: a broken 100k-node plan can report one problem per node. A problem&apos;s severity as its tooltip says it (read through translate() when used).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Problems</source>
-        <extracomment>Role holding the row&apos;s :class:`planning.errors.Fix` (None when there is none). Rows shown at most: a broken 100k-node plan can report one problem per node.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1264,6 +1584,18 @@ Nothing was changed.</source>
     </message>
     <message>
         <source>Fix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>click to show the node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>right-click or Fix: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1335,6 +1667,38 @@ Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1  (%2 late, %3 with no response)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Costliest failures (points%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Costliest failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Costliest failure branches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failure branches by the exposure they cost%1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exposure cost (points%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exposure removed if the branch were ready (percentage points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no failure branch costs exposure: every reached failure has a ready response</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1366,9 +1730,49 @@ Nothing was changed.</source>
         <source>Branches</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source> · table shows the %1 costliest of %2 branches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 late response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 late responses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 failure branch without a response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failure branches without a response</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Recovery</name>
+    <message>
+        <source>the untitled plan “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branchwise was not closed cleanly: unsaved changes to %1 were autosaved at %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The autosave cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>
 The autosave holds 1 unsaved change:</source>
@@ -1377,6 +1781,15 @@ The autosave holds 1 unsaved change:</source>
     <message>
         <source>
 The autosave holds %1 unsaved changes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+The autosave holds no changes to the plan&apos;s content.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recover unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1412,6 +1825,14 @@ The autosave holds %1 unsaved changes:</source>
 %2
 
 The autosave is kept (File &gt; Recover…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on disk now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1455,12 +1876,93 @@ The autosaved version is recovered as it was.</source>
 <context>
     <name>ResponsesTable</name>
     <message>
+        <source>title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what we do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>who acts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>readiness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>idea, drafted, resourced, rehearsed or ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lead d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>days needed to carry it out once triggered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>effect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>payoff change when carried out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cost of preparing it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trigger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the signal that sets it off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>late: %1 d lead time vs %2 d warning</source>
+        <extracomment>Title and owner share the visible width, down to these widths (then the table scrolls).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Responses</source>
-        <extracomment>(field, header, tooltip) per column. Title and owner share the visible width, down to these widths (then the table scrolls). Esc in the table: the keyboard wants out (the window sends it to the canvas).</extracomment>
+        <extracomment>Esc in the table: the keyboard wants out (the window sends it to the canvas).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Prepared responses of the selected node: title, owner, readiness, lead time, cost, effect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 late response: its lead time exceeds the %1 d warning; it counts as not ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 late responses: lead times exceed the %2 d warning; they count as not ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not a number: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not a finite number: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: must not be negative</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1502,8 +2004,60 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no parameter with a range moves the EV</source>
+        <source>no range moves the EV of this track</source>
         <extracomment>Bar colours of an export (light, as documents are); on screen the current scheme&apos;s.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no probability, payoff or variable has a range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 other ranged parameters do not move the EV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 other ranged parameter does not move the EV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base-case EV %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no parameter with a range moves the EV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each option&apos;s EV at “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each option&apos;s EV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>option: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>track EV (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>threshold %1: best becomes %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>best option at “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1546,6 +2100,19 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>Imported %1 (%2 nodes): save it to keep it as a Branchwise plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+… and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was imported; 1 thing was not understood and left as text or out:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was imported; %2 things were not understood and left as text or out:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1629,6 +2196,10 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>&lt;span style=&quot;color:%1&quot;&gt;%2&lt;/span&gt; %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+%1 more</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1745,12 +2316,44 @@ The autosaved version is recovered as it was.</source>
         <source>remove the selected variable</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 is not a name (letters, digits, _)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is defined twice</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>VoiView</name>
     <message>
+        <source>no decision in this track: information cannot change a choice</source>
+        <extracomment>Progress steps of a run (chunks of the Monte Carlo rollback).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worth knowing before “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worth knowing first%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>worth nothing: no ranged quantity can change the best option here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Iterations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Monte Carlo iterations</source>
-        <extracomment>Bars drawn at most (the CSV holds every quantity). Progress steps of a run (chunks of the Monte Carlo rollback).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1759,6 +2362,37 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>Value of information plot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>value of information is computed when this panel is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No decision in this track.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EV at stake: %1 deciding now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Knowing the ranged quantities before “%1” is worth nothing: none can change the best option.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Knowing every ranged quantity before “%1” is worth up to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most worth knowing: %1, up to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Welcome</name>
+    <message>
+        <source>Cannot start a plan from “%1”: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

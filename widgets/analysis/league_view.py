@@ -28,10 +28,15 @@ from planning.errors import PlanError
 from planning.league import LeagueTable, league_table
 from widgets import palette
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, message, new_figure, shorten, unit_suffix,
+    ExportButton, FigureData, add_plot, message, new_figure, retheme_figures, shorten, unit_suffix,
 )
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
-COLUMNS = ("Row", "Policy", "", "", "Ratio", "Verdict")
+COLUMNS = (QT_TRANSLATE_NOOP("LeagueView", "Row"), QT_TRANSLATE_NOOP("LeagueView", "Policy"), "", "",
+           QT_TRANSLATE_NOOP("LeagueView", "Ratio"), QT_TRANSLATE_NOOP("LeagueView", "Verdict"))
+#: A criterion's sense as the heading says it (read through translate() when used).
+SENSES = {"maximize": QT_TRANSLATE_NOOP("LeagueView", "maximize"),
+          "minimize": QT_TRANSLATE_NOOP("LeagueView", "minimize")}
 
 
 def _num(x: float | None) -> str:
@@ -51,13 +56,14 @@ def _with_unit(x: float, unit: str) -> str:
 def verdict(row, table: LeagueTable) -> str:
     """What a planner reads in the Verdict column."""
     if row.dominated_by is not None:
-        return f"dominated by row {row.dominated_by}"
+        return fill(translate("LeagueView", "dominated by row %1"), row.dominated_by)
     if row.extended_dominated_by is not None:
         a, b = row.extended_dominated_by
-        return f"extendedly dominated (mix of {a} and {b} is better)"
+        return fill(translate("LeagueView", "extendedly dominated (mix of %1 and %2 is better)"), a, b)
     if row.optimal_for_weight:
-        return f"efficient; best at weight {_num(table.weight)}"
-    return "efficient" + ("; optimal in the weight range" if row.optimal else "")
+        return fill(translate("LeagueView", "efficient; best at weight %1"), _num(table.weight))
+    return (translate("LeagueView", "efficient; optimal in the weight range") if row.optimal
+            else translate("LeagueView", "efficient"))
 
 
 def draw_league(figure: pg.GraphicsLayoutWidget, table: LeagueTable | None, selected: str | None = None,
@@ -66,11 +72,11 @@ def draw_league(figure: pg.GraphicsLayoutWidget, table: LeagueTable | None, sele
     figure.clear()
     data = FigureData("League table", ["row", "policy", "criterion1", "criterion2", "status", "ratio"])
     if table is None:
-        plot = add_plot(figure, "League table", "", "")
-        message(plot, why or "No league table")
+        plot = add_plot(figure, translate("LeagueView", "League table"), "", "")
+        message(plot, why or translate("LeagueView", "No league table"))
         return data
     (n1, n2), (u1, u2) = table.names, table.units
-    plot = add_plot(figure, "Policies on the two criteria", n1 + unit_suffix(u1), n2 + unit_suffix(u2))
+    plot = add_plot(figure, translate("LeagueView", "Policies on the two criteria"), n1 + unit_suffix(u1), n2 + unit_suffix(u2))
     figure.league_plot = plot
     rows = table.rows
     xs = np.array([r.values[0] for r in rows])
@@ -99,7 +105,7 @@ def draw_league(figure: pg.GraphicsLayoutWidget, table: LeagueTable | None, sele
         figure.league_labels.append(label)
     figure.league_ratio_labels = []
     for a, b in zip(frontier, frontier[1:]):
-        label = pg.TextItem(f"ratio {_num(b.icer)}", color=palette.DECISION, anchor=(0.5, 1.2),
+        label = pg.TextItem(fill(translate("LeagueView", "ratio %1"), _num(b.icer)), color=palette.DECISION, anchor=(0.5, 1.2),
                             fill=pg.mkBrush(palette.qcolor(palette.LABEL_BACKGROUND)))
         label.setPos((a.values[0] + b.values[0]) / 2, (a.values[1] + b.values[1]) / 2)
         plot.addItem(label)
@@ -138,6 +144,8 @@ class LeagueView(QWidget):
         self.heading.setObjectName("league_heading")
         self.heading.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
+        # Named columns before there is a table (not Qt's 1, 2, 3 ...); the criteria's names come with it.
+        self.table.setHorizontalHeaderLabels([translate("LeagueView", c) for c in COLUMNS])
         self.table.setObjectName("league_table")
         self.table.setAccessibleName(self.tr("League table of policies"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -175,6 +183,21 @@ class LeagueView(QWidget):
         document.planReplaced.connect(self._changed)
         document.currentTrackChanged.connect(lambda _t: self._changed())
         self._changed()
+        palette.on_change(self, self.retheme)  # plot and greyed rows read the palette: light or dark
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme, keeping the selected row (also for exports)."""
+        retheme_figures([self.figure])
+        muted = palette.qcolor(palette.TEXT_MUTED)
+        if self.table_data is not None:
+            for k, row in enumerate(self.table_data.rows[:self.table.rowCount()]):
+                for c in range(self.table.columnCount()):
+                    item = self.table.item(k, c)
+                    if item is not None and not row.on_frontier:
+                        item.setForeground(muted)
+        row = self.selected_row()
+        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None,
+                                why=self._plot_why())
 
     def set_on_screen(self, on_screen: bool) -> None:
         """Told by the dock: a tab behind another is "visible" to Qt but not seen."""
@@ -197,10 +220,10 @@ class LeagueView(QWidget):
         track = getattr(self.document, "current_track_id", None)
         self.table_data, self.why = None, ""
         if self.document.result is None:
-            self.why = "The plan has problems: fix them to see the league table."
+            self.why = translate("LeagueView", "The plan has problems: fix them to see the league table.")
         elif len(plan.criteria) < 2:
-            self.why = ("A league table weighs two criteria. Add a second one in "
-                        "File > Plan settings (each node's payoff2).")
+            self.why = translate("LeagueView", "A league table weighs two criteria. Add a second one in "
+                                               "File > Plan settings (each node's payoff2).")
         else:
             try:
                 self.table_data = league_table(plan, track or None)
@@ -216,29 +239,31 @@ class LeagueView(QWidget):
         self.table.blockSignals(False)
         if table is None:
             self.heading.setText(self.why)
-            self.data = draw_league(self.figure, None, why=self.why)
+            self.data = draw_league(self.figure, None, why=self._plot_why())
             self.policySelected.emit(None)
             return
         (n1, n2), (s1, s2), (u1, u2) = table.names, table.senses, table.units
-        ratio_unit = f"{u2 or n2} per {u1 or n1}"
-        self.heading.setText(
-            f"{n1} ({s1}) against {n2} ({s2}); weight {_num(table.weight)} {ratio_unit}. "
-            f"Ratio ({ratio_unit}): the weight at which a row and the efficient row before it "
-            "are equally good.")
+        ratio_unit = fill(translate("LeagueView", "%1 per %2"), u2 or n2, u1 or n1)
+        self.heading.setText(fill(translate(
+            "LeagueView", "%1 (%2) against %3 (%4); weight %5 %6. Ratio (%6): the weight at which a row and "
+            "the efficient row before it are equally good."),
+            n1, translate("LeagueView", SENSES.get(s1, s1)), n2, translate("LeagueView", SENSES.get(s2, s2)),
+            _num(table.weight), ratio_unit))
         headers = list(COLUMNS)
         # Two-line headers keep the number columns narrow.
         headers[2], headers[3] = n1 + ("\n" + unit_suffix(u1).strip() if u1 else ""), \
             n2 + ("\n" + unit_suffix(u2).strip() if u2 else "")
-        headers[4] = "Ratio"
+        headers = [translate("LeagueView", h) if h else h for h in headers]
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.horizontalHeaderItem(4).setToolTip(f"{ratio_unit}: the weight at which this row and "
-                                                      "the efficient row before it are equally good")
+        self.table.horizontalHeaderItem(4).setToolTip(fill(translate(
+            "LeagueView", "%1: the weight at which this row and the efficient row before it are equally good"),
+            ratio_unit))
         self.table.setColumnWidth(1, max(160, self.table.fontMetrics().horizontalAdvance("x" * 30)))
         self.table.setRowCount(len(table.rows))
         muted = palette.qcolor(palette.TEXT_MUTED)
         for k, row in enumerate(table.rows):
             # Units are in the column headers; the cells hold the numbers.
-            cells = (row.id, shorten("; ".join(row.labels) or "(no decision)", 160), _num(row.values[0]),
+            cells = (row.id, shorten("; ".join(row.labels) or translate("LeagueView", "(no decision)"), 160), _num(row.values[0]),
                      _num(row.values[1]), _num(row.icer), verdict(row, table))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -251,6 +276,10 @@ class LeagueView(QWidget):
                 self.table.setItem(k, c, item)
         self.data = draw_league(self.figure, table)
         self.policySelected.emit(None)
+
+    def _plot_why(self) -> str:
+        # The heading says why in full; a long reason centred in the plot would be cut at both sides.
+        return translate("LeagueView", "No league table")
 
     def selected_row(self):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -269,7 +298,8 @@ class LeagueView(QWidget):
 
     def _selection(self) -> None:
         row = self.selected_row()
-        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None, why=self.why)
+        self.data = draw_league(self.figure, self.table_data, selected=row.id if row else None,
+                                why=self._plot_why())
         self.policySelected.emit(dict(row.policy) if row is not None else None)
 
 

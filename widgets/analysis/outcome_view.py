@@ -23,7 +23,7 @@ from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
-from widgets.i18n import translate
+from widgets.i18n import fill, translate
 
 MAX_BINS = 40
 #: At most this many distinct values are drawn one bar per value.
@@ -96,10 +96,11 @@ def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], data_top: float) -
 
 def _add_marker_legend(legend: pg.LegendItem) -> None:
     """Legend entries for the mean (solid) and percentile (dashed) lines."""
-    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=2)), "mean")
+    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=2)),
+                   translate("OutcomeView", "mean"))
     legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT_MUTED, width=1.5,
                                                                 style=pg.QtCore.Qt.PenStyle.DashLine)),
-                   "P5 / P50 / P95")  # as the lines are labelled
+                   translate("OutcomeView", "P5 / P50 / P95"))  # as the lines are labelled
 
 
 def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: bool = False) -> FigureData:
@@ -125,7 +126,7 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
     # under each plot: the bars get the height those rows took.
     legend = top_legend(figure, row=0, columns=5, colspan=2 if wide else 1)
     top = add_plot(figure, "Realised outcome, by how the path ends" if wide else
-                   f"Realised outcome of one sampled path{unit_suffix(unit)}",
+                   fill(translate("OutcomeView", "Realised outcome of one sampled path%1"), unit_suffix(unit)),
                    f"Realised outcome{unit_suffix(unit)}" if wide else "", "% of iterations", row=1, col=0)
     edges, centres, widths, discrete = _bins(sim.outcome)
     bottom = np.zeros(centres.size)
@@ -148,8 +149,10 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
         data.rows.append(["outcome", float(low_edge), float(high_edge), int(total[k]), float(total[k] / n),
                           *(int(per_path[name][k]) for name in PATH_NAMES)])
 
-    low = add_plot(figure, f"Expected value per iteration (base case {_fmt(sim.base_ev)})" if wide else
-                   f"Expected value per iteration{unit_suffix(unit)}, base case {_fmt(sim.base_ev)}",
+    low = add_plot(figure, fill(translate("OutcomeView", "Expected value per iteration (base case %1)"),
+                                _fmt(sim.base_ev)) if wide else
+                   fill(translate("OutcomeView", "Expected value per iteration%1, base case %2"), unit_suffix(unit),
+                        _fmt(sim.base_ev)),
                    f"Expected value{unit_suffix(unit)}" if wide else "", "" if wide else "% of iterations",
                    row=1 if wide else 2, col=1 if wide else 0)
     edges, centres, widths, discrete = _bins(sim.ev)

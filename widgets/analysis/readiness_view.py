@@ -25,7 +25,7 @@ from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, percent_ticks, shorten, top_legend,
 )
 from widgets.analysis.plot_export import retheme_figures  # light / dark
-from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, number, translate
 
 MAX_BRANCH_BARS = 12
 #: Rows of the branch table (costliest first); a 10,000-node plan has thousands
@@ -39,11 +39,6 @@ COLUMNS = (QT_TRANSLATE_NOOP("ReadinessView", "Branch"), QT_TRANSLATE_NOOP("Read
            QT_TRANSLATE_NOOP("ReadinessView", "Readiness"), QT_TRANSLATE_NOOP("ReadinessView", "Reach"),
            QT_TRANSLATE_NOOP("ReadinessView", "Exposure cost"), QT_TRANSLATE_NOOP("ReadinessView", "Responses"),
            QT_TRANSLATE_NOOP("ReadinessView", "Late responses"))
-
-
-def _count(n: int, word: str, many: str | None = None) -> str:
-    """``1 track``, ``2 tracks``."""
-    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def _pct(value: float) -> str:
@@ -95,7 +90,8 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
                    else "Per track: failure readiness and failure exposure",
                    "" if stacked_narrow else "Percent (%)", "", row=1, col=0)
     names = [shorten(t.title, chars) if narrow else
-             f"{shorten(t.title, 30)}  ({t.late} late, {t.unprepared_branches} with no response)" for t in tracks]
+             fill(translate("ReadinessView", "%1  (%2 late, %3 with no response)"), shorten(t.title, 30), t.late,
+                  t.unprepared_branches) for t in tracks]
     y = np.arange(len(tracks))[::-1].astype(float)
     values_shown = []
     for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY, "failure readiness"),
@@ -122,13 +118,14 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
     where = "" if track_id is None else f" — {shorten(next((t.title for t in tracks if t.track_id == track_id), track_id), 30)}"
     costly = [b for b in failures if b.cost > 0]
     shown = costly[:max(1, min(MAX_BRANCH_BARS, max_rows or MAX_BRANCH_BARS))]
-    more = f", {len(shown)} of {len(costly)}" if len(shown) < len(costly) else ""
-    low = add_plot(figure, f"Costliest failures (points{more})" if stacked_narrow
-                   else "Costliest failures" if tight
-                   else "Costliest failure branches" if narrow
-                   else f"Failure branches by the exposure they cost{where}{more.replace(',', ':')}",
-                   "" if stacked_narrow else f"Exposure cost (points{more})" if narrow
-                   else "Exposure removed if the branch were ready (percentage points)",
+    more = fill(translate("ReadinessView", ", %1 of %2"), len(shown), len(costly)) if len(shown) < len(costly) else ""
+    low = add_plot(figure, fill(translate("ReadinessView", "Costliest failures (points%1)"), more) if stacked_narrow
+                   else translate("ReadinessView", "Costliest failures") if tight
+                   else translate("ReadinessView", "Costliest failure branches") if narrow
+                   else fill(translate("ReadinessView", "Failure branches by the exposure they cost%1%2"), where,
+                             more.replace(",", ":")),
+                   "" if stacked_narrow else fill(translate("ReadinessView", "Exposure cost (points%1)"), more) if narrow
+                   else translate("ReadinessView", "Exposure removed if the branch were ready (percentage points)"),
                    "", row=1 if wide else 2, col=1 if wide else 0)
     if not shown:
         message(low, translate("ReadinessView", "no failure branch costs exposure: every reached failure has a ready response"))
@@ -218,10 +215,16 @@ class ReadinessView(QWidget):
         late = sum(t.late for t in report.tracks)
         unanswered = sum(t.unprepared_branches for t in report.tracks)
         shown = report.branches[:MAX_TABLE_ROWS]
-        more = f" · table shows the {len(shown)} costliest of {len(report.branches)} branches" \
-            if len(shown) < len(report.branches) else ""
-        self.summary.setText(f"{_count(len(report.tracks), 'track')} · {_count(late, 'late response')} · "
-                             f"{_count(unanswered, 'failure branch', 'failure branches')} without a response{more}")
+        more = fill(translate("ReadinessView", " · table shows the %1 costliest of %2 branches"),
+                    number(len(shown)), number(len(report.branches))) if len(shown) < len(report.branches) else ""
+        # Whole sentences for one and for many: a translation cannot follow an appended "s".
+        tracks = (translate("ReadinessView", "1 track") if len(report.tracks) == 1
+                  else fill(translate("ReadinessView", "%1 tracks"), number(len(report.tracks))))
+        lates = (translate("ReadinessView", "1 late response") if late == 1
+                 else fill(translate("ReadinessView", "%1 late responses"), number(late)))
+        bare = (translate("ReadinessView", "1 failure branch without a response") if unanswered == 1
+                else fill(translate("ReadinessView", "%1 failure branches without a response"), number(unanswered)))
+        self.summary.setText(f"{tracks} · {lates} · {bare}{more}")
         table = self.table
         table.setSortingEnabled(False)
         table.setUpdatesEnabled(False)

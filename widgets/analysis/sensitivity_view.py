@@ -23,7 +23,7 @@ from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
-from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, significant, translate
 
 MAX_TORNADO_BARS = 15
 MAX_SPIDER_LINES = 8
@@ -105,12 +105,15 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
     plot = add_plot(figure, _titled(track_title, f"tornado, {POLICY_TEXT[tornado.policy]}{more}"),
                     f"Expected value{unit_suffix(unit)}", "", row=1, col=0)
     if not shown:
-        message(plot, "no range moves the EV of this track" if tornado.bars
-                else "no probability, payoff or variable has a range")
+        message(plot, translate("SensitivityView", "no range moves the EV of this track") if tornado.bars
+                else translate("SensitivityView", "no probability, payoff or variable has a range"))
         return data
     if still:
-        plot.setLabel("bottom", f"Expected value{unit_suffix(unit)} — {still} other ranged parameter"
-                      f"{'s do' if still > 1 else ' does'} not move the EV", color=palette.TEXT)
+        # Whole sentences for one and for many: a translation cannot follow an appended "s".
+        rest = (fill(translate("SensitivityView", "%1 other ranged parameters do not move the EV"), still)
+                if still > 1 else translate("SensitivityView", "1 other ranged parameter does not move the EV"))
+        plot.setLabel("bottom", fill(translate("SensitivityView", "Expected value%1 — %2"), unit_suffix(unit), rest),
+                      color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
     for key, colour, name in (("ev_low", palette.SERIES[0], "each at its low end"),
@@ -121,7 +124,7 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
         plot.addItem(item)
         legend.addItem(item, name)
     plot.addItem(pg.InfiniteLine(base, angle=90, movable=False, pen=pg.mkPen(palette.TEXT, width=1.5)))
-    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=1.5)), f"base-case EV {_fmt(base)}")
+    legend.addItem(pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(palette.TEXT, width=1.5)), fill(translate("SensitivityView", "base-case EV %1"), _fmt(base)))
     if label_chars is not None and label_chars < 52:
         names = [param_label(b["name"], labels, max(16, label_chars), plan) for b in shown]
     else:
@@ -183,23 +186,25 @@ def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, uni
         for value, ev in zip(values, evs):
             data.rows.append([value, f"option {option}", ev])
     legend = top_legend(figure, row=0, columns=2)
-    where = f" at “{shorten(labels.get(decision, decision), 36)}”" if decision else ""
     # the swept number is the x axis's title: the plot title names the track and the decision
-    plot = add_plot(figure, _titled(track_title, f"each option's EV{where}"),
+    title = (fill(translate("SensitivityView", "each option's EV at “%1”"), shorten(labels.get(decision, decision), 36))
+             if decision else translate("SensitivityView", "each option's EV"))
+    plot = add_plot(figure, _titled(track_title, title),
                     f"{param_label(sweep.variable, labels, 70, plan)}{_param_unit(sweep.variable, unit, plan)}",
                     f"Expected value{unit_suffix(unit)}", row=1, col=0)
     for k, (option, evs) in enumerate(options.items()):
         colour = palette.SERIES[k % len(palette.SERIES)]
         item = plot.plot(values, evs, pen=pg.mkPen(colour, width=2.5))
-        legend.addItem(item, f"option: {shorten(labels.get(option, option), 38)}")
+        legend.addItem(item, fill(translate("SensitivityView", "option: %1"), shorten(labels.get(option, option), 38)))
     track = plot.plot(values, [p["ev"] for p in sweep.points],
                       pen=pg.mkPen(palette.TEXT, width=1.5, style=Qt.PenStyle.DashLine))
-    legend.addItem(track, f"track EV ({POLICY_TEXT[sweep.policy]})")
+    legend.addItem(track, fill(translate("SensitivityView", "track EV (%1)"), POLICY_TEXT[sweep.policy]))
     markers = []
     for threshold in sweep.thresholds:
         if decision and threshold["decision"] != decision:
             continue
-        text = f"threshold {threshold['value']:.4g}: best becomes {shorten(labels.get(threshold['to'], threshold['to']), 24)}"
+        text = fill(translate("SensitivityView", "threshold %1: best becomes %2"), significant(threshold["value"], 4),
+                    shorten(labels.get(threshold["to"], threshold["to"]), 24))
         plot.addItem(pg.InfiniteLine(threshold["value"], angle=90, movable=False,
                                      pen=pg.mkPen(palette.FAILURE_TEXT, width=1.5, style=Qt.PenStyle.DashLine)))
         markers.append((threshold["value"], text, palette.FAILURE_TEXT))
@@ -222,8 +227,8 @@ def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", lab
         for ix, x in enumerate(xs):
             data.rows.append([float(x), float(y), result.best[iy][ix], result.ev[iy][ix]])
     legend = top_legend(figure, row=0, columns=2)
-    plot = add_plot(figure, _titled(track_title, f"best option at "
-                                                 f"“{shorten(labels.get(result.decision, result.decision), 36)}”"),
+    plot = add_plot(figure, _titled(track_title, fill(translate("SensitivityView", "best option at “%1”"),
+                                                      shorten(labels.get(result.decision, result.decision), 36))),
                     f"{param_label(result.x, labels, 70, plan)}{_param_unit(result.x, unit, plan)}",
                     f"{param_label(result.y, labels, 60, plan)}{_param_unit(result.y, unit, plan)}", row=1, col=0)
     dx = (xs[1] - xs[0]) if xs.size > 1 else 1.0
@@ -241,7 +246,7 @@ def draw_policy_map(figure: pg.GraphicsLayoutWidget, result, unit: str = "", lab
         star = pg.ScatterPlotItem([base[0]], [base[1]], symbol="star", size=18, brush=palette.BACKGROUND,
                                   pen=pg.mkPen(palette.TEXT, width=1.5))
         plot.addItem(star)
-        legend.addItem(star, "base case")
+        legend.addItem(star, translate("SensitivityView", "base case"))
     plot.setXRange(xs[0] - dx / 2, xs[-1] + dx / 2, padding=0)
     plot.setYRange(ys[0] - dy / 2, ys[-1] + dy / 2, padding=0)
     plot.showGrid(x=False, y=False)

@@ -21,10 +21,12 @@ from planning.voi import value_unit as voi_unit
 from widgets import palette
 from widgets.analysis.data import AnalysisCancelled, Cancelled, Progress
 from widgets.analysis.plot_export import (
-    ExportButton, FigureData, add_plot, category_axis, message, new_figure, shorten, unit_suffix,
+    ExportButton, FigureData, add_plot, category_axis, message, new_figure, retheme_figures, shorten,
+    unit_suffix,
 )
 from widgets.analysis.run_bar import RunBar
 from widgets.analysis.sensitivity_view import param_label
+from widgets.i18n import fill, translate
 
 #: Bars drawn at most (the CSV holds every quantity).
 MAX_BARS = 14
@@ -81,15 +83,17 @@ def draw_voi(figure: pg.GraphicsLayoutWidget, result: VoiResult, plan: Plan) -> 
     data.rows.append(["ev_now", result.best_option or "", labels.get(result.best_option, ""), result.ev_now, *common])
     data.rows.append(["noise", "", "estimator bias (random ordering)", result.noise, *common])
     if result.decision is None:
-        message(figure.addPlot(), "no decision in this track: information cannot change a choice")
+        message(figure.addPlot(), translate("VoiView", "no decision in this track: information cannot change a choice"))
         return data
     # A title is as wide as its text and a plot never narrower than its title:
     # a long decision label goes on a second line so the chart fits a narrow dock.
-    title = f"Worth knowing before{'<br>' if len(where) > 24 else ' '}“{where}”"
+    title = fill(translate("VoiView", "Worth knowing before “%1”"), where)
+    if len(where) > 24:
+        title = title.replace(" “", "<br>“", 1)
     plot = add_plot(figure, title,
-                    f"Worth knowing first{unit_suffix(unit)}", "", row=0, col=0)
+                    fill(translate("VoiView", "Worth knowing first%1"), unit_suffix(unit)), "", row=0, col=0)
     if result.evpi <= 0:
-        message(plot, "worth nothing: no ranged quantity can change the best option here")
+        message(plot, translate("VoiView", "worth nothing: no ranged quantity can change the best option here"))
         return data
     shown = [e for e in result.evppi if e.value > 0][:MAX_BARS]
     y = np.arange(len(shown))[::-1].astype(float)
@@ -141,7 +145,7 @@ class VoiView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Iterations"))
+        top.addWidget(QLabel(translate("VoiView", "Iterations")))
         self.iterations = QSpinBox(self)
         self.iterations.setObjectName("voi_iterations")
         self.iterations.setAccessibleName(self.tr("Monte Carlo iterations"))
@@ -150,7 +154,7 @@ class VoiView(QWidget):
         self.iterations.setValue(10_000)
         self.iterations.setGroupSeparatorShown(True)
         top.addWidget(self.iterations)
-        top.addWidget(QLabel("Seed"))
+        top.addWidget(QLabel(translate("VoiView", "Seed")))
         self.seed = QSpinBox(self)
         self.seed.setObjectName("voi_seed")
         self.seed.setAccessibleName(self.tr("Random seed"))
@@ -172,7 +176,14 @@ class VoiView(QWidget):
         self.run_bar.runRequested.connect(self.runRequested)
         self.iterations.editingFinished.connect(self.runRequested)
         self.seed.editingFinished.connect(self.runRequested)
-        message(self.figure.addPlot(), "value of information is computed when this panel is open")
+        message(self.figure.addPlot(), translate("VoiView", "value of information is computed when this panel is open"))
+        palette.on_change(self, self.retheme)  # the chart reads the palette when drawn: light or dark
+
+    def retheme(self) -> None:
+        """Draw again in the current colour scheme (also light for an export, see ExportButton)."""
+        retheme_figures([self.figure])
+        if self.result is not None:
+            self.data = draw_voi(self.figure, self.result, self.document.plan)
 
     def settings(self) -> tuple[int, int]:
         """(iterations, seed), read in the GUI thread."""
@@ -199,17 +210,20 @@ def summary_text(plan: Plan, result: VoiResult) -> str:
     from planning.voi import quantity_label
 
     if result.decision is None:
-        return "No decision in this track."
+        return translate("VoiView", "No decision in this track.")
     labels = {n.id: n.label or n.id for n in plan.nodes.values()}
     unit = f" {voi_unit(plan)}" if voi_unit(plan) else ""
-    decision = f"“{labels.get(result.decision, result.decision)}”"
-    text = f"EV at stake: {_fmt(result.ev_now)}{unit} deciding now. "
+    decision = labels.get(result.decision, result.decision)
+    text = fill(translate("VoiView", "EV at stake: %1 deciding now."), _fmt(result.ev_now) + unit) + " "
     if result.evpi <= 0:
-        return text + f"Knowing the ranged quantities before {decision} is worth nothing: none can change the best option."
-    text += f"Knowing every ranged quantity before {decision} is worth up to {_fmt(result.evpi)}{unit}."
+        return text + fill(translate("VoiView", "Knowing the ranged quantities before “%1” is worth nothing: "
+                                                "none can change the best option."), decision)
+    text += fill(translate("VoiView", "Knowing every ranged quantity before “%1” is worth up to %2."),
+                 decision, _fmt(result.evpi) + unit)
     if result.evpi > 0 and result.evppi and result.evppi[0].value > 0:
         top = result.evppi[0]
-        text += f" Most worth knowing: {quantity_label(plan, top)}, up to {_fmt(top.value)}{unit}."
+        text += " " + fill(translate("VoiView", "Most worth knowing: %1, up to %2."), quantity_label(plan, top),
+                           _fmt(top.value) + unit)
     return text
 
 

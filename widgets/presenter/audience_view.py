@@ -17,13 +17,16 @@ from PySide6.QtWidgets import QWidget
 
 from planning.walk import BranchCard, Slide, format_value
 from widgets import palette
-from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
 
 # Page, card and badge colours are widgets.palette's PAGE, CARD, HIDDEN_CARD,
 # AMBER_TEXT and ON_BADGE_COLORS, read when painting: they follow the scheme.
 BADGE_TEXT = {"none": QT_TRANSLATE_NOOP("AudienceView", "NO RESPONSE"), "late": QT_TRANSLATE_NOOP("AudienceView", "LATE"),
               "partial": QT_TRANSLATE_NOOP("AudienceView", "PARTIAL"), "ready": QT_TRANSLATE_NOOP("AudienceView", "READY")}
+#: The tile of a branch's own readiness (only success and failure branches have one).
+READY_FOR = {"success": QT_TRANSLATE_NOOP("AudienceView", "Ready for this success"),
+             "failure": QT_TRANSLATE_NOOP("AudienceView", "Ready for this failure")}
 PATH_WORD = {"success": QT_TRANSLATE_NOOP("AudienceView", "Success path"),
              "failure": QT_TRANSLATE_NOOP("AudienceView", "Failure path"),
              "neutral": QT_TRANSLATE_NOOP("AudienceView", "Neutral path")}
@@ -233,32 +236,36 @@ class AudienceView(QWidget):
 
     def _figures(self, canvas: Canvas, slide: Slide, area: QRectF, y: float, u: float) -> float:
         if slide.error:
-            return canvas.wrapped(f"Cannot evaluate from here: {slide.error}", font(30 * u, True),
+            return canvas.wrapped(fill(translate("AudienceView", "Cannot evaluate from here: %1"), slide.error),
+                                  font(30 * u, True),
                                   palette.BADGE_LATE, area.left(), y, area.width(), 2, area)
-        tiles = [("Expected value from here", format_value(slide.ev, slide.value_unit), palette.TEXT)]
+        tiles = [(translate("AudienceView", "Expected value from here"), format_value(slide.ev, slide.value_unit), palette.TEXT)]
         if slide.second is not None:  # two criteria: the second one beside the first
             name, value, unit = slide.second
             # the unit in the caption: the big figure stays short enough for its tile
-            tiles.append((f"{name} from here" + (f" ({unit})" if unit else ""), format_value(value), palette.TEXT))
+            caption = (fill(translate("AudienceView", "%1 from here (%2)"), name, unit) if unit
+                       else fill(translate("AudienceView", "%1 from here"), name))
+            tiles.append((caption, format_value(value), palette.TEXT))
         if slide.branch_readiness is not None and slide.path in ("success", "failure"):
             # On a branch the room asks "are we ready for *this*?": its own readiness.
-            tiles.append((f"Ready for this {slide.path}", percent(slide.branch_readiness),
+            tiles.append((translate("AudienceView", READY_FOR[slide.path]), percent(slide.branch_readiness),
                           readiness_color(slide.branch_readiness)))
         if slide.kind == "terminal":
             own = slide.self_card
             if own is not None and own.responses:
                 in_time = sum(not r.late for r in own.responses)
-                tiles.append(("Responses in time", f"{in_time} of {len(own.responses)}",
+                tiles.append((translate("AudienceView", "Responses in time"),
+                              fill(translate("AudienceView", "%1 of %2"), in_time, len(own.responses)),
                               palette.TEXT if in_time == len(own.responses) else palette.BADGE_LATE))
             if own is not None and own.warning_days is not None:
-                tiles.append(("Warning time", days(own.warning_days), palette.TEXT))
+                tiles.append((translate("AudienceView", "Warning time"), days(own.warning_days), palette.TEXT))
         else:
             tiles += [
-                ("Ready for failures ahead", percent(slide.failure_readiness),
+                (translate("AudienceView", "Ready for failures ahead"), percent(slide.failure_readiness),
                  readiness_color(slide.failure_readiness)),
-                ("Risk ahead of a failure we are not ready for", percent(slide.failure_exposure),
+                (translate("AudienceView", "Risk ahead of a failure we are not ready for"), percent(slide.failure_exposure),
                  palette.BADGE_LATE if (slide.failure_exposure or 0) > 0.25 else palette.TEXT),
-                ("Chance of a failure path ahead", percent(slide.p_failure), palette.TEXT),
+                (translate("AudienceView", "Chance of a failure path ahead"), percent(slide.p_failure), palette.TEXT),
             ]
         tiles = tiles[:4]
         width = area.width() / 4
@@ -276,9 +283,11 @@ class AudienceView(QWidget):
 
             unit = f" {slide.value_unit}" if slide.value_unit else ""
             if slide.second is not None:  # two criteria: value of information is of the combined value
-                unit = f" {slide.second[2] or slide.second[0]} of combined value"
-            worth = "; ".join(f"{label} (up to {amount(value, 2)}{unit})" for label, value in slide.worth_knowing)
-            used += 10 * u + canvas.wrapped(f"Worth knowing before we decide: {worth}", font(24 * u), palette.TEXT,
+                unit = fill(translate("AudienceView", " %1 of combined value"), slide.second[2] or slide.second[0])
+            worth = "; ".join(fill(translate("AudienceView", "%1 (up to %2)"), label, f"{amount(value, 2)}{unit}")
+                              for label, value in slide.worth_knowing)
+            used += 10 * u + canvas.wrapped(fill(translate("AudienceView", "Worth knowing before we decide: %1"), worth),
+                                            font(24 * u), palette.TEXT,
                                             area.left(), y + used + 10 * u, area.width(), 2, area)
         return used
 
@@ -406,7 +415,8 @@ class AudienceView(QWidget):
         if fits(line_height(f_bold) * (3 if two else 1)):
             y += self._ev_line(canvas, card, option, f_bold, f_small, x, y, width, rect, pad)
         if card.p_failure and card.failure_readiness is not None and fits(line_height(f_body)):
-            y += canvas.wrapped(f"ready for failure ahead: {percent(card.failure_readiness)}", f_body,
+            y += canvas.wrapped(fill(translate("AudienceView", "ready for failure ahead: %1"),
+                                     percent(card.failure_readiness)), f_body,
                                 readiness_color(card.failure_readiness), x, y, width, 1, rect)
         sections = []
         if card.signposts or card.warning_days is not None:

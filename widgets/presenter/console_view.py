@@ -114,6 +114,12 @@ class ConsoleView(QWidget):
         self.setStyleSheet(f"QWidget#console_view {{ background: {palette.BACKGROUND}; }}")
         for frame in self._frames:
             frame.setStyleSheet(f"QFrame {{ border: 1px solid {palette.GRID}; }}")
+        # The box a presenter types into is a control: its border is a graphic that
+        # must stand out 3:1 from the page (the style's own frame is near-invisible when dark).
+        self.notes.setStyleSheet(
+            f"QPlainTextEdit#walk_notes {{ border: 1px solid {palette.BORDER}; border-radius: 3px;"
+            f" background: {palette.BACKGROUND}; color: {palette.TEXT}; }}"
+            f" QPlainTextEdit#walk_notes:focus {{ border: 2px solid {palette.SELECTION}; }}")
         for label in self.findChildren(QLabel):
             role = label.property("palette_colour")
             if role:
@@ -141,9 +147,9 @@ class ConsoleView(QWidget):
         for card in slide.cards:
             p = f"{percent(card.probability)}  " if card.probability is not None else ""
             mark = "  ★" if card.best else ""
-            hidden = "" if card.revealed else "  (hidden)"
+            hidden = "" if card.revealed else "  " + translate("ConsoleView", "(hidden)")
             rows.append(f"{card.number}   {p}{card.label}{mark}{hidden}")
-        self.choices.setText("\n".join(rows) if rows else "End of this path: Backspace goes back.")
+        self.choices.setText("\n".join(rows) if rows else translate("ConsoleView", "End of this path: Backspace goes back."))
         self.speaker_notes.setText(speaker_notes or "—")
         if self.notes.toPlainText() != note:
             self.notes.blockSignals(True)
