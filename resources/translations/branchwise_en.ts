@@ -492,6 +492,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source> %1 of combined value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 (up to %2)</source>
         <translation type="unfinished"></translation>
     </message>
