@@ -293,10 +293,25 @@ def link_value(plan: Plan, function: str, argument: str, owner: Mapping[str, str
         return 1.0 if argument in plan.path_to(result.root) else 0.0
     if not any(track.id == argument for track in plan.tracks):
         raise PlanError(None, None, f'{function}("{argument}"): no track {argument!r}')
-    result = _result_of(plan, argument)
-    if function != "ev" and crossed(plan, result.root, function[2:]):
-        return 1.0  # the path that happened already crossed a success (failure) branch
-    return float(getattr(result, function))
+    return read_as(plan, _result_of(plan, argument))[function]
+
+
+def read_as(plan: Plan, result) -> dict[str, float]:
+    """What other tracks read of an evaluated track: ``p_success``, ``p_failure``, ``ev``.
+
+    For a track evaluated from a node that happened, p_success (p_failure) is
+    1 when the way down to that node already crossed a success (failure)
+    branch; otherwise the figures are the result's own.
+    """
+    values = {"p_success": float(result.p_success), "p_failure": float(result.p_failure),
+              "ev": float(result.ev)}
+    if result.track_id is not None:
+        track = next((t for t in plan.tracks if t.id == result.track_id), None)
+        if track is not None and track.root != result.root:
+            for function in ("p_success", "p_failure"):
+                if crossed(plan, result.root, function[2:]):
+                    values[function] = 1.0  # the path that happened already crossed one
+    return values
 
 
 def crossed(plan: Plan, node_id: str, path: str) -> bool:
@@ -363,7 +378,7 @@ def evaluate_linked(plan: Plan, given: Iterable[str] = (), tracks: Iterable[str]
     The track that holds a given node is evaluated from it (as ``--from``);
     the others read the conditioned values through their links.
     """
-    with conditioned(plan, given) as chosen:
+    with conditioned(plan, given):
         wanted = [t.id for t in plan.tracks] if tracks is None else list(tracks)
         for track_id in dependency_order(plan):
             if track_id in wanted:
@@ -387,6 +402,33 @@ def values_for_validation(plan: Plan) -> dict[str, float]:
     return values
 
 
+def reads_in(result) -> list[tuple[str, str, float]]:
+    """What an evaluated track read from others: (function, argument, value), sorted."""
+    compiled = getattr(result, "compiled", None)
+    if compiled is None or not compiled.scopes:
+        return []
+    found = []
+    for variable in compiled.scopes[0].variables:
+        name = variable.name
+        if name.endswith('")') and '("' in name:
+            function, argument = name[:-2].split('("', 1)
+            if function in READS:
+                found.append((function, argument, float(variable.value)))
+    return sorted(found)
+
+
+def describe_read(plan: Plan, function: str, argument: str) -> str:
+    """A link in planner words: "track Nuclear succeeds", "'Freeze verified' [n3] is reached"."""
+    if function == "reach":
+        node = plan.nodes.get(argument)
+        label = " ".join(node.label.split()) if node is not None and node.label else ""
+        return f'"{label}" [{argument}] is reached' if label else f"node {argument} is reached"
+    title = next((t.title for t in plan.tracks if t.id == argument), "") or argument
+    return {"p_success": f"track {title} ends in success",
+            "p_failure": f"track {title} ends in failure",
+            "ev": f"expected value of track {title}"}[function]
+
+
 def readers_of(plan: Plan, track_id: str) -> list[str]:
     """Tracks that read ``track_id`` directly or through others, in dependency order."""
     graph = dependency_graph(plan)
@@ -403,5 +445,5 @@ def readers_of(plan: Plan, track_id: str) -> list[str]:
 __all__ = [
     "Link", "conditioned", "dependency_graph", "dependency_order", "evaluate_linked",
     "find_links", "given_by_track", "link_problems", "link_value", "reads_of",
-    "node_tracks", "readers_of", "scope_for", "values_for_validation",
+    "describe_read", "node_tracks", "read_as", "readers_of", "reads_in", "scope_for", "values_for_validation",
 ]
