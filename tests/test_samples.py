@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from planning import expressions
 from planning.model import CHANCE, DECISION, KINDS, PATHS, TERMINAL, Plan
 from planning.planfile import dumps_plan, loads_plan
 from planning.templates import SAMPLE_FILES, TEMPLATES, new_plan, sample_text
