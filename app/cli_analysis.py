@@ -298,7 +298,7 @@ class _Scope:
         self.chosen = track is not None
         ct = compile_track(plan, self.track_id)
         self.names = parameter_names(ct)
-        self.read = parameters_read_by(ct)
+        self.read = parameters_read_by(ct, plan)
 
     def check(self, name: str, option: str) -> None:
         """A usage error unless ``name`` can move the analysed track."""
@@ -307,7 +307,7 @@ class _Scope:
         from planning.compile import compile_track
 
         readers = [t.id for t in self.plan.tracks if t.id != self.track_id
-                   and name in parameters_read_by(compile_track(self.plan, t.id))]
+                   and name in parameters_read_by(compile_track(self.plan, t.id), self.plan)]
         where = f"; it moves track {', '.join(readers)} (add --track {readers[0]})" if readers else ""
         if name in self.names:
             raise UsageError(f"{option} {name}: does not affect track {self.track_id}{where}")

@@ -105,16 +105,24 @@ def parameter_names(ct: CompiledTrack) -> set[str]:
     return names
 
 
-def parameters_read_by(ct: CompiledTrack) -> set[str]:
+def _reads(expression: expressions.Expression) -> frozenset[str]:
+    """Variable names and linked-track keys (``p_success("T")``) an expression reads."""
+    if not expression.links:
+        return expression.names
+    return expression.names | {expressions.link_key(*link) for link in expression.links}
+
+
+def parameters_read_by(ct: CompiledTrack, plan: Plan | None = None) -> set[str]:
     """Parameter names that can change this track's numbers.
 
     Its own branch probabilities and payoffs, and the variables its
     expressions read, directly or through other variables. A plan variable
-    only another track reads is not among them.
+    only another track reads is not among them, unless (with ``plan``) this
+    track reads that track: then what moves the read track moves it too.
     """
     used: set[str] = {f"{ct.ids[i]}.probability" for i in range(ct.size) if ct.is_branch[i]}
     used.update(f"{node_id}.payoff" for node_id in ct.ids)
-    pending = [(f.expression.names, f.scope) for f in ct.expression_fields]
+    pending = [(_reads(f.expression), f.scope) for f in ct.expression_fields]
     seen: set[tuple[int, str]] = set()
     while pending:
         names, scope = pending.pop()
@@ -131,7 +139,20 @@ def parameters_read_by(ct: CompiledTrack) -> set[str]:
             seen.add((s, name))
             used.add(name if ct.scopes[s].node_id is None else f"{ct.scopes[s].node_id}.{name}")
             if isinstance(variable.value, str):  # the plan validated, so it parses
-                pending.append((expressions.parse(variable.value).names, s))
+                pending.append((_reads(expressions.parse(variable.value)), s))
+    if plan is not None:
+        from planning.compile import compile_track
+        from planning.links import node_tracks
+
+        owner = None
+        for key in [name for name in used if name.endswith('")') and '("' in name]:
+            used.discard(key)
+            function, argument = key[:-2].split('("', 1)
+            if function == "reach":
+                owner = node_tracks(plan) if owner is None else owner
+                argument = owner.get(argument, argument)
+            if any(t.id == argument for t in plan.tracks):
+                used |= parameters_read_by(compile_track(plan, argument), plan)
     return used
 
 

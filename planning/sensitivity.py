@@ -445,6 +445,10 @@ def tornado(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tuple[
     bars = [{"name": p.name, "low": p.low, "high": p.high, "ev_low": float(ev[2 * j]), "ev_high": float(ev[2 * j + 1])}
             for j, p in enumerate(params)]
     bars.sort(key=lambda b: -abs(b["ev_high"] - b["ev_low"]))
+    if root is None:  # linked tracks: the read tracks' ranges move this track's EV too
+        from planning.linked_draws import tornado_bars
+
+        bars = tornado_bars(plan, track_id, analysis, bars)
     return TornadoResult(analysis.base_ev, policy, bars)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from planning import links
@@ -173,16 +174,60 @@ def test_links_survive_a_save_and_the_graph_has_one_edge_per_reading():
     assert links.readers_of(plan, "a") == ["b", "c"]
 
 
-def test_simulation_and_sensitivity_of_a_reading_track_run_with_the_read_values():
-    from planning.montecarlo import simulate
+def ranged_chain() -> Plan:
+    plan = chain()
+    plan.nodes["aw"].probability_range = [0.2, 0.9]
+    plan.nodes["aw"].payoff_range = [0, 20]
+    return plan
+
+
+def test_monte_carlo_draws_the_read_track_in_every_iteration():
+    from planning.montecarlo import PertSampler, simulate
+
+    plan = ranged_chain()
+    b = simulate(plan, "b", iterations=20000, seed=3)
+    # b has no range of its own: all its spread comes from track a's draws
+    assert b.base_ev == pytest.approx(0.0)
+    assert b.ev.std() > 1.0
+    # the same figure from an independent draw of a's probability (payoff at its mode):
+    # ev_a = 15 pa - 5, p(bw) = .2 + .5 pa, bl pays -10 (1 - pa)
+    u = np.random.default_rng(0).random((200_000, 1))
+    pa = PertSampler(np.array([0.2]), np.array([0.6]), np.array([0.9]))(u)[0]
+    ev_a = 15 * pa - 5
+    p_bw = 0.2 + 0.5 * pa
+    expected_b = p_bw * ev_a + (1 - p_bw) * -10 * (1 - pa)
+    assert b.ev.mean() == pytest.approx(expected_b.mean(), abs=0.1)
+    c = simulate(plan, "c", iterations=20000, seed=3)
+    expected_c = (1 - p_bw) * 100 + p_bw * expected_b
+    assert c.ev.mean() == pytest.approx(expected_c.mean(), abs=0.3)
+    # reproducible, and the same draws whatever the chunk
+    again = simulate(plan, "c", iterations=20000, seed=3, chunk=1000)
+    assert np.allclose(again.ev, c.ev)
+
+
+def test_tornado_of_a_reading_track_has_the_read_tracks_ranges():
     from planning.sensitivity import tornado
 
-    plan = chain()
-    plan.nodes["cw"].payoff_range = [80, 120]
-    result = simulate(plan, "c", iterations=200, seed=1)
-    assert result.base_ev == pytest.approx(50.0)
-    bars = tornado(plan, "c")
-    assert bars is not None
+    plan = ranged_chain()
+    bars = {bar["name"]: bar for bar in tornado(plan, "c").bars}
+    # by hand at pa = .2: ev_a -2, p(bw) .3, bl -8: ev_b -6.2, p_failure(b) .7 -> c 70 + .3*-6.2
+    assert bars["aw.probability"]["ev_low"] == pytest.approx(68.14)
+    # aw pays 0: ev_a -2 -> ev_b = .5*-2 + .5*-4 = -3 -> c 50 + .5*-3
+    assert bars["aw.payoff"]["ev_low"] == pytest.approx(48.5)
+    assert bars["aw.payoff"]["ev_high"] == pytest.approx(51.5)
+    b_bars = {bar["name"]: bar for bar in tornado(plan, "b").bars}
+    assert b_bars["aw.probability"]["ev_low"] == pytest.approx(-6.2)
+
+
+def test_cli_tornado_of_a_reading_track_names_what_moves_it(tmp_path, capsys):
+    from app.main import main
+
+    path = tmp_path / "chain.bwplan"
+    path.write_text(dumps_plan(ranged_chain()), encoding="utf-8")
+    assert main(["sensitivity", str(path), "--track", "c", "--tornado"]) == 0
+    out = capsys.readouterr().out
+    assert 'chance of "Alpha wins" [aw.probability] (0.2 .. 0.9)' in out
+    assert "Left out" not in out
 
 
 # -- the command line ---------------------------------------------------------------------
