@@ -208,7 +208,8 @@ def _umask() -> int:
     return mask
 
 
-def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None) -> None:
+def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None,
+                 level: str = "nodes") -> None:
     """Write ``plan`` as ``fmt`` straight into ``path`` (what ``branchwise export`` writes).
 
     Parameters
@@ -223,6 +224,8 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
     target : Path, optional
         The file ``path`` will become (``path`` may be a temporary file):
         Markdown writes its images beside it. ``path`` itself by default.
+    level : {"nodes", "tracks"}
+        dot only: every node (default) or the plan's map of tracks and their links.
 
     Raises
     ------
@@ -260,13 +263,17 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
         from planning.graph import write_graphml
 
         write_graphml(plan, path)
+    elif level == "tracks":
+        from planning.track_map import to_tracks_dot
+
+        path.write_text(to_tracks_dot(plan), encoding="utf-8")
     else:
         from planning.exports import to_dot
 
         path.write_text(to_dot(plan, track), encoding="utf-8")
 
 
-def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) -> None:
+def export_plan(plan, fmt: str, output: str | Path, track: str | None = None, level: str = "nodes") -> None:
     """Write ``plan`` as ``fmt`` to ``output`` by the output rule (:mod:`app.output`).
 
     The new file is written beside ``output`` under a unique temporary name,
@@ -286,13 +293,16 @@ def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) ->
     """
     if fmt in ("png", "svg", "pdf") and not plan.tracks:
         raise UsageError("the plan has no tracks to draw")
-    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)),
+    _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output), level=level),
                   validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
 
 
 def cmd_export(args) -> int:
     fmt = _format_for(args.output, args.format)
-    if fmt in _EVALUATED:
+    level = getattr(args, "level", "nodes")
+    if level == "tracks" and fmt != "dot":
+        raise UsageError("--level tracks applies to dot only")
+    if fmt in _EVALUATED or level == "tracks":  # the map shows each track's figures
         plan, _ = _valid_plan(args.file)
     else:
         plan = _load(args.file)
@@ -303,7 +313,9 @@ def cmd_export(args) -> int:
         raise UsageError(f"{args.file}: the plan has no tracks to draw")
     if args.output == STDOUT and fmt not in TEXT_FORMATS:
         raise UsageError(f"-o -: {fmt} is not a text format; give a file name")
-    export_plan(plan, fmt, args.output, args.track)
+    if level == "tracks" and args.track is not None:
+        raise UsageError("--track and --level tracks cannot be combined (the map shows every track)")
+    export_plan(plan, fmt, args.output, args.track, level)
     if args.output != STDOUT:
         print(f"{args.output}: {fmt} written")
     return EXIT_OK
@@ -343,4 +355,7 @@ def register_export(sub, name: str) -> None:
                    help="the file to write, replaced only once the new one is whole; "
                         "'-' prints a text format (html, md, csv, svg, graphml, dot)")
     p.add_argument("--track", metavar="ID", help="only this track (png, svg, dot; default: every track)")
+    p.add_argument("--level", choices=("nodes", "tracks"), default="nodes",
+                   help="dot: every node (default), or the tracks with an arrow per link and each "
+                        "track's EV and failure readiness")
     p.set_defaults(run=cmd_export)

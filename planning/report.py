@@ -108,6 +108,8 @@ class Report:
     objective: str
     tracks: list[TrackReport]
     walks: list[WalkLog]
+    #: Linked tracks (planning.track_map): (boxes, arrows) when some track reads another.
+    track_map: tuple | None = None
 
 
 def _text(value) -> str:
@@ -241,8 +243,19 @@ def build_report(plan: Plan) -> Report:
     A track that cannot be evaluated keeps its matrix and outline and says why
     in ``error``.
     """
+    from planning.track_map import track_map
+
+    boxes, arrows = track_map(plan)
     return Report(plan.title, plan.description, plan.value_unit, plan.objective,
-                  [_track_report(plan, t) for t in plan.tracks], _walks(plan))
+                  [_track_report(plan, t) for t in plan.tracks], _walks(plan),
+                  (boxes, arrows) if arrows else None)
+
+
+def _link_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(track that reads, what it reads, track read) for the report's link table."""
+    boxes, arrows = report.track_map
+    titles = {b.id: b.title for b in boxes}
+    return [(titles[a.reader], a.label, titles[a.read]) for a in arrows]
 
 
 # -- formatting ---------------------------------------------------------------------
@@ -351,6 +364,9 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
     if report.description:
         out += [md(report.description), ""]
     out += [f"Objective: {md(report.objective)}; values in {md(unit or 'points')}.", ""]
+    if report.track_map is not None:
+        out += ["## How the tracks lean on each other", ""]
+        out += _md_table(("Track", "reads", "of track"), _link_rows(report))
     for track in report.tracks:
         out += [f"## {md(track.title)}", ""]
         if track.error:
@@ -461,6 +477,13 @@ def render_html(report: Report, images: dict[str, str] | None = None, *, for_pdf
         out.append(f"<p>{e(report.description)}</p>")
     out.append(f'<p class="muted">Objective: {e(report.objective)}; values in {e(unit or "points")}; '
                f"{len(report.tracks)} track{'s' if len(report.tracks) != 1 else ''}.</p>")
+    if report.track_map is not None:
+        from planning.track_map import to_svg
+
+        out.append("<h2>How the tracks lean on each other</h2>")
+        if not for_pdf:  # Qt's rich text draws no SVG: the PDF has the table only
+            out.append(f"<p>{to_svg(*report.track_map, unit)}</p>")
+        out += _html_table(("Track", "reads", "of track"), _link_rows(report))
     for number_, track in enumerate(report.tracks):
         page_break = ' style="page-break-before: always"' if for_pdf and number_ else ""
         out.append(f"<h2{page_break}>{e(track.title)}</h2>")

@@ -297,3 +297,42 @@ def test_peace_process_sample_links_as_domain_describes():
     signed = by_track(links.evaluate_linked(plan, ["ir_t1"]))
     hostile = by_track(links.evaluate_linked(plan, ["ir_t4"]))
     assert signed["regional"].ev > base["regional"].ev > hostile["regional"].ev
+
+
+# -- the plan's map: export and report ------------------------------------------------------
+
+def test_export_dot_tracks_level_draws_an_arrow_per_link_with_figures(tmp_path, capsys):
+    from app.main import main
+
+    path = tmp_path / "chain.bwplan"
+    path.write_text(dumps_plan(chain()), encoding="utf-8")
+    assert main(["export", str(path), "--format", "dot", "--level", "tracks", "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("digraph tracks {")
+    assert '"a" -> "b" [label="ev, p_success, reach “Alpha loses”"];' in out
+    assert '"b" -> "c" [label="p_failure, ev"];' in out
+    assert '"c" [label="Charlie\\nEV 50 · failure readiness 100%"];' in out
+    assert main(["export", str(path), "--format", "svg", "--level", "tracks", "-o", "-"]) != 0
+    assert "--level tracks applies to dot only" in capsys.readouterr().err
+
+
+def test_tracks_map_orders_read_tracks_first():
+    from planning.track_map import track_map
+
+    boxes, arrows = track_map(chain(), given=["al"])
+    assert [(b.id, b.x) for b in boxes] == [("a", 0.0), ("b", 1.0), ("c", 2.0)]
+    assert [b.ev for b in boxes] == pytest.approx([-5.0, -9.0, 78.2])
+    assert boxes[0].given == "al" and boxes[0].p_failure == 1.0
+    assert [(a.read, a.reader) for a in arrows] == [("a", "b"), ("b", "c")]
+
+
+def test_html_report_shows_how_the_tracks_lean_on_each_other(tmp_path):
+    from planning.report import build_report, render_html, render_markdown
+
+    report = build_report(chain())
+    html = render_html(report)
+    assert "<h2>How the tracks lean on each other</h2>" in html
+    assert "<svg" in html and "EV 50 · failure readiness 100%" in html
+    assert "<td>Charlie</td><td>p_failure, ev</td><td>Bravo</td>" in html.replace("\n", "")
+    assert "<svg" not in render_html(report, for_pdf=True)  # Qt's rich text: the table only
+    assert "| Bravo | ev, p\\_success, reach “Alpha loses” | Alpha |" in render_markdown(report)
