@@ -25,6 +25,7 @@ from widgets.analysis.priority_view import PriorityView
 from widgets.analysis.readiness_view import ReadinessView
 from widgets.analysis.sensitivity_view import SensitivityView
 from widgets.analysis.voi_view import VoiView, compute_voi
+from widgets.tracks_view import TracksView
 
 DEBOUNCE_MS = 500
 #: A raised analysis dock is made tall enough for its plot to get this share
@@ -256,6 +257,7 @@ DOCKS = (
     ("readiness", "Readiness", ReadinessView),
     ("priority", "Priorities", PriorityView),
     ("voi", "Value of information", VoiView),
+    ("tracks", "Tracks", TracksView),  # linked tracks: the plan's map
 )
 
 
