@@ -436,7 +436,24 @@ class MainWindow(QMainWindow):
             return
         node = self.document.selected_id
         if node in self.document.plan.nodes:
+            if not self._confirm_broken_links("Delete", node_id=node):
+                return
             self._attempt("Delete", self.document.remove_subtree, node)
+
+    def _confirm_broken_links(self, what: str, node_id: str | None = None, track_id: str | None = None) -> bool:
+        """Linked tracks: warn before removing what another track reads (True: go ahead)."""
+        from planning import links
+
+        broken = links.broken_by_removal(self.document.plan, node_id, track_id)
+        if not broken:
+            return True
+        answer = QMessageBox.question(
+            self, what, "Other tracks read what this removes; their expressions will no longer "
+            f"evaluate until you edit them:\n\n{links.describe_links(self.document.plan, broken)}"
+            f"\n\n{what} anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def rename_selected(self) -> None:
         """F2: rename in place on the canvas, or in a dialog."""
@@ -521,8 +538,13 @@ class MainWindow(QMainWindow):
         if not track_id:
             return
         title = self.document.plan.track(track_id).title or track_id
+        from planning import links
+
+        broken = links.broken_by_removal(self.document.plan, track_id=track_id)
+        reads = (f"\n\nOther tracks read it; their expressions will no longer evaluate until you edit "
+                 f"them:\n{links.describe_links(self.document.plan, broken)}") if broken else ""
         answer = QMessageBox.question(
-            self, "Remove track", f"Remove the track “{title}” and all its nodes?",
+            self, "Remove track", f"Remove the track “{title}” and all its nodes?{reads}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:

@@ -447,3 +447,48 @@ __all__ = [
     "find_links", "given_by_track", "link_problems", "link_value", "reads_of",
     "describe_read", "node_tracks", "read_as", "readers_of", "reads_in", "scope_for", "values_for_validation",
 ]
+
+
+def broken_by_removal(plan: Plan, node_id: str | None = None, track_id: str | None = None) -> list[Link]:
+    """Links written elsewhere that removing a subtree (or a whole track) would break.
+
+    ``node_id``: the subtree under it goes (reach() of any node in it breaks);
+    ``track_id``: the track goes (its p_success, p_failure, ev and every reach into it).
+    Links written inside what goes are not counted: they go with it.
+    """
+    if track_id is not None:
+        track = next((t for t in plan.tracks if t.id == track_id), None)
+        if track is None:
+            return []
+        going = set(plan.subtree_ids(track.root))
+    elif node_id is not None and node_id in plan.nodes:
+        going = set(plan.subtree_ids(node_id))
+    else:
+        return []
+    broken = []
+    for link in find_links(plan):
+        if link.node_id is not None and link.node_id in going:
+            continue
+        if link.node_id is None and track_id is not None and link.reader == track_id:
+            continue  # a plan variable read by the track that goes
+        if (link.function == "reach" and link.argument in going) or \
+                (track_id is not None and link.function != "reach" and link.argument == track_id):
+            broken.append(link)
+    unique = {(link.node_id, link.field, link.text): link for link in broken}
+    return list(unique.values())
+
+
+def describe_links(plan: Plan, found: Sequence[Link], limit: int = 4) -> str:
+    """Where links are written, for a warning: ``reach("n3") in "Relief" [sanc_t1] (probability)``."""
+    from planning.errors import node_name
+
+    parts = []
+    for link in found[:limit]:
+        if link.node_id is None:
+            where = f"plan {link.field}"
+        else:
+            node = plan.nodes.get(link.node_id)
+            where = f"{node_name(link.node_id, getattr(node, 'label', None))} ({link.field})"
+        parts.append(f"{link.text} in {where}")
+    more = len(found) - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
