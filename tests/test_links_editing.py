@@ -75,3 +75,32 @@ def test_renaming_a_track_or_a_node_keeps_every_link():
     edits.set_node_field(plan, "al", "label", "Alpha falls")
     assert validate_plan(plan) == []  # links name ids, which a rename keeps
     assert links.broken_by_removal(plan, node_id="aw") == []
+
+
+def test_inserting_a_link_from_the_inspector_is_picked_from_a_list(window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from widgets.link_picker import LinkPicker, choices
+
+    win, _, _ = window
+    plan = win.document.plan
+    # a track may not read itself nor a track that reads it (that would close a circle)
+    assert choices(plan, "aw") == []
+    offered = dict(choices(plan, "cl"))
+    assert offered["Track “Alpha” ends in success"] == 'p_success("a")'
+    assert offered["“Bravo loses” is reached (Bravo)"] == 'reach("bl")'
+    assert not any('("c")' in call for call in offered.values())
+
+    def pick(picker: LinkPicker) -> int:
+        picker.filter.setText("expected alpha")  # typed in the search box
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(LinkPicker, "exec", pick)
+    win.document.select("cl")
+    inspector = win.inspector
+    inspector.payoff_edit.setText("10 + ")
+    inspector.payoff_edit.setCursorPosition(5)
+    inspector.link_actions["payoff"].trigger()
+    assert plan.nodes["cl"].payoff == '10 + ev("a")'
+    assert inspector.payoff_edit.text() == '10 + ev("a")'
+    win.document.undo_stack.undo()  # one undoable edit
+    assert plan.nodes["cl"].payoff == 'ev("b")'
