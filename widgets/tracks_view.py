@@ -58,6 +58,8 @@ class TracksView(QWidget):
         self.view = item.getViewBox()
         self.view.invertY(True)
         self.view.setAspectLocked(True)
+        # The range is set once per redraw; no auto-range to chase the aspect lock in a resizing dock.
+        self.view.disableAutoRange()
         self.view.setMouseEnabled(x=True, y=True)
         layout.addWidget(self.plot, 1)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
