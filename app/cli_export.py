@@ -150,7 +150,16 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
         resource = f"tree-{number}.png"
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(resource), image)
         images[track.id] = resource
-    html = render_html(build_report(plan), images, for_pdf=True)
+    report = build_report(plan)
+    if report.track_map is not None:  # linked tracks: the map as a picture (rich text draws no SVG)
+        _add_track_map(document, report, images)
+    html = render_html(report, images, for_pdf=True)
+    if "tracks-map.png" in images.values():  # its logical width, within the page
+        shown = document.resource(QTextDocument.ResourceType.ImageResource, QUrl("tracks-map.png"))
+        width = min(shown.width() / 3, PDF_WIDTH)
+        height = shown.height() * width / shown.width()
+        html = html.replace('src="tracks-map.png"', f'src="tracks-map.png" width="{int(width)}" '
+                            f'height="{int(height)}"', 1)
     # Image widths in the HTML are in document pixels; give each its logical size.
     for number, track in enumerate(plan.tracks):
         image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"tree-{number}.png"))
@@ -167,6 +176,28 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
 
     fsync_file(path, name)
     check_pdf(path, name)
+
+
+def _add_track_map(document, report, images: dict) -> None:
+    """Render the report's map of linked tracks into ``document`` as an image resource."""
+    from PySide6.QtCore import QByteArray, QRectF, QUrl
+    from PySide6.QtGui import QImage, QPainter, QTextDocument
+    from PySide6.QtSvg import QSvgRenderer
+
+    from planning.report import TRACK_MAP_IMAGE
+    from planning.track_map import to_svg
+
+    renderer = QSvgRenderer(QByteArray(to_svg(*report.track_map, report.value_unit).encode("utf-8")))
+    size = renderer.defaultSize()
+    if size.isEmpty():
+        return
+    image = QImage(size * 3, QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
+    painter.end()
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("tracks-map.png"), image)
+    images[TRACK_MAP_IMAGE] = "tracks-map.png"
 
 
 def markdown_images(plan, target: Path) -> dict[str, str]:

@@ -251,6 +251,10 @@ def build_report(plan: Plan) -> Report:
                   (boxes, arrows) if arrows else None)
 
 
+#: Key of the map's picture in render_html's ``images`` (the PDF writer renders the SVG).
+TRACK_MAP_IMAGE = "__tracks_map__"
+
+
 def _link_rows(report: Report) -> list[tuple[str, str, str]]:
     """(track that reads, what it reads, track read) for the report's link table."""
     boxes, arrows = report.track_map
@@ -364,9 +368,6 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
     if report.description:
         out += [md(report.description), ""]
     out += [f"Objective: {md(report.objective)}; values in {md(unit or 'points')}.", ""]
-    if report.track_map is not None:
-        out += ["## How the tracks lean on each other", ""]
-        out += _md_table(("Track", "reads", "of track"), _link_rows(report))
     for track in report.tracks:
         out += [f"## {md(track.title)}", ""]
         if track.error:
@@ -398,6 +399,9 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
                              [(str(i), p["title"] or p["response"], p["branch"], number(p["marginal_value"]),
                                percent(p["exposure_reduction"]), "LATE" if p["late"] else "")
                               for i, p in enumerate(track.priorities, 1)])
+    if report.track_map is not None:
+        out += ["## How the tracks lean on each other", ""]
+        out += _md_table(("Track", "reads", "of track"), _link_rows(report))
     if report.walks:
         out += ["## Walk logs", ""]
         for walk in report.walks:
@@ -477,13 +481,6 @@ def render_html(report: Report, images: dict[str, str] | None = None, *, for_pdf
         out.append(f"<p>{e(report.description)}</p>")
     out.append(f'<p class="muted">Objective: {e(report.objective)}; values in {e(unit or "points")}; '
                f"{len(report.tracks)} track{'s' if len(report.tracks) != 1 else ''}.</p>")
-    if report.track_map is not None:
-        from planning.track_map import to_svg
-
-        out.append("<h2>How the tracks lean on each other</h2>")
-        if not for_pdf:  # Qt's rich text draws no SVG: the PDF has the table only
-            out.append(f"<p>{to_svg(*report.track_map, unit)}</p>")
-        out += _html_table(("Track", "reads", "of track"), _link_rows(report))
     for number_, track in enumerate(report.tracks):
         page_break = ' style="page-break-before: always"' if for_pdf and number_ else ""
         out.append(f"<h2{page_break}>{e(track.title)}</h2>")
@@ -531,6 +528,17 @@ def render_html(report: Report, images: dict[str, str] | None = None, *, for_pdf
                                  number(p["marginal_value"]), percent(p["exposure_reduction"]),
                                  "LATE" if p["late"] else "")
                                 for i, p in enumerate(track.priorities, 1)], wide=True)
+    if report.track_map is not None:
+        from planning.track_map import to_svg
+
+        # After the tracks, as each PDF track starts a page: the map gets a page of its own there.
+        page = ' style="page-break-before: always"' if for_pdf else ""
+        out.append(f"<h2{page}>How the tracks lean on each other</h2>")
+        if not for_pdf:
+            out.append(f"<p>{to_svg(*report.track_map, unit)}</p>")
+        elif TRACK_MAP_IMAGE in images:  # Qt's rich text draws no SVG: the PDF writer renders it
+            out.append(f'<p><img src="{e(images[TRACK_MAP_IMAGE])}" alt="Tracks and the links between them"/></p>')
+        out += _html_table(("Track", "reads", "of track"), _link_rows(report))
     if report.walks:
         page_break = ' style="page-break-before: always"' if for_pdf else ""
         out.append(f"<h2{page_break}>Walk logs</h2>")

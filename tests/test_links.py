@@ -336,3 +336,25 @@ def test_html_report_shows_how_the_tracks_lean_on_each_other(tmp_path):
     assert "<td>Charlie</td><td>p_failure, ev</td><td>Bravo</td>" in html.replace("\n", "")
     assert "<svg" not in render_html(report, for_pdf=True)  # Qt's rich text: the table only
     assert "| Bravo | ev, p\\_success, reach “Alpha loses” | Alpha |" in render_markdown(report)
+
+
+def test_pdf_report_draws_the_map_of_linked_tracks(tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    from app.main import main
+
+    if not (shutil.which("pdftotext") and shutil.which("pdfimages")):
+        pytest.skip("poppler-utils not installed")
+    path = tmp_path / "chain.bwplan"
+    path.write_text(dumps_plan(chain()), encoding="utf-8")
+    pdf = tmp_path / "chain.pdf"
+    assert main(["export", str(path), "-o", str(pdf)]) == 0
+    # after the three tracks (a page each), the map has a page of its own
+    text = subprocess.run(["pdftotext", "-f", "4", "-l", "4", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    assert text.startswith("How the tracks lean on each other")
+    images = subprocess.run(["pdfimages", "-list", "-f", "4", "-l", "4", str(pdf)],
+                            capture_output=True, text=True).stdout.splitlines()[2:]
+    width, height = (int(v) for v in images[0].split()[3:5])
+    assert width > 2 * height  # three boxes in a row: wider than tall
