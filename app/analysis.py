@@ -27,6 +27,7 @@ from widgets.analysis.sensitivity_view import SensitivityView
 from widgets.analysis.league_view import LeagueView
 from widgets.analysis.voi_view import VoiView, compute_voi
 from widgets.i18n import fill, number, translate
+from widgets.tracks_view import TracksView
 
 DEBOUNCE_MS = 500
 #: A raised analysis dock is made tall enough for its plot to get this share
@@ -260,6 +261,7 @@ DOCKS = (
     ("priority", "Priorities", PriorityView),
     ("voi", "Value of information", VoiView),
     ("league", "League table", LeagueView),
+    ("tracks", "Tracks", TracksView),  # linked tracks: the plan's map
 )
 
 

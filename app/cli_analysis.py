@@ -108,7 +108,38 @@ def _evaluate_lines(plan, r, unit: str, start: str | None) -> list[str]:
     return lines
 
 
+def _linked_results(plan, args) -> tuple[list, dict[str, str]]:
+    """``--given NODE ...``: every track (or ``--track``) as if each NODE had happened."""
+    from planning import links
+    from planning.errors import PlanError
+
+    if args.from_node is not None:
+        raise UsageError("--given and --from cannot be combined (--given NODE already "
+                         "evaluates NODE's track from NODE)")
+    try:
+        chosen = links.given_by_track(plan, args.given)
+    except PlanError as exc:
+        raise UsageError(f"--given: {exc}") from None
+    return links.evaluate_linked(plan, args.given, _tracks(plan, args.track)), chosen
+
+
+def _reads_lines(plan, r, unit: str) -> list[str]:
+    """What a track read from the tracks it is linked to, in planner words."""
+    from planning import links
+
+    reads = links.reads_in(r)
+    if not reads:
+        return []
+    u = f" {unit}" if unit else ""
+    lines = ["  reads from other tracks:"]
+    for function, argument, value in reads:
+        shown = f"{number(value)}{u}" if function == "ev" else percent(value)
+        lines.append(f"    {links.describe_read(plan, function, argument)}: {shown}")
+    return lines
+
+
 def cmd_evaluate(args) -> int:
+    from planning import links
     from planning.evaluate import evaluate_track
 
     from app.cli_league import apply_rule_options, rule_lines
@@ -117,20 +148,41 @@ def cmd_evaluate(args) -> int:
     plan = apply_rule_options(plan, args)
     if args.track is not None:
         _tracks(plan, args.track)
-    if args.from_node is not None:
+    chosen: dict[str, str] = {}
+    if getattr(args, "given", None):
+        results, chosen = _linked_results(plan, args)
+    elif args.from_node is not None:
         owner = _start_node(plan, args.from_node, args.track)
         results = [evaluate_track(plan, track_id=owner, root=args.from_node)]
     else:
         results = [evaluate_track(plan, t) for t in _tracks(plan, args.track)]
     if args.json:
-        tracks = [{**r.to_json(nodes=args.nodes), "title": plan.track(r.track_id).title} for r in results]
+        tracks = []
+        for r in results:
+            entry = {**r.to_json(nodes=args.nodes), "title": plan.track(r.track_id).title}
+            if r.track_id in chosen:
+                entry["given"] = chosen[r.track_id]
+                entry["read_as"] = links.read_as(plan, r)
+            reads = links.reads_in(r)
+            if reads:
+                entry["reads"] = {f'{f}("{a}")': v for f, a, v in reads}
+            tracks.append(entry)
         print(_dump({"title": plan.title, "tracks": tracks}))
         return EXIT_OK
     lines = [plan.title or args.file]
+    if chosen:
+        lines.append("as if these had happened: " + "; ".join(
+            f"{with_id(quoted(plan, node), node)} in {track_heading(plan, track)}"
+            for track, node in chosen.items()))
     for r in results:
-        block = _evaluate_lines(plan, r, plan.value_unit, args.from_node)
+        block = _evaluate_lines(plan, r, plan.value_unit, chosen.get(r.track_id, args.from_node))
         block[3:3] = rule_lines(plan, r)  # under the expected value line
         lines += block
+        if r.track_id in chosen:
+            seen = links.read_as(plan, r)
+            lines.append(f"  as other tracks read it: ends in success {percent(seen['p_success'])}, "
+                         f"in failure {percent(seen['p_failure'])}")
+        lines += _reads_lines(plan, r, plan.value_unit)
         if args.nodes:
             lines.append("  nodes (id, expected value, chance of reaching it, label):")
             for i, node_id in enumerate(r.ids):
@@ -147,6 +199,9 @@ def register_evaluate(sub, name: str) -> None:
     p.add_argument("--track", metavar="ID", help="only this track (default: every track)")
     p.add_argument("--from", dest="from_node", metavar="NODE",
                    help="evaluate as if NODE had been reached (its track, from NODE down)")
+    p.add_argument("--given", action="append", metavar="NODE",
+                   help="evaluate every track as if NODE had happened: its track from NODE down, "
+                        "the tracks linked to it with what they read given NODE (repeatable)")
     p.add_argument("--nodes", action="store_true", help="also list every node's expected value and reach")
     p.add_argument("--json", action="store_true", help="print the figures as JSON, with ids")
     from app.cli_league import add_rule_options
@@ -258,7 +313,7 @@ class _Scope:
         self.chosen = track is not None
         ct = compile_track(plan, self.track_id)
         self.names = parameter_names(ct)
-        self.read = parameters_read_by(ct)
+        self.read = parameters_read_by(ct, plan)
 
     def check(self, name: str, option: str) -> None:
         """A usage error unless ``name`` can move the analysed track."""
@@ -267,7 +322,7 @@ class _Scope:
         from planning.compile import compile_track
 
         readers = [t.id for t in self.plan.tracks if t.id != self.track_id
-                   and name in parameters_read_by(compile_track(self.plan, t.id))]
+                   and name in parameters_read_by(compile_track(self.plan, t.id), self.plan)]
         where = f"; it moves track {', '.join(readers)} (add --track {readers[0]})" if readers else ""
         if name in self.names:
             raise UsageError(f"{option} {name}: does not affect track {self.track_id}{where}")

@@ -150,7 +150,16 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
         resource = f"tree-{number}.png"
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(resource), image)
         images[track.id] = resource
-    html = render_html(build_report(plan), images, for_pdf=True)
+    report = build_report(plan)
+    if report.track_map is not None:  # linked tracks: the map as a picture (rich text draws no SVG)
+        _add_track_map(document, report, images)
+    html = render_html(report, images, for_pdf=True)
+    if "tracks-map.png" in images.values():  # its logical width, within the page
+        shown = document.resource(QTextDocument.ResourceType.ImageResource, QUrl("tracks-map.png"))
+        width = min(shown.width() / 3, PDF_WIDTH)
+        height = shown.height() * width / shown.width()
+        html = html.replace('src="tracks-map.png"', f'src="tracks-map.png" width="{int(width)}" '
+                            f'height="{int(height)}"', 1)
     # Image widths in the HTML are in document pixels; give each its logical size.
     for number, track in enumerate(plan.tracks):
         image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(f"tree-{number}.png"))
@@ -167,6 +176,28 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
 
     fsync_file(path, name)
     check_pdf(path, name)
+
+
+def _add_track_map(document, report, images: dict) -> None:
+    """Render the report's map of linked tracks into ``document`` as an image resource."""
+    from PySide6.QtCore import QByteArray, QRectF, QUrl
+    from PySide6.QtGui import QImage, QPainter, QTextDocument
+    from PySide6.QtSvg import QSvgRenderer
+
+    from planning.report import TRACK_MAP_IMAGE
+    from planning.track_map import to_svg
+
+    renderer = QSvgRenderer(QByteArray(to_svg(*report.track_map, report.value_unit).encode("utf-8")))
+    size = renderer.defaultSize()
+    if size.isEmpty():
+        return
+    image = QImage(size * 3, QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
+    painter.end()
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("tracks-map.png"), image)
+    images[TRACK_MAP_IMAGE] = "tracks-map.png"
 
 
 def markdown_images(plan, target: Path) -> dict[str, str]:
@@ -208,7 +239,8 @@ def _umask() -> int:
     return mask
 
 
-def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None) -> None:
+def write_format(plan, fmt: str, path: Path, track: str | None = None, target: Path | None = None,
+                 level: str = "nodes") -> None:
     """Write ``plan`` as ``fmt`` straight into ``path`` (what ``branchwise export`` writes).
 
     Parameters
@@ -223,6 +255,8 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
     target : Path, optional
         The file ``path`` will become (``path`` may be a temporary file):
         Markdown writes its images beside it. ``path`` itself by default.
+    level : {"nodes", "tracks"}
+        dot only: every node (default) or the plan's map of tracks and their links.
 
     Raises
     ------
@@ -260,13 +294,17 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
         from planning.graph import write_graphml
 
         write_graphml(plan, path)
+    elif level == "tracks":
+        from planning.track_map import to_tracks_dot
+
+        path.write_text(to_tracks_dot(plan), encoding="utf-8")
     else:
         from planning.exports import to_dot
 
         path.write_text(to_dot(plan, track), encoding="utf-8")
 
 
-def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) -> None:
+def export_plan(plan, fmt: str, output: str | Path, track: str | None = None, level: str = "nodes") -> None:
     """Write ``plan`` as ``fmt`` to ``output`` by the output rule (:mod:`app.output`).
 
     The new file is written beside ``output`` under a unique temporary name,
@@ -289,13 +327,16 @@ def export_plan(plan, fmt: str, output: str | Path, track: str | None = None) ->
     from widgets import palette  # Qt-free to import
 
     with palette.using("light"):  # exports are documents: light even from a dark window
-        _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output)),
+        _write_output(str(output), lambda tmp: write_format(plan, fmt, tmp, track, target=Path(output), level=level),
                       validate=whole_file_check(fmt), text=fmt in TEXT_FORMATS)
 
 
 def cmd_export(args) -> int:
     fmt = _format_for(args.output, args.format)
-    if fmt in _EVALUATED:
+    level = getattr(args, "level", "nodes")
+    if level == "tracks" and fmt != "dot":
+        raise UsageError("--level tracks applies to dot only")
+    if fmt in _EVALUATED or level == "tracks":  # the map shows each track's figures
         plan, _ = _valid_plan(args.file)
     else:
         plan = _load(args.file)
@@ -306,7 +347,9 @@ def cmd_export(args) -> int:
         raise UsageError(f"{args.file}: the plan has no tracks to draw")
     if args.output == STDOUT and fmt not in TEXT_FORMATS:
         raise UsageError(f"-o -: {fmt} is not a text format; give a file name")
-    export_plan(plan, fmt, args.output, args.track)
+    if level == "tracks" and args.track is not None:
+        raise UsageError("--track and --level tracks cannot be combined (the map shows every track)")
+    export_plan(plan, fmt, args.output, args.track, level)
     if args.output != STDOUT:
         print(f"{args.output}: {fmt} written")
     return EXIT_OK
@@ -346,4 +389,7 @@ def register_export(sub, name: str) -> None:
                    help="the file to write, replaced only once the new one is whole; "
                         "'-' prints a text format (html, md, csv, svg, graphml, dot)")
     p.add_argument("--track", metavar="ID", help="only this track (png, svg, dot; default: every track)")
+    p.add_argument("--level", choices=("nodes", "tracks"), default="nodes",
+                   help="dot: every node (default), or the tracks with an arrow per link and each "
+                        "track's EV and failure readiness")
     p.set_defaults(run=cmd_export)

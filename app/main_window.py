@@ -451,7 +451,24 @@ class MainWindow(QMainWindow):
             return
         node = self.document.selected_id
         if node in self.document.plan.nodes:
+            if not self._confirm_broken_links(translate("MainWindow", "Delete"), node_id=node):
+                return
             self._attempt(translate("MainWindow", "Delete"), self.document.remove_subtree, node)
+
+    def _confirm_broken_links(self, what: str, node_id: str | None = None, track_id: str | None = None) -> bool:
+        """Linked tracks: warn before removing what another track reads (True: go ahead)."""
+        from planning import links
+
+        broken = links.broken_by_removal(self.document.plan, node_id, track_id)
+        if not broken:
+            return True
+        answer = QMessageBox.question(
+            self, what, fill(translate("MainWindow", "Other tracks read what this removes; their expressions "
+                                                     "will no longer evaluate until you edit them:\n\n%1\n\n%2 anyway?"),
+                             links.describe_links(self.document.plan, broken), what),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def rename_selected(self) -> None:
         """F2: rename in place on the canvas, or in a dialog."""
@@ -536,8 +553,15 @@ class MainWindow(QMainWindow):
         if not track_id:
             return
         title = self.document.plan.track(track_id).title or track_id
+        from planning import links
+
+        broken = links.broken_by_removal(self.document.plan, track_id=track_id)
+        reads = ("\n\n" + fill(translate("MainWindow", "Other tracks read it; their expressions will no longer "
+                                                         "evaluate until you edit them:\n%1"),
+                                 links.describe_links(self.document.plan, broken))) if broken else ""
         answer = QMessageBox.question(
-            self, translate("MainWindow", "Remove track"), fill(translate("MainWindow", "Remove the track “%1” and all its nodes?"), title),
+            self, translate("MainWindow", "Remove track"),
+            fill(translate("MainWindow", "Remove the track “%1” and all its nodes?"), title) + reads,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning import expressions
+from planning import expressions, links
 from planning.errors import Fix, PlanError
 from planning.fields import SHARE, read_value
 from planning.model import CHANCE, DECISION, FAILURE, KINDS, MINIMIZE, NEUTRAL, PATHS, SUCCESS, Plan
@@ -371,6 +371,12 @@ def _compile_track(plan: Plan, track_id: str | None, root: str | None,
                 resp_r.append(level / 4.0)
                 resp_effect.append(effect)
                 resp_late.append(response.is_late(node.warning_days))
+
+    # Linked tracks: the values of what this track reads from others come
+    # first in the plan's scope (planning.links evaluates the read tracks).
+    reads = links.reads_of(order, expression_fields, scopes)
+    if reads:
+        scopes[0].variables = links.scope_for(plan, track_id, reads) + scopes[0].variables
 
     payoff = np.asarray(payoff_list, dtype=float)
     probability = np.asarray(probability_list, dtype=float)

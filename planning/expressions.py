@@ -60,8 +60,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = [
     "CONSTANTS", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "SHARE_REMAINDER",
-    "EvaluationError", "Expression", "ExpressionError", "check_syntax",
-    "evaluate_value", "is_expression", "parse", "resolve_variables",
+    "EvaluationError", "Expression", "ExpressionError", "LINK_FUNCTIONS", "check_syntax",
+    "evaluate_value", "is_expression", "link_key", "parse", "resolve_variables",
 ]
 
 MAX_LENGTH = 10_000
@@ -77,6 +77,16 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "log": (1, 2), "log10": (1, 1), "sqrt": (1, 1), "pow": (2, 2),
     "floor": (1, 1), "ceil": (1, 1), "round": (1, 2), "if": (3, 3),
 }
+#: Functions that read another track's results (DESIGN "Linked tracks"); each
+#: takes one text in quotes: a track id, or a node id for ``reach``. The
+#: expression only names the value: planning.links works it out and puts it
+#: in the scope under :func:`link_key` (a key no variable name can take).
+LINK_FUNCTIONS: tuple[str, ...] = ("p_success", "p_failure", "ev", "reach")
+
+
+def link_key(function: str, argument: str) -> str:
+    """The scope key under which a link's value is passed: ``p_success("nuclear")``."""
+    return f'{function}("{argument}")'
 
 
 class ExpressionError(ValueError):
@@ -104,6 +114,7 @@ _TOKEN = re.compile(
     r"(?P<ws>\s+)"
     r"|(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<str>\"[^\"\\\n]*\"|'[^'\\\n]*')"
     r"|(?P<op><=|>=|==|!=|&&|\|\||[-+*/%^(),<>!?:])",
     re.ASCII,
 )
@@ -156,6 +167,7 @@ class _Parser:
         self.depth = 0
         self.name_positions: dict[str, int] = {}
         self.constants: set[str] = set()
+        self.links: dict[tuple[str, str], int] = {}  # (function, argument) -> position
 
     def next(self) -> tuple[str, str, int]:
         token = self.tokens[self.index]
@@ -216,6 +228,9 @@ class _Parser:
                 return ("const", value, CONSTANTS[value], position)
             self.name_positions.setdefault(value, position)
             return ("var", value, position)
+        if kind == "str":
+            raise _at("text in quotes is only allowed as the id in p_success(), p_failure(), ev() or reach()",
+                      self.text, position)
         if kind == "op":
             if value == "(":
                 inner = self.expression(0)
@@ -243,7 +258,25 @@ class _Parser:
             terms.append((value, self.expression(power), position))
         return (_CHAIN_KIND[power], terms)
 
+    def link(self, name: str, position: int) -> tuple:
+        """``p_success("T")``: one quoted argument; read from the scope under link_key."""
+        opened_at = self.next()[2]
+        token = self.next()
+        if token[0] != "str":
+            if token[0] == "end":
+                raise self.unexpected(token)
+            raise _at(f"{name}() takes the id of a {'node' if name == 'reach' else 'track'} "
+                      f"in quotes, e.g. {name}(\"id\")", self.text, token[2], EvaluationError)
+        argument = token[1][1:-1].strip()
+        if not argument:
+            raise _at(f"{name}() needs an id inside the quotes", self.text, token[2])
+        self.expect(")", opened_at)
+        self.links.setdefault((name, argument), position)
+        return ("var", link_key(name, argument), position)
+
     def call(self, name: str, position: int) -> tuple:
+        if name in LINK_FUNCTIONS:
+            return self.link(name, position)
         if name not in FUNCTIONS:
             raise _at(f"unknown function '{name}'", self.text, position, EvaluationError)
         opened_at = self.next()[2]
@@ -673,11 +706,16 @@ class Expression:
     constants : frozenset of str
         Constants it reads (``pi``, ``e``, ``true``, ``false``); a scope
         entry of the same name shadows the constant.
+    links : frozenset of (str, str)
+        Other tracks' results it reads: ``("p_success", "nuclear")``,
+        ``("reach", "n12")``; each is looked up in the scope under
+        :func:`link_key`.
     """
 
     text: str
     names: frozenset[str]
     constants: frozenset[str] = frozenset()
+    links: frozenset[tuple[str, str]] = frozenset()
     _positions: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     _float_function: _Function | None = field(default=None, compare=False, repr=False)
     _array_function: _Function | None = field(default=None, compare=False, repr=False)
@@ -685,7 +723,8 @@ class Expression:
     def __post_init__(self) -> None:
         if self._float_function is None:  # built by hand: compile from the text
             parsed = parse(self.text)
-            for name in ("names", "constants", "_positions", "_float_function", "_array_function"):
+            for name in ("names", "constants", "links", "_positions", "_float_function",
+                         "_array_function"):
                 object.__setattr__(self, name, getattr(parsed, name))
 
     def __reduce__(self) -> tuple:
@@ -718,6 +757,16 @@ class Expression:
         for name in self.constants:
             if name in scope and isinstance(scope[name], np.ndarray):
                 shape = scope[name].shape
+        for function, argument in self.links:
+            try:
+                value = scope[link_key(function, argument)]
+            except KeyError:
+                raise EvaluationError(
+                    f'{function}("{argument}") reads another track: it has a value only when '
+                    "the plan is evaluated with its linked tracks", self.text,
+                    self._positions.get(link_key(function, argument))) from None
+            if isinstance(value, np.ndarray):
+                shape = value.shape
         try:
             if shape is None:
                 result = self._float_function(scope)
@@ -737,7 +786,7 @@ class Expression:
             raise EvaluationError(_NOT_FINITE, self.text, None)
         if not isinstance(result, np.ndarray) or result.shape != shape:
             return _filled(result, shape)  # e.g. if(1, 2, x): the shape does not depend on data
-        for name in self.names | self.constants:
+        for name in self.names | self.constants | {link_key(*link) for link in self.links}:
             if name in scope and scope[name] is result:  # never hand out the caller's array
                 return result.copy()
         return result
@@ -768,11 +817,14 @@ def _parse_cached(text: str) -> Expression:
         raise ExpressionError("'#' is only allowed as a branch probability", text, text.index("#"))
     parser = _Parser(text)
     tree = parser.parse()
+    positions = dict(parser.name_positions)
+    positions.update((link_key(*link), at) for link, at in parser.links.items())
     return Expression(
         text=text,
         names=frozenset(parser.name_positions),
         constants=frozenset(parser.constants),
-        _positions=dict(parser.name_positions),
+        links=frozenset(parser.links),
+        _positions=positions,
         _float_function=_compile(tree, _FloatOps),
         _array_function=_compile(tree, _ArrayOps),
     )

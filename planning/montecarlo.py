@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning import expressions
+from planning import expressions, linked_draws
 from planning.compile import (
     KIND_CHANCE,
     KIND_DECISION,
@@ -639,7 +639,9 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
         raise ValueError("iterations must be at least 1")
     ct = compile_track(plan, track_id, root)
     params = compiled_parameters(ct, ranges)
-    sim = _Simulator(ct, params)
+    # Linked tracks: one row per value read from another track, filled per chunk.
+    linked = linked_draws.for_simulation(plan, ct, params, seed)
+    sim = _Simulator(ct, params + linked.params)
     check_finite(ct, sim.base_value)
     budget = max(1, min(MAX_CHUNK, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1))))
     chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
@@ -662,6 +664,7 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     for start in range(0, iterations, chunk):
         k = min(chunk, iterations - start)
         values = sim.draw(param_rng, k)
+        linked.fill(values, k)
         uniforms = path_rng.random((k, len(sim.chance_levels)))
         payoff, probability = sim.scenario(values, k)
         chunk_ev, choice, chunk_exposure = sim.roll(payoff, probability)

@@ -109,6 +109,8 @@ class Report:
     objective: str
     tracks: list[TrackReport]
     walks: list[WalkLog]
+    #: Linked tracks (planning.track_map): (boxes, arrows) when some track reads another.
+    track_map: tuple | None = None
 
 
 def _text(value) -> str:
@@ -243,8 +245,23 @@ def build_report(plan: Plan) -> Report:
     A track that cannot be evaluated keeps its matrix and outline and says why
     in ``error``.
     """
+    from planning.track_map import track_map
+
+    boxes, arrows = track_map(plan)
     return Report(plan.title, plan.description, plan.value_unit, plan.objective,
-                  [_track_report(plan, t) for t in plan.tracks], _walks(plan))
+                  [_track_report(plan, t) for t in plan.tracks], _walks(plan),
+                  (boxes, arrows) if arrows else None)
+
+
+#: Key of the map's picture in render_html's ``images`` (the PDF writer renders the SVG).
+TRACK_MAP_IMAGE = "__tracks_map__"
+
+
+def _link_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(track that reads, what it reads, track read) for the report's link table."""
+    boxes, arrows = report.track_map
+    titles = {b.id: b.title for b in boxes}
+    return [(titles[a.reader], a.label, titles[a.read]) for a in arrows]
 
 
 # -- formatting ---------------------------------------------------------------------
@@ -403,6 +420,9 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
                              [(str(i), p["title"] or p["response"], p["branch"], number(p["marginal_value"]),
                                percent(p["exposure_reduction"]), "LATE" if p["late"] else "")
                               for i, p in enumerate(track.priorities, 1)])
+    if report.track_map is not None:
+        out += ["## How the tracks lean on each other", ""]
+        out += _md_table(("Track", "reads", "of track"), _link_rows(report))
     if report.walks:
         out += ["## Walk logs", ""]
         for walk in report.walks:
@@ -529,6 +549,17 @@ def render_html(report: Report, images: dict[str, str] | None = None, *, for_pdf
                                  number(p["marginal_value"]), percent(p["exposure_reduction"]),
                                  "LATE" if p["late"] else "")
                                 for i, p in enumerate(track.priorities, 1)], wide=True)
+    if report.track_map is not None:
+        from planning.track_map import to_svg
+
+        # After the tracks, as each PDF track starts a page: the map gets a page of its own there.
+        page = ' style="page-break-before: always"' if for_pdf else ""
+        out.append(f"<h2{page}>How the tracks lean on each other</h2>")
+        if not for_pdf:
+            out.append(f"<p>{to_svg(*report.track_map, unit)}</p>")
+        elif TRACK_MAP_IMAGE in images:  # Qt's rich text draws no SVG: the PDF writer renders it
+            out.append(f'<p><img src="{e(images[TRACK_MAP_IMAGE])}" alt="Tracks and the links between them"/></p>')
+        out += _html_table(("Track", "reads", "of track"), _link_rows(report))
     if report.walks:
         page_break = ' style="page-break-before: always"' if for_pdf else ""
         out.append(f"<h2{page_break}>Walk logs</h2>")

@@ -186,17 +186,26 @@ def parameter_names(ct: CompiledTrack) -> set[str]:
     return names
 
 
-def parameters_read_by(ct: CompiledTrack) -> set[str]:
+def _reads(expression: expressions.Expression) -> frozenset[str]:
+    """Variable names and linked-track keys (``p_success("T")``) an expression reads."""
+    if not expression.links:
+        return expression.names
+    return expression.names | {expressions.link_key(*link) for link in expression.links}
+
+
+def parameters_read_by(ct: CompiledTrack, plan: Plan | None = None) -> set[str]:
     """Parameter names that can change this track's numbers.
 
     Its own branch probabilities and payoffs, and the variables its
     expressions read, directly or through other variables. A plan variable
     only another track reads is not among them: moving it cannot move this
-    track, so a tornado or sweep of it would only show a zero swing.
+    track, so a tornado or sweep of it would only show a zero swing, unless
+    (with ``plan``) this track reads that track through a link: then what
+    moves the read track moves it too.
     """
     used: set[str] = {f"{ct.ids[i]}.{PROBABILITY}" for i in range(ct.size) if ct.is_branch[i]}
     used.update(f"{node_id}.{PAYOFF}" for node_id in ct.ids)
-    pending = [(f.expression.names, f.scope) for f in ct.expression_fields]
+    pending = [(_reads(f.expression), f.scope) for f in ct.expression_fields]
     seen: set[tuple[int, str]] = set()
     while pending:
         names, scope = pending.pop()
@@ -209,11 +218,26 @@ def parameters_read_by(ct: CompiledTrack) -> set[str]:
                     break
                 s = holder.parent
             if s < 0 or variable is None or (s, name) in seen:
+                if name.endswith('")') and '("' in name:
+                    used.add(name)  # a link: resolved against the plan below
                 continue
             seen.add((s, name))
             used.add(name if ct.scopes[s].node_id is None else f"{ct.scopes[s].node_id}.{name}")
             if isinstance(variable.value, str):  # the plan compiled, so it parses
-                pending.append((expressions.parse(variable.value).names, s))
+                pending.append((_reads(expressions.parse(variable.value)), s))
+    links = [name for name in used if name.endswith('")') and '("' in name]
+    used.difference_update(links)
+    if plan is not None and links:
+        from planning.links import node_tracks
+
+        owner = None
+        for key in links:
+            function, argument = key[:-2].split('("', 1)
+            if function == "reach":
+                owner = node_tracks(plan) if owner is None else owner
+                argument = owner.get(argument, argument)
+            if any(t.id == argument for t in plan.tracks):
+                used |= parameters_read_by(compile_track(plan, argument), plan)
     return used
 
 
@@ -628,6 +652,10 @@ def tornado(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tuple[
     bars = [{"name": p.name, "low": p.low, "high": p.high, "ev_low": float(ev[2 * j]), "ev_high": float(ev[2 * j + 1])}
             for j, p in enumerate(params)]
     bars.sort(key=lambda b: -abs(b["ev_high"] - b["ev_low"]))
+    if root is None:  # linked tracks: the read tracks' ranges move this track's EV too
+        from planning.linked_draws import tornado_bars
+
+        bars = tornado_bars(plan, track_id, analysis, bars)
     return TornadoResult(analysis.base_ev, policy, bars)
 
 

@@ -64,6 +64,7 @@ class _Checker:
         # the tracks are evaluated to check (with smaller ones no sum can overflow).
         self.large = SAFE_TOTAL / (len(plan.nodes) + 1)
         self.large_values = False
+        self.link_values: dict[str, float] | None = None  # planning.links, when read
 
     def error(self, node_id: str | None, field: str | None, message: str,
               fix: Fix | None = None) -> None:
@@ -89,6 +90,10 @@ class _Checker:
         if type(expression) is float:
             return expression
         self.names_used.update(expression.names)
+        if expression.links:
+            scope = self.linked_scope(scope, expression)
+            if scope is None:
+                return None  # an unknown id, a circle or a read track's problem: reported as such
         unknown = sorted(name for name in expression.names if name not in scope)
         if unknown:
             listed = ", ".join(repr(name) for name in unknown)
@@ -109,6 +114,24 @@ class _Checker:
             self.error(node_id, field, f"{_quote(value)} is not a finite number")
             return None
         return result
+
+    def linked_scope(self, scope: Mapping[str, float], expression) -> Mapping[str, float] | None:
+        """``scope`` plus the values of the other tracks ``expression`` reads (None if unknown).
+
+        Worked out once per validation, the first time an expression reads
+        another track; plans without links never pay for it.
+        """
+        from planning import links
+        from planning.expressions import link_key
+
+        if self.link_values is None:
+            found = links.find_links(self.plan)
+            self.problems.extend(links.link_problems(self.plan, found))
+            self.link_values = links.values_for_validation(self.plan)
+        keys = [link_key(*link) for link in expression.links]
+        if not all(key in self.link_values for key in keys):
+            return None
+        return {**scope, **{key: self.link_values[key] for key in keys}}
 
     def variables(self, variables: Iterable, scope: Mapping[str, float], node_id: str | None,
                   ) -> dict[str, float]:

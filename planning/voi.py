@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from planning import linked_draws
 from planning.compile import KIND_DECISION, CompiledTrack, compile_track
 from planning.errors import PlanError
 from planning.model import Plan
@@ -279,7 +280,9 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
         return _combined_voi(plan, track_id, iterations, seed, decision, chunk, ranges, progress)
     ct = compile_track(plan, track_id)
     params = compiled_parameters(ct, ranges)
-    sim = _Simulator(ct, params)
+    # Linked tracks: the values read from other tracks vary per iteration as in simulate().
+    linked = linked_draws.for_simulation(plan, ct, params, seed)
+    sim = _Simulator(ct, params + linked.params)
     if decision is None:
         node = first_decision(ct, sim.base_chosen)
     else:
@@ -296,7 +299,7 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
     tracked = np.flatnonzero(relevant)
     keys = np.empty((tracked.size, iterations))
     rows = sim.row_of[options]
-    if tracked.size == 0 or (rows < 0).any():
+    if (tracked.size == 0 and not linked) or (rows < 0).any():
         # Nothing ranged moves a value below the decision: every iteration is the base case.
         values[:] = sim.base_value[options][:, None]
         if progress is not None:
@@ -311,6 +314,7 @@ def value_of_information(plan: Plan, track_id: str | None = None, iterations: in
         for start in range(0, iterations, chunk):
             k = min(chunk, iterations - start)
             drawn = sim.draw(param_rng, k)
+            linked.fill(drawn, k)
             payoff, probability = sim.scenario(drawn, k)
             part = slice(start, start + k)
             sim.roll(payoff, probability, keep=(rows, values[:, part]))

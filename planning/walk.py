@@ -79,9 +79,15 @@ class WalkStep:
     time: str
     note: str = ""
     action: str = START
+    #: Linked tracks: the tracks that read the walked one, as they stood on
+    #: arrival (track id -> {"ev", "failure_readiness"}); empty when none read it.
+    tracks: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"node": self.node, "time": self.time, "note": self.note, "action": self.action}
+        out = {"node": self.node, "time": self.time, "note": self.note, "action": self.action}
+        if self.tracks:
+            out["tracks"] = {k: dict(v) for k, v in self.tracks.items()}
+        return out
 
 
 class Walk:
@@ -120,7 +126,10 @@ class Walk:
         self.started = self.clock()
         self.steps: list[WalkStep] = [WalkStep(self.start, self.started, "", START)]
         self._results: dict[str, TrackResult] = {}
+        self._ripples: dict[str, list[dict]] = {}
+        self._readers: list[str] | None = None
         self._arrive(revealed_all=not step_reveal)
+        self.steps[0].tracks = self._ripple_record(self.start)
 
     # -- where we are ------------------------------------------------------
     @property
@@ -155,6 +164,53 @@ class Walk:
     def invalidate(self) -> None:
         """Forget cached figures (the plan changed)."""
         self._results.clear()
+        self._ripples.clear()
+        self._readers = None
+
+    def readers(self) -> list[str]:
+        """Tracks that read the walked one (directly or through others), in dependency order."""
+        if self._readers is None:
+            from planning.links import readers_of
+
+            try:
+                self._readers = readers_of(self.plan, self.track_id)
+            except PlanError:
+                self._readers = []
+        return self._readers
+
+    def ripple(self, node_id: str | None = None) -> list[dict]:
+        """The tracks that read this one, as if ``node_id`` (the current node) had happened.
+
+        One dict per reading track: ``track``, ``title``, ``ev``,
+        ``failure_readiness`` (None when it cannot be evaluated) and
+        ``base_ev`` (before the walk), exactly ``evaluate --given NODE``.
+        """
+        node_id = node_id or self.current
+        readers = self.readers()
+        if not readers:
+            return []
+        if node_id not in self._ripples:
+            from planning.links import evaluate_linked
+
+            try:
+                now = evaluate_linked(self.plan, [node_id], readers)
+                before = evaluate_linked(self.plan, [], readers)
+            except PlanError:
+                now = before = [None] * len(readers)
+            rows = []
+            for track_id, result, base in zip(readers, now, before):
+                title = self.plan.track(track_id).title or track_id
+                rows.append({"track": track_id, "title": title,
+                             "ev": None if result is None else result.ev,
+                             "failure_readiness": None if result is None else result.failure_readiness,
+                             "base_ev": None if base is None else base.ev})
+            self._ripples[node_id] = rows
+        return self._ripples[node_id]
+
+    def _ripple_record(self, node_id: str) -> dict:
+        """What the walk log keeps of :meth:`ripple` at one step."""
+        return {row["track"]: {"ev": row["ev"], "failure_readiness": row["failure_readiness"]}
+                for row in self.ripple(node_id) if row["ev"] is not None}
 
     def result(self, node_id: str | None = None) -> TrackResult:
         """Figures from ``node_id`` (the current node by default), as ``evaluate --from``."""
@@ -193,7 +249,8 @@ class Walk:
 
     def _log(self, action: str, revealed_all: bool) -> None:
         """Record the arrival at the (new) current node."""
-        self.steps.append(WalkStep(self.current, self.clock(), "", action))
+        self.steps.append(WalkStep(self.current, self.clock(), "", action,
+                                   self._ripple_record(self.current)))
         self._arrive(revealed_all)
 
     def next(self) -> str:
@@ -436,7 +493,32 @@ def walk_to_markdown(entry: dict, plan: Plan) -> str:
         lines.append(f"| {number} | {_offset(start, step.get('time', ''))} | {name} | "
                      f"{_md(happened)} | {_md(evs[node_id])} | {_md(step.get('note', ''))} |")
         previous = node_id
+    lines += _ripple_lines(plan, steps)
     return "\n".join(lines) + "\n"
+
+
+def _ripple_lines(plan: Plan, steps: list[dict]) -> list[str]:
+    """Linked tracks: how the tracks that read the walked one stood at each step."""
+    rows = []
+    for number, step in enumerate(steps, 1):
+        tracks = step.get("tracks")
+        if not isinstance(tracks, dict):
+            continue
+        for track_id, figures in tracks.items():
+            if not isinstance(figures, dict):
+                continue
+            try:
+                title = plan.track(track_id).title or track_id
+            except KeyError:
+                title = str(track_id)
+            ev, ready = figures.get("ev"), figures.get("failure_readiness")
+            ready_text = f"{ready:.0%}" if isinstance(ready, (int, float)) else "–"
+            ev_text = format_value(ev, plan.value_unit) if isinstance(ev, (int, float)) else "–"
+            rows.append(f"| {number} | {_md(title)} | {_md(ev_text)} | {ready_text} |")
+    if not rows:
+        return []
+    return ["", "Tracks that read this one, at each step:", "",
+            "| # | Track | EV | Failure readiness |", "|---:|---|---:|---:|", *rows]
 
 
 def history_to_markdown(plan: Plan) -> str:

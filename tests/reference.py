@@ -3,13 +3,17 @@
 Written straight from the text of shared/DESIGN.md ("What the core computes"),
 node by node with dictionaries, enumerating every root-to-terminal path. It
 supports numeric probabilities and payoffs plus '#'; expressions are resolved
-by the caller (tests use plans with numbers).
+by the caller (tests use plans with numbers), or by :func:`linked` for plans
+whose tracks read each other (DESIGN "Linked tracks"): it resolves one track
+at a time, in whatever order the values it reads become known, without
+planning.links or networkx.
 """
 from __future__ import annotations
 
 import copy
 
-from planning.model import CHANCE, DECISION, FAILURE, MINIMIZE, SUCCESS, TERMINAL, Plan
+from planning import expressions
+from planning.model import CHANCE, DECISION, FAILURE, MINIMIZE, SUCCESS, TERMINAL, Plan, Track
 
 TOL = 1e-9
 
@@ -164,3 +168,128 @@ def evaluate(plan: Plan, root: str | None = None) -> dict:
         "exposure_cut": exposure_cut,
         "decisions": [n.id for n in plan.nodes.values() if n.kind == DECISION],
     }
+
+
+# -- linked tracks ------------------------------------------------------------------
+
+def _scope(variables, scope: dict) -> dict:
+    merged = dict(scope)
+    merged.update(expressions.resolve_variables(variables, merged))
+    return merged
+
+
+def resolve_track(plan: Plan, track: Track, known: dict) -> tuple[Plan, dict]:
+    """A plan holding only ``track``'s nodes, every payoff and probability a number.
+
+    ``known`` maps link keys (``p_success("T")`` ...) to the values read.
+    Returns the plan and, per chance node, its children's probabilities.
+    Raises EvaluationError when an expression reads a value not yet known.
+    """
+    nodes = {}
+    shares: dict[str, dict[str, float]] = {}
+    stack = [(track.root, _scope(plan.variables, known))]
+    while stack:
+        node_id, scope = stack.pop()
+        node = copy.deepcopy(plan.nodes[node_id])
+        nodes[node_id] = node
+        if node.variables:
+            scope = _scope(node.variables, scope)
+        node.payoff = float(expressions.evaluate_value(node.payoff, scope))
+        for child_id in node.children:
+            child = plan.nodes[child_id]
+            if node.kind == CHANCE and child.probability != "#":
+                expressions.evaluate_value(child.probability, scope)  # raises if unknown
+            stack.append((child_id, scope))
+        if node.kind == CHANCE:
+            fixed = {c: float(expressions.evaluate_value(plan.nodes[c].probability, scope))
+                     for c in node.children if plan.nodes[c].probability != "#"}
+            hashes = [c for c in node.children if c not in fixed]
+            rest = (1.0 - sum(fixed.values())) / len(hashes) if hashes else 0.0
+            shares[node_id] = {c: fixed.get(c, rest) for c in node.children}
+    for parent, children in shares.items():
+        for child_id, value in children.items():
+            if plan.nodes[child_id].probability != "#":
+                nodes[child_id].probability = value
+    return Plan(objective=plan.objective, tracks=[track], nodes=nodes), shares
+
+
+def _way_down(plan: Plan, root: str, node_id: str) -> list[str]:
+    parent = {c: n.id for n in plan.nodes.values() for c in n.children}
+    way = [node_id]
+    while way[-1] != root:
+        way.append(parent[way[-1]])
+    return way[::-1]
+
+
+def read_values(plan: Plan, track: Track, result: dict, start: str) -> dict:
+    """What other tracks read of ``track`` evaluated from ``start`` (its root or a given node)."""
+    way = _way_down(plan, track.root, start)
+    crossed = {plan.nodes[c].path for p, c in zip(way, way[1:]) if plan.nodes[p].kind == CHANCE}
+    values = {
+        f'p_success("{track.id}")': 1.0 if SUCCESS in crossed else result["p_success"],
+        f'p_failure("{track.id}")': 1.0 if FAILURE in crossed else result["p_failure"],
+        f'ev("{track.id}")': result["ev"],
+    }
+    below = set(result["reach"])
+    stack = [track.root]
+    while stack:
+        node_id = stack.pop()
+        stack.extend(plan.nodes[node_id].children)
+        values[f'reach("{node_id}")'] = (result["reach"][node_id] if node_id in below
+                                         else 1.0 if node_id in way else 0.0)
+    return values
+
+
+def linked(plan: Plan, given: tuple[str, ...] = ()) -> dict[str, dict]:
+    """Every track evaluated as if the ``given`` nodes had happened (one per track at most).
+
+    Tracks are tried over and over until each has all it reads; a plan whose
+    tracks read each other in a circle raises ValueError.
+    """
+    start = {}
+    for node_id in given:
+        for track in plan.tracks:
+            if node_id in {n for n in _subtree(plan, track.root)}:
+                start[track.id] = node_id
+    known: dict = {}
+    results: dict[str, dict] = {}
+    pending = list(plan.tracks)
+    while pending:
+        progress = False
+        for track in list(pending):
+            try:
+                numeric, _ = resolve_track(plan, track, known)
+            except expressions.EvaluationError:
+                continue  # reads a track not evaluated yet
+            root = start.get(track.id, track.root)
+            results[track.id] = evaluate(numeric, root)
+            known.update(read_values(plan, track, results[track.id], root))
+            pending.remove(track)
+            progress = True
+        if not progress:
+            raise ValueError("tracks read each other in a circle: " + ", ".join(t.id for t in pending))
+    return results
+
+
+def _subtree(plan: Plan, root: str) -> list[str]:
+    out, stack = [], [root]
+    while stack:
+        node_id = stack.pop()
+        out.append(node_id)
+        stack.extend(plan.nodes[node_id].children)
+    return out
+
+
+def linked_numeric(plan: Plan) -> tuple[Plan, dict]:
+    """The whole plan with every number resolved, links read from the base evaluation."""
+    linked_results = linked(plan)
+    known: dict = {}
+    for track in plan.tracks:
+        known.update(read_values(plan, track, linked_results[track.id], track.root))
+    out = copy.deepcopy(plan)
+    shares: dict = {}
+    for track in plan.tracks:
+        numeric, track_shares = resolve_track(plan, track, known)
+        out.nodes.update(numeric.nodes)
+        shares.update(track_shares)
+    return out, shares

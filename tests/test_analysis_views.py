@@ -295,7 +295,7 @@ def test_install_adds_docks_and_menu_entries(window):
         assert window.docks[name].widget() is window.analysis_views[name]
     menu = window.findChild(QMenu, "menu_analysis")
     assert [a.text() for a in menu.actions()] == ["Outcomes", "Sensitivity", "Readiness", "Priorities",
-                                                  "Value of information", "League table"]
+                                                  "Value of information", "League table", "Tracks"]
     menu.actions()[0].trigger()
     assert window.docks["outcome"].isVisible()
 

@@ -194,7 +194,7 @@ def test_cycle_orphan_and_missing_child(tmp_path):
      ["\"Wait a year\" [t3]: payoff: cannot evaluate '20 / (p_ok - 0.7)': division by zero"]),
     (lambda d: d["nodes"][4].update(payoff="__import__('os').system('touch pwned')"),
      ["\"Wait a year\" [t3]: payoff: \"__import__('os').system('touch pwned')\" is not a valid expression: "
-      "unexpected character \"'\" at position 11"]),
+      "unexpected character '.' at position 16"]),  # quotes read since issue 15; still refused
     (lambda d: d["nodes"][4].update(payoff="10^10^10"),
      ["\"Wait a year\" [t3]: payoff: cannot evaluate '10^10^10': overflow: the result is too large"]),
     (lambda d: d["nodes"][4].update(payoff="(" * 3000 + "1" + ")" * 3000),

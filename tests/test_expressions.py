@@ -196,11 +196,14 @@ def test_scope_values_of_other_number_types() -> None:
         ("(1 + 2))", "unexpected ')' at position 7", 7),
         ("1 +", "unexpected end of expression at position 3", 3),
         ("* 2", "unexpected '*' at position 0", 0),
-        ("__import__('os')", "unexpected character \"'\" at position 11", 11),
         ("a.b", "unexpected character '.' at position 1", 1),
         ("x[0]", "unexpected character '[' at position 1", 1),
         ("a = 1", "unexpected character '=' (use '==' to compare) at position 2", 2),
-        ("\"s\"", "unexpected character '\"' at position 0", 0),
+        # quoted text is read only as the id of a linked track (issue 15)
+        ("\"s\"", "text in quotes is only allowed as the id in p_success(), p_failure(), ev() "
+                  "or reach() at position 0", 0),
+        ("1 + 'os'", "text in quotes is only allowed as the id in p_success(), p_failure(), ev() "
+                     "or reach() at position 4", 4),
         ("1e", "unexpected 'e' at position 1", 1),
         ("1e999", "number '1e999' is too large at position 0", 0),
         ("max(1,)", "unexpected ')' at position 6", 6),
@@ -228,6 +231,10 @@ def test_syntax_errors(text: str, message: str, position: int) -> None:
     [
         ("foo(1)", "unknown function 'foo' at position 0", 0),
         ("1 + exec(2)", "unknown function 'exec' at position 4", 4),
+        ("__import__('os')", "unknown function '__import__' at position 0", 0),
+        ("p_success(nuclear)", "p_success() takes the id of a track in quotes, e.g. "
+                               "p_success(\"id\") at position 10", 10),
+        ("reach(3)", "reach() takes the id of a node in quotes, e.g. reach(\"id\") at position 6", 6),
         ("min()", "min() needs at least 1 argument (0 given) at position 0", 0),
         ("sqrt(1, 2)", "sqrt() takes 1 argument (2 given) at position 0", 0),
         ("log(1, 2, 3)", "log() takes 1 or 2 arguments (3 given) at position 0", 0),

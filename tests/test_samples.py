@@ -8,14 +8,12 @@ implementation in tests/reference.py after every expression is resolved.
 """
 from __future__ import annotations
 
-import copy
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-from planning import expressions
 from planning.model import CHANCE, DECISION, KINDS, PATHS, TERMINAL, Plan
 from planning.planfile import dumps_plan, loads_plan
 from planning.templates import SAMPLE_FILES, TEMPLATES, new_plan, sample_text
@@ -63,42 +61,14 @@ def track_node_ids(data: dict, root: str) -> list[str]:
     return out
 
 
-def resolve_scope(variables, scope: dict) -> dict:
-    """Scope after defining ``variables`` (model Variables) on top of ``scope``."""
-    merged = dict(scope)
-    merged.update(expressions.resolve_variables(variables, merged))
-    return merged
-
-
 def numeric_plan(plan: Plan) -> tuple[Plan, dict[str, dict[str, float]]]:
     """A copy with every probability and payoff resolved to a float ('#' kept).
 
     Also returns, per chance node, its children's resolved probabilities
-    (with '#' shares filled in) so callers can check the sums.
+    (with '#' shares filled in) so callers can check the sums. Values read
+    from other tracks (linked tracks) come from the reference evaluation.
     """
-    plan = copy.deepcopy(plan)
-    shares: dict[str, dict[str, float]] = {}
-    global_scope = resolve_scope(plan.variables, {})
-    for track in plan.tracks:
-        stack = [(track.root, global_scope)]
-        while stack:
-            node_id, scope = stack.pop()
-            node = plan.nodes[node_id]
-            if node.variables:
-                scope = resolve_scope(node.variables, scope)
-            node.payoff = float(expressions.evaluate_value(node.payoff, scope))
-            if node.kind == CHANCE:
-                fixed = {}
-                for child_id in node.children:
-                    child = plan.nodes[child_id]
-                    if child.probability != "#":
-                        child.probability = float(expressions.evaluate_value(child.probability, scope))
-                        fixed[child_id] = child.probability
-                hashes = [c for c in node.children if c not in fixed]
-                rest = (1.0 - sum(fixed.values())) / len(hashes) if hashes else 0.0
-                shares[node_id] = {c: fixed.get(c, rest) for c in node.children}
-            stack.extend((child_id, scope) for child_id in node.children)
-    return plan, shares
+    return reference.linked_numeric(plan)
 
 
 def track_numbers(plan: Plan) -> dict[str, dict]:

@@ -105,6 +105,12 @@ class Inspector(QScrollArea):
         self.kind_combo.chosen.connect(lambda i: self._commit("kind", KINDS[i]))
         self.probability_edit = self._line("probability", "number, expression (p_ok*0.9) or # for the remainder")
         self.payoff_edit = self._line("payoff", "number or expression, in the plan's unit")
+        # Linked tracks: pick a track or node from a list instead of typing ids.
+        from widgets.link_picker import install_link_action
+
+        self.link_actions = {field: install_link_action(edit, lambda: document.plan, lambda: self.node_id)
+                             for field, edit in (("probability", self.probability_edit),
+                                                 ("payoff", self.payoff_edit))}
         self.path_combo = ChoiceCombo(self.form_box)
         self.path_combo.addItems([_INHERIT, *PATHS])
         self.path_combo.chosen.connect(lambda i: self._commit("path", None if i == 0 else PATHS[i - 1]))

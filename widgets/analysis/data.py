@@ -174,7 +174,7 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     track = plan.track(ct.track_id) if ct.track_id else plan.tracks[0]
     bundle = SensitivityBundle(policy=policy, track_id=track.id, track_title=track.title.strip() or track.id)
     # As `branchwise sensitivity`: what cannot move this track is left out, not drawn with a zero swing.
-    read = sensitivity.parameters_read_by(ct)
+    read = sensitivity.parameters_read_by(ct, plan)
     ranged = sensitivity.compiled_parameters(ct)
     bundle.parameters = [p for p in ranged if p.name in read]
     bundle.left_out = [p.name for p in ranged if p.name not in read]

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
 from planning.walk import Walk, build_slide
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
 from widgets.i18n import translate
+from widgets.presenter.linked_panel import LinkedTracksPanel
 
 K = Qt.Key
 NEXT_KEYS = {K.Key_Right, K.Key_Down, K.Key_PageDown, K.Key_Space, K.Key_Return, K.Key_Enter}
@@ -38,9 +39,12 @@ class AudienceWindow(QWidget):
         self.setObjectName("audience_window")
         self.setWindowTitle(self.tr("Branchwise — audience"))
         self.view = AudienceView(self)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        self.linked = LinkedTracksPanel(self)  # the tracks that read the walked one
+        layout.addWidget(self.linked)
 
 
 class PresenterWindow(QWidget):
@@ -90,9 +94,12 @@ class PresenterWindow(QWidget):
         self.audience = AudienceView(self)
         self.console = ConsoleView(self)
         self.stack = QStackedWidget(self)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        layout.setSpacing(0)
+        layout.addWidget(self.stack, 1)
+        self.linked = LinkedTracksPanel(self)  # the tracks that read the walked one
+        layout.addWidget(self.linked)
         self.audience_window: AudienceWindow | None = None
         if len(self.screens) >= 2:
             self.audience_window = AudienceWindow(self)
@@ -182,7 +189,17 @@ class PresenterWindow(QWidget):
             view.set_slide(slide)
         node = self.document.plan.nodes[self.walk.current]
         self.console.show_slide(slide, self.next_text(), self.walk.note, node.notes)
+        ripple = self.walk.ripple()
+        for panel in self.linked_panels():
+            panel.set_rows(ripple, self.document.plan.value_unit)
         self._tick()
+
+    def linked_panels(self) -> list[LinkedTracksPanel]:
+        """The side panels of the tracks that read the walked one (both screens)."""
+        panels = [self.linked]
+        if self.audience_window is not None:
+            panels.append(self.audience_window.linked)
+        return panels
 
     def _tick(self) -> None:
         self.console.show_time(self._clock.elapsed() / 1000, self._node_clock.elapsed() / 1000)
