@@ -1034,6 +1034,32 @@ Reload it?%2</source>
     </message>
 </context>
 <context>
+    <name>LinkPicker</name>
+    <message>
+        <source>Read a value from another track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type to find a track or a node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a track or a node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values this track may read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LinkedTracksPanel</name>
+    <message>
+        <source>Tracks that read this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Tracks: double-click to rename</source>
@@ -1076,6 +1102,14 @@ Reload it?%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Other tracks read what this removes; their expressions will no longer evaluate until you edit them:
+
+%1
+
+%2 anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1105,6 +1139,11 @@ Reload it?%2</source>
     </message>
     <message>
         <source>Rename track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other tracks read it; their expressions will no longer evaluate until you edit them:
+%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2231,6 +2270,18 @@ The autosaved version is recovered as it was.</source>
     </message>
 </context>
 <context>
+    <name>TracksView</name>
+    <message>
+        <source>Each arrow runs from a track to a track that reads it. Double-click a track to open it.</source>
+        <extracomment>Box size and gaps in view units (one unit ~ one pixel at the default zoom).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracks and the links between them</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TreeCanvas</name>
     <message>
         <source>Tree canvas, nothing selected</source>
@@ -2457,6 +2508,17 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>Open plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>edit</name>
+    <message>
+        <source>Read a value from another track…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read a value from another track (its success, failure, expected value or the chance of reaching one of its nodes)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
