@@ -125,9 +125,10 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
     # above the other the unit goes into the titles instead of an axis title
     # under each plot: the bars get the height those rows took.
     legend = top_legend(figure, row=0, columns=5, colspan=2 if wide else 1)
-    top = add_plot(figure, "Realised outcome, by how the path ends" if wide else
+    top = add_plot(figure, translate("OutcomeView", "Realised outcome, by how the path ends") if wide else
                    fill(translate("OutcomeView", "Realised outcome of one sampled path%1"), unit_suffix(unit)),
-                   f"Realised outcome{unit_suffix(unit)}" if wide else "", "% of iterations", row=1, col=0)
+                   fill(translate("OutcomeView", "Realised outcome%1"), unit_suffix(unit)) if wide else "",
+                   translate("OutcomeView", "% of iterations"), row=1, col=0)
     edges, centres, widths, discrete = _bins(sim.outcome)
     bottom = np.zeros(centres.size)
     per_path = {}
@@ -153,7 +154,8 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
                                 _fmt(sim.base_ev)) if wide else
                    fill(translate("OutcomeView", "Expected value per iteration%1, base case %2"), unit_suffix(unit),
                         _fmt(sim.base_ev)),
-                   f"Expected value{unit_suffix(unit)}" if wide else "", "" if wide else "% of iterations",
+                   fill(translate("OutcomeView", "Expected value%1"), unit_suffix(unit)) if wide else "",
+                   "" if wide else translate("OutcomeView", "% of iterations"),
                    row=1 if wide else 2, col=1 if wide else 0)
     edges, centres, widths, discrete = _bins(sim.ev)
     counts, _ = np.histogram(sim.ev, bins=edges)
@@ -205,14 +207,18 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
               {"cdf": (0, 0, 2, 1), "ends": (0, 1, 1, 1), "best": (1, 1, 1, 1)} if grid else
               {"cdf": (0, 0, 1, 2), "ends": (1, 0, 1, 1), "best": (1, 1, 1, 1)})
     data = FigureData("Risk profile", ["series", "x", "cumulative_share"])
-    cdf = add_plot(figure, "Cumulative risk profile" if short else "Cumulative risk profile: chance of ending at or below a value",
-                   f"Value{unit_suffix(unit)}", "P(value ≤ x) (%)" if short else "Cumulative probability (%)",
+    cdf = add_plot(figure, translate("OutcomeView", "Cumulative risk profile") if short else
+                   translate("OutcomeView", "Cumulative risk profile: chance of ending at or below a value"),
+                   fill(translate("OutcomeView", "Value%1"), unit_suffix(unit)),
+                   translate("OutcomeView", "P(value ≤ x) (%)") if short else
+                   translate("OutcomeView", "Cumulative probability (%)"),
                    *places["cdf"][:2], rowspan=places["cdf"][2], colspan=places["cdf"][3])
     # bottom right: a cumulative curve is near 100% there, the top left holds its rise
     legend = add_legend(cdf, offset=(-10, -10))
     legend.setColumnCount(1)
-    for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT, "realised outcome"),
-                                         ("ev", sim.ev, palette.DECISION, "expected value")):
+    for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT,
+                                          translate("OutcomeView", "realised outcome")),
+                                         ("ev", sim.ev, palette.DECISION, translate("OutcomeView", "expected value"))):
         x, q = _cdf(values)
         curve = cdf.plot(x, 100.0 * q, pen=pg.mkPen(colour, width=2.5), name=name)
         del curve
@@ -222,10 +228,11 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
     cdf.addItem(pg.InfiniteLine(sim.base_ev, angle=90, movable=False,
                                 pen=pg.mkPen(palette.DECISION, style=pg.QtCore.Qt.PenStyle.DotLine)))
     # labelled near the bottom, where a cumulative curve is low, and always inside the plot
-    MarkerLabels(cdf, [(sim.base_ev, f"base EV {_fmt(sim.base_ev)}", palette.TEXT)],
+    MarkerLabels(cdf, [(sim.base_ev, fill(translate("OutcomeView", "base EV %1"), _fmt(sim.base_ev)), palette.TEXT)],
                  fill=palette.qcolor(palette.BACKGROUND, 215), bottom=True)
 
-    ends = add_plot(figure, "Path ends" if short else "How sampled paths end", "", "% of iterations",
+    ends = add_plot(figure, translate("OutcomeView", "Path ends") if short else
+                    translate("OutcomeView", "How sampled paths end"), "", translate("OutcomeView", "% of iterations"),
                     *places["ends"][:2])
     shares = sim.end_shares()
     share_labels = []
@@ -243,8 +250,10 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
     room_above_bars(ends, share_labels, max(100.0 * max(shares.values()) * 1.05, 10.0))  # "53.8%" inside
     ends.showGrid(x=False, y=True, alpha=0.18)
 
-    best = add_plot(figure, "Best option" if short else "How often each option is best",
-                    "% (blue: base case)" if short else "% of iterations (blue: base-case choice)", "",
+    best = add_plot(figure, translate("OutcomeView", "Best option") if short else
+                    translate("OutcomeView", "How often each option is best"),
+                    translate("OutcomeView", "% (blue: base case)") if short else
+                    translate("OutcomeView", "% of iterations (blue: base-case choice)"), "",
                     *places["best"][:2])
     rows = []
     decisions = sim.on_policy_decisions or list(sim.option_best)
