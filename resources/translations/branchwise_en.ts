@@ -1300,6 +1300,32 @@ Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>success</source>
+        <extracomment>How a sampled path ends, as the legend and the bar chart name it (the CSV keeps PATH_NAMES).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <extracomment>The same under the bars of the path-ends chart, capitalised (a translation may not capitalise so).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>P5 / P50 / P95</source>
         <translation type="unfinished"></translation>
     </message>

@@ -23,7 +23,7 @@ from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 MAX_BINS = 40
 #: At most this many distinct values are drawn one bar per value.
@@ -37,7 +37,15 @@ WIDE_MIN_WIDTH = 560
 STACK_MIN_HEIGHT = 400
 #: The risk profile's three charts go in one row only from this width.
 RISK_WIDE_MIN_WIDTH = 900
-MARKERS = (("mean", "mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
+MARKERS = (("mean", QT_TRANSLATE_NOOP("OutcomeView", "mean")), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
+#: How a sampled path ends, as the legend and the bar chart name it (the CSV keeps PATH_NAMES).
+PATH_TEXT = {"success": QT_TRANSLATE_NOOP("OutcomeView", "success"),
+             "failure": QT_TRANSLATE_NOOP("OutcomeView", "failure"),
+             "neutral": QT_TRANSLATE_NOOP("OutcomeView", "neutral")}
+#: The same under the bars of the path-ends chart, capitalised (a translation may not capitalise so).
+PATH_AXIS = {"success": QT_TRANSLATE_NOOP("OutcomeView", "Success"),
+             "failure": QT_TRANSLATE_NOOP("OutcomeView", "Failure"),
+             "neutral": QT_TRANSLATE_NOOP("OutcomeView", "Neutral")}
 
 
 def _bins(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -89,7 +97,7 @@ def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], data_top: float) -
                        style=pg.QtCore.Qt.PenStyle.SolidLine if solid else pg.QtCore.Qt.PenStyle.DashLine)
         plot.addItem(pg.InfiniteLine(stats[key], angle=90, pen=pen, movable=False))
     names = dict(MARKERS)
-    return MarkerLabels(plot, [(stats[key], f"{names[key]} {_fmt(stats[key])}", palette.TEXT)
+    return MarkerLabels(plot, [(stats[key], f"{translate('OutcomeView', names[key])} {_fmt(stats[key])}", palette.TEXT)
                                for key in ("mean", "p50", "p5", "p95")],
                         fill=palette.qcolor(palette.BACKGROUND, 215), data_top=data_top)
 
@@ -139,7 +147,7 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
             bars = pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths, y0=bottom.copy(),
                                    brush=palette.PATH_COLORS[name], pen=pg.mkPen(palette.BACKGROUND, width=0.5))
             top.addItem(bars)
-            legend.addItem(bars, name)  # the title says: how the path ends
+            legend.addItem(bars, translate("OutcomeView", PATH_TEXT.get(name, name)))  # the title says: how the path ends
         bottom += 100.0 * counts / n
     _add_marker_legend(legend)
     top.setYRange(0, max(float(bottom.max()) * 1.05, 1.0), padding=0)
@@ -244,7 +252,7 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
         ends.addItem(text)
         share_labels.append((100.0 * shares[name], text))
         data.rows.append([f"ends in {name}", "", shares[name]])
-    category_axis(ends, "bottom", [n.capitalize() for n in PATH_NAMES])
+    category_axis(ends, "bottom", [translate("OutcomeView", PATH_AXIS.get(n, n.capitalize())) for n in PATH_NAMES])
     ends.setXRange(-0.6, 2.6, padding=0)
     ends.setYRange(0, max(100.0 * max(shares.values()) * 1.05, 10.0), padding=0)
     room_above_bars(ends, share_labels, max(100.0 * max(shares.values()) * 1.05, 10.0))  # "53.8%" inside
