@@ -32,7 +32,11 @@ TEXT_CALLS = {
     "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QMenu", "QMessageBox",
     "information", "warning", "critical", "question", "about",
     "message",  # widgets.analysis.plot_export.message: the text in an empty plot
+    # plots: titles (FigureData.add_plot, the views' _titled), axis labels, legend entries (addItem)
+    "add_plot", "setLabel", "_titled",
 }
+#: ``setLabel("bottom", text)``: the axis a label goes on is a name, not words.
+AXES = {"left", "right", "top", "bottom"}
 #: Receivers whose ``warning``/``info`` are the log, not a message box.
 LOGGERS = {"log", "logger", "_log", "LOG", "logging", "warnings"}
 #: Calls inside which an f-string is fine: the translation's arguments, or style sheets.
@@ -127,6 +131,8 @@ def _untranslated() -> list[str]:
             function, calls, excused = context[node]
             if isinstance(node, ast.Call) and _name(node) in TEXT_CALLS and not _is_logger(node):
                 for arg in node.args:
+                    if isinstance(arg, ast.Constant) and arg.value in AXES:
+                        continue
                     if _words(arg) and not _allowed(rel, function, arg):
                         problems.append(f"{rel}:{node.lineno} {_name(node)}({ast.unparse(arg)[:70]})")
             elif isinstance(node, ast.JoinedStr) and _words(node) >= 3 and not excused \
@@ -141,21 +147,24 @@ def test_user_visible_text_goes_through_translate():
 
 
 def test_the_check_sees_literals_and_f_strings(tmp_path):
-    """The check itself: a literal label, an f-string sentence and a plural made with an "s" are found."""
+    """The check itself: a literal label, an f-string sentence, a plural made with an "s",
+    a plot title and a legend entry are found."""
     sample = ast.parse(
         "def f(n, label):\n"
         "    label.setText('Iterations')\n"
         "    QMessageBox.warning(None, 'Cannot save', f'{n} things were not saved')\n"
         "    note = f'{n} thing{\"s\" if n != 1 else \"\"} left out of the import'\n"
         "    label.setText(translate('X', 'Seed'))\n"
-        "    log.warning('not shown %s', n)\n")
+        "    log.warning('not shown %s', n)\n"
+        "    add_plot(figure, 'Path ends', '', '% of iterations')\n"
+        "    legend.addItem(bars, 'failure exposure')\n")
     context = _context(sample)
     hits = [n for n in ast.walk(sample)
             if (isinstance(n, ast.Call) and _name(n) in TEXT_CALLS and not _is_logger(n)
                 and any(_words(a) for a in n.args))
             or (isinstance(n, ast.JoinedStr) and _words(n) >= 3 and not context[n][2]
                 and not TRANSLATING.intersection(context[n][1]))]
-    assert sorted(getattr(h, "lineno", 0) for h in hits) == [2, 3, 3, 4]
+    assert sorted(getattr(h, "lineno", 0) for h in hits) == [2, 3, 3, 4, 7, 8]
 
 
 def test_every_allowance_still_matches_something():

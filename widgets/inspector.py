@@ -33,8 +33,8 @@ from planning.edits import parent_of
 from planning.model import CHANCE, DECISION, KINDS, PATHS, Node
 from widgets import palette
 from widgets.choice_combo import ChoiceCombo
-from widgets.inspector_fields import (  # noqa: F401 - parse_value and check_expression are public here too
-    MESSAGE_STYLE, PlainTextField, VariablesTable, check_expression, parse_value, stored_text,
+from widgets.inspector_fields import (  # parse_value is also imported from here (tests/test_inspector.py)
+    MESSAGE_STYLE, PlainTextField, VariablesTable, parse_value, stored_text,
 )
 from widgets.responses_table import ResponsesTable
 from widgets.tree_model import format_number, format_percent

@@ -392,6 +392,22 @@
     </message>
 </context>
 <context>
+    <name>AnalysisData</name>
+    <message>
+        <source>no parameter has a range to sweep</source>
+        <extracomment>Ranged parameters left out because they cannot move this track (other tracks&apos; variables).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a policy map needs two different parameters with ranges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the track has no decision to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AudienceView</name>
     <message>
         <source>NO RESPONSE</source>
@@ -1305,6 +1321,17 @@ Nothing was changed.</source>
     </message>
 </context>
 <context>
+    <name>OutcomeCriteria</name>
+    <message>
+        <source>%1, base case %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, combined at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OutcomeView</name>
     <message>
         <source>mean</source>
@@ -1312,11 +1339,45 @@ Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>success</source>
+        <extracomment>How a sampled path ends, as the legend and the bar chart name it (the CSV keeps PATH_NAMES).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <extracomment>The same under the bars of the path-ends chart, capitalised (a translation may not capitalise so).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>P5 / P50 / P95</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Realised outcome, by how the path ends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Realised outcome of one sampled path%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Realised outcome%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1325,6 +1386,66 @@ Nothing was changed.</source>
     </message>
     <message>
         <source>Expected value per iteration%1, base case %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative risk profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative risk profile: chance of ending at or below a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P(value ≤ x) (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cumulative probability (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>realised outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base EV %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path ends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How sampled paths end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best option</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How often each option is best</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>% (blue: base case)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>% of iterations (blue: base-case choice)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1373,6 +1494,10 @@ Nothing was changed.</source>
     </message>
     <message>
         <source>Monte Carlo runs when this panel is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>% of iterations</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1710,7 +1835,35 @@ Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Readiness per track (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Readiness per track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per track: failure readiness and failure exposure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Percent (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1  (%2 late, %3 with no response)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure readiness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failure exposure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2047,8 +2200,32 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no range moves the EV of this track</source>
+        <source>policy re-optimised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base-case policy held fixed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
         <extracomment>Bar colours of an export (light, as documents are); on screen the current scheme&apos;s.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (widest %1 of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tornado, %1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no range moves the EV of this track</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2068,7 +2245,27 @@ The autosaved version is recovered as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>each at its low end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at its high end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>base-case EV %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>spider, %1%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position in each range (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position in the parameter&apos;s range (%: 0 = low end, 100 = high end)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2117,6 +2314,10 @@ The autosaved version is recovered as it was.</source>
     </message>
     <message>
         <source>sensitivity runs when this panel is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not computed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

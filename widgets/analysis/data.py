@@ -25,6 +25,7 @@ from planning.errors import PlanError
 from planning.evaluate import TrackResult, branch_readiness, evaluate_track, follow_policy, readiness_factors
 from planning.model import Plan
 from planning.readiness import badge, branch_gains
+from widgets.i18n import translate  # the reasons a part was not computed are shown in its plot
 
 #: Iterations of one Monte Carlo chunk at least, and chunks of one run at most.
 MIN_CHUNK_ITERATIONS = 1000
@@ -205,15 +206,15 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
             elif part == "sweep":
                 name = sweep_var or (ranked[0] if ranked else None)
                 if name is None:
-                    raise PlanError(None, None, "no parameter has a range to sweep")
+                    raise PlanError(None, None, translate("AnalysisData", "no parameter has a range to sweep"))
                 bundle.sweep = sensitivity.sweep(plan, name, steps=steps, track_id=track_id, policy=policy)
             elif part == "policy-map":
                 x = map_x or (ranked[0] if ranked else None)
                 y = map_y or next((n for n in ranked if n != x), None)
                 if x is None or y is None or x == y:
-                    raise PlanError(None, None, "a policy map needs two different parameters with ranges")
+                    raise PlanError(None, None, translate("AnalysisData", "a policy map needs two different parameters with ranges"))
                 if decision is None:
-                    raise PlanError(None, None, "the track has no decision to map")
+                    raise PlanError(None, None, translate("AnalysisData", "the track has no decision to map"))
                 bundle.policy_map = sensitivity.sweep2(plan, x, None, None, y, None, None, steps_x=steps,
                                                        steps_y=steps, decision=decision, track_id=track_id,
                                                        policy=policy)

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from widgets import palette
 from widgets.analysis.outcome_view import MARKERS, _bins, _fmt, _marker_lines, _stats, draw_histogram, draw_risk
 from widgets.analysis.plot_export import FigureData, add_plot
+from widgets.i18n import fill, translate
 
 _COLOURS = ("DECISION", "CHANCE", "TEXT_MUTED")
 
@@ -35,7 +36,8 @@ def draw_criteria(figure: pg.GraphicsLayoutWidget, sim, wide: bool = False) -> F
         series.append((f"{sim.combined_label()[0].upper()}{sim.combined_label()[1:]}", sim.combined,
                        sim.policy.base_ev))
     for k, (title, values, base) in enumerate(series):
-        plot = add_plot(figure, f"{title}, base case {_fmt(base)}", "", "% of iterations" if not wide or k == 0 else "",
+        plot = add_plot(figure, fill(translate("OutcomeCriteria", "%1, base case %2"), title, _fmt(base)), "",
+                        translate("OutcomeView", "% of iterations") if not wide or k == 0 else "",
                         row=0 if wide else k, col=k if wide else 0)
         edges, centres, widths, discrete = _bins(values)
         counts, _ = np.histogram(values, bins=edges)
@@ -64,7 +66,8 @@ def draw_risk_of(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: d
                  wide: bool = False, label_chars: int | None = None, grid: bool = False) -> FigureData:
     """The risk tab: for two criteria, the combined value's (its unit in the axis title)."""
     if is_criteria(sim):
-        unit = f"{sim.unit2()}, combined at {sim.weight_words()}" if sim.combined is not None else sim.units[0]
+        unit = (fill(translate("OutcomeCriteria", "%1, combined at %2"), sim.unit2(), sim.weight_words())
+                if sim.combined is not None else sim.units[0])
         sim = sim.policy
     return draw_risk(figure, sim, unit, labels, wide, label_chars, grid)
 

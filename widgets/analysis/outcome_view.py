@@ -23,7 +23,7 @@ from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
 from widgets.analysis.plot_export import retheme_figures  # light / dark
 from widgets.analysis.run_bar import RunBar
-from widgets.i18n import fill, translate
+from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 MAX_BINS = 40
 #: At most this many distinct values are drawn one bar per value.
@@ -37,7 +37,15 @@ WIDE_MIN_WIDTH = 560
 STACK_MIN_HEIGHT = 400
 #: The risk profile's three charts go in one row only from this width.
 RISK_WIDE_MIN_WIDTH = 900
-MARKERS = (("mean", "mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
+MARKERS = (("mean", QT_TRANSLATE_NOOP("OutcomeView", "mean")), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
+#: How a sampled path ends, as the legend and the bar chart name it (the CSV keeps PATH_NAMES).
+PATH_TEXT = {"success": QT_TRANSLATE_NOOP("OutcomeView", "success"),
+             "failure": QT_TRANSLATE_NOOP("OutcomeView", "failure"),
+             "neutral": QT_TRANSLATE_NOOP("OutcomeView", "neutral")}
+#: The same under the bars of the path-ends chart, capitalised (a translation may not capitalise so).
+PATH_AXIS = {"success": QT_TRANSLATE_NOOP("OutcomeView", "Success"),
+             "failure": QT_TRANSLATE_NOOP("OutcomeView", "Failure"),
+             "neutral": QT_TRANSLATE_NOOP("OutcomeView", "Neutral")}
 
 
 def _bins(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -89,7 +97,7 @@ def _marker_lines(plot: pg.PlotItem, stats: dict[str, float], data_top: float) -
                        style=pg.QtCore.Qt.PenStyle.SolidLine if solid else pg.QtCore.Qt.PenStyle.DashLine)
         plot.addItem(pg.InfiniteLine(stats[key], angle=90, pen=pen, movable=False))
     names = dict(MARKERS)
-    return MarkerLabels(plot, [(stats[key], f"{names[key]} {_fmt(stats[key])}", palette.TEXT)
+    return MarkerLabels(plot, [(stats[key], f"{translate('OutcomeView', names[key])} {_fmt(stats[key])}", palette.TEXT)
                                for key in ("mean", "p50", "p5", "p95")],
                         fill=palette.qcolor(palette.BACKGROUND, 215), data_top=data_top)
 
@@ -125,9 +133,10 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
     # above the other the unit goes into the titles instead of an axis title
     # under each plot: the bars get the height those rows took.
     legend = top_legend(figure, row=0, columns=5, colspan=2 if wide else 1)
-    top = add_plot(figure, "Realised outcome, by how the path ends" if wide else
+    top = add_plot(figure, translate("OutcomeView", "Realised outcome, by how the path ends") if wide else
                    fill(translate("OutcomeView", "Realised outcome of one sampled path%1"), unit_suffix(unit)),
-                   f"Realised outcome{unit_suffix(unit)}" if wide else "", "% of iterations", row=1, col=0)
+                   fill(translate("OutcomeView", "Realised outcome%1"), unit_suffix(unit)) if wide else "",
+                   translate("OutcomeView", "% of iterations"), row=1, col=0)
     edges, centres, widths, discrete = _bins(sim.outcome)
     bottom = np.zeros(centres.size)
     per_path = {}
@@ -138,7 +147,7 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
             bars = pg.BarGraphItem(x=centres, height=100.0 * counts / n, width=widths, y0=bottom.copy(),
                                    brush=palette.PATH_COLORS[name], pen=pg.mkPen(palette.BACKGROUND, width=0.5))
             top.addItem(bars)
-            legend.addItem(bars, name)  # the title says: how the path ends
+            legend.addItem(bars, translate("OutcomeView", PATH_TEXT.get(name, name)))  # the title says: how the path ends
         bottom += 100.0 * counts / n
     _add_marker_legend(legend)
     top.setYRange(0, max(float(bottom.max()) * 1.05, 1.0), padding=0)
@@ -153,7 +162,8 @@ def draw_histogram(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", wide: b
                                 _fmt(sim.base_ev)) if wide else
                    fill(translate("OutcomeView", "Expected value per iteration%1, base case %2"), unit_suffix(unit),
                         _fmt(sim.base_ev)),
-                   f"Expected value{unit_suffix(unit)}" if wide else "", "" if wide else "% of iterations",
+                   fill(translate("OutcomeView", "Expected value%1"), unit_suffix(unit)) if wide else "",
+                   "" if wide else translate("OutcomeView", "% of iterations"),
                    row=1 if wide else 2, col=1 if wide else 0)
     edges, centres, widths, discrete = _bins(sim.ev)
     counts, _ = np.histogram(sim.ev, bins=edges)
@@ -205,14 +215,18 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
               {"cdf": (0, 0, 2, 1), "ends": (0, 1, 1, 1), "best": (1, 1, 1, 1)} if grid else
               {"cdf": (0, 0, 1, 2), "ends": (1, 0, 1, 1), "best": (1, 1, 1, 1)})
     data = FigureData("Risk profile", ["series", "x", "cumulative_share"])
-    cdf = add_plot(figure, "Cumulative risk profile" if short else "Cumulative risk profile: chance of ending at or below a value",
-                   f"Value{unit_suffix(unit)}", "P(value ≤ x) (%)" if short else "Cumulative probability (%)",
+    cdf = add_plot(figure, translate("OutcomeView", "Cumulative risk profile") if short else
+                   translate("OutcomeView", "Cumulative risk profile: chance of ending at or below a value"),
+                   fill(translate("OutcomeView", "Value%1"), unit_suffix(unit)),
+                   translate("OutcomeView", "P(value ≤ x) (%)") if short else
+                   translate("OutcomeView", "Cumulative probability (%)"),
                    *places["cdf"][:2], rowspan=places["cdf"][2], colspan=places["cdf"][3])
     # bottom right: a cumulative curve is near 100% there, the top left holds its rise
     legend = add_legend(cdf, offset=(-10, -10))
     legend.setColumnCount(1)
-    for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT, "realised outcome"),
-                                         ("ev", sim.ev, palette.DECISION, "expected value")):
+    for series, values, colour, name in (("outcome", sim.outcome, palette.TEXT,
+                                          translate("OutcomeView", "realised outcome")),
+                                         ("ev", sim.ev, palette.DECISION, translate("OutcomeView", "expected value"))):
         x, q = _cdf(values)
         curve = cdf.plot(x, 100.0 * q, pen=pg.mkPen(colour, width=2.5), name=name)
         del curve
@@ -222,10 +236,11 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
     cdf.addItem(pg.InfiniteLine(sim.base_ev, angle=90, movable=False,
                                 pen=pg.mkPen(palette.DECISION, style=pg.QtCore.Qt.PenStyle.DotLine)))
     # labelled near the bottom, where a cumulative curve is low, and always inside the plot
-    MarkerLabels(cdf, [(sim.base_ev, f"base EV {_fmt(sim.base_ev)}", palette.TEXT)],
+    MarkerLabels(cdf, [(sim.base_ev, fill(translate("OutcomeView", "base EV %1"), _fmt(sim.base_ev)), palette.TEXT)],
                  fill=palette.qcolor(palette.BACKGROUND, 215), bottom=True)
 
-    ends = add_plot(figure, "Path ends" if short else "How sampled paths end", "", "% of iterations",
+    ends = add_plot(figure, translate("OutcomeView", "Path ends") if short else
+                    translate("OutcomeView", "How sampled paths end"), "", translate("OutcomeView", "% of iterations"),
                     *places["ends"][:2])
     shares = sim.end_shares()
     share_labels = []
@@ -237,14 +252,16 @@ def draw_risk(figure: pg.GraphicsLayoutWidget, sim, unit: str = "", labels: dict
         ends.addItem(text)
         share_labels.append((100.0 * shares[name], text))
         data.rows.append([f"ends in {name}", "", shares[name]])
-    category_axis(ends, "bottom", [n.capitalize() for n in PATH_NAMES])
+    category_axis(ends, "bottom", [translate("OutcomeView", PATH_AXIS.get(n, n.capitalize())) for n in PATH_NAMES])
     ends.setXRange(-0.6, 2.6, padding=0)
     ends.setYRange(0, max(100.0 * max(shares.values()) * 1.05, 10.0), padding=0)
     room_above_bars(ends, share_labels, max(100.0 * max(shares.values()) * 1.05, 10.0))  # "53.8%" inside
     ends.showGrid(x=False, y=True, alpha=0.18)
 
-    best = add_plot(figure, "Best option" if short else "How often each option is best",
-                    "% (blue: base case)" if short else "% of iterations (blue: base-case choice)", "",
+    best = add_plot(figure, translate("OutcomeView", "Best option") if short else
+                    translate("OutcomeView", "How often each option is best"),
+                    translate("OutcomeView", "% (blue: base case)") if short else
+                    translate("OutcomeView", "% of iterations (blue: base-case choice)"), "",
                     *places["best"][:2])
     rows = []
     decisions = sim.on_policy_decisions or list(sim.option_best)

@@ -85,17 +85,20 @@ def draw_readiness(figure: pg.GraphicsLayoutWidget, report, track_id: str | None
     limit = chars + 2 if narrow else 60
     tracks = report.tracks
     tight = chars < 22  # side by side in a narrow dock: a title has ~150 px over its plot
-    top = add_plot(figure, "Readiness per track (%)" if stacked_narrow else "Per track" if tight
-                   else "Readiness per track" if narrow
-                   else "Per track: failure readiness and failure exposure",
-                   "" if stacked_narrow else "Percent (%)", "", row=1, col=0)
+    top = add_plot(figure, translate("ReadinessView", "Readiness per track (%)") if stacked_narrow
+                   else translate("ReadinessView", "Per track") if tight
+                   else translate("ReadinessView", "Readiness per track") if narrow
+                   else translate("ReadinessView", "Per track: failure readiness and failure exposure"),
+                   "" if stacked_narrow else translate("ReadinessView", "Percent (%)"), "", row=1, col=0)
     names = [shorten(t.title, chars) if narrow else
              fill(translate("ReadinessView", "%1  (%2 late, %3 with no response)"), shorten(t.title, 30), t.late,
                   t.unprepared_branches) for t in tracks]
     y = np.arange(len(tracks))[::-1].astype(float)
     values_shown = []
-    for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY, "failure readiness"),
-                                      (-0.18, "failure_exposure", palette.FAILURE, "failure exposure")):
+    for offset, key, colour, name in ((0.18, "failure_readiness", palette.BADGE_READY,
+                                       translate("ReadinessView", "failure readiness")),
+                                      (-0.18, "failure_exposure", palette.FAILURE,
+                                       translate("ReadinessView", "failure exposure"))):
         values = np.array([100.0 * getattr(t, key) for t in tracks])
         values = np.nan_to_num(values)
         item = pg.BarGraphItem(x0=np.zeros(len(tracks)), x1=values, y=y + offset, height=0.34, brush=colour,

@@ -30,7 +30,8 @@ MAX_SPIDER_LINES = 8
 KINDS = ("tornado", "spider", "sweep", "policy-map")
 TAB_TITLES = (QT_TRANSLATE_NOOP("SensitivityView", "Tornado"), QT_TRANSLATE_NOOP("SensitivityView", "Spider"),
               QT_TRANSLATE_NOOP("SensitivityView", "One-way sweep"), QT_TRANSLATE_NOOP("SensitivityView", "Policy map"))
-POLICY_TEXT = {"optimal": "policy re-optimised", "fixed": "base-case policy held fixed"}
+POLICY_TEXT = {"optimal": QT_TRANSLATE_NOOP("SensitivityView", "policy re-optimised"),
+               "fixed": QT_TRANSLATE_NOOP("SensitivityView", "base-case policy held fixed")}
 #: Bar colours of an export (light, as documents are); on screen the current scheme's.
 LOW_COLOUR, HIGH_COLOUR = palette.SERIES_LIGHT[0], palette.SERIES_LIGHT[1]
 
@@ -81,7 +82,22 @@ def _fmt(value: float) -> str:
 
 def _titled(track_title: str, text: str) -> str:
     """A plot title that names the analysed track first (a plan has several)."""
-    return f"{shorten(track_title, 48)} — {text}" if track_title else text[:1].upper() + text[1:]
+    return (fill(translate("SensitivityView", "%1 — %2"), shorten(track_title, 48), text) if track_title
+            else text[:1].upper() + text[1:])
+
+
+def _policy(policy: str) -> str:
+    """How the policy was held, in the window's language."""
+    return translate("SensitivityView", POLICY_TEXT[policy])
+
+
+def _widest(shown: int, of: int) -> str:
+    """`` (widest 12 of 30)`` after a title when not every parameter is drawn."""
+    return fill(translate("SensitivityView", " (widest %1 of %2)"), shown, of) if of > shown else ""
+
+
+def _ev_axis(unit: str) -> str:
+    return fill(translate("SensitivityView", "Expected value%1"), unit_suffix(unit))
 
 
 def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", labels: dict | None = None,
@@ -100,10 +116,11 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
     legend = top_legend(figure, row=0, columns=3)
     moving = [b for b in tornado.bars if abs(b["ev_high"] - b["ev_low"]) > 1e-12 * max(1.0, abs(tornado.base_ev))]
     shown = moving[:MAX_TORNADO_BARS]
-    more = f" (widest {len(shown)} of {len(moving)})" if len(moving) > len(shown) else ""
+    more = _widest(len(shown), len(moving))
     still = len(tornado.bars) - len(moving)
-    plot = add_plot(figure, _titled(track_title, f"tornado, {POLICY_TEXT[tornado.policy]}{more}"),
-                    f"Expected value{unit_suffix(unit)}", "", row=1, col=0)
+    plot = add_plot(figure, _titled(track_title, fill(translate("SensitivityView", "tornado, %1%2"),
+                                                      _policy(tornado.policy), more)),
+                    _ev_axis(unit), "", row=1, col=0)
     if not shown:
         message(plot, translate("SensitivityView", "no range moves the EV of this track") if tornado.bars
                 else translate("SensitivityView", "no probability, payoff or variable has a range"))
@@ -116,8 +133,8 @@ def draw_tornado(figure: pg.GraphicsLayoutWidget, tornado, unit: str = "", label
                       color=palette.TEXT)
     y = np.arange(len(shown))[::-1].astype(float)
     base = tornado.base_ev
-    for key, colour, name in (("ev_low", palette.SERIES[0], "each at its low end"),
-                              ("ev_high", palette.SERIES[1], "at its high end")):
+    for key, colour, name in (("ev_low", palette.SERIES[0], translate("SensitivityView", "each at its low end")),
+                              ("ev_high", palette.SERIES[1], translate("SensitivityView", "at its high end"))):
         ends = np.array([b[key] for b in shown])
         item = pg.BarGraphItem(x0=np.minimum(ends, base), x1=np.maximum(ends, base), y=y, height=0.62,
                                brush=colour, pen=pg.mkPen(colour))
@@ -152,11 +169,12 @@ def draw_spider(figure: pg.GraphicsLayoutWidget, spider, unit: str = "", labels:
     ranked = [n for n in (order or []) if n in lines] + [n for n in lines if n not in (order or [])]
     shown = [lines[n] for n in ranked if max(lines[n]["ev"]) != min(lines[n]["ev"])][:MAX_SPIDER_LINES]
     legend = top_legend(figure, row=1, col=1, columns=1) if legend_right else top_legend(figure, row=0, columns=2)
-    more = f" (widest {len(shown)} of {len(lines)})" if len(lines) > len(shown) else ""
-    plot = add_plot(figure, _titled(track_title, f"spider, {POLICY_TEXT[spider.policy]}{more}"),
-                    "Position in each range (%)" if legend_right or legend_chars < 30
-                    else "Position in the parameter's range (%: 0 = low end, 100 = high end)",
-                    f"Expected value{unit_suffix(unit)}", row=1, col=0)
+    more = _widest(len(shown), len(lines))
+    plot = add_plot(figure, _titled(track_title, fill(translate("SensitivityView", "spider, %1%2"),
+                                                      _policy(spider.policy), more)),
+                    translate("SensitivityView", "Position in each range (%)") if legend_right or legend_chars < 30
+                    else translate("SensitivityView", "Position in the parameter's range (%: 0 = low end, 100 = high end)"),
+                    _ev_axis(unit), row=1, col=0)
     if not shown:
         message(plot, translate("SensitivityView", "no parameter with a range moves the EV"))
         return data
@@ -191,14 +209,14 @@ def draw_sweep(figure: pg.GraphicsLayoutWidget, sweep, decision: str | None, uni
              if decision else translate("SensitivityView", "each option's EV"))
     plot = add_plot(figure, _titled(track_title, title),
                     f"{param_label(sweep.variable, labels, 70, plan)}{_param_unit(sweep.variable, unit, plan)}",
-                    f"Expected value{unit_suffix(unit)}", row=1, col=0)
+                    _ev_axis(unit), row=1, col=0)
     for k, (option, evs) in enumerate(options.items()):
         colour = palette.SERIES[k % len(palette.SERIES)]
         item = plot.plot(values, evs, pen=pg.mkPen(colour, width=2.5))
         legend.addItem(item, fill(translate("SensitivityView", "option: %1"), shorten(labels.get(option, option), 38)))
     track = plot.plot(values, [p["ev"] for p in sweep.points],
                       pen=pg.mkPen(palette.TEXT, width=1.5, style=Qt.PenStyle.DashLine))
-    legend.addItem(track, fill(translate("SensitivityView", "track EV (%1)"), POLICY_TEXT[sweep.policy]))
+    legend.addItem(track, fill(translate("SensitivityView", "track EV (%1)"), _policy(sweep.policy)))
     markers = []
     for threshold in sweep.thresholds:
         if decision and threshold["decision"] != decision:
@@ -399,7 +417,7 @@ class SensitivityView(QWidget):
             figure = self.figures[kind]
             if results[kind] is None:
                 figure.clear()
-                message(figure.addPlot(), bundle.errors.get(kind, "not computed"))
+                message(figure.addPlot(), bundle.errors.get(kind, translate("SensitivityView", "not computed")))
                 self.data[kind] = None
             else:
                 self.data[kind] = draws[kind](figure)
