@@ -15,7 +15,7 @@ PROBE = r"""
 import sys
 from pathlib import Path
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton, QWidget
 from app.gui import _application
 from app.gallery import _settle, _window_for
 app = _application()
@@ -32,6 +32,9 @@ for w in window.findChildren(QWidget):
     if isinstance(w, QLabel) and w.text() and not w.wordWrap() and w.textFormat() == Qt.TextFormat.PlainText:
         if w.fontMetrics().horizontalAdvance(w.text().replace("&", "")) > w.contentsRect().width() + 1:
             print("clipped label", repr(w.text()))
+    if isinstance(w, QToolButton) and w.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly \
+            and not w.icon().isNull():
+        continue  # draws its icon only (a field's trailing button): no text to clip
     if isinstance(w, QAbstractButton) and w.text() and w.sizeHint().width() > w.width() + 1:
         print("clipped button", repr(w.text()))
 """
