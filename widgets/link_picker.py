@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from planning import links
+from widgets.i18n import fill, translate
 from planning.model import Plan
 
 
@@ -32,12 +33,12 @@ def choices(plan: Plan, node_id: str | None) -> list[tuple[str, str]]:
         if track.id in barred:
             continue
         title = track.title or track.id
-        out += [(f"Track “{title}” ends in success", f'p_success("{track.id}")'),
-                (f"Track “{title}” ends in failure", f'p_failure("{track.id}")'),
-                (f"Expected value of track “{title}”", f'ev("{track.id}")')]
+        out += [(fill(translate("LinkPicker", "Track “%1” ends in success"), title), f'p_success("{track.id}")'),
+                (fill(translate("LinkPicker", "Track “%1” ends in failure"), title), f'p_failure("{track.id}")'),
+                (fill(translate("LinkPicker", "Expected value of track “%1”"), title), f'ev("{track.id}")')]
         for node in plan.walk(track.root):
             label = " ".join(node.label.split()) or node.id
-            out.append((f"“{label}” is reached ({title})", f'reach("{node.id}")'))
+            out.append((fill(translate("LinkPicker", "“%1” is reached (%2)"), label, title), f'reach("{node.id}")'))
     return out
 
 

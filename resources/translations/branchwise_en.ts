@@ -1052,6 +1052,22 @@ Reload it?%2</source>
 <context>
     <name>LinkPicker</name>
     <message>
+        <source>Track “%1” ends in success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track “%1” ends in failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected value of track “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is reached (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Read a value from another track</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1070,6 +1086,23 @@ Reload it?%2</source>
 </context>
 <context>
     <name>LinkedTracksPanel</name>
+    <message>
+        <source>%1
+cannot be evaluated from here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+EV %2 (was %3)
+failure readiness %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+EV %2
+failure readiness %3</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Tracks that read this one</source>
         <translation type="unfinished"></translation>

@@ -13,19 +13,20 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from planning.walk import format_value
 from widgets import palette
+from widgets.i18n import fill, translate
 
 
 def row_text(row: dict, unit: str) -> str:
     """Three lines for one reading track (plain text)."""
     if row.get("ev") is None:
-        return f"{row['title']}\ncannot be evaluated from here"
+        return fill(translate("LinkedTracksPanel", "%1\ncannot be evaluated from here"), row["title"])
     ev = format_value(row["ev"], unit)
     before = row.get("base_ev")
-    change = ""
     if before is not None and format_value(before, unit) != ev:
-        change = f" (was {format_value(before, unit)})"
-    return (f"{row['title']}\nEV {ev}{change}\n"
-            f"failure readiness {row['failure_readiness']:.0%}")
+        template = translate("LinkedTracksPanel", "%1\nEV %2 (was %3)\nfailure readiness %4")
+        return fill(template, row["title"], ev, format_value(before, unit), f"{row['failure_readiness']:.0%}")
+    template = translate("LinkedTracksPanel", "%1\nEV %2\nfailure readiness %3")
+    return fill(template, row["title"], ev, f"{row['failure_readiness']:.0%}")
 
 
 class LinkedTracksPanel(QFrame):
