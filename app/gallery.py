@@ -174,10 +174,13 @@ def _window_for(path: Path):
 
 
 def _window_shots(window, section: Section, folder: Path, prefix: str, large: bool) -> None:
+    from PySide6.QtCore import Qt
+
     from app.analysis import show_dock
 
-    docks = ["problems"] + [name for name in ("outcome", "sensitivity", "readiness", "priority", "voi")
-                            if name in window.docks]
+    # Every dock tabbed under the canvas, in the order the window adds them.
+    docks = [name for name, dock in window.docks.items()
+             if window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea]
     for width, height in WINDOW_SIZES:
         window.resize(width, height)
         window.show()

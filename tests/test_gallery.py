@@ -33,7 +33,8 @@ def test_contact_sheet_shows_every_view_plot_and_export(sheet):
     out, text = sheet
     captions = [html.unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", text)]
     for size in ("1600x1000", "1280x720"):
-        for dock in ("Problems", "Outcomes", "Sensitivity", "Readiness", "Priorities"):
+        for dock in ("Problems", "Outcomes", "Sensitivity", "Readiness", "Priorities", "Value of information",
+                     "League table", "Tracks"):
             assert f"Window {size}, {dock} raised" in captions
     assert any(c.startswith("Inspector on “Adoption on target”") for c in captions)
     assert "Inspector on “Adoption on target”, typing a response's owner" in captions
