@@ -7,7 +7,7 @@ once and paints them onto a ``QImage`` (PNG) or writes them as plain SVG;
 the PDF is the HTML report laid out by ``QTextDocument`` and printed with
 ``QPdfWriter`` (A4), the tree pictures embedded as images; Markdown links
 pictures written beside it. Qt's writers report no write errors, so every
-picture and PDF is checked whole (:mod:`widgets.whole_file`) before it may
+picture and PDF is checked whole (:mod:`planning.whole_file`) before it may
 replace a file. Without a display Qt runs on the offscreen platform.
 """
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _write_png(plan, track_ids, path: Path, name: str | None = None) -> None:
 
 def _save_png(image, path: Path, name: str | None = None) -> None:
     """Save a PNG and check it is whole on disk (QImage.save may miss a failed buffered write)."""
-    from widgets.whole_file import check_png, fsync_file
+    from planning.whole_file import check_png, fsync_file
 
     if not image.save(str(path), "PNG"):
         raise OSError(f"{name or path}: could not write the PNG image (is the disk full?)")
@@ -172,7 +172,7 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(writer)
     del writer  # closes the file; QPdfWriter reports no write error, so the file is checked below
-    from widgets.whole_file import check_pdf, fsync_file
+    from planning.whole_file import check_pdf, fsync_file
 
     fsync_file(path, name)
     check_pdf(path, name)

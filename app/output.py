@@ -32,6 +32,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from planning.whole_file import check_pdf, check_png, check_svg
+
 STDOUT = "-"
 
 #: Picture sizes for ``present --screenshot`` and the window's ``--screenshot``.
@@ -230,43 +232,17 @@ def _write_checked(tmp: Path, write, validate, allow_empty: bool, name: str) -> 
         try:
             validate(tmp)
         except (OSError, ValueError) as exc:
-            raise OutputError(f"{name}: the file came out incomplete ({exc}); nothing replaced") from None
+            text = str(exc).replace(f"{tmp}: ", "")  # name the file the user asked for, not the temporary one
+            raise OutputError(f"{name}: the file came out incomplete ({text}); nothing replaced") from None
     with open(tmp, "rb+") as handle:  # fsync: the rename must not land before the data
         os.fsync(handle.fileno())
 
 
-def _tail(path: Path, size: int = 2048) -> bytes:
-    with open(path, "rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        handle.seek(max(0, handle.tell() - size))
-        return handle.read()
-
-
-def _check_svg(path: Path) -> None:
-    if not _tail(path).rstrip().endswith(b"</svg>"):
-        raise ValueError("the SVG does not end with </svg>")
-
-
-def _check_pdf(path: Path) -> None:
-    with open(path, "rb") as handle:
-        if handle.read(5) != b"%PDF-":
-            raise ValueError("not a PDF")
-    if b"%%EOF" not in _tail(path, 1024):
-        raise ValueError("the PDF has no end-of-file marker")
-
-
-def _check_png(path: Path) -> None:
-    with open(path, "rb") as handle:
-        if handle.read(8) != b"\x89PNG\r\n\x1a\n":
-            raise ValueError("not a PNG")
-    if b"IEND" not in _tail(path, 12):
-        raise ValueError("the PNG has no end chunk")
-
-
 #: Cheap "was it written to the end" checks by file suffix, for writers that
-#: do not report errors (Qt's SVG, PDF and image writers).
+#: do not report errors (Qt's SVG, PDF and image writers): the same checks the
+#: picture writers run on their own files (widgets/whole_file.py, stdlib only).
 WHOLE_FILE_CHECKS: dict[str, Callable[[Path], None]] = {
-    ".svg": _check_svg, ".pdf": _check_pdf, ".png": _check_png,
+    ".svg": check_svg, ".pdf": check_pdf, ".png": check_png,
 }
 
 
