@@ -28,18 +28,22 @@ def check_svg(path: str | Path, name: str | None = None) -> None:
         raise OSError(f"{shown}: the file written is not an SVG picture")
 
 
-def check_pdf(path: str | Path, name: str | None = None) -> None:
-    """Raise OSError unless ``path`` starts like a PDF and ends with ``%%EOF``."""
-    path = Path(path)
-    shown = name or str(path)  # the file the user asked for, not the temporary one
+def _head_and_tail(path: Path, shown: str, kind: str, tail_bytes: int) -> tuple[bytes, bytes]:
+    """The first 8 and the last ``tail_bytes`` bytes of ``path``; OSError naming ``shown``."""
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
             head = handle.read(8)
-            handle.seek(max(0, size - 64))
-            tail = handle.read()
+            handle.seek(max(0, size - tail_bytes))
+            return head, handle.read()
     except OSError as exc:
-        raise OSError(f"{shown}: the PDF could not be read back ({exc.strerror or exc})") from None
+        raise OSError(f"{shown}: the {kind} could not be read back ({exc.strerror or exc})") from None
+
+
+def check_pdf(path: str | Path, name: str | None = None) -> None:
+    """Raise OSError unless ``path`` starts like a PDF and ends with ``%%EOF``."""
+    shown = name or str(path)  # the file the user asked for, not the temporary one
+    head, tail = _head_and_tail(Path(path), shown, "PDF", 64)
     if not head.startswith(b"%PDF-") or not tail.rstrip().endswith(b"%%EOF"):
         raise OSError(f"{shown}: the PDF was not written whole (is the disk full?)")
 
@@ -73,16 +77,8 @@ def write_verified_text(path: str | Path, text: str, check, name: str | None = N
 
 def check_png(path: str | Path, name: str | None = None) -> None:
     """Raise OSError unless ``path`` starts with the PNG signature and ends with its IEND chunk."""
-    path = Path(path)
     shown = name or str(path)  # the file the user asked for, not the temporary one
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-            handle.seek(max(0, size - 8))
-            tail = handle.read()
-    except OSError as exc:
-        raise OSError(f"{shown}: the PNG could not be read back ({exc.strerror or exc})") from None
+    head, tail = _head_and_tail(Path(path), shown, "PNG", 8)
     if head != _PNG_SIGNATURE or tail != _PNG_END:
         raise OSError(f"{shown}: the PNG picture was not written whole (is the disk full?)")
 
