@@ -67,3 +67,23 @@ def test_lr_labels_in_small_views_cover_nothing(qtbot, size):
             assert not found, (track.id, step, found[:5])
             shown += canvas.labels.shown
     assert shown > 50  # the views are labelled, not emptied
+
+
+def test_labels_are_placed_again_when_the_canvas_shrinks(qtbot):
+    """Raising a dock under the canvas makes it shorter without a new fit: no label may
+    be left where it now covers another (seen on the product-launch sample at 1280x720)."""
+    document = Document(load_plan(SAMPLES / "product-launch.bwplan"))
+    canvas = TreeCanvas(document)
+    qtbot.addWidget(canvas)
+    canvas.resize(560, 520)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.fit()
+    canvas.update_labels()
+    qtbot.wait(20)
+    canvas.resize(560, 190)  # the analysis dock takes the lower part
+    qtbot.waitUntil(lambda: not canvas._label_timer.isActive(), timeout=2000)
+    qtbot.wait(200)
+    canvas.viewport().repaint()
+    found = [clash for clash in clashes(canvas) if clash[0] != "edge"]
+    assert not found, found[:5]

@@ -143,6 +143,9 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         self.view_box.sigRangeChanged.connect(self._hold_depth)
         self.view_box.sigResized.connect(self._hold_depth)
         self.view_box.sigRangeChanged.connect(self._range_changed)
+        # A dock raised under the canvas shrinks it without changing the range:
+        # the labels must be placed again for the new pixel size.
+        self.view_box.sigResized.connect(self._range_changed)
 
         self._built_for: tuple | None = None  # (plan object, root id) last laid out
         self._connections = [

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from planning.errors import PlanError
 from planning.league import LeagueTable, league_table
 from widgets import palette
+from widgets.analysis.fit import fit_on_resize
 from widgets.analysis.plot_export import (
     ExportButton, FigureData, add_plot, message, new_figure, retheme_figures, shorten, unit_suffix,
 )
@@ -169,9 +170,13 @@ class LeagueView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.figure)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([650, 350])
+        # The plot keeps room for its axes and title: in a 1280-px window the
+        # table scrolls sideways rather than squeezing the plot off its right edge.
+        self.figure.setMinimumWidth(320)
+        fit_on_resize(self.figure)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([500, 500])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.heading)
