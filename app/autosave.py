@@ -197,7 +197,7 @@ class Autosaver(QObject):
         """Write the autosave if the plan has unsaved changes; True if written."""
         if not self.document.is_modified():
             return False
-        from planning.planfile import dumps_plan
+        from planning.files.planfile import dumps_plan
 
         plan_file, sidecar = self.files()
         try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from app.output import OutputError, write_output, write_plan_output
-from planning.errors import ERROR, PlanError, PlanFileError
+from planning.model.errors import ERROR, PlanError, PlanFileError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROG = "branchwise"
@@ -142,7 +142,7 @@ def unknown_command(word: str) -> str:
 
 
 def _load(path: str):
-    from planning.planfile import load_plan
+    from planning.files.planfile import load_plan
 
     try:
         return load_plan(path)
@@ -162,7 +162,7 @@ def _load(path: str):
 
 def _valid_plan(path: str):
     """Load and validate; raise Invalid listing every error."""
-    from planning.validate import validate_plan
+    from planning.model.validate import validate_plan
 
     plan = _load(path)
     problems = validate_plan(plan)
@@ -217,8 +217,8 @@ def register_validate(sub, name: str) -> None:
 def cmd_import(args) -> int:
     import warnings
 
-    from planning.importers.detect import import_any
-    from planning.validate import validate_plan
+    from planning.files.importers.detect import import_any
+    from planning.model.validate import validate_plan
 
     try:
         with warnings.catch_warnings(record=True) as caught:  # what was not understood
@@ -252,7 +252,7 @@ def register_import(sub, name: str) -> None:
 
 
 def cmd_new(args) -> int:
-    from planning.templates import TEMPLATES, new_plan
+    from planning.files.templates import TEMPLATES, new_plan
 
     if args.template not in TEMPLATES:
         raise UsageError(f"unknown template {args.template!r} (templates: {', '.join(TEMPLATES)})")
@@ -269,7 +269,7 @@ def cmd_new(args) -> int:
 
 
 def register_new(sub, name: str) -> None:
-    from planning.templates import TEMPLATES
+    from planning.files.templates import TEMPLATES
 
     listed = "\n".join(f"  {key:<16}{text}" for key, text in TEMPLATES.items())
     p = sub.add_parser(name, help=COMMANDS[name][1], description=f"Start a plan from a template.\n\n"

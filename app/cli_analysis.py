@@ -9,7 +9,7 @@ from app.cli import COMMANDS, EXIT_OK, UsageError, _dump, _tracks, _valid_plan
 from app.cli_text import (
     node_label, number, parameter_text, percent, plural, quoted, response_of, response_title, track_heading, with_id,
 )
-from planning.sensitivity import parameter_names, parameters_read_by
+from planning.analyses.sensitivity import parameter_names, parameters_read_by
 
 #: How many "prepare next" items evaluate prints per track.
 PRIORITIES_SHOWN = 5
@@ -110,8 +110,8 @@ def _evaluate_lines(plan, r, unit: str, start: str | None) -> list[str]:
 
 def _linked_results(plan, args) -> tuple[list, dict[str, str]]:
     """``--given NODE ...``: every track (or ``--track``) as if each NODE had happened."""
-    from planning import links
-    from planning.errors import PlanError
+    from planning.engine import links
+    from planning.model.errors import PlanError
 
     if args.from_node is not None:
         raise UsageError("--given and --from cannot be combined (--given NODE already "
@@ -125,7 +125,7 @@ def _linked_results(plan, args) -> tuple[list, dict[str, str]]:
 
 def _reads_lines(plan, r, unit: str) -> list[str]:
     """What a track read from the tracks it is linked to, in planner words."""
-    from planning import links
+    from planning.engine import links
 
     reads = links.reads_in(r)
     if not reads:
@@ -139,8 +139,8 @@ def _reads_lines(plan, r, unit: str) -> list[str]:
 
 
 def cmd_evaluate(args) -> int:
-    from planning import links
-    from planning.evaluate import evaluate_track
+    from planning.engine import links
+    from planning.engine.evaluate import evaluate_track
 
     from app.cli_league import apply_rule_options, rule_lines
 
@@ -245,8 +245,8 @@ def _simulate_lines(plan, track_id: str, result, unit: str) -> list[str]:
 
 
 def cmd_simulate(args) -> int:
-    from planning.montecarlo import simulate
-    from planning.montecarlo_criteria import simulate_criteria
+    from planning.engine.montecarlo import simulate
+    from planning.analyses.montecarlo_criteria import simulate_criteria
 
     iterations, seed = _iterations(args.iterations), _seed(args.seed)
     plan, _ = _valid_plan(args.file)
@@ -304,7 +304,7 @@ class _Scope:
     """The analysed track and which parameter names exist in it and can move it."""
 
     def __init__(self, plan, track: str | None):
-        from planning.compile import compile_track
+        from planning.engine.compile import compile_track
 
         if not plan.tracks:
             raise UsageError("the plan has no tracks")
@@ -319,7 +319,7 @@ class _Scope:
         """A usage error unless ``name`` can move the analysed track."""
         if name in self.read:
             return
-        from planning.compile import compile_track
+        from planning.engine.compile import compile_track
 
         readers = [t.id for t in self.plan.tracks if t.id != self.track_id
                    and name in parameters_read_by(compile_track(self.plan, t.id), self.plan)]
@@ -389,7 +389,7 @@ def _sweep_lines(plan, scope: _Scope, data: dict, unit: str, what: str = "expect
 
 def _plan_names(data: dict, original: dict) -> dict:
     """Sensitivity JSON of the combined plan with the plan's quantity names (two criteria)."""
-    from planning.sensitivity_criteria import plan_name
+    from planning.analyses.sensitivity_criteria import plan_name
 
     out = dict(data)
     if "bars" in out:
@@ -401,7 +401,7 @@ def _plan_names(data: dict, original: dict) -> dict:
 
 
 def cmd_sensitivity(args) -> int:
-    from planning import sensitivity
+    from planning.analyses import sensitivity
 
     if args.tornado == bool(args.sweep):
         raise UsageError("give exactly one of --tornado or --sweep NAME")
@@ -411,7 +411,7 @@ def cmd_sensitivity(args) -> int:
     plan, _ = _valid_plan(args.file)
     analysed, swept, what, unit = plan, args.sweep, "expected value", plan.value_unit
     if len(plan.criteria) == 2:  # the combined value, quantities in the plan's names
-        from planning import sensitivity_criteria as two
+        from planning.analyses import sensitivity_criteria as two
 
         original = {n: two.analysis_name(n) for n in ranges}
         analysed, ranges = two.analysis_plan(plan, ranges, [args.sweep] if args.min is not None else [])

@@ -18,7 +18,7 @@ def _row(name: str, stats: dict, fmt, width: int) -> str:
 
 
 def simulate_criteria_lines(plan, track_id: str, result) -> list[str]:
-    """The planner's view of :class:`planning.montecarlo_criteria.CriteriaSimulation`."""
+    """The planner's view of :class:`planning.analyses.montecarlo_criteria.CriteriaSimulation`."""
     s = result.summary()
     crit = s["criteria"]
     names = [f"{c['criterion'] or f'criterion {i + 1}'} ({c['sense']})" for i, c in enumerate(crit)]

@@ -1,13 +1,13 @@
 """`branchwise export FILE --format pdf|html|md|csv|png|svg|graphml|dot -o OUT`.
 
-Text formats come from :mod:`planning.report`, :mod:`planning.exports` and
-:mod:`planning.graph`. Pictures of the trees and the PDF need Qt, imported
+Text formats come from :mod:`planning.sharing.report`, :mod:`planning.files.exports` and
+:mod:`planning.files.graph`. Pictures of the trees and the PDF need Qt, imported
 lazily here: :class:`widgets.tree_picture.TreePicture` lays the trees out
 once and paints them onto a ``QImage`` (PNG) or writes them as plain SVG;
 the PDF is the HTML report laid out by ``QTextDocument`` and printed with
 ``QPdfWriter`` (A4), the tree pictures embedded as images; Markdown links
 pictures written beside it. Qt's writers report no write errors, so every
-picture and PDF is checked whole (:mod:`planning.whole_file`) before it may
+picture and PDF is checked whole (:mod:`planning.files.whole_file`) before it may
 replace a file. Without a display Qt runs on the offscreen platform.
 """
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _write_png(plan, track_ids, path: Path, name: str | None = None) -> None:
 
 def _save_png(image, path: Path, name: str | None = None) -> None:
     """Save a PNG and check it is whole on disk (QImage.save may miss a failed buffered write)."""
-    from planning.whole_file import check_png, fsync_file
+    from planning.files.whole_file import check_png, fsync_file
 
     if not image.save(str(path), "PNG"):
         raise OSError(f"{name or path}: could not write the PNG image (is the disk full?)")
@@ -132,7 +132,7 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     from PySide6.QtCore import QMarginsF, QSizeF, QUrl
     from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-    from planning.report import build_report, render_html
+    from planning.sharing.report import build_report, render_html
 
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -172,7 +172,7 @@ def _write_pdf(plan, path: Path, name: str | None = None) -> None:
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(writer)
     del writer  # closes the file; QPdfWriter reports no write error, so the file is checked below
-    from planning.whole_file import check_pdf, fsync_file
+    from planning.files.whole_file import check_pdf, fsync_file
 
     fsync_file(path, name)
     check_pdf(path, name)
@@ -184,8 +184,8 @@ def _add_track_map(document, report, images: dict) -> None:
     from PySide6.QtGui import QImage, QPainter, QTextDocument
     from PySide6.QtSvg import QSvgRenderer
 
-    from planning.report import TRACK_MAP_IMAGE
-    from planning.track_map import to_svg
+    from planning.sharing.report import TRACK_MAP_IMAGE
+    from planning.sharing.track_map import to_svg
 
     renderer = QSvgRenderer(QByteArray(to_svg(*report.track_map, report.value_unit).encode("utf-8")))
     size = renderer.defaultSize()
@@ -272,7 +272,7 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
     if fmt == "pdf":
         _write_pdf(plan, path, name)
     elif fmt in ("html", "md"):
-        from planning.report import build_report, render_html, render_markdown
+        from planning.sharing.report import build_report, render_html, render_markdown
 
         report = build_report(plan)
         if fmt == "html":
@@ -283,7 +283,7 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
             text = render_markdown(report, markdown_images(plan, beside) if str(beside) != "-" else {})
         path.write_text(text, encoding="utf-8")
     elif fmt == "csv":
-        from planning.exports import register_csv
+        from planning.files.exports import register_csv
 
         path.write_bytes(register_csv(plan).encode("utf-8-sig"))  # BOM: spreadsheets read UTF-8
     elif fmt == "png":
@@ -291,15 +291,15 @@ def write_format(plan, fmt: str, path: Path, track: str | None = None, target: P
     elif fmt == "svg":
         _write_svg(plan, track_ids, path, name)
     elif fmt == "graphml":
-        from planning.graph import write_graphml
+        from planning.files.graph import write_graphml
 
         write_graphml(plan, path)
     elif level == "tracks":
-        from planning.track_map import to_tracks_dot
+        from planning.sharing.track_map import to_tracks_dot
 
         path.write_text(to_tracks_dot(plan), encoding="utf-8")
     else:
-        from planning.exports import to_dot
+        from planning.files.exports import to_dot
 
         path.write_text(to_dot(plan, track), encoding="utf-8")
 

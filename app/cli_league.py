@@ -1,7 +1,7 @@
 """`branchwise league` and the rule options of `branchwise evaluate` (DESIGN "Decision rules").
 
 ``--rule``, ``--objective``, ``--senses``, ``--weight`` and ``--weight-range``
-override the plan's fields for one run (:func:`planning.rules.with_options`).
+override the plan's fields for one run (:func:`planning.engine.rules.with_options`).
 The league table is printed for planners: policies as "decision label ->
 option label", numbers rounded, with their units; ``--json`` and ``--csv``
 keep the ids and full precision.
@@ -14,8 +14,8 @@ import math
 
 from app.cli import COMMANDS, EXIT_OK, Invalid, UsageError, _dump, _tracks, _valid_plan
 from app.cli_text import number, track_heading
-from planning.errors import PlanError
-from planning.model import MAXIMIZE, MINIMIZE, RULES
+from planning.model.errors import PlanError
+from planning.model.plan import MAXIMIZE, MINIMIZE, RULES
 
 _SENSES = {"max": MAXIMIZE, "maximize": MAXIMIZE, "maximise": MAXIMIZE,
            "min": MINIMIZE, "minimize": MINIMIZE, "minimise": MINIMIZE}
@@ -66,7 +66,7 @@ def add_rule_options(p, rule: bool = True) -> None:
 
 def apply_rule_options(plan, args):
     """The plan with the command line's rule options applied (the plan itself when there are none)."""
-    from planning.rules import with_options
+    from planning.engine.rules import with_options
 
     rule = getattr(args, "rule", None)
     objective = getattr(args, "objective", None)
@@ -163,7 +163,7 @@ def league_lines(plan, table) -> list[str]:
 
 
 def league_csv(table) -> str:
-    from planning.exports import csv_safe
+    from planning.files.exports import csv_safe
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -180,7 +180,7 @@ def league_csv(table) -> str:
 
 def cmd_league(args) -> int:
     """Run ``branchwise league``: exit 0, 1 (invalid plan or one criterion) or 2 (usage)."""
-    from planning.league import league_table
+    from planning.analyses.league import league_table
 
     plan, _ = _valid_plan(args.file)
     plan = apply_rule_options(plan, args)

@@ -68,13 +68,13 @@ def draw(plan, args, figure):
     small picture is shortened rather than crowded.
     """
     width, height = _size(args.size)
-    from planning.errors import PlanError
+    from planning.model.errors import PlanError
     from widgets.analysis import data as analysis
 
     labels = {n.id: n.label or n.id for n in plan.nodes.values()}
     unit = plan.value_unit
     if len(plan.criteria) == 2 and args.kind not in ("histogram", "risk"):  # the combined value's unit
-        from planning.sensitivity_criteria import value_unit
+        from planning.analyses.sensitivity_criteria import value_unit
         unit = value_unit(plan)
     track = args.track
     if args.kind in ("histogram", "risk"):
@@ -87,7 +87,7 @@ def draw(plan, args, figure):
             return draw_histogram(figure, sim, unit)
         return draw_risk(figure, sim, unit, labels, label_chars=risk_label_chars(width, False))
     if args.kind == "league":  # the League table dock's picture: policies on the two criteria
-        from planning.league import league_table
+        from planning.analyses.league import league_table
         from widgets.analysis.league_view import draw_league
 
         if len(plan.criteria) < 2:
@@ -112,9 +112,9 @@ def draw(plan, args, figure):
     if args.kind == "policy-map" and len(names) > 2:
         raise UsageError("--kind policy-map takes at most two --var (x, then y)")
     from app.cli_analysis import _Scope
-    from planning.sensitivity import parameters
+    from planning.analyses.sensitivity import parameters
 
-    from planning import sensitivity_criteria as two
+    from planning.analyses import sensitivity_criteria as two
 
     checked = two.analysis_plan(plan)[0] if two.is_two(plan) else plan  # two criteria: the combined value's
     scope = _Scope(checked, track)  # the checks and words of `branchwise sensitivity`

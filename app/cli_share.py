@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.cli import COMMANDS, EXIT_INVALID, EXIT_OK, Invalid, UsageError, _load
 from app.output import write_plan_output
-from planning.model import Plan
+from planning.model.plan import Plan
 
 
 #: What a git work tree holding plans should ignore: the backup every save
@@ -81,7 +81,7 @@ def _diff_sides(files: list[str]) -> tuple[str, str, str, str]:
 
 
 def cmd_diff(args) -> int:
-    from planning.diff import diff_plans, format_changes, textconv
+    from planning.sharing.diff import diff_plans, format_changes, textconv
 
     if args.textconv:
         if args.files:
@@ -174,7 +174,7 @@ REBASE_NOTE = ("During a rebase the sides swap: \"ours\" is the upstream you are
 
 
 def cmd_merge(args) -> int:
-    from planning.merge import SIDES_KEY, merge_plans
+    from planning.sharing.merge import SIDES_KEY, merge_plans
 
     if args.output == "-" and args.json:
         raise UsageError("-o - and --json would both print; choose one")

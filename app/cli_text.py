@@ -5,16 +5,16 @@ their titles. An id is shown, in brackets, only where a person needs it to
 type a command: a track (``--track``), a decision (``--from``) and a
 sensitivity parameter (``--range`` / ``--sweep``).
 
-Sensitivity parameters are worded by :func:`planning.sensitivity.parameter_words`
+Sensitivity parameters are worded by :func:`planning.analyses.sensitivity.parameter_words`
 (the docks and plots use the same words) and filtered with
-:func:`planning.sensitivity.parameters_read_by`.
+:func:`planning.analyses.sensitivity.parameters_read_by`.
 """
 from __future__ import annotations
 
 import math
 
-from planning.model import Plan
-from planning.sensitivity import parameter_words
+from planning.model.plan import Plan
+from planning.analyses.sensitivity import parameter_words
 
 
 def number(x: float | None, digits: int = 4) -> str:

@@ -1,13 +1,13 @@
 """`branchwise voi`: what it is worth to know a ranged quantity before the first decision.
 
 Headless: only :mod:`planning` is imported. The numbers are
-:func:`planning.voi.value_of_information`'s (the draws of ``simulate`` for
+:func:`planning.analyses.voi.value_of_information`'s (the draws of ``simulate`` for
 the same seed).
 """
 from __future__ import annotations
 
 from app.cli import EXIT_OK, UsageError, _dump, _tracks, _valid_plan
-from planning.voi import amount, value_unit
+from planning.analyses.voi import amount, value_unit
 
 #: Quantities listed by name in the text output at most (the rest are summed up in one line).
 TEXT_LIMIT = 8
@@ -29,8 +29,8 @@ def register_voi(sub, name: str) -> None:
 
 
 def describe(plan, result, unit: str = "", limit: int = TEXT_LIMIT) -> list[str]:
-    """The lines a planner reads for one track's :class:`~planning.voi.VoiResult`."""
-    from planning.voi import quantity_label
+    """The lines a planner reads for one track's :class:`~planning.analyses.voi.VoiResult`."""
+    from planning.analyses.voi import quantity_label
 
     def label(node_id: str) -> str:
         node = plan.nodes.get(node_id)
@@ -63,7 +63,7 @@ def describe(plan, result, unit: str = "", limit: int = TEXT_LIMIT) -> list[str]
 
 def cmd_voi(args) -> int:
     """Run ``branchwise voi``: exit 0, 1 (invalid plan) or 2 (usage)."""
-    from planning.voi import value_of_information
+    from planning.analyses.voi import value_of_information
 
     if not 1 <= args.iterations <= 10_000_000:
         raise UsageError("--iterations must be between 1 and 10,000,000")
@@ -79,7 +79,7 @@ def cmd_voi(args) -> int:
         title = next((tr.title for tr in plan.tracks if tr.id == t), "") or t
         print(f"\n== {title}")
         if len(plan.criteria) == 2:  # two criteria: the figures are the combined value (DESIGN)
-            from planning.rules import settings_of
+            from planning.engine.rules import settings_of
 
             s = settings_of(plan)
             weight = "Infinity" if s.weight == float("inf") else f"{s.weight:g}"

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from planning.edits import Edit
+from planning.model.edits import Edit
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.document import Document
@@ -16,7 +16,7 @@ TEXT_MERGE_ID = 0x42574544
 
 
 class EditCommand(QUndoCommand):
-    """Undo/redo one :class:`planning.edits.Edit` and tell the document.
+    """Undo/redo one :class:`planning.model.edits.Edit` and tell the document.
 
     The edit is already applied when the command is pushed, so the first
     ``redo`` (which ``QUndoStack.push`` calls) only announces the change.

@@ -26,13 +26,13 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.commands import EditCommand
-from planning import edits
-from planning.edits import Change
-from planning.errors import PlanError, Problem
-from planning.evaluate import evaluate_compiled, evaluate_track
-from planning.model import Plan
-from planning.templates import new_plan
-from planning.validate import validate_plan
+from planning.model import edits
+from planning.model.edits import Change
+from planning.model.errors import PlanError, Problem
+from planning.engine.evaluate import evaluate_compiled, evaluate_track
+from planning.model.plan import Plan
+from planning.files.templates import new_plan
+from planning.model.validate import validate_plan
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +41,12 @@ DEBOUNCE_MS = 150
 
 
 def blank_plan(template: str = "blank") -> Plan:
-    """A new plan from ``planning.templates``."""
+    """A new plan from ``planning.files.templates``."""
     return new_plan(template)
 
 
 def validate(plan: Plan) -> list[Problem]:
-    """``planning.validate.validate_plan`` as a list."""
+    """``planning.model.validate.validate_plan`` as a list."""
     return list(validate_plan(plan))
 
 
@@ -105,7 +105,7 @@ def patched_track(result: Any, plan: Plan, change: Change) -> Any:
     """
     from dataclasses import replace
 
-    from planning.compile import check_probabilities, resolve_shares
+    from planning.engine.compile import check_probabilities, resolve_shares
 
     ct = getattr(result, "compiled", None)
     if (ct is None or change.kind != edits.NODE or len(change.node_ids) != 1
@@ -160,7 +160,7 @@ class _CheckJob(QRunnable):
 class Document(QObject):
     """The open plan. See planning/ARCHITECTURE.md for the contract."""
 
-    changed = Signal(object)           # planning.edits.Change
+    changed = Signal(object)           # planning.model.edits.Change
     planReplaced = Signal()
     selectionChanged = Signal(str)
     currentTrackChanged = Signal(str)
@@ -271,7 +271,7 @@ class Document(QObject):
     def open(self, path: str | Path) -> None:
         """Load a plan file. Raises PlanFileError, PlanError or OSError and keeps
         the current plan when the file cannot be read."""
-        from planning.planfile import load_plan
+        from planning.files.planfile import load_plan
 
         path = Path(path)
         self._replace(load_plan(path), path)
@@ -283,7 +283,7 @@ class Document(QObject):
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write the plan (atomically) to ``path`` or the current path."""
-        from planning.planfile import save_plan
+        from planning.files.planfile import save_plan
 
         target = Path(path) if path is not None else self.path
         if target is None:

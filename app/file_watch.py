@@ -24,7 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from planning.errors import PlanError
+from planning.model.errors import PlanError
 from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)

@@ -431,8 +431,8 @@ def sample_paths() -> list[Path]:
 
 
 def _large_plan(folder: Path, nodes: int) -> Path:
-    from planning.generate import random_plan
-    from planning.planfile import save_plan
+    from planning.model.generate import random_plan
+    from planning.files.planfile import save_plan
 
     plan = random_plan(nodes, seed=7)
     plan.title = f"Generated plan, {len(plan.nodes):,} nodes"
@@ -498,7 +498,7 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
 
 
 def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = False) -> Section:
-    from planning.planfile import load_plan
+    from planning.files.planfile import load_plan
 
     t0 = time.perf_counter()
     plan = load_plan(path)

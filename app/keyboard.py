@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.commands import EditCommand
-from planning import edits
-from planning.edits import Edit, track_of
+from planning.model import edits
+from planning.model.edits import Edit, track_of
 from widgets.inspector import FIELDS
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 

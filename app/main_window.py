@@ -24,14 +24,14 @@ from app.actions import MENUS, TOOLBAR, create_actions
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
 from app.file_dialogs import ask_open_path, ask_save_path, remember_folder
-from planning.edits import FRAGMENT_MIME, RESET, TRACKS
+from planning.model.edits import FRAGMENT_MIME, RESET, TRACKS
 from widgets.inspector import Inspector
 from widgets.outline import Outline
 from widgets.problems import ProblemsPanel
 from widgets.summary_bar import SummaryBar
 from widgets.track_tabs import TrackTabBar
 from widgets.tree_canvas import TreeCanvas
-from planning.errors import PlanError
+from planning.model.errors import PlanError
 from widgets.i18n import fill, translate
 
 log = logging.getLogger(__name__)
@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
 
     def _confirm_broken_links(self, what: str, node_id: str | None = None, track_id: str | None = None) -> bool:
         """Linked tracks: warn before removing what another track reads (True: go ahead)."""
-        from planning import links
+        from planning.engine import links
 
         broken = links.broken_by_removal(self.document.plan, node_id, track_id)
         if not broken:
@@ -553,7 +553,7 @@ class MainWindow(QMainWindow):
         if not track_id:
             return
         title = self.document.plan.track(track_id).title or track_id
-        from planning import links
+        from planning.engine import links
 
         broken = links.broken_by_removal(self.document.plan, track_id=track_id)
         reads = ("\n\n" + fill(translate("MainWindow", "Other tracks read it; their expressions will no longer "

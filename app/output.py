@@ -11,7 +11,7 @@ The rule (README, "Output files"):
   as it was and no temporary file behind.
 * Only a regular file is ever replaced: a device, pipe or folder named as
   FILE is refused (``-o /dev/stdout`` too; ``-o -`` is standard output).
-* A ``.bwplan`` is written by :func:`planning.planfile.save_plan`, which
+* A ``.bwplan`` is written by :func:`planning.files.planfile.save_plan`, which
   keeps the old file as ``FILE~``.
 * ``-o -`` writes a text format to standard output; binary formats refuse.
 
@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from planning.whole_file import check_pdf, check_png, check_svg
+from planning.files.whole_file import check_pdf, check_png, check_svg
 
 STDOUT = "-"
 
@@ -254,12 +254,12 @@ def whole_file_check(suffix: str) -> Callable[[Path], None] | None:
 def write_plan_output(out: str | os.PathLike, plan) -> Path | None:
     """Write a plan to ``out`` (``-`` prints it).
 
-    A ``.bwplan`` goes through :func:`planning.planfile.save_plan`, which keeps
+    A ``.bwplan`` goes through :func:`planning.files.planfile.save_plan`, which keeps
     an existing file as ``FILE~``. Other names (git's merge driver writes
     to a temporary ``%A`` that must not leave a ``~`` beside it) follow the
     general rule without a backup.
     """
-    from planning.planfile import dumps_plan, save_plan
+    from planning.files.planfile import dumps_plan, save_plan
 
     if os.fspath(out) == STDOUT:
         sys.stdout.write(dumps_plan(plan))
@@ -267,7 +267,7 @@ def write_plan_output(out: str | os.PathLike, plan) -> Path | None:
         return None
     target = check_target(out)
     if target.suffix.lower() == ".bwplan":
-        save_plan(plan, target)  # atomic, fsynced, keeps FILE~ (planning/planfile.py)
+        save_plan(plan, target)  # atomic, fsynced, keeps FILE~ (planning/files/planfile.py)
         return target
     data = dumps_plan(plan).encode("utf-8", "surrogatepass")
     return write_output(out, lambda tmp: Reported(tmp.write_bytes(data)))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QWidget,
 )
 
-from planning.model import OBJECTIVES, RULES, Criterion
+from planning.model.plan import OBJECTIVES, RULES, Criterion
 from widgets.i18n import fill, translate
 
 _OBJECTIVE_TEXT = {"maximize": "maximize (more is better)", "minimize": "minimize (less is better)"}

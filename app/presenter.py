@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from planning.errors import PlanError
-from planning.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
+from planning.model.errors import PlanError
+from planning.sharing.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
 from widgets.i18n import fill, translate
 
 MARKDOWN_FILTER = "Markdown (*.md);;All files (*)"

@@ -16,7 +16,7 @@ another session left is removed.
 
 If the file changed on disk after the edits began (a pull while the app was
 down), recovering merges three ways: the base stored with the autosave, the
-autosave as ours and the file on disk as theirs (:func:`planning.merge.merge_plans`),
+autosave as ours and the file on disk as theirs (:func:`planning.sharing.merge.merge_plans`),
 and conflicts open the same dialog as File > Merge.
 """
 from __future__ import annotations
@@ -66,8 +66,8 @@ def changed_on_disk(recovery: Recovery) -> bool:
 
 def describe(recovery: Recovery) -> tuple[str, str]:
     """(prompt text, details) for one autosave: what it changes, in words."""
-    from planning.diff import diff_plans, format_change, summarise
-    from planning.planfile import load_plan, loads_plan
+    from planning.sharing.diff import diff_plans, format_change, summarise
+    from planning.files.planfile import load_plan, loads_plan
 
     stamp = date_time(recovery.saved_at)  # the window's locale
     where = (f"“{recovery.original_path.name}” ({recovery.original_path.parent})"
@@ -142,8 +142,8 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
     The autosave is deleted only once the recovered plan is in the document
     and written to this window's own autosave.
     """
-    from planning.merge import merge_plans
-    from planning.planfile import load_plan, loads_plan
+    from planning.sharing.merge import merge_plans
+    from planning.files.planfile import load_plan, loads_plan
 
     try:
         plan = load_plan(recovery.plan_file)
@@ -161,7 +161,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
                                  loads_plan(disk_bytes.decode("utf-8")))
             plan = result.plan
             if not result.clean:
-                from planning.merge import SIDES_KEY
+                from planning.sharing.merge import SIDES_KEY
 
                 plan.extra[SIDES_KEY] = {"ours": translate("Recovery", "your unsaved changes"),
                                          "theirs": fill(translate("Recovery", "%1 on disk now"), path.name),

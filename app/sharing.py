@@ -3,14 +3,14 @@
 :func:`install_sharing` adds to the File menu
 
 * **Import…**: a SilverDecisions file, a Freeplane/FreeMind mind map or a
-  text outline (:func:`planning.importers.detect.import_any`), opened as a
+  text outline (:func:`planning.files.importers.detect.import_any`), opened as a
   new, unsaved plan after the usual unsaved-changes prompt;
 * **Export ▸**: the briefing report (PDF, HTML, Markdown), the action
   register (CSV), tree pictures (PNG, SVG) and graphs (GraphML, DOT), written
   by the same code as ``branchwise export`` (:func:`app.cli_export.export_plan`);
 * **Compare with…**: the changes between the open plan and another file, by
   node id and field (:class:`widgets.merge_dialog.CompareDialog`);
-* **Merge…**: a three-way merge (:func:`planning.merge.merge_plans`) of a
+* **Merge…**: a three-way merge (:func:`planning.sharing.merge.merge_plans`) of a
   BASE and THEIRS file into the open plan as OURS, applied as one undo step;
   conflicts open :class:`widgets.merge_dialog.MergeDialog`;
 * **Resolve merge conflicts…**, also offered by a banner above the tree
@@ -18,7 +18,7 @@
 
 A merge replaces the plan's contents, and a settled conflict edits the
 plan's ``extra``; the Document has no method for either, so both are built
-here as :class:`planning.edits.Edit` objects and pushed as ordinary
+here as :class:`planning.model.edits.Edit` objects and pushed as ordinary
 :class:`app.commands.EditCommand` undo steps.
 """
 from __future__ import annotations
@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 
 from app.commands import EditCommand
 from widgets import palette
-from planning.edits import PLAN, TRACKS, Change, Edit
-from planning.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
-from planning.model import Plan
+from planning.model.edits import PLAN, TRACKS, Change, Edit
+from planning.sharing.merge import CONFLICTS_KEY, SIDES_KEY, MergeResult
+from planning.model.plan import Plan
 from widgets.merge_dialog import CompareDialog, MergeDialog
 from widgets.i18n import fill, translate
 
@@ -66,7 +66,7 @@ EXPORTS: dict[str, tuple[str, str, str]] = {
 
 # -- undoable edits the Document has no method for -----------------------------------
 class _SetAttributes:
-    """A reversible operation (see planning.edits): set attributes of one object."""
+    """A reversible operation (see planning.model.edits): set attributes of one object."""
 
     def __init__(self, target: Any, values: dict[str, Any]):
         self.target = target
@@ -229,8 +229,8 @@ class Sharing(QObject):
             The file written; None when cancelled or refused.
         """
         from app.cli_export import EVALUATED_FORMATS, export_plan
-        from planning.errors import ERROR
-        from planning.validate import validate_plan
+        from planning.model.errors import ERROR
+        from planning.model.validate import validate_plan
 
         text, file_filter, suffix = EXPORTS[fmt]
         title = f"Export {text.replace('&', '').rstrip('…')}"
@@ -268,7 +268,7 @@ class Sharing(QObject):
 
     def import_file(self, path: str | Path | None = None) -> bool:
         """File > Import: open a file from another tool as a new, unsaved plan."""
-        from planning.importers.detect import import_any
+        from planning.files.importers.detect import import_any
 
         if not self.window.maybe_save():
             return False
@@ -309,8 +309,8 @@ class Sharing(QObject):
     # -- compare ------------------------------------------------------------------
     def compare_with(self, path: str | Path | None = None) -> CompareDialog | None:
         """File > Compare with: list what differs between the open plan and ``path``."""
-        from planning.diff import diff_plans
-        from planning.planfile import load_plan
+        from planning.sharing.diff import diff_plans
+        from planning.files.planfile import load_plan
 
         if path is None:
             path = self._ask_open("Compare with")
@@ -340,8 +340,8 @@ class Sharing(QObject):
         MergeResult or None
             None when cancelled or a file cannot be read.
         """
-        from planning.merge import merge_plans
-        from planning.planfile import load_plan, plan_to_dict
+        from planning.sharing.merge import merge_plans
+        from planning.files.planfile import load_plan, plan_to_dict
 
         if base_path is None:
             base_path = self._ask_open("Merge, step 1 of 2: the common ancestor (BASE)")

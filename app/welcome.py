@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 from app import settings
 from app.help import app_icon, app_version
 from widgets import palette
-from planning.errors import PlanError
-from planning.templates import TEMPLATES
+from planning.model.errors import PlanError
+from planning.files.templates import TEMPLATES
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 
-#: Button titles of the templates; descriptions come from planning.templates.
+#: Button titles of the templates; descriptions come from planning.files.templates.
 TEMPLATE_TITLES: dict[str, str] = {
     "blank": QT_TRANSLATE_NOOP("WelcomePage", "New blank plan"),
     "peace-process": QT_TRANSLATE_NOOP("WelcomePage", "Multi-track peace process"),
@@ -248,7 +248,7 @@ class WelcomePage(QWidget):
         Parameters
         ----------
         template : str
-            A name in :data:`planning.templates.TEMPLATES`.
+            A name in :data:`planning.files.templates.TEMPLATES`.
 
         Returns
         -------

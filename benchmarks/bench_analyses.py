@@ -31,19 +31,19 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 CASES = {
     "Monte Carlo, 10k nodes x 10k iterations (the window's chunks)": (
-        "from planning.generate import random_plan\nfrom widgets.analysis.data import simulate_chunked\n"
+        "from planning.model.generate import random_plan\nfrom widgets.analysis.data import simulate_chunked\n"
         "plan = random_plan(10_000)",
         "simulate_chunked(plan, None, 10_000, 1, lambda done, total: None, lambda: False)"),
     "Monte Carlo, 100k nodes x 10k iterations": (
-        "from planning.generate import random_plan\nfrom planning.montecarlo import simulate\n"
+        "from planning.model.generate import random_plan\nfrom planning.engine.montecarlo import simulate\n"
         "plan = random_plan(100_000)",
         "simulate(plan, iterations=10_000, seed=1)"),
     "tornado, 10k nodes": (
-        "from planning.generate import random_plan\nfrom planning.sensitivity import tornado\n"
+        "from planning.model.generate import random_plan\nfrom planning.analyses.sensitivity import tornado\n"
         "plan = random_plan(10_000)",
         "tornado(plan)"),
     "spider (11 steps), 10k nodes": (
-        "from planning.generate import random_plan\nfrom planning.sensitivity import spider\n"
+        "from planning.model.generate import random_plan\nfrom planning.analyses.sensitivity import spider\n"
         "plan = random_plan(10_000)",
         "spider(plan, steps=11)"),
 }

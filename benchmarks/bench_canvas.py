@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track  # noqa: E402
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track  # noqa: E402
 
 _WORDS = ("talks", "stall", "resume", "envoy", "summit", "sanctions", "relief", "delay",
           "offer", "rejects", "accepts", "pressure", "signal", "crisis", "deal", "audit")
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--png", type=Path, default=None, help="save screenshots here")
     args = parser.parse_args(argv)
-    from planning.layout import layout_track
+    from planning.engine.layout import layout_track
 
     print(f"{'nodes':>8}  {'what':<40} {'wall':>12} {'cpu (main thread)':>12}")
     for n in args.sizes:

@@ -8,7 +8,7 @@ Each command runs as a fresh process (``python -m app.main evaluate --json
 FILE``, output to /dev/null); the figure is the best of ``--repeat`` runs
 (the machine is shared: the minimum is the least noisy) with the peak
 resident memory of that process (``wait4``). The plans are
-``planning.generate.random_plan(n)``, saved once under ``--cache``. Also
+``planning.model.generate.random_plan(n)``, saved once under ``--cache``. Also
 times, in this process, the load / compile / evaluate split and
 `branchwise import` of a generated SilverDecisions file of the same size.
 """
@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planning.generate import random_plan  # noqa: E402
-from planning.planfile import dumps_plan  # noqa: E402
+from planning.model.generate import random_plan  # noqa: E402
+from planning.files.planfile import dumps_plan  # noqa: E402
 
 
 def plan_file(n: int, cache: Path) -> Path:
@@ -107,9 +107,9 @@ def split(path: Path) -> tuple[float, float, float]:
 
 
 def split_here(path: str) -> tuple[float, float, float]:
-    from planning.compile import compile_track
-    from planning.evaluate import evaluate_compiled
-    from planning.planfile import load_plan
+    from planning.engine.compile import compile_track
+    from planning.engine.evaluate import evaluate_compiled
+    from planning.files.planfile import load_plan
 
     gc.collect()
     t0 = time.perf_counter()

@@ -23,13 +23,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planning.compile import compile_track  # noqa: E402
-from planning.evaluate import (  # noqa: E402
+from planning.engine.compile import compile_track  # noqa: E402
+from planning.engine.evaluate import (  # noqa: E402
     branch_readiness, edge_weights, effective_payoffs, evaluate_compiled, follow_policy, reach, readiness_factors, rollback)
 
-from planning.generate import random_plan  # noqa: E402,F401 - benchmarks import it from here
-from planning.planfile import dumps_plan, load_plan  # noqa: E402
-from planning.readiness import priority_list  # noqa: E402
+from planning.model.generate import random_plan  # noqa: E402,F401 - benchmarks import it from here
+from planning.files.planfile import dumps_plan, load_plan  # noqa: E402
+from planning.engine.readiness import priority_list  # noqa: E402
 
 START, END = "<!-- bench_core:start -->", "<!-- bench_core:end -->"
 
@@ -62,7 +62,7 @@ def simulate_in_subprocess(n: int, iterations: int) -> tuple[float, float]:
 import sys, time, resource
 sys.path.insert(0, {str(ROOT)!r})
 from benchmarks.bench_core import random_plan
-from planning.montecarlo import simulate
+from planning.engine.montecarlo import simulate
 plan = random_plan({n})
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter(); simulate(plan, iterations={iterations}, seed=1); dt = time.perf_counter() - t

@@ -43,8 +43,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_core import random_plan  # noqa: E402
-from planning.model import DECISION, TERMINAL  # noqa: E402
-from planning.planfile import dumps_plan  # noqa: E402
+from planning.model.plan import DECISION, TERMINAL  # noqa: E402
+from planning.files.planfile import dumps_plan  # noqa: E402
 
 WINDOW_SIZE = (1600, 1000)
 

@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable  # noqa: E402
-from planning.montecarlo import simulate  # noqa: E402
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable  # noqa: E402
+from planning.engine.montecarlo import simulate  # noqa: E402
 
 
 def random_plan(n_nodes: int, seed: int = 1, ranged: float = 0.1) -> Plan:

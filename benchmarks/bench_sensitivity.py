@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_cli import best  # noqa: E402
-from planning.model import CHANCE, DECISION, Node, Plan, Track, Variable  # noqa: E402
-from planning.planfile import save_plan  # noqa: E402
+from planning.model.plan import CHANCE, DECISION, Node, Plan, Track, Variable  # noqa: E402
+from planning.files.planfile import save_plan  # noqa: E402
 
 
 def chained_plan(count: int) -> Plan:

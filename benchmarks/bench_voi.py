@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_voi.py [FILE] [--iterations 10000] [--repeat 5]
 
 Default FILE: resources/samples/peace-process.bwplan. Prints the best of
-``--repeat`` runs of :func:`planning.voi.value_of_information` over all
+``--repeat`` runs of :func:`planning.analyses.voi.value_of_information` over all
 tracks (the plan loaded once), with a split: the Monte Carlo rollback versus
 the EVPPI binning.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planning.planfile import load_plan  # noqa: E402
-from planning.voi import value_of_information  # noqa: E402
+from planning.files.planfile import load_plan  # noqa: E402
+from planning.analyses.voi import value_of_information  # noqa: E402
 
 
 def run(path: Path, iterations: int, seed: int = 0) -> tuple[float, list]:

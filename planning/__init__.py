@@ -1,4 +1,4 @@
 """The Branchwise planning core: model, plan files, evaluation. Never imports Qt."""
-from planning.model import Node, Plan, Response, Track, Variable
+from planning.model.plan import Node, Plan, Response, Track, Variable
 
 __all__ = ["Node", "Plan", "Response", "Track", "Variable"]

@@ -6,14 +6,14 @@ supports numeric probabilities and payoffs plus '#'; expressions are resolved
 by the caller (tests use plans with numbers), or by :func:`linked` for plans
 whose tracks read each other (DESIGN "Linked tracks"): it resolves one track
 at a time, in whatever order the values it reads become known, without
-planning.links or networkx.
+planning.engine.links or networkx.
 """
 from __future__ import annotations
 
 import copy
 
-from planning import expressions
-from planning.model import CHANCE, DECISION, FAILURE, MINIMIZE, SUCCESS, TERMINAL, Plan, Track
+from planning.model import expressions
+from planning.model.plan import CHANCE, DECISION, FAILURE, MINIMIZE, SUCCESS, TERMINAL, Plan, Track
 
 TOL = 1e-9
 

@@ -13,7 +13,7 @@ import math
 from reference import payoff as effective_payoff
 from reference import probabilities
 
-from planning.model import CHANCE, DECISION, MINIMIZE, Plan
+from planning.model.plan import CHANCE, DECISION, MINIMIZE, Plan
 
 TOL = 1e-9
 

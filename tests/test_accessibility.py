@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 
 from conftest import SAMPLES, SHARED
 from app.main_window import MainWindow
-from planning.merge import CONFLICTS_KEY
-from planning.planfile import load_plan, save_plan
+from planning.sharing.merge import CONFLICTS_KEY
+from planning.files.planfile import load_plan, save_plan
 from widgets import canvas_access
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView, QTextEdit,

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from conftest import SAMPLES, SHARED
-from planning.evaluate import evaluate_track
-from planning.montecarlo import simulate
-from planning.planfile import load_plan
-from planning.sensitivity import sweep, tornado
+from planning.engine.evaluate import evaluate_track
+from planning.engine.montecarlo import simulate
+from planning.files.planfile import load_plan
+from planning.analyses.sensitivity import sweep, tornado
 from widgets import palette
 from widgets.analysis import data as analysis
 from widgets.analysis.outcome_view import draw_histogram, draw_risk
@@ -424,7 +424,7 @@ def test_priority_tab_behind_problems_is_not_refilled(window, qtbot):
 def test_sensitivity_dock_leaves_out_other_tracks_and_speaks_like_the_cli(window, qtbot, capsys):
     """Issue 10 #12: the dock lists what the CLI lists, in the CLI's words, under the track's title."""
     from app import cli
-    from planning.sensitivity import parameter_words
+    from planning.analyses.sensitivity import parameter_words
 
     controller = window.analysis
     view = window.analysis_views["sensitivity"]

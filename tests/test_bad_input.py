@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from planning import planfile
-from planning.errors import PlanError, PlanFileError
-from planning.planfile import load_plan, loads_plan
-from planning.validate import validate_plan
+from planning.files import planfile
+from planning.model.errors import PlanError, PlanFileError
+from planning.files.planfile import load_plan, loads_plan
+from planning.model.validate import validate_plan
 
 MINIMAL_TEXT = (SHARED / "examples" / "minimal.bwplan").read_text(encoding="utf-8")
 

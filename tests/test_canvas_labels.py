@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from app.document import Document
 from conftest import SAMPLES
-from planning.planfile import load_plan
+from planning.files.planfile import load_plan
 from widgets.canvas_style import NODE_SIZE
 from widgets.tree_canvas import TreeCanvas
 

@@ -12,7 +12,7 @@ import pytest
 from app import cli
 from app.main import main
 from conftest import ROOT, SHARED
-from planning.templates import TEMPLATES
+from planning.files.templates import TEMPLATES
 
 MINIMAL = str(SHARED / "examples" / "minimal.bwplan")
 

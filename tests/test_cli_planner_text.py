@@ -12,7 +12,7 @@ import pytest
 
 from app.cli import main
 from conftest import SAMPLES, SHARED
-from planning.planfile import load_plan
+from planning.files.planfile import load_plan
 
 PEACE = str(SAMPLES / "peace-process.bwplan")
 LAUNCH = str(SAMPLES / "product-launch.bwplan")

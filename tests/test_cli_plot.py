@@ -9,9 +9,9 @@ from PySide6.QtGui import QImage
 
 from conftest import SAMPLES, SHARED
 from app.cli import main
-from planning.compile import compile_track
-from planning.sensitivity import parameter_words, parameters_read_by, tornado
-from planning.planfile import load_plan
+from planning.engine.compile import compile_track
+from planning.analyses.sensitivity import parameter_words, parameters_read_by, tornado
+from planning.files.planfile import load_plan
 from widgets import palette
 from widgets.analysis.data import readiness_report, simulate_chunked
 

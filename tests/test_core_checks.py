@@ -16,17 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main
-from planning import edits
-from planning.errors import ERROR, Fix, PlanError, Problem
-from planning.evaluate import evaluate_track
-from planning.exports import register_csv
-from planning.fields import is_share, read_value
-from planning.merge import CONFLICTS_KEY, merge_plans
-from planning.model import Node, Plan, Response, Track, Variable
-from planning.montecarlo import simulate
-from planning.planfile import dumps_plan, load_plan, loads_plan, plan_from_dict, save_plan
-from planning.sensitivity import tornado
-from planning.validate import validate_plan
+from planning.model import edits
+from planning.model.errors import ERROR, Fix, PlanError, Problem
+from planning.engine.evaluate import evaluate_track
+from planning.files.exports import register_csv
+from planning.model.fields import is_share, read_value
+from planning.sharing.merge import CONFLICTS_KEY, merge_plans
+from planning.model.plan import Node, Plan, Response, Track, Variable
+from planning.engine.montecarlo import simulate
+from planning.files.planfile import dumps_plan, load_plan, loads_plan, plan_from_dict, save_plan
+from planning.analyses.sensitivity import tornado
+from planning.model.validate import validate_plan
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

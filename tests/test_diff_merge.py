@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from app.cli import main
 from conftest import ROOT, SAMPLES
-from planning.diff import diff_plans, format_changes
-from planning.merge import merge_order, merge_plans
-from planning.model import Node, Response
-from planning.planfile import load_plan, loads_plan, plan_to_dict, save_plan
-from planning.validate import validate_plan
+from planning.sharing.diff import diff_plans, format_changes
+from planning.sharing.merge import merge_order, merge_plans
+from planning.model.plan import Node, Response
+from planning.files.planfile import load_plan, loads_plan, plan_to_dict, save_plan
+from planning.model.validate import validate_plan
 
 PEACE = SAMPLES / "peace-process.bwplan"
 
@@ -117,7 +117,7 @@ def test_same_field_changed_differently_is_a_conflict_keeping_ours(base):
     assert result.plan.nodes["ir_c2"].warning_days == 30
     (recorded,) = result.plan.extra["merge_conflicts"]
     assert recorded["node"] == "ir_c2" and recorded["theirs"] == 7
-    from planning.planfile import dumps_plan
+    from planning.files.planfile import dumps_plan
     assert loads_plan(dumps_plan(result.plan)).extra["merge_conflicts"] == [recorded]
 
 
@@ -333,7 +333,7 @@ def _clone(origin, target, command):
 
 
 def _commit_edit(repo, message, edit):
-    from planning import edits as plan_edits
+    from planning.model import edits as plan_edits
 
     plan_file = repo / "talks.bwplan"
     plan = load_plan(plan_file)
@@ -434,7 +434,7 @@ def test_diff_shows_whole_labels_and_an_added_nodes_fields(base):
     assert f'node ir_c2 ("{long_label}")' in text
     added = text.split('+ node ir_t9 ("Talks collapse") added under ir_c1')[1]
     assert "    payoff: -5" in added and 'response r_walk: {"title": "Walk out together"' in added
-    from planning.diff import show
+    from planning.sharing.diff import show
 
     shortened = show("x" * 200, 40)
     assert shortened.startswith('"') and shortened.endswith('\u2026"') and len(shortened) <= 40

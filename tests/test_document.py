@@ -7,8 +7,8 @@ import pytest
 
 from conftest import SHARED
 from app.document import Document
-from planning.edits import Change
-from planning.planfile import dumps_plan, load_plan
+from planning.model.edits import Change
+from planning.files.planfile import dumps_plan, load_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 
@@ -159,7 +159,7 @@ def test_views_see_fresh_numbers_when_an_edit_is_announced(doc):
 
 
 def test_validation_of_a_valid_plan_follows_the_edit(doc, qtbot):
-    from planning.validate import validate_plan
+    from planning.model.validate import validate_plan
 
     doc.set_node_field("t3", "payoff", 1)
     assert doc.result is not None

@@ -7,9 +7,9 @@ import pytest
 
 from app import document as document_module
 from app.document import Document
-from planning.evaluate import evaluate_track
-from planning.generate import random_plan
-from planning.planfile import save_plan
+from planning.engine.evaluate import evaluate_track
+from planning.model.generate import random_plan
+from planning.files.planfile import save_plan
 
 
 @pytest.fixture

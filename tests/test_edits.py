@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planning import edits
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable
+from planning.model import edits
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable
 
 
 def sample_plan() -> Plan:
@@ -32,7 +32,7 @@ def sample_plan() -> Plan:
 def snapshot(plan: Plan):
     """Everything that must come back after undo, node order included."""
     try:
-        from planning.planfile import dumps_plan
+        from planning.files.planfile import dumps_plan
         return dumps_plan(plan)
     except ImportError:
         return (copy.deepcopy(plan), list(plan.nodes))

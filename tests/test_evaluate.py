@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reference
-from planning.errors import PlanError
-from planning.evaluate import evaluate_track
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track
+from planning.model.errors import PlanError
+from planning.engine.evaluate import evaluate_track
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track
 
 
 @st.composite

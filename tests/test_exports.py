@@ -14,13 +14,13 @@ import pytest
 
 from app.cli import main
 from conftest import SAMPLES, SHARED
-from planning.compile import compile_track
-from planning.evaluate import evaluate_track
-from planning.exports import action_register, csv_safe, register_csv, to_dot
-from planning.graph import to_networkx
-from planning.model import Response
-from planning.planfile import load_plan, save_plan
-from planning.report import build_report, render_html, render_markdown
+from planning.engine.compile import compile_track
+from planning.engine.evaluate import evaluate_track
+from planning.files.exports import action_register, csv_safe, register_csv, to_dot
+from planning.files.graph import to_networkx
+from planning.model.plan import Response
+from planning.files.planfile import load_plan, save_plan
+from planning.sharing.report import build_report, render_html, render_markdown
 
 PEACE = SAMPLES / "peace-process.bwplan"
 SAMPLE_FILES = [PEACE, SAMPLES / "product-launch.bwplan", SHARED / "examples" / "minimal.bwplan"]
@@ -277,7 +277,7 @@ def test_hostile_text_stays_inert_in_dot_graphml_and_svg(tmp_path, capsys):
 
 
 def test_control_characters_do_not_break_graphml(tmp_path):
-    from planning.graph import write_graphml
+    from planning.files.graph import write_graphml
 
     plan = load_plan(PEACE)
     plan.nodes["ir_d1"].label = "bell\x07 and nul\x00"

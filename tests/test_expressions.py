@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.expressions import (
+from planning.model.expressions import (
     MAX_DEPTH,
     MAX_LENGTH,
     EvaluationError,
@@ -21,7 +21,7 @@ from planning.expressions import (
     parse,
     resolve_variables,
 )
-from planning.model import Variable
+from planning.model.plan import Variable
 
 
 def value_of(text: str, **scope: float) -> float:

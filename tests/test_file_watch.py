@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from conftest import SHARED
 from app import file_watch
 from app.main_window import MainWindow
-from planning.planfile import dumps_plan, load_plan
+from planning.files.planfile import dumps_plan, load_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from planning import importers
-from planning.errors import PlanFileError
-from planning.evaluate import evaluate_track
-from planning.importers.detect import detect_format, import_any
-from planning.importers.freeplane import import_freeplane, loads_freeplane
-from planning.importers.outline import import_outline, loads_outline
-from planning.validate import validate_plan
+from planning.files import importers
+from planning.model.errors import PlanFileError
+from planning.engine.evaluate import evaluate_track
+from planning.files.importers.detect import detect_format, import_any
+from planning.files.importers.freeplane import import_freeplane, loads_freeplane
+from planning.files.importers.outline import import_outline, loads_outline
+from planning.model.validate import validate_plan
 
 OUTLINE = """\
 // a launch, written quickly
@@ -223,7 +223,7 @@ LATEX_MAP = r"""<map version="freeplane 1.3.0">
 def test_mind_map_braces_that_are_text_stay_in_the_label_and_are_reported():
     import warnings
 
-    from planning.importers.freeplane import MindMapWarning
+    from planning.files.importers.freeplane import MindMapWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

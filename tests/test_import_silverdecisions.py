@@ -13,20 +13,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED
-from planning import importers
-from planning.errors import PlanError, PlanFileError
-from planning.evaluate import evaluate_track
-from planning.importers import (
+from planning.files import importers
+from planning.model.errors import PlanError, PlanFileError
+from planning.engine.evaluate import evaluate_track
+from planning.files.importers import (
     import_silverdecisions,
     loads_silverdecisions,
     plan_from_silverdecisions,
     stored_results,
 )
-from planning.importers import silverdecisions as sd
-from planning.model import CHANCE, DECISION, MAXIMIZE, NEUTRAL, TERMINAL
-from planning.planfile import dumps_plan, loads_plan
-from planning.rules import with_options
-from planning.validate import validate_plan
+from planning.files.importers import silverdecisions as sd
+from planning.model.plan import CHANCE, DECISION, MAXIMIZE, NEUTRAL, TERMINAL
+from planning.files.planfile import dumps_plan, loads_plan
+from planning.engine.rules import with_options
+from planning.model.validate import validate_plan
 
 FILES = SHARED / "peers" / "silverdecisions"
 DEMOS = ["sample-tree.json", "policies.json", "rockefellerWithParams.json",

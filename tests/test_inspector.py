@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
-from planning.model import Variable
+from planning.model.plan import Variable
 from test_outline import FakeDocument, real_document, sample_plan
 from widgets.inspector import Inspector, parse_value
 from widgets.responses_table import COL_LEAD, COL_READINESS, COL_TITLE, ResponsesTable, late_message
@@ -215,7 +215,7 @@ def test_late_response_is_flagged(qtbot, fake):
 
 
 def test_late_message():
-    from planning.model import Response
+    from planning.model.plan import Response
 
     assert late_message(Response("r", lead_time_days=90), 7) == "late: 90 d lead time vs 7 d warning"
     assert late_message(Response("r", lead_time_days=7), 7) is None

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.document import Document
 from app.main_window import MainWindow
-from planning.evaluate import evaluate_track
+from planning.engine.evaluate import evaluate_track
 
 KEY_BUDGET = 150
 Key = Qt.Key

@@ -5,8 +5,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.layout import layout_track
-from planning.model import CHANCE, DECISION, Node, Plan, Track
+from planning.engine.layout import layout_track
+from planning.model.plan import CHANCE, DECISION, Node, Plan, Track
 
 
 def plan_from_parents(parents: list[int]) -> Plan:

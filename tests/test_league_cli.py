@@ -10,7 +10,7 @@ import pytest
 
 from app.cli import main
 from conftest import SAMPLES, SHARED
-from planning.importers import silverdecisions as sd
+from planning.files.importers import silverdecisions as sd
 
 LAUNCH = str(SAMPLES / "product-launch.bwplan")
 PEACE = str(SAMPLES / "peace-process.bwplan")
@@ -128,7 +128,7 @@ def test_evaluate_text_says_how_the_combined_value_is_made(capsys):
 
 
 def test_league_csv_cells_cannot_run_as_formulas(tmp_path, capsys):
-    from planning.planfile import dumps_plan, load_plan
+    from planning.files.planfile import dumps_plan, load_plan
 
     plan = load_plan(LAUNCH)
     plan.criteria[1].name = "=HYPERLINK(1)"

@@ -10,8 +10,8 @@ from PySide6.QtGui import QImage
 
 from conftest import SAMPLES
 from app.cli import main
-from planning.league import league_table
-from planning.planfile import load_plan
+from planning.analyses.league import league_table
+from planning.files.planfile import load_plan
 from widgets import palette
 
 LAUNCH = SAMPLES / "product-launch.bwplan"

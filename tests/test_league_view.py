@@ -8,8 +8,8 @@ import pyqtgraph as pg
 import pytest
 
 from conftest import SAMPLES
-from planning.league import league_table
-from planning.planfile import load_plan
+from planning.analyses.league import league_table
+from planning.files.planfile import load_plan
 
 LAUNCH = SAMPLES / "product-launch.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"
@@ -187,8 +187,8 @@ def test_summary_bar_inspector_and_outline_show_both_criteria_with_units(window,
 
 
 def test_summary_bar_names_the_rule_value(qtbot, monkeypatch, tmp_path):
-    from planning.planfile import dumps_plan
-    from planning.rules import with_options
+    from planning.files.planfile import dumps_plan
+    from planning.engine.rules import with_options
 
     path = tmp_path / "worst.bwplan"
     plan = with_options(load_plan(LAUNCH), rule="worst-case", objective="maximize")

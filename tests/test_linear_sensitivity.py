@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planning import sensitivity, validate
-from planning.model import CHANCE, DECISION, Node, Plan, Track, Variable
-from planning.validate import validate_plan
+from planning.analyses import sensitivity
+
+from planning.model import validate
+from planning.model.plan import CHANCE, DECISION, Node, Plan, Track, Variable
+from planning.model.validate import validate_plan
 
 
 def chained(count: int, bad_at: int | None = None) -> Plan:
@@ -82,7 +84,7 @@ def _numbers(data):
     return [data]
 
 
-@pytest.mark.parametrize("make", [lambda: chained(30), lambda: __import__("planning.generate").generate.random_plan(1500, seed=3)])
+@pytest.mark.parametrize("make", [lambda: chained(30), lambda: __import__("planning.model.generate").model.generate.random_plan(1500, seed=3)])
 def test_grouped_rollback_equals_the_full_rollback(make, monkeypatch):
     """Tornado and spider roll back only what the parameters move (Monte Carlo's grouped layout):
     the same figures and the same best options as rolling back the whole tree per column."""

@@ -2,7 +2,7 @@
 
 The plans are small enough to compute by hand; the numbers in the comments
 are that hand computation, and tests/reference.py (which never uses
-planning.links) must agree with the fast path.
+planning.engine.links) must agree with the fast path.
 """
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import json
 import numpy as np
 import pytest
 
-from planning import links
-from planning.errors import PlanError
-from planning.evaluate import evaluate_plan, evaluate_track
-from planning.model import Node, Plan, Track, Variable
-from planning.planfile import dumps_plan
-from planning.validate import validate_plan
+from planning.engine import links
+from planning.model.errors import PlanError
+from planning.engine.evaluate import evaluate_plan, evaluate_track
+from planning.model.plan import Node, Plan, Track, Variable
+from planning.files.planfile import dumps_plan
+from planning.model.validate import validate_plan
 import reference
 
 
@@ -182,7 +182,7 @@ def ranged_chain() -> Plan:
 
 
 def test_monte_carlo_draws_the_read_track_in_every_iteration():
-    from planning.montecarlo import PertSampler, simulate
+    from planning.engine.montecarlo import PertSampler, simulate
 
     plan = ranged_chain()
     b = simulate(plan, "b", iterations=20000, seed=3)
@@ -206,7 +206,7 @@ def test_monte_carlo_draws_the_read_track_in_every_iteration():
 
 
 def test_tornado_of_a_reading_track_has_the_read_tracks_ranges():
-    from planning.sensitivity import tornado
+    from planning.analyses.sensitivity import tornado
 
     plan = ranged_chain()
     bars = {bar["name"]: bar for bar in tornado(plan, "c").bars}
@@ -280,8 +280,8 @@ def test_cli_given_refuses_an_unknown_node(tmp_path, capsys):
 
 
 def test_peace_process_sample_links_as_domain_describes():
-    from planning.templates import sample_text
-    from planning.planfile import loads_plan
+    from planning.files.templates import sample_text
+    from planning.files.planfile import loads_plan
 
     plan = loads_plan(sample_text("peace-process"))
     graph = links.dependency_graph(plan)
@@ -317,7 +317,7 @@ def test_export_dot_tracks_level_draws_an_arrow_per_link_with_figures(tmp_path, 
 
 
 def test_tracks_map_orders_read_tracks_first():
-    from planning.track_map import track_map
+    from planning.sharing.track_map import track_map
 
     boxes, arrows = track_map(chain(), given=["al"])
     assert [(b.id, b.x) for b in boxes] == [("a", 0.0), ("b", 1.0), ("c", 2.0)]
@@ -327,7 +327,7 @@ def test_tracks_map_orders_read_tracks_first():
 
 
 def test_html_report_shows_how_the_tracks_lean_on_each_other(tmp_path):
-    from planning.report import build_report, render_html, render_markdown
+    from planning.sharing.report import build_report, render_html, render_markdown
 
     report = build_report(chain())
     html = render_html(report)

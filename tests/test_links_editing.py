@@ -5,9 +5,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.main_window import MainWindow
-from planning import edits, links
-from planning.planfile import dumps_plan
-from planning.validate import validate_plan
+from planning.model import edits
+from planning.engine import links
+from planning.files.planfile import dumps_plan
+from planning.model.validate import validate_plan
 from test_links import chain
 
 

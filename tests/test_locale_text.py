@@ -15,7 +15,7 @@ from PySide6.QtCore import QLocale, Qt
 from conftest import ROOT, SAMPLES
 from app import cli
 from app.main_window import MainWindow
-from planning.planfile import dumps_plan, load_plan
+from planning.files.planfile import dumps_plan, load_plan
 from widgets.i18n import date_time, number
 from widgets.tree_model import COL_EV
 

@@ -13,7 +13,7 @@ from conftest import SAMPLES, SHARED
 from app import autosave, recovery, settings
 from app.actions import MENUS, SPECS
 from app.main_window import MainWindow
-from planning.planfile import dumps_plan, load_plan
+from planning.files.planfile import dumps_plan, load_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton

@@ -1,6 +1,6 @@
 """Merges do not depend on which side is "ours" (issue 17, defect 3).
 
-Two copies of a plan are edited independently through planning.edits (the
+Two copies of a plan are edited independently through planning.model.edits (the
 code the app uses); with the same random source both copies make the same new
 ids, which is how two clones collided before ids were random. merge(base, A, B)
 and merge(base, B, A) must keep the same things under the same ids.
@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES
-from planning import edits
-from planning.merge import merge_plans
-from planning.model import Response
-from planning.planfile import load_plan, plan_to_dict
+from planning.model import edits
+from planning.sharing.merge import merge_plans
+from planning.model.plan import Response
+from planning.files.planfile import load_plan, plan_to_dict
 
 PEACE = SAMPLES / "peace-process.bwplan"
 _BASE = load_plan(PEACE)

@@ -9,12 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED
-from planning.compile import KIND_CHANCE, compile_track
-from planning.evaluate import evaluate_track, follow_policy, rollback
-from planning.model import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
-from planning.montecarlo import PertSampler, _Simulator, simulate
-from planning.planfile import load_plan
-from planning.sensitivity import compiled_parameters
+from planning.engine.compile import KIND_CHANCE, compile_track
+from planning.engine.evaluate import evaluate_track, follow_policy, rollback
+from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
+from planning.engine.montecarlo import PertSampler, _Simulator, simulate
+from planning.files.planfile import load_plan
+from planning.analyses.sensitivity import compiled_parameters
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 

@@ -18,12 +18,12 @@ import pytest
 import reference
 import reference_rules as ref
 
-from planning.combined import VAR1, VAR2, combined_plan
-from planning.compile import compile_track
-from planning.montecarlo import _Simulator, simulate
-from planning.montecarlo_criteria import simulate_criteria
-from planning.planfile import loads_plan
-from planning.sensitivity import compiled_parameters
+from planning.analyses.combined import VAR1, VAR2, combined_plan
+from planning.engine.compile import compile_track
+from planning.engine.montecarlo import _Simulator, simulate
+from planning.analyses.montecarlo_criteria import simulate_criteria
+from planning.files.planfile import loads_plan
+from planning.analyses.sensitivity import compiled_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCH = ROOT / "resources" / "samples" / "product-launch.bwplan"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import SHARED
-from planning import montecarlo
-from planning.montecarlo import simulate
-from planning.planfile import load_plan
+from planning.engine import montecarlo
+from planning.engine.montecarlo import simulate
+from planning.files.planfile import load_plan
 
 SAMPLE = SHARED / "examples" / "minimal.bwplan"
 

@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, Signal
 
 from conftest import SHARED
-from planning import edits
-from planning.edits import Change
-from planning.errors import PlanError
-from planning.evaluate import evaluate_track
-from planning.model import Node, Plan, Response, Track, Variable
-from planning.validate import validate_plan
+from planning.model import edits
+from planning.model.edits import Change
+from planning.model.errors import PlanError
+from planning.engine.evaluate import evaluate_track
+from planning.model.plan import Node, Plan, Response, Track, Variable
+from planning.model.validate import validate_plan
 from widgets.tree_model import (
     BADGE_ROLE, COL_EV, COL_LABEL, COL_PROBABILITY, COL_READINESS, NODE_MIME_TYPE, PlanTreeModel,
 )
@@ -79,7 +79,7 @@ class FakeDocument(QObject):
     def end_macro(self):
         self.calls.append(("end_macro",))
 
-    # edits: applied with planning.edits, as the real document does (no undo stack)
+    # edits: applied with planning.model.edits, as the real document does (no undo stack)
     def _apply(self, edit) -> None:
         self.changed.emit(edit.change)
         self._evaluate()
@@ -142,7 +142,7 @@ def fake():
 def real_document(path: Path = SHARED / "examples" / "minimal.bwplan"):
     """The application's Document (app/document.py) on a plan file."""
     from app.document import Document
-    from planning.planfile import load_plan
+    from planning.files.planfile import load_plan
 
     return Document(load_plan(path))
 

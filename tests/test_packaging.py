@@ -76,7 +76,7 @@ def test_the_wheel_has_the_console_script_and_the_code(wheel):
     archive = zipfile.ZipFile(wheel)
     names = set(archive.namelist())
     for module in ("app/main.py", "app/gui.py", "app/welcome.py", "app/help.py",
-                   "planning/templates.py", "resources/__init__.py"):
+                   "planning/files/templates.py", "resources/__init__.py"):
         assert module in names
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert "branchwise = app.main:main" in archive.read(entry_points).decode()

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES, SHARED
-from planning import planfile
-from planning.errors import PlanError, PlanFileError
-from planning.model import Node, Plan, Response, Track, Variable
-from planning.planfile import (
+from planning.files import planfile
+from planning.model.errors import PlanError, PlanFileError
+from planning.model.plan import Node, Plan, Response, Track, Variable
+from planning.files.planfile import (
     dumps_plan, fragment_from_text, fragment_to_text, load_plan, loads_plan, plan_from_dict,
     plan_to_dict, save_plan,
 )
@@ -429,7 +429,7 @@ def test_schema_documents_every_field_and_rejects_bad_shapes(schema_validator):
 
 def test_a_node_read_from_the_file_is_the_node_the_model_makes():
     """Nodes are built without Node.__init__ (speed): same fields, same defaults, fresh lists."""
-    from planning.model import Node
+    from planning.model.plan import Node
 
     plan = loads_plan('{"format": "branchwise-plan", "version": 1, "tracks": [{"id": "t", "root": "a"}],'
                       ' "nodes": [{"id": "a", "kind": "decision", "children": ["b"], "x": 1}, {"id": "b"}]}')

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import SAMPLES
 from app.cli import main
-from planning.montecarlo_criteria import simulate_criteria
-from planning.planfile import load_plan
+from planning.analyses.montecarlo_criteria import simulate_criteria
+from planning.files.planfile import load_plan
 
 LAUNCH = SAMPLES / "product-launch.bwplan"
 SVG = "{http://www.w3.org/2000/svg}text"

@@ -6,8 +6,8 @@ import pytest
 
 from app.cli import main
 from conftest import SAMPLES
-from planning.planfile import load_plan
-from planning.sensitivity import tornado
+from planning.files.planfile import load_plan
+from planning.analyses.sensitivity import tornado
 from svgcheck import differing_share, number_of, parse, pixels, plots_with_marks, role, rsvg, tag, texts
 from widgets.analysis.sensitivity_view import HIGH_COLOUR, LOW_COLOUR
 

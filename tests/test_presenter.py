@@ -13,9 +13,9 @@ from conftest import SAMPLES, SHARED
 from app import cli
 from app.main_window import MainWindow
 from app.presenter import start_presentation
-from planning.evaluate import evaluate_track
-from planning.planfile import load_plan
-from planning.walk import HISTORY_KEY, Walk, build_slide, format_value, walks
+from planning.engine.evaluate import evaluate_track
+from planning.files.planfile import load_plan
+from planning.sharing.walk import HISTORY_KEY, Walk, build_slide, format_value, walks
 from widgets.presenter.audience_view import AudienceView
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
@@ -273,7 +273,7 @@ def test_audience_view_keeps_every_line_inside_its_box(qapp, source, node, size)
 
 
 def test_many_branches_shrink_into_a_grid(qapp):
-    from planning.model import Node, Plan, Track
+    from planning.model.plan import Node, Plan, Track
 
     kids = [f"b{i}" for i in range(8)]
     nodes = {"c": Node("c", "chance", label="Eight outcomes", children=kids)}

@@ -11,8 +11,8 @@ import reference_rules as ref
 from conftest import SAMPLES
 from test_montecarlo_criteria import _plan
 
-from planning.planfile import load_plan
-from planning.walk import Walk, build_slide
+from planning.files.planfile import load_plan
+from planning.sharing.walk import Walk, build_slide
 from widgets.presenter.audience_view import AudienceView, slide_words
 
 LAUNCH = SAMPLES / "product-launch.bwplan"

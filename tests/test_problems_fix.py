@@ -6,8 +6,8 @@ import copy
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
-from planning.merge import merge_plans
-from planning.model import Node, Plan, Track
+from planning.sharing.merge import merge_plans
+from planning.model.plan import Node, Plan, Track
 from widgets.problems import PROBLEM_FIX_ROLE, ProblemsPanel
 
 
@@ -88,7 +88,7 @@ def test_unresolved_merge_conflicts_are_listed_without_a_fix(qtbot):
     assert not panel.fix_button.isVisibleTo(panel)
     # settling the conflicts (what the merge dialog does) empties the list
     from app.sharing import set_plan_extra
-    from planning.merge import CONFLICTS_KEY
+    from planning.sharing.merge import CONFLICTS_KEY
 
     set_plan_extra(doc, CONFLICTS_KEY, [])
     qtbot.waitUntil(lambda: rows(panel) == ["No problems: the plan is valid."])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from planning.errors import ERROR, WARNING, Problem
+from planning.model.errors import ERROR, WARNING, Problem
 from test_outline import FakeDocument, real_document, sample_plan
 from widgets.problems import PROBLEM_NODE_ROLE, ProblemsPanel
 from widgets.summary_bar import SummaryBar

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from conftest import ROOT, SHARED
 from app import autosave, recovery, settings
 from app.main_window import MainWindow
-from planning.planfile import load_plan, save_plan
+from planning.files.planfile import load_plan, save_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 
@@ -241,7 +241,7 @@ def test_recovery_without_a_file_at_start_offers_untitled_work(qtbot):
 
 SAVER = textwrap.dedent("""
     import os, sys, time
-    from planning.planfile import load_plan, save_plan
+    from planning.files.planfile import load_plan, save_plan
     plan = load_plan(sys.argv[1])
     plan.title = "Half saved"
     real_replace = os.replace
@@ -256,7 +256,7 @@ SAVER = textwrap.dedent("""
 
 
 def test_a_save_killed_between_its_renames_leaves_temporaries_the_next_save_removes(plan_file):
-    from planning import planfile
+    from planning.files import planfile
 
     before = plan_file.read_bytes()
     child = subprocess.Popen([sys.executable, "-c", SAVER, str(plan_file)], cwd=ROOT,

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reference
-from planning import evaluate as evaluate_module
-from planning.evaluate import evaluate_track
-from planning.expressions import evaluate_value
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable
+from planning.engine import evaluate as evaluate_module
+from planning.engine.evaluate import evaluate_track
+from planning.model.expressions import evaluate_value
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track, Variable
 
 
 def _close(a: float, b: float) -> bool:

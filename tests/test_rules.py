@@ -11,13 +11,13 @@ import reference
 import reference_rules as ref
 from test_evaluate import plans
 
-from planning.errors import PlanError
-from planning.evaluate import evaluate_track
-from planning.league import league_table
-from planning.model import CHANCE, DECISION, Criterion, Node, Plan, Track
-from planning.planfile import dumps_plan, loads_plan
-from planning.rules import settings_of, uses_default_rules, with_options
-from planning.validate import validate_plan
+from planning.model.errors import PlanError
+from planning.engine.evaluate import evaluate_track
+from planning.analyses.league import league_table
+from planning.model.plan import CHANCE, DECISION, Criterion, Node, Plan, Track
+from planning.files.planfile import dumps_plan, loads_plan
+from planning.engine.rules import settings_of, uses_default_rules, with_options
+from planning.model.validate import validate_plan
 
 WEIGHTS = [0.0, 0.25, 1.0, 3.0, math.inf]
 
@@ -191,8 +191,8 @@ def test_unknown_fields_on_criteria_survive_a_round_trip():
 
 
 def test_value_of_information_with_two_criteria_is_on_the_combined_value():
-    from planning.model import TERMINAL, Variable
-    from planning.voi import quantity_label, value_of_information
+    from planning.model.plan import TERMINAL, Variable
+    from planning.analyses.voi import quantity_label, value_of_information
 
     nodes = {"d": Node("d", DECISION, label="Move?", children=["hold", "move"]),
              "hold": Node("hold", TERMINAL),
@@ -229,7 +229,7 @@ def test_from_node_under_a_rule_is_the_subtree_as_its_own_track(plan, rule, data
 
 
 def test_a_track_with_too_many_policies_says_so():
-    from planning.league import MAX_POLICIES, count_policies
+    from planning.analyses.league import MAX_POLICIES, count_policies
 
     nodes = {"c": Node("c", CHANCE, label="Weather", children=[f"d{i}" for i in range(15)])}
     for i in range(15):

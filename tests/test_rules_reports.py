@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from conftest import SAMPLES
-from planning.planfile import load_plan
-from planning.report import build_report, render_markdown
-from planning.rules import with_options
-from planning.walk import Walk, build_slide
+from planning.files.planfile import load_plan
+from planning.sharing.report import build_report, render_markdown
+from planning.engine.rules import with_options
+from planning.sharing.walk import Walk, build_slide
 
 LAUNCH = SAMPLES / "product-launch.bwplan"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from planning.model import CHANCE, DECISION, KINDS, PATHS, TERMINAL, Plan
-from planning.planfile import dumps_plan, loads_plan
-from planning.templates import SAMPLE_FILES, TEMPLATES, new_plan, sample_text
+from planning.model.plan import CHANCE, DECISION, KINDS, PATHS, TERMINAL, Plan
+from planning.files.planfile import dumps_plan, loads_plan
+from planning.files.templates import SAMPLE_FILES, TEMPLATES, new_plan, sample_text
 
 import reference
 
@@ -320,6 +320,6 @@ def test_unknown_template_names_the_known_ones():
 
 @pytest.mark.parametrize("template", list(TEMPLATES))
 def test_templates_pass_validation(template):
-    validate = pytest.importorskip("planning.validate")
+    validate = pytest.importorskip("planning.model.validate")
     problems = [p for p in validate.validate_plan(new_plan(template)) if p.severity == "error"]
     assert problems == []

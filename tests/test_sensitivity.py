@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED
-from planning.errors import PlanError
-from planning.evaluate import evaluate_track
-from planning.model import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
-from planning.planfile import load_plan
-from planning.sensitivity import parameters, parse_range, spider, sweep, sweep2, tornado
+from planning.model.errors import PlanError
+from planning.engine.evaluate import evaluate_track
+from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
+from planning.files.planfile import load_plan
+from planning.analyses.sensitivity import parameters, parse_range, spider, sweep, sweep2, tornado
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 
@@ -327,10 +327,10 @@ def test_sweep_uses_the_parameter_range_unless_given_one():
 
 
 def test_parameters_read_by_a_track_and_their_planner_words():
-    """The filter and the words the CLI, the docks and the plots share (planning.sensitivity)."""
+    """The filter and the words the CLI, the docks and the plots share (planning.analyses.sensitivity)."""
     from conftest import SAMPLES
-    from planning.compile import compile_track
-    from planning.sensitivity import parameter_names, parameter_words, parameters_read_by
+    from planning.engine.compile import compile_track
+    from planning.analyses.sensitivity import parameter_names, parameter_words, parameters_read_by
 
     plan = load_plan(SAMPLES / "peace-process.bwplan")
     ct = compile_track(plan, "nuclear")

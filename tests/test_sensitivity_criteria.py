@@ -12,8 +12,8 @@ from conftest import SAMPLES
 from test_montecarlo_criteria import _plan
 
 from app.cli import main
-from planning import sensitivity_criteria as two
-from planning.sensitivity import sweep, tornado
+from planning.analyses import sensitivity_criteria as two
+from planning.analyses.sensitivity import sweep, tornado
 from widgets.analysis.data import compute_sensitivity
 
 LAUNCH = SAMPLES / "product-launch.bwplan"
@@ -86,7 +86,7 @@ def test_sensitivity_dock_labels_the_combined_value_and_names_payoff2(qtbot):
     import pyqtgraph as pg
 
     from app.document import Document
-    from planning.planfile import load_plan
+    from planning.files.planfile import load_plan
     from widgets.analysis.sensitivity_view import SensitivityView
 
     document = Document(load_plan(LAUNCH))

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButto
 from conftest import SHARED
 from app.main_window import MainWindow
 from app.sharing import EXPORTS, plan_conflicts
-from planning.merge import CONFLICTS_KEY, merge_plans
-from planning.planfile import dumps_plan, load_plan, save_plan
+from planning.sharing.merge import CONFLICTS_KEY, merge_plans
+from planning.files.planfile import dumps_plan, load_plan, save_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton

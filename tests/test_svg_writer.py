@@ -7,7 +7,7 @@ import pytest
 
 from widgets.label_fit import FreeSpace, overlapping_pairs
 from widgets.svg_writer import SvgDocument, clip_polyline, clip_rect
-from planning.whole_file import check_pdf, check_png, check_svg
+from planning.files.whole_file import check_pdf, check_png, check_svg
 
 
 def test_lines_and_rects_are_cut_at_the_box():

@@ -12,7 +12,7 @@ from conftest import SAMPLES
 from app import settings, theme as theme_module
 from app.cli_export import export_plan
 from app.main_window import MainWindow
-from planning.planfile import load_plan
+from planning.files.planfile import load_plan
 from widgets import palette
 from widgets.tree_model import COL_LABEL
 

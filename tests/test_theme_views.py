@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from conftest import SAMPLES
-from planning.planfile import load_plan
-from planning.voi import value_of_information
+from planning.files.planfile import load_plan
+from planning.analyses.voi import value_of_information
 from widgets import palette
 
 LAUNCH = SAMPLES / "product-launch.bwplan"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QObject, QPoint, QRectF, Qt, Signal
 
 from conftest import SHARED
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan, Response, Track
 from widgets import palette
 from widgets.canvas_labels import LABEL_BUDGET
 from widgets.canvas_style import branch_badge
@@ -310,7 +310,7 @@ def test_selecting_inside_a_collapsed_subtree_unfolds_it(canvas_for):
 @pytest.fixture
 def real_document():
     document_module = pytest.importorskip("app.document")
-    planfile = pytest.importorskip("planning.planfile")
+    planfile = pytest.importorskip("planning.files.planfile")
     plan = planfile.load_plan(SHARED / "examples" / "minimal.bwplan")
     return document_module.Document(plan)
 
@@ -415,7 +415,7 @@ def test_fit_spreads_a_tall_tree_over_the_view_and_labels_its_top(qtbot, canvas_
 def test_lr_labels_never_cover_another_node_or_label(qtbot, canvas_for):
     from conftest import SAMPLES
     from app.document import Document
-    from planning.planfile import load_plan
+    from planning.files.planfile import load_plan
 
     document = Document(load_plan(SAMPLES / "peace-process.bwplan"))
     for size in ((1600, 1000), (900, 560)):

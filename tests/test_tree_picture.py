@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 from app.cli import main
 from conftest import SAMPLES
-from planning.planfile import load_plan
+from planning.files.planfile import load_plan
 from svgcheck import differing_share, parse, pixels, points, role, rsvg, tag, texts
 from widgets.label_fit import overlapping_pairs
 

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES, SHARED
-from planning.errors import ERROR, WARNING, PlanError, Problem
-from planning.model import Node, Plan, Response, Track, Variable
-from planning.planfile import load_plan, plan_from_dict
-from planning.validate import raise_for_problems, validate_plan
+from planning.model.errors import ERROR, WARNING, PlanError, Problem
+from planning.model.plan import Node, Plan, Response, Track, Variable
+from planning.files.planfile import load_plan, plan_from_dict
+from planning.model.validate import raise_for_problems, validate_plan
 
 
 def make(nodes: list[dict], variables: list[dict] = (), tracks: list[dict] | None = None, **top) -> Plan:

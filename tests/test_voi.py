@@ -12,20 +12,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app.cli_voi
-import planning.voi
+import planning.analyses.voi
 import reference
 from app.cli import main
 from conftest import SAMPLES
-from planning.compile import compile_track
-from planning.model import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Track, Variable
-from planning.montecarlo import _Simulator, simulate
-from planning.planfile import load_plan
-from planning.sensitivity import compiled_parameters
-from planning.voi import bin_count, value_of_information
+from planning.engine.compile import compile_track
+from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Track, Variable
+from planning.engine.montecarlo import _Simulator, simulate
+from planning.files.planfile import load_plan
+from planning.analyses.sensitivity import compiled_parameters
+from planning.analyses.voi import bin_count, value_of_information
 
 
 def test_doctests():
-    for module in (planning.voi, app.cli_voi):
+    for module in (planning.analyses.voi, app.cli_voi):
         assert doctest.testmod(module).failed == 0
 
 
@@ -325,7 +325,7 @@ def test_voi_command_refuses_bad_arguments(capsys):
 # -- the briefing report ------------------------------------------------------------------
 
 def test_report_says_what_is_worth_knowing_with_the_commands_numbers(capsys):
-    from planning.report import build_report, render_html, render_markdown
+    from planning.sharing.report import build_report, render_html, render_markdown
 
     plan = load_plan(SAMPLES / "peace-process.bwplan")
     report = build_report(plan)

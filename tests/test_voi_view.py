@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QImage
 
 from conftest import SAMPLES
-from planning.model import DECISION, TERMINAL, Node, Plan, Track
-from planning.planfile import load_plan
-from planning.voi import value_of_information
+from planning.model.plan import DECISION, TERMINAL, Node, Plan, Track
+from planning.files.planfile import load_plan
+from planning.analyses.voi import value_of_information
 from widgets import palette
 from widgets.analysis.data import AnalysisCancelled
 from widgets.analysis.plot_export import export, new_figure
@@ -165,8 +165,8 @@ def test_plot_kind_voi_writes_the_commands_numbers(qapp, tmp_path, capsys):
 
 
 def test_presenter_says_what_is_worth_knowing_at_a_decision(qapp):
-    from planning.voi import amount
-    from planning.walk import Walk, build_slide
+    from planning.analyses.voi import amount
+    from planning.sharing.walk import Walk, build_slide
     from widgets.presenter.audience_view import AudienceView
 
     plan = load_plan(PEACE)

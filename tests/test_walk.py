@@ -1,4 +1,4 @@
-"""planning.walk: moving through a track, the numbers shown, the history and its Markdown."""
+"""planning.sharing.walk: moving through a track, the numbers shown, the history and its Markdown."""
 from __future__ import annotations
 
 import io
@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLES, SHARED
 from app import cli
-from planning.evaluate import evaluate_track
-from planning.model import Node, Plan, Response, Track
-from planning.planfile import dumps_plan, load_plan, loads_plan
-from planning.walk import (
+from planning.engine.evaluate import evaluate_track
+from planning.model.plan import Node, Plan, Response, Track
+from planning.files.planfile import dumps_plan, load_plan, loads_plan
+from planning.sharing.walk import (
     HISTORY_KEY, Walk, append_history_edit, build_slide, evaluate_from, history_to_markdown,
     walk_to_markdown, walks,
 )

@@ -17,8 +17,8 @@ from app.document import Document
 from app.help import ShortcutsDialog, app_version, install_help, shortcut_rows
 from app.main_window import MainWindow
 from app.welcome import WelcomePage, install_welcome
-from planning.planfile import load_plan
-from planning.templates import TEMPLATES, new_plan
+from planning.files.planfile import load_plan
+from planning.files.templates import TEMPLATES, new_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 PYPROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]

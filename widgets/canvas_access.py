@@ -13,7 +13,7 @@ import math
 
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleValueChangeEvent
 
-from planning.model import CHANCE
+from planning.model.plan import CHANCE
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, number, translate
 
 #: Words for a node's kind and path (read through translate() when used).

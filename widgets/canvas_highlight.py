@@ -11,8 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from planning.layout import TreeLayout
-from planning.model import DECISION, Plan
+from planning.engine.layout import TreeLayout
+from planning.model.plan import DECISION, Plan
 
 
 def policy_mask(plan: Plan, layout: TreeLayout, policy: dict[str, str]) -> np.ndarray:

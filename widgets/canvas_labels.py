@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics
 
-from planning.layout import TreeLayout
+from planning.engine.layout import TreeLayout
 from widgets import palette
 from widgets.canvas_style import KNEE
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planning.layout import TreeLayout
-from planning.readiness import badge as readiness_badge
-from planning.model import CHANCE, DECISION, TERMINAL, Node, Plan
+from planning.engine.layout import TreeLayout
+from planning.engine.readiness import badge as readiness_badge
+from planning.model.plan import CHANCE, DECISION, TERMINAL, Node, Plan
 
 #: Node kind codes used in the arrays.
 KIND_CODES: dict[str, int] = {DECISION: 0, CHANCE: 1, TERMINAL: 2}
@@ -40,7 +40,7 @@ LABEL_LIFT = NODE_SIZE / 2 + 2
 
 
 def branch_badge(node: Node) -> str:
-    """Readiness badge of a branch: the core's rule (:func:`planning.readiness.badge`)."""
+    """Readiness badge of a branch: the core's rule (:func:`planning.engine.readiness.badge`)."""
     return readiness_badge(node)
 
 

@@ -23,7 +23,7 @@ Pure arithmetic on layout bounds and view sizes (no Qt), in view units.
 """
 from __future__ import annotations
 
-from planning.layout import TreeLayout
+from planning.engine.layout import TreeLayout
 
 #: Room before the root (its label sits left of it, in "lr") and after the
 #: deepest nodes (leaf labels run past them), in level distances.

@@ -1,7 +1,7 @@
 """How each merge conflict can be settled through the Document (no Qt here).
 
 :func:`conflict_row` reads one entry of ``plan.extra["merge_conflicts"]``
-(see :mod:`planning.merge`) and says how to set a value for it (ours,
+(see :mod:`planning.sharing.merge`) and says how to set a value for it (ours,
 theirs, or one the planner types, read by :func:`typed_value`) or, for a
 subtree deleted on one side and changed on the other, how to take the
 deletion. :class:`widgets.merge_dialog.MergeDialog` shows the rows.
@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from planning.edits import NODE_FIELDS, PLAN_FIELDS, RESPONSE_FIELDS
-from planning.model import Node, Plan, Response, Variable
+from planning.model.edits import NODE_FIELDS, PLAN_FIELDS, RESPONSE_FIELDS
+from planning.model.plan import Node, Plan, Response, Variable
 
 _ITEM_FIELD = re.compile(r"(responses|variables)\[(.+)\]\.(\w+)\Z")
 _TRACK_TITLE = re.compile(r"tracks\[(.+)\]\.title\Z")

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planning.edits import parent_of
-from planning.model import CHANCE, DECISION, KINDS, PATHS, Node
+from planning.model.edits import parent_of
+from planning.model.plan import CHANCE, DECISION, KINDS, PATHS, Node
 from widgets import palette
 from widgets.choice_combo import ChoiceCombo
 from widgets.inspector_fields import (  # parse_value is also imported from here (tests/test_inspector.py)

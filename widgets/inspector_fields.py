@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planning import expressions
-from planning.model import Variable
+from planning.model import expressions
+from planning.model.plan import Variable
 from widgets import palette
 from widgets.i18n import fill, translate
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget,
 )
 
-from planning import links
+from planning.engine import links
 from widgets.i18n import fill, translate
-from planning.model import Plan
+from planning.model.plan import Plan
 
 
 def choices(plan: Plan, node_id: str | None) -> list[tuple[str, str]]:

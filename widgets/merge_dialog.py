@@ -4,7 +4,7 @@
 file by node id and field; double-clicking a row selects the node.
 
 :class:`MergeDialog` lists the conflicts a three-way merge left in
-``plan.extra["merge_conflicts"]`` (see :mod:`planning.merge`) side by side:
+``plan.extra["merge_conflicts"]`` (see :mod:`planning.sharing.merge`) side by side:
 base, ours (the value the plan holds now) and theirs, the sides named by
 branch or commit when git gave them (``plan.extra["merge_sides"]``). Each
 row gets a choice: ours, theirs, or a value the planner types (a
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from planning.diff import ADDED, REMOVED, REORDERED, Change
-from planning.merge import CONFLICTS_KEY, SIDES_KEY
-from planning.model import Plan
+from planning.sharing.diff import ADDED, REMOVED, REORDERED, Change
+from planning.sharing.merge import CONFLICTS_KEY, SIDES_KEY
+from planning.model.plan import Plan
 from widgets import palette
 from widgets.conflict_rows import ConflictRow, conflict_row, typed_value
 from widgets.i18n import fill, translate
@@ -114,7 +114,7 @@ def select_node(document, node_id: str | None) -> bool:
 
 # -- compare -----------------------------------------------------------------------
 class ChangesModel(QAbstractTableModel):
-    """The changes of :func:`planning.diff.diff_plans` as a table (lazy: any number of rows)."""
+    """The changes of :func:`planning.sharing.diff.diff_plans` as a table (lazy: any number of rows)."""
 
     HEADERS = ("Change", "Node", "Label", "Field", "This plan", "Other file")
     THIS, OTHER = 4, 5
@@ -198,7 +198,7 @@ class CompareDialog(QDialog):
     Parameters
     ----------
     document : Document
-    changes : list of planning.diff.Change
+    changes : list of planning.sharing.diff.Change
         ``diff_plans(document.plan, other)``: "old" is this plan, "new" the other file.
     other_name : str
         The other file's name, for the title and the column header.

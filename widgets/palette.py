@@ -54,7 +54,7 @@ LIGHT: dict[str, str] = {
     "NODE_OUTLINE": "#24292f",
     "BADGE_RING": "#ffffff",    # ring that lifts a badge off the lines under it
     "ON_NODE": "#ffffff",       # the "collapsed" mark drawn on a node's fill
-    # -- readiness badges (planning.readiness) --------------------------------
+    # -- readiness badges (planning.engine.readiness) --------------------------------
     "BADGE_NONE": "#8c959f",    # no response prepared: grey
     "BADGE_LATE": "#cf222e",    # a response takes longer than the warning: red
     "BADGE_PARTIAL": "#bf8700", # something prepared, not ready: amber

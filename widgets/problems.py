@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QListWidget, QListWidgetItem, QMenu, QPushButton, QStyle, QVBoxLayout, QWidget,
 )
 
-from planning.edits import track_of
-from planning.errors import ERROR, WARNING, Fix, Problem
+from planning.model.edits import track_of
+from planning.model.errors import ERROR, WARNING, Fix, Problem
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 #: Role holding the node id of a problem row.
 PROBLEM_NODE_ROLE = Qt.ItemDataRole.UserRole + 1
-#: Role holding the row's :class:`planning.errors.Fix` (None when there is none).
+#: Role holding the row's :class:`planning.model.errors.Fix` (None when there is none).
 PROBLEM_FIX_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: Rows shown at most: a broken 100k-node plan can report one problem per node.

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planning.model import READINESS_LEVELS, Node, Response
+from planning.model.plan import READINESS_LEVELS, Node, Response
 from widgets import palette
 from widgets.choice_combo import ChoiceCombo
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate

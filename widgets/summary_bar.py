@@ -15,7 +15,7 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy
 
-from planning.errors import ERROR
+from planning.model.errors import ERROR
 from widgets import palette
 from widgets.tree_model import format_number, format_percent
 from widgets.i18n import fill, translate

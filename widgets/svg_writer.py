@@ -148,7 +148,7 @@ class SvgDocument:
 
     def write(self, path: str | Path, name: str | None = None) -> None:
         """Write the picture to ``path`` and check it reads back whole (else OSError naming ``name``)."""
-        from planning.whole_file import check_svg, write_verified_text
+        from planning.files.whole_file import check_svg, write_verified_text
 
         write_verified_text(path, self.to_string(), check_svg, name)
 

@@ -3,7 +3,7 @@
 Each track is a box with its title, EV and failure readiness; each arrow runs
 from the track read to the track that reads it, labelled with what is read
 (``p_success``, ``reach “Freeze verified”``). Read tracks stand to the left of
-their readers (networkx ordering, :func:`planning.track_map.track_map`).
+their readers (networkx ordering, :func:`planning.sharing.track_map.track_map`).
 Double-click a box to open that track. The view only reads the document and
 redraws (debounced) when the plan changes, and only while it is on screen.
 """
@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsTextItem, QLabel, QVBoxLayout, QWidget
 
-from planning.track_map import LinkArrow, TrackBox, box_text, track_map
+from planning.sharing.track_map import LinkArrow, TrackBox, box_text, track_map
 from widgets import palette
 
 #: Box size and gaps in view units (one unit ~ one pixel at the default zoom).

@@ -17,8 +17,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 
-from planning.layout import TreeLayout, layout_track
-from planning.model import Plan
+from planning.engine.layout import TreeLayout, layout_track
+from planning.model.plan import Plan
 from widgets import palette
 from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
 from widgets.canvas_detail import LevelOfDetail

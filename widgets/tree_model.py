@@ -22,9 +22,9 @@ import math
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
-from planning.errors import PlanError
-from planning import readiness
-from planning.model import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
+from planning.model.errors import PlanError
+from planning.engine import readiness
+from planning.model.plan import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
 from widgets.i18n import fill, number, significant, translate
 

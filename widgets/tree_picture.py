@@ -1,7 +1,7 @@
 """Pictures of the trees (``branchwise export --format png|svg``, the report's images).
 
 :class:`TreePicture` lays the tracks out once with
-:func:`planning.layout.layout_track` and turns them into a display list:
+:func:`planning.engine.layout.layout_track` and turns them into a display list:
 edges, node markers and texts in absolute pixels. The same list is painted
 with ``QPainter`` (PNG, PDF) and written as plain SVG
 (:class:`widgets.svg_writer.SvgDocument`), so both show the same picture.
@@ -125,8 +125,8 @@ class TreePicture:
         return True
 
     def _track(self, track, top: float) -> float:
-        from planning.evaluate import evaluate_track
-        from planning.layout import layout_track
+        from planning.engine.evaluate import evaluate_track
+        from planning.engine.layout import layout_track
 
         plan = self.plan
         layout = layout_track(plan, track.root)
@@ -187,7 +187,7 @@ class TreePicture:
 
     def _info(self, node, result, layout, i) -> list[str]:
         """The small line under a node (probability of a branch and EV), then shorter forms of it."""
-        from planning.report import number
+        from planning.sharing.report import number
 
         parts = []
         p = int(layout.parent[i])

@@ -1768,7 +1768,7 @@ Nothing was changed.</source>
     <name>ProblemsPanel</name>
     <message>
         <source>error</source>
-        <extracomment>Role holding the row&apos;s :class:`planning.errors.Fix` (None when there is none). Rows shown at most: a broken 100k-node plan can report one problem per node. A problem&apos;s severity as its tooltip says it (read through translate() when used).</extracomment>
+        <extracomment>Role holding the row&apos;s :class:`planning.model.errors.Fix` (None when there is none). Rows shown at most: a broken 100k-node plan can report one problem per node. A problem&apos;s severity as its tooltip says it (read through translate() when used).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planning.compile import KIND_DECISION, PATH_FAILURE, PATH_SUCCESS
-from planning.errors import PlanError
-from planning.evaluate import TrackResult, branch_readiness, evaluate_track, follow_policy, readiness_factors
-from planning.model import Plan
-from planning.readiness import badge, branch_gains
+from planning.engine.compile import KIND_DECISION, PATH_FAILURE, PATH_SUCCESS
+from planning.model.errors import PlanError
+from planning.engine.evaluate import TrackResult, branch_readiness, evaluate_track, follow_policy, readiness_factors
+from planning.model.plan import Plan
+from planning.engine.readiness import badge, branch_gains
 from widgets.i18n import translate  # the reasons a part was not computed are shown in its plot
 
 #: Iterations of one Monte Carlo chunk at least, and chunks of one run at most.
@@ -63,7 +63,7 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
                      progress: Progress | None = None, cancelled: Cancelled | None = None):
     """Monte Carlo of one track in chunks, reporting progress and checking for cancel.
 
-    This is :func:`planning.montecarlo.simulate` itself, run in
+    This is :func:`planning.engine.montecarlo.simulate` itself, run in
     :func:`chunk_sizes` steps with a progress hook: the core's result does not
     depend on the chunk size, so the window, ``branchwise plot`` and
     ``branchwise simulate`` give the same numbers for the same seed.
@@ -81,9 +81,9 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
 
     Returns
     -------
-    planning.montecarlo.SimulationResult
+    planning.engine.montecarlo.SimulationResult
     """
-    from planning.montecarlo import simulate
+    from planning.engine.montecarlo import simulate
 
     def hook(done: int, total: int) -> None:
         if done < total:  # the last chunk is done: nothing left to cancel
@@ -91,7 +91,7 @@ def simulate_chunked(plan: Plan, track_id: str | None = None, iterations: int = 
         if progress is not None:
             progress(done, total)
 
-    from planning.montecarlo_criteria import simulate_criteria
+    from planning.analyses.montecarlo_criteria import simulate_criteria
 
     # Two criteria: both criteria and the combined value (CriteriaSimulation).
     run = simulate_criteria if len(plan.criteria) == 2 else simulate
@@ -113,7 +113,7 @@ class SensitivityBundle:
     """
 
     policy: str
-    parameters: list = field(default_factory=list)  # planning.sensitivity.Parameter
+    parameters: list = field(default_factory=list)  # planning.analyses.sensitivity.Parameter
     decisions: list[str] = field(default_factory=list)
     tornado: object = None
     spider: object = None
@@ -162,11 +162,11 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     -------
     SensitivityBundle
     """
-    from planning import sensitivity
-    from planning.compile import compile_track
+    from planning.analyses import sensitivity
+    from planning.engine.compile import compile_track
 
     if len(plan.criteria) == 2:  # the combined value; quantities keep the plan's names
-        from planning import sensitivity_criteria as two
+        from planning.analyses import sensitivity_criteria as two
         combined, _ = two.analysis_plan(plan, named=[sweep_var, map_x, map_y])
         return two.rename_bundle(compute_sensitivity(
             combined, track_id, policy, two.analysis_name(sweep_var), two.analysis_name(map_x),

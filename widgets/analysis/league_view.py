@@ -1,6 +1,6 @@
 """The league table dock: every policy of a two-criteria plan, as a table and on a plot.
 
-The table lists each row of :func:`planning.league.league_table` (policy as
+The table lists each row of :func:`planning.analyses.league.league_table` (policy as
 "decision -> option", both criteria with their units, the ratio to the
 efficient row before it, the verdict). The plot puts every row on the two
 criteria (criterion 1 across, criterion 2 up): efficient rows joined by the
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planning.errors import PlanError
-from planning.league import LeagueTable, league_table
+from planning.model.errors import PlanError
+from planning.analyses.league import LeagueTable, league_table
 from widgets import palette
 from widgets.analysis.fit import fit_on_resize
 from widgets.analysis.plot_export import (

@@ -3,7 +3,7 @@
 The Distribution tab shows each criterion's expected value per iteration in
 its own unit and the combined value, titled with what it is measured in
 (criterion 2's unit at the plan's weight, see
-:meth:`planning.montecarlo_criteria.CriteriaSimulation.combined_label`). The
+:meth:`planning.analyses.montecarlo_criteria.CriteriaSimulation.combined_label`). The
 risk profile is that of the combined value's policy, its axis in the
 combined value's words. One-criterion results go to the usual drawings.
 """
@@ -21,7 +21,7 @@ _COLOURS = ("DECISION", "CHANCE", "TEXT_MUTED")
 
 
 def is_criteria(sim) -> bool:
-    """True for a :class:`planning.montecarlo_criteria.CriteriaSimulation`."""
+    """True for a :class:`planning.analyses.montecarlo_criteria.CriteriaSimulation`."""
     return hasattr(sim, "policy") and hasattr(sim, "values")
 
 

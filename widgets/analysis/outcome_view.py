@@ -1,7 +1,7 @@
 """Monte Carlo pictures: outcome and EV histograms, the risk profile, end shares, best options.
 
 ``draw_histogram`` and ``draw_risk`` fill a figure from a
-:class:`planning.montecarlo.SimulationResult`; :class:`OutcomeView` shows
+:class:`planning.engine.montecarlo.SimulationResult`; :class:`OutcomeView` shows
 both in tabs above a run bar (iterations, seed, progress, cancel). The view
 does not compute: the analysis controller runs the simulation off the GUI
 thread and hands the result to :meth:`OutcomeView.show_result`.
@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
-from planning.compile import PATH_NAMES
+from planning.engine.compile import PATH_NAMES
 from widgets import palette
 from widgets.analysis.plot_export import (
     FigureData, add_legend, add_plot, category_axis, message, new_figure, percent_ticks, shorten,

@@ -221,7 +221,7 @@ def _export_png(figure: pg.GraphicsLayoutWidget, path: Path, name: str | None = 
     """pyqtgraph's image export into memory, then a save checked whole on disk."""
     from pyqtgraph.exporters import ImageExporter
 
-    from planning.whole_file import check_png, fsync_file
+    from planning.files.whole_file import check_png, fsync_file
 
     exporter = ImageExporter(figure.ci)
     exporter.parameters()["background"] = palette.qcolor(palette.BACKGROUND)

@@ -1,7 +1,7 @@
 """Sensitivity pictures: tornado, spider, one-way sweep and the two-way policy map.
 
 The draw functions fill a figure from the results of
-:mod:`planning.sensitivity`; :class:`SensitivityView` shows them in tabs
+:mod:`planning.analyses.sensitivity`; :class:`SensitivityView` shows them in tabs
 with the choices a planner makes (policy re-optimised or held fixed, the
 swept parameter, the map's axes, the decision) and a run bar. The analysis
 controller computes off the GUI thread and calls :meth:`SensitivityView.show_bundle`.
@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from planning.sensitivity import parameter_words
+from planning.analyses.sensitivity import parameter_words
 from widgets import palette
 from widgets.analysis.plot_export import (
     FigureData, add_plot, category_axis, message, new_figure, shorten, top_legend,
@@ -53,7 +53,7 @@ def param_label(name: str, labels: dict[str, str] | None = None, limit: int = 40
 
     With the ``plan``: the words ``branchwise sensitivity`` prints (``chance of "label"``,
     ``value of "label"``, the variable's description), from
-    :func:`planning.sensitivity.parameter_words`. Without: ``p(label)``,
+    :func:`planning.analyses.sensitivity.parameter_words`. Without: ``p(label)``,
     ``payoff(label)`` or the variable name.
     """
     if plan is not None:
@@ -390,7 +390,7 @@ class SensitivityView(QWidget):
         plan = self.document.plan
         unit = plan.value_unit
         if len(plan.criteria) == 2:  # the combined value, in criterion 2's unit at the weight
-            from planning.sensitivity_criteria import value_unit
+            from planning.analyses.sensitivity_criteria import value_unit
             unit = value_unit(plan)
         labels = {n.id: n.label or n.id for n in plan.nodes.values()}
         self.bundle = bundle

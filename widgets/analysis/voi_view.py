@@ -1,6 +1,6 @@
 """Value of information: what knowing each ranged quantity before the first decision is worth.
 
-:func:`compute_voi` runs :func:`planning.voi.value_of_information` for the
+:func:`compute_voi` runs :func:`planning.analyses.voi.value_of_information` for the
 controller's worker thread (progress after each chunk, cancel between
 chunks; the same numbers as ``branchwise voi`` for the same seed, whatever
 the chunking). :func:`draw_voi` draws the EVPPI of each quantity as a bar,
@@ -15,9 +15,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from planning.model import Plan
-from planning.voi import VoiResult, value_of_information
-from planning.voi import value_unit as voi_unit
+from planning.model.plan import Plan
+from planning.analyses.voi import VoiResult, value_of_information
+from planning.analyses.voi import value_unit as voi_unit
 from widgets import palette
 from widgets.analysis.data import AnalysisCancelled, Cancelled, Progress
 from widgets.analysis.plot_export import (
@@ -207,7 +207,7 @@ class VoiView(QWidget):
 
 def summary_text(plan: Plan, result: VoiResult) -> str:
     """One or two sentences over the chart, in the words of ``branchwise voi``."""
-    from planning.voi import quantity_label
+    from planning.analyses.voi import quantity_label
 
     if result.decision is None:
         return translate("VoiView", "No decision in this track.")

@@ -3,5 +3,5 @@
 ``audience_view.AudienceView`` draws the current node for the room,
 ``console_view.ConsoleView`` is the presenter's console (notes, timer, what
 comes next) and ``presenter.PresenterWindow`` handles the keys a clicker
-sends and moves a :class:`planning.walk.Walk`.
+sends and moves a :class:`planning.sharing.walk.Walk`.
 """

@@ -1,6 +1,6 @@
 """The audience view: the current node, large enough to read from the back of a room.
 
-Painted with QPainter from a :class:`planning.walk.Slide`. Sizes scale with
+Painted with QPainter from a :class:`planning.sharing.walk.Slide`. Sizes scale with
 the window (a unit ``u`` is one pixel at 1920x1080); every text goes through
 :mod:`widgets.presenter._paint` so it wraps and ends in "…" rather than
 being cut. From top to bottom: breadcrumbs, the node (kind glyph and label,
@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from planning.walk import BranchCard, Slide, format_value
+from planning.sharing.walk import BranchCard, Slide, format_value
 from widgets import palette
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height
@@ -279,7 +279,7 @@ class AudienceView(QWidget):
             used = max(used, h)
         if slide.kind == "decision" and slide.worth_knowing:
             # What the room could still find out before choosing (value of information).
-            from planning.voi import amount
+            from planning.analyses.voi import amount
 
             unit = f" {slide.value_unit}" if slide.value_unit else ""
             if slide.second is not None:  # two criteria: value of information is of the combined value

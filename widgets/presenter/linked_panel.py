@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from planning.walk import format_value
+from planning.sharing.walk import format_value
 from widgets import palette
 from widgets.i18n import fill, translate
 
@@ -55,7 +55,7 @@ class LinkedTracksPanel(QFrame):
         self.hide()
 
     def set_rows(self, rows: list[dict], unit: str = "") -> None:
-        """Show ``rows`` (planning.walk.Walk.ripple); hide the panel when empty.
+        """Show ``rows`` (planning.sharing.walk.Walk.ripple); hide the panel when empty.
 
         Labels are kept per track and updated in place, so a step repaints
         the figures without building widgets.

@@ -19,7 +19,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
-from planning.walk import Walk, build_slide
+from planning.sharing.walk import Walk, build_slide
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
 from widgets.i18n import translate

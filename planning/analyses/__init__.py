@@ -1,0 +1,1 @@
+"""Analyses on top of the engine: sensitivity, value of information, league table, two criteria."""

@@ -1,0 +1,1 @@
+"""Numbers: a track compiled to arrays, its rollback, readiness, decision rules, Monte Carlo, layout."""

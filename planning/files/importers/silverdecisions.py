@@ -1,0 +1,781 @@
+"""Import SilverDecisions decision trees (JSON, versions 0.5 to 0.8) as a Plan.
+
+SilverDecisions stores each tree as nested objects: a node has ``type``,
+``name``, ``code`` and ``childEdges``; an edge has ``name``, ``probability``,
+``payoff`` and ``childNode``. Branchwise keeps nodes flat and puts what sits on
+an edge onto the node it leads to, so:
+
+* each tree becomes a track (``tree1``, ``tree2``, ...), each node a node with
+  the id ``sd1``, ``sd2``, ... in depth-first pre-order over all trees;
+* an edge's probability and payoff become its child's ``probability`` and
+  ``payoff`` (payoffs add up along a path in both tools); a multi-criteria
+  payoff ``[c1, c2]`` gives ``payoff`` and ``payoff2``;
+* the file's rule is kept: the six single-criterion rules as ``rule`` and
+  ``objective``, the four two-criteria ones (max-max, max-min, min-max,
+  min-min) as two ``criteria`` with their senses; ``payoffNames``,
+  ``defaultCriterion1Weight`` and the weight bounds as the criteria's names,
+  ``weight`` and ``weight_range``;
+* ``code`` (``name = expr`` statements, ``#`` comments, ``;`` or new lines
+  between them) becomes variables: global code the plan's, node code the
+  node's own (they apply to its subtree);
+* math.js expressions are rewritten to Branchwise's syntax (implicit
+  multiplication, ``mod``, ``PI``, names Branchwise cannot spell). What
+  Branchwise cannot compute (``sin``, ``random``, distributions) is imported
+  as the value SilverDecisions stored for it in the file, with the original
+  expression kept in the notes or the variable's description: the results
+  stored in the file were computed from exactly those values.
+
+SilverDecisions evaluates an edge's expressions in the scope of the node the
+edge leaves; Branchwise evaluates a node's payoff and probability in that
+node's own scope. Where a node's code redefines a name its incoming edge
+reads, the edge's expression is moved into a variable of the parent node, so
+both tools read the same value.
+
+Nothing is executed: expressions go through :mod:`planning.model.expressions`. Every
+walk is iterative; reading (size limit, JSON at any depth) is shared with
+other importers in :mod:`planning.files.importers`.
+"""
+from __future__ import annotations
+
+import gc
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+
+from planning.model import expressions
+
+from planning.files import importers
+from planning.model.errors import PlanFileError
+from planning.files.importers import read_json, read_text
+from planning.model.plan import (
+    BEST_CASE,
+    CHANCE,
+    DECISION,
+    EXPECTED,
+    MAXIMIZE,
+    MINIMIZE,
+    NEUTRAL,
+    TERMINAL,
+    WORST_CASE,
+    Criterion,
+    Node,
+    Plan,
+    Track,
+    Value,
+    Variable,
+)
+
+__all__ = ["EV_RULE", "MAX_NODES", "RULES", "TWO_CRITERIA_RULES", "import_silverdecisions",
+           "loads_silverdecisions", "parse_number", "plan_from_silverdecisions", "stored_results",
+           "stored_rule_values"]
+
+TOOL = "SilverDecisions"
+MAX_NODES = 1_000_000
+#: The rule whose stored results the import reproduces (Branchwise maximises EV).
+EV_RULE = "expected-value-maximization"
+_KINDS = {"decision": DECISION, "chance": CHANCE, "terminal": TERMINAL}
+#: SilverDecisions' single-criterion rules as Branchwise (rule, objective).
+RULES = {
+    "expected-value-maximization": (EXPECTED, MAXIMIZE),
+    "expected-value-minimization": (EXPECTED, MINIMIZE),
+    "maxi-min": (WORST_CASE, MAXIMIZE),
+    "maxi-max": (BEST_CASE, MAXIMIZE),
+    "mini-max": (WORST_CASE, MINIMIZE),
+    "mini-min": (BEST_CASE, MINIMIZE),
+}
+#: The two-criteria rules as the senses of (criterion 1, criterion 2).
+TWO_CRITERIA_RULES = {
+    "max-max": (MAXIMIZE, MAXIMIZE),
+    "max-min": (MAXIMIZE, MINIMIZE),
+    "min-max": (MINIMIZE, MAXIMIZE),
+    "min-min": (MINIMIZE, MINIMIZE),
+}
+
+# -- numbers as SilverDecisions writes them ------------------------------------------
+_MIXED = re.compile(r"\s*([-+]?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*\Z")
+_FRACTION = re.compile(r"\s*([-+]?\d+)\s*/\s*(\d+)\s*\Z")
+_DECIMAL = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*\Z")
+
+
+def parse_number(value) -> float:
+    """A number as stored in a SilverDecisions file, as a float.
+
+    Accepts JSON numbers, decimal strings, fractions (``"-12/5"``), mixed
+    numbers (``"1 3704647/4042689"``, ``"-4 1/2"`` = -4.5) and a
+    multi-criteria list (its first element).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is none of these or not finite.
+    """
+    if isinstance(value, list) and value:
+        value = value[0]
+    number: float | None = None
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            if m := _MIXED.match(value):
+                exact = int(m.group(2)) + Fraction(int(m.group(3)), int(m.group(4)))
+                number = float(-exact if m.group(1) == "-" else exact)
+            elif m := _FRACTION.match(value):
+                number = float(Fraction(int(m.group(1)), int(m.group(2))))
+            elif _DECIMAL.match(value):
+                number = float(value)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        number = None
+    if number is None or not math.isfinite(number):
+        raise ValueError(f"not a number: {_show(value)}")
+    return number
+
+
+def _show(value, limit: int = 60) -> str:
+    """A short description of a JSON value for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _clean(text: str, limit: int | None = None) -> str:
+    """One line of text: runs of white space (new lines too) become one space."""
+    text = " ".join(text.split())
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
+
+
+# -- the public entry points ---------------------------------------------------------------------
+def import_silverdecisions(path_or_text, *, source: str | None = None) -> Plan:
+    """Read a SilverDecisions file and convert it to a :class:`Plan`.
+
+    Parameters
+    ----------
+    path_or_text : str, os.PathLike or bytes
+        A path, or the file's content: bytes, or a str that starts with ``{``
+        or ``[`` or spans several lines.
+    source : str, optional
+        The name used in messages (default: the file name).
+
+    Raises
+    ------
+    PlanFileError
+        The file cannot be read, is too large, is not JSON, is not a
+        SilverDecisions file, or its structure is broken. The message says
+        what and where (``tree 1, node 'Buy?': edge 2: payoff: ...``).
+    """
+    text, source, fallback_title = read_text(path_or_text, source)
+    return _loads(text, source, fallback_title)
+
+
+def loads_silverdecisions(text: str, *, source: str | None = None) -> Plan:
+    """Convert the text of a SilverDecisions file to a :class:`Plan`.
+
+    Raises
+    ------
+    PlanFileError
+        As :func:`import_silverdecisions`.
+    """
+    if not isinstance(text, str):
+        raise PlanFileError(f"expected the file's text, got {type(text).__name__}")
+    return _loads(importers.check_size(text, source or "<text>"), source or "<text>", "")
+
+
+def _loads(text: str, source: str, fallback_title: str) -> Plan:
+    # The garbage collector would walk the whole parsed file again and again
+    # while the plan is built (it holds no cycles): pause it, about 2x faster.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _Converter(read_json(text, source), source, fallback_title).plan()
+    finally:
+        if paused:
+            gc.enable()
+
+
+# -- the file's layout and an iterative walk over its trees ------------------------------------
+@dataclass
+class _Visit:
+    """One SilverDecisions node met on the walk, with the edge that leads to it."""
+
+    tree: int  # 1-based
+    node: dict
+    node_id: str
+    parent: int  # index of the parent's visit, -1 for a root
+    edge: dict | None
+    edge_no: int  # 1-based position among the parent's edges; 0 for a root
+    where: str  # "tree 1, node 'Buy?'" for messages
+
+
+def _layout(data, source: str) -> tuple[str, dict, list]:
+    """The version, the object holding trees/code/expressionScope, and the trees."""
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{source}: not a SilverDecisions file: the top level is {_show(data)}, "
+                            "not an object")
+    version = data.get("SilverDecisions")
+    if version is None:
+        raise PlanFileError(f"{source}: not a SilverDecisions file: it has no 'SilverDecisions' "
+                            "version field")
+    if not isinstance(version, str) or not version.strip():
+        raise PlanFileError(f"{source}: SilverDecisions: the version must be text like \"0.8.0\", "
+                            f"got {_show(version)}")
+    body = data
+    if "trees" not in data and "data" in data:  # 0.7 and later
+        body = data["data"]
+        if not isinstance(body, dict):
+            raise PlanFileError(f"{source}: data: must be an object, got {_show(body)}")
+    trees = body.get("trees")
+    if trees is None:
+        raise PlanFileError(f"{source}: the file has no 'trees' list")
+    if not isinstance(trees, list):
+        raise PlanFileError(f"{source}: trees: must be a list, got {_show(trees)}")
+    if not trees:
+        raise PlanFileError(f"{source}: the file holds no decision tree")
+    return version.strip(), body, trees
+
+
+def _walk(trees: list, source: str) -> list[_Visit]:
+    """Every node of every tree in depth-first pre-order, checking the structure."""
+    visits: list[_Visit] = []
+    for tree_no, root in enumerate(trees, 1):
+        stack: list[tuple[object, int, dict | None, int]] = [(root, -1, None, 0)]
+        while stack:
+            node, parent, edge, edge_no = stack.pop()
+            if len(visits) >= MAX_NODES:
+                raise PlanFileError(f"{source}: more than {MAX_NODES:,} nodes; Branchwise imports "
+                                    "at most that many")
+            node_id = f"sd{len(visits) + 1}"
+            place = (f"{visits[parent].where}: edge {edge_no}: childNode" if parent >= 0
+                     else f"{source}: tree {tree_no}")
+            if not isinstance(node, dict):
+                raise PlanFileError(f"{place}: must be an object (a node), got {_show(node)}")
+            name = node.get("name")
+            if name is not None and not isinstance(name, str):
+                raise PlanFileError(f"{place}: name: must be text, got {_show(name)}")
+            label = _clean(name or "", 40)
+            where = f"{source}: tree {tree_no}, node " + (f"'{label}'" if label else node_id)
+            kind = node.get("type")
+            if kind not in _KINDS:
+                what = "missing" if kind is None else f"unknown node type {_show(kind)}"
+                raise PlanFileError(f"{where}: type: {what} (expected decision, chance or terminal)")
+            code = node.get("code")
+            if code is not None and not isinstance(code, str):
+                raise PlanFileError(f"{where}: code: must be text, got {_show(code)}")
+            visits.append(_Visit(tree_no, node, node_id, parent, edge, edge_no, where))
+            here = len(visits) - 1
+            edges = node.get("childEdges") or []
+            if not isinstance(edges, list):
+                raise PlanFileError(f"{where}: childEdges: must be a list, got {_show(edges)}")
+            for k in range(len(edges), 0, -1):
+                child_edge = edges[k - 1]
+                if not isinstance(child_edge, dict):
+                    raise PlanFileError(f"{where}: edge {k}: must be an object, got {_show(child_edge)}")
+                edge_name = child_edge.get("name")
+                if edge_name is not None and not isinstance(edge_name, str):
+                    raise PlanFileError(f"{where}: edge {k}: name: must be text, got {_show(edge_name)}")
+                if "childNode" not in child_edge:
+                    raise PlanFileError(f"{where}: edge {k}: has no childNode")
+                stack.append((child_edge["childNode"], here, child_edge, k))
+    return visits
+
+
+def _rule_data(thing: dict) -> dict:
+    computed = thing.get("computed")
+    rule = computed.get(EV_RULE) if isinstance(computed, dict) else None
+    return rule if isinstance(rule, dict) else {}
+
+
+def _number_or_none(value) -> float | None:
+    try:
+        return parse_number(value)
+    except ValueError:
+        return None
+
+
+def stored_results(data: dict) -> list[dict]:
+    """What the file itself stores under ``computed["expected-value-maximization"]``.
+
+    Parameters
+    ----------
+    data : dict
+        The parsed JSON of a SilverDecisions file.
+
+    Returns
+    -------
+    list of dict
+        One per tree, in order: ``track`` (``"tree1"``...), ``root`` (the
+        root's node id in the imported plan), ``ev`` (the root's stored
+        expected value, None when absent) and ``policy``: decision node id ->
+        the ids of the options SilverDecisions marks best. SilverDecisions
+        marks ``optimal`` only on decisions along the optimal path and marks
+        every option of a tie; for decisions off that path the options it
+        selected (rule probability 1) are given. Ids match the importer's.
+
+    Raises
+    ------
+    PlanFileError
+        When ``data`` is not a SilverDecisions file.
+    """
+    _, _, trees = _layout(data, "<data>")
+    visits = _walk(trees, "<data>")
+    results: list[dict] = []
+    options: dict[int, list[tuple[dict, str]]] = {}
+    for visit in visits:
+        if visit.parent < 0:
+            results.append({"track": f"tree{visit.tree}", "root": visit.node_id,
+                            "ev": _number_or_none(_rule_data(visit.node).get("payoff")), "policy": {}})
+        else:
+            options.setdefault(visit.parent, []).append((visit.edge, visit.node_id))
+    for index, visit in enumerate(visits):
+        if visit.node.get("type") != "decision" or index not in options:
+            continue
+        marked = [(_rule_data(edge), child) for edge, child in options[index]]
+        best = [child for rule, child in marked if rule.get("optimal") is True]
+        if not best:
+            best = [child for rule, child in marked if _number_or_none(rule.get("probability")) == 1.0]
+        if best:
+            results[visit.tree - 1]["policy"][visit.node_id] = best
+    return results
+
+
+def stored_rule_values(data: dict) -> list[dict[str, list[float]]]:
+    """The root value the file stores for every rule, per tree.
+
+    Returns one dict per tree: rule name -> the root's ``computed[rule].payoff``
+    as a list of floats (one value, or the pair of a two-criteria rule).
+    Rules whose value is absent or unreadable are left out.
+    """
+    _, _, trees = _layout(data, "<data>")
+    out: list[dict[str, list[float]]] = []
+    for root in trees:
+        values: dict[str, list[float]] = {}
+        computed = root.get("computed") if isinstance(root, dict) else None
+        for rule, stored in (computed.items() if isinstance(computed, dict) else ()):
+            if rule not in RULES and rule not in TWO_CRITERIA_RULES or not isinstance(stored, dict):
+                continue
+            payoff = stored.get("payoff")
+            items = payoff if isinstance(payoff, list) else [payoff]
+            numbers = [_number_or_none(item) for item in items]
+            if numbers and None not in numbers:
+                values[rule] = numbers
+        out.append(values)
+    return out
+
+
+def plan_from_silverdecisions(data: dict, *, source: str = "<data>") -> Plan:
+    """Convert the parsed JSON of a SilverDecisions file to a :class:`Plan`.
+
+    Raises
+    ------
+    PlanFileError
+        As :func:`import_silverdecisions`.
+    """
+    return _Converter(data, source, "").plan()
+
+
+# -- math.js expressions -> Branchwise expressions ---------------------------------------------
+_MJS_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[^\W\d][\w$]*|\$[\w$]*)"
+    r"|(?P<op>==|!=|<=|>=|&&|\|\||.)", re.S)
+_MJS_NAME = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
+_BW_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_WORDS = {"and": "and", "or": "or", "not": "not", "mod": "%"}
+_UNSUPPORTED_WORDS = frozenset({"xor", "to", "in"})
+#: math.js constants Branchwise spells differently or lacks (used unless the file defines the name).
+_CONSTANTS = {"PI": "pi", "E": "e", "tau": repr(2 * math.pi), "phi": repr((1 + 5 ** 0.5) / 2),
+              "LN2": repr(math.log(2)), "LN10": repr(math.log(10)), "LOG2E": repr(1 / math.log(2)),
+              "LOG10E": repr(1 / math.log(10)), "SQRT2": repr(math.sqrt(2)), "SQRT1_2": repr(math.sqrt(0.5))}
+_ASSIGNMENT = re.compile(r"\s*([^\W\d][\w$]*|\$[\w$]*)\s*=(?!=)(.*)\Z", re.S)
+_SIGNED = r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*"
+_RANDOM = re.compile(rf"random\(\s*\)\Z|random\({_SIGNED},{_SIGNED}\)\Z")
+
+
+class _Unsupported(Exception):
+    """An expression Branchwise cannot compute; the message says why."""
+
+
+def _strip_comment(text: str) -> str:
+    """math.js comments run from ``#`` to the end of the line."""
+    if "#" not in text:
+        return text
+    return "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
+
+
+class _Names:
+    """Maps math.js names to Branchwise names (ASCII letters, digits, ``_``)."""
+
+    def __init__(self, used: set[str], defined: set[str]):
+        self.used = set(used)
+        self.defined = defined
+        self.mapped: dict[str, str] = {}
+        self.converted: dict[str, str | _Unsupported] = {}
+
+    def __call__(self, name: str) -> str:
+        if _BW_NAME.match(name) and name not in ("and", "or", "not"):
+            return name
+        if name not in self.mapped:
+            ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+            base = re.sub(r"\W", "_", ascii_name, flags=re.A) or "v"
+            base = base if _BW_NAME.match(base) and base not in _WORDS else "v_" + base
+            self.mapped[name] = self.fresh(base)
+        return self.mapped[name]
+
+    def fresh(self, base: str) -> str:
+        """A valid name used nowhere in the file, ``base`` if possible."""
+        candidate, k = base, 1
+        while candidate in self.used:
+            k += 1
+            candidate = f"{base}_{k}"
+        self.used.add(candidate)
+        return candidate
+
+    def convert(self, text: str, renamed: dict[str, str] | None = None) -> str:
+        """The Branchwise form of a math.js expression; raises _Unsupported."""
+        if renamed:
+            return self._convert(text, renamed)
+        known = self.converted.get(text)
+        if known is None:
+            try:
+                known = self._convert(text, None)
+            except _Unsupported as why:
+                known = why
+            self.converted[text] = known
+        if isinstance(known, _Unsupported):
+            raise known
+        return known
+
+    def _convert(self, text: str, renamed: dict[str, str] | None) -> str:
+        tokens = [(m.lastgroup, m.group()) for m in _MJS_TOKEN.finditer(_strip_comment(text))]
+        following = [""] * len(tokens)  # the next token that is not white space
+        for i in range(len(tokens) - 2, -1, -1):
+            following[i] = tokens[i + 1][1] if tokens[i + 1][0] != "ws" else following[i + 1]
+        out: list[str] = []
+        ends_operand = False
+        for (kind, token), after in zip(tokens, following):
+            if kind == "ws":
+                out.append(token)
+                continue
+            # math.js multiplies implicitly when a name or "(" follows an operand: 2x, 2(a+b), (a)(b)
+            starts_operand = kind == "name" or token == "("
+            if kind == "name" and token in _WORDS:
+                token, kind, starts_operand = _WORDS[token], "op", False
+            elif kind == "name" and token in _UNSUPPORTED_WORDS:
+                raise _Unsupported(f"the math.js operator '{token}' is not supported")
+            elif kind == "name" and after != "(":
+                if renamed and token in renamed:
+                    token = renamed[token]
+                elif token in _CONSTANTS and token not in self.defined:
+                    token = _CONSTANTS[token]
+                else:
+                    token = self(token)
+            if starts_operand and ends_operand:
+                out.append("*")
+            out.append(token)
+            ends_operand = kind == "num" or (kind == "name" and after != "(") or token == ")"
+        result = "".join(out).strip()
+        if not result:
+            raise _Unsupported("the expression is empty")
+        try:
+            expressions.parse(result)
+        except expressions.ExpressionError as exc:
+            raise _Unsupported(str(exc)) from None
+        return result
+
+
+def _as_value(text: str) -> Value:
+    """A plain decimal as a float, anything else as the expression text."""
+    if _DECIMAL.match(text):
+        number = float(text)
+        if math.isfinite(number):
+            return number
+    return text
+
+
+def _stored_scope_value(scope, name: str) -> float | None:
+    if not isinstance(scope, dict):
+        return None
+    value = scope.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+# -- the conversion ----------------------------------------------------------------------------
+class _Converter:
+    def __init__(self, data, source: str, fallback_title: str):
+        self.source = source
+        self.data = data
+        self.version, self.body, trees = _layout(data, source)
+        self.fallback_title = fallback_title
+        self.visits = _walk(trees, source)
+        used: set[str] = set()
+        defined: set[str] = set()
+        for code in self._all_code():
+            for statement in _statements(code):
+                if m := _ASSIGNMENT.match(statement):
+                    defined.add(m.group(1))
+        for text in self._all_texts():
+            used.update(_MJS_NAME.findall(text))
+        self.names = _Names(used, defined)
+        self.notes: list[str] = []
+
+    def _all_code(self):
+        if isinstance(self.body.get("code"), str):
+            yield self.body["code"]
+        for visit in self.visits:
+            if visit.node.get("code"):
+                yield visit.node["code"]
+
+    def _all_texts(self):
+        yield from self._all_code()
+        for visit in self.visits:
+            if visit.edge is not None:
+                for key in ("payoff", "probability"):
+                    value = visit.edge.get(key)
+                    for item in (value if isinstance(value, list) else [value]):
+                        if isinstance(item, str):
+                            yield item
+
+    def plan(self) -> Plan:
+        body, data = self.body, self.data
+        title = data.get("title") if isinstance(data.get("title"), str) else ""
+        description = data.get("description") if isinstance(data.get("description"), str) else ""
+        scope = body.get("expressionScope")
+        global_code = body.get("code") if isinstance(body.get("code"), str) else ""
+        variables = self.code(global_code, scope, self.notes)
+        nodes: dict[str, Node] = {}
+        tracks: list[Track] = []
+        for visit in self.visits:
+            node = self.node(visit, nodes)
+            nodes[node.id] = node
+            if visit.parent < 0:
+                root_name = _clean(visit.node.get("name") or "")
+                tracks.append(Track(id=f"tree{visit.tree}", title=root_name or f"Tree {visit.tree}",
+                                    root=node.id))
+            else:
+                nodes[self.visits[visit.parent].node_id].children.append(node.id)
+        rule = data.get("rule")
+        extra: dict = {"imported_from": {"tool": TOOL, "version": self.version}}
+        details: dict = {}
+        if isinstance(rule, str):
+            details["rule"] = rule
+        if details:
+            extra["silverdecisions"] = details
+        raw_texts = body.get("texts") if isinstance(body.get("texts"), list) else []
+        texts = [_clean(t["value"]) for t in raw_texts
+                 if isinstance(t, dict) and isinstance(t.get("value"), str) and t["value"].strip()]
+        parts = [description.strip()] if description.strip() else []
+        if texts:
+            parts.append("Notes on the diagram:\n" + "\n".join(f"- {t}" for t in texts))
+        plan = Plan(title=_clean(title) or self.fallback_title or "SilverDecisions tree",
+                    description="", objective=MAXIMIZE, value_unit=self.value_unit(),
+                    variables=variables, tracks=tracks, nodes=nodes, extra=extra)
+        self.rule_settings(plan, rule)
+        if self.notes:
+            parts.append("Import notes:\n" + "\n".join(f"- {n}" for n in self.notes))
+        plan.description = "\n\n".join(parts)
+        return plan
+
+    def rule_settings(self, plan: Plan, rule) -> None:
+        """The file's rule, criteria names and weights onto the plan (DESIGN "Decision rules")."""
+        body = self.body
+        names = body.get("payoffNames")
+        names = [n.strip() if isinstance(n, str) else "" for n in names] if isinstance(names, list) else []
+        names = (names + ["", ""])[:2]
+        names = [name or f"criterion {k + 1}" for k, name in enumerate(names)]
+        units = [self.value_unit("payoff1"), self.value_unit("payoff2")]
+        if rule in TWO_CRITERIA_RULES:
+            senses = TWO_CRITERIA_RULES[rule]
+            plan.objective = senses[0]
+            plan.criteria = [Criterion(names[0], senses[0], units[0]), Criterion(names[1], senses[1], units[1])]
+        elif isinstance(rule, str) and rule in RULES:
+            plan.rule, plan.objective = RULES[rule]
+            if any(n.payoff2 != 0 for n in plan.nodes.values()):
+                # The second payoffs are kept on the nodes; one criterion is judged.
+                plan.criteria = [Criterion(names[0], plan.objective, units[0])]
+                self.notes.append(f"The file's rule {rule!r} judges the first criterion ({names[0]}); "
+                                  f"the second ({names[1]}) is kept as payoff2: add it as a second "
+                                  "criterion in the plan settings to weigh both.")
+        elif rule is not None:
+            self.notes.append(f"The file's rule {_show(rule)} is unknown; the expected value is maximised.")
+        weight = self.weight(body.get("defaultCriterion1Weight"), "defaultCriterion1Weight")
+        if weight is not None:
+            plan.weight = weight
+        low = self.weight(body.get("weightLowerBound"), "weightLowerBound")
+        high = self.weight(body.get("weightUpperBound"), "weightUpperBound")
+        if low is not None or high is not None:
+            pair = (0.0 if low is None else low, math.inf if high is None else high)
+            if pair != (0.0, math.inf) and pair[0] <= pair[1]:
+                plan.weight_range = pair
+
+    def weight(self, raw, name: str) -> float | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str) and raw.strip().lower() in ("infinity", "inf"):
+            return math.inf
+        try:
+            value = parse_number(raw)
+        except ValueError:
+            self.notes.append(f"SilverDecisions {name} {_show(raw)} is not a number; not imported")
+            return None
+        if value < 0:
+            self.notes.append(f"SilverDecisions {name} {value:g} is negative; not imported")
+            return None
+        return value
+
+    def value_unit(self, key: str = "payoff1") -> str:
+        formats = self.data.get("format")
+        if not isinstance(formats, dict):
+            return ""
+        payoff = formats.get(key) if key != "payoff1" else formats.get("payoff", formats.get("payoff1"))
+        if isinstance(payoff, dict) and payoff.get("style") == "currency":
+            currency = payoff.get("currency")
+            return currency if isinstance(currency, str) else ""
+        return ""
+
+    def node(self, visit: _Visit, nodes: dict[str, Node]) -> Node:
+        sd = visit.node
+        name = _clean(sd.get("name") or "")
+        edge = visit.edge or {}
+        edge_name = _clean(edge.get("name") or "")
+        label = f"{edge_name}: {name}" if edge_name and name else (name or edge_name)
+        notes: list[str] = []
+        node = Node(id=visit.node_id, kind=_KINDS[sd["type"]], label=label)
+        if node.kind == TERMINAL:
+            node.path = NEUTRAL
+        node.variables = self.code(sd.get("code") or "", sd.get("expressionScope"), notes)
+        if visit.edge is not None:
+            parent = nodes[self.visits[visit.parent].node_id]
+            where = f"{self.visits[visit.parent].where}: edge {visit.edge_no}"
+            computed = edge.get("computed") if isinstance(edge.get("computed"), dict) else {}
+            node.payoff = self.edge_value(edge.get("payoff"), computed.get("payoff"), "payoff", where, notes)
+            raw_payoff, stored_payoff = edge.get("payoff"), computed.get("payoff")
+            if isinstance(raw_payoff, list) and len(raw_payoff) > 1:
+                stored2 = stored_payoff[1:] if isinstance(stored_payoff, list) else None
+                node.payoff2 = self.edge_value(raw_payoff[1:], stored2, "payoff", where, notes)
+            if parent.kind == CHANCE:
+                node.probability = self.edge_value(edge.get("probability"), computed.get("probability"),
+                                                   "probability", where, notes)
+            self.keep_edge_scope(node, parent)
+        node.notes = "\n".join(notes)
+        return node
+
+    def edge_value(self, raw, stored, field: str, where: str, notes: list[str]) -> Value | None:
+        """An edge's payoff or probability in Branchwise form (None: no probability)."""
+        if field == "payoff" and isinstance(raw, list):
+            raw = raw[0] if raw else None
+            stored = stored[0] if isinstance(stored, list) and stored else stored
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return 0.0 if field == "payoff" else None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            if not math.isfinite(raw):
+                raise PlanFileError(f"{where}: {field}: must be finite, got {raw!r}")
+            return float(raw)
+        if not isinstance(raw, str):
+            raise PlanFileError(f"{where}: {field}: must be a number or an expression, got {_show(raw)}")
+        if field == "probability" and raw.strip() == "#":
+            return "#"
+        if _DECIMAL.match(raw):
+            number = float(raw)
+            if math.isfinite(number):
+                return number
+        try:
+            return _as_value(self.names.convert(raw))
+        except _Unsupported as why:
+            original = _clean(raw, 80)
+            number = _number_or_none(stored)
+            if number is None:
+                notes.append(f"SilverDecisions {field} {original!r} could not be converted: {why}")
+                return _clean(_strip_comment(raw)) or raw
+            notes.append(f"SilverDecisions {field} {original!r} ({why}): imported as the value "
+                         f"stored in the file, {number:.12g}")
+            return number
+
+    def keep_edge_scope(self, node: Node, parent: Node) -> None:
+        """Evaluate an edge's expressions in the parent's scope, as SilverDecisions does.
+
+        Branchwise reads a node's payoff and probability in the node's own
+        scope; when the node's code redefines a name they read, the expression
+        moves into a variable of the parent, which the node then reads.
+        """
+        own = {v.name for v in node.variables}
+        if not own:
+            return
+        for field in ("payoff", "probability"):
+            value = getattr(node, field)
+            if not isinstance(value, str) or value == "#":
+                continue
+            try:
+                names = expressions.parse(value).names
+            except expressions.ExpressionError:
+                continue
+            if names & own:
+                hoisted = self.names.fresh(f"{node.id}_{field}")
+                parent.variables.append(Variable(hoisted, value, description=(
+                    f"the {field} of {node.id}, evaluated where SilverDecisions evaluates it")))
+                setattr(node, field, hoisted)
+
+    def code(self, code: str, stored_scope, notes: list[str]) -> list[Variable]:
+        """Variables from SilverDecisions code: ``name = expr`` statements."""
+        statements = []
+        for statement in _statements(code):
+            match = _ASSIGNMENT.match(statement)
+            if match is None:
+                notes.append(f"SilverDecisions code {_clean(statement, 80)!r} is not 'name = expression'; "
+                             "not imported")
+            else:
+                statements.append((match.group(1), match.group(2).strip()))
+        remaining: dict[str, int] = {}
+        for name, _ in statements:
+            remaining[name] = remaining.get(name, 0) + 1
+        renamed: dict[str, str] = {}  # names assigned again later in this code: their current alias
+        variables: list[Variable] = []
+        for source_name, expression in statements:
+            remaining[source_name] -= 1
+            last = remaining[source_name] == 0
+            name = self.names(source_name)
+            if not last:  # an earlier value of a name assigned twice gets a name of its own
+                name = self.names.fresh(f"{name}_{len(variables) + 1}")
+            variables.append(self.variable(name, source_name, expression, renamed,
+                                           _stored_scope_value(stored_scope, source_name) if last else None))
+            if last:
+                renamed.pop(source_name, None)
+            else:
+                renamed[source_name] = name
+        return variables
+
+    def variable(self, name: str, source_name: str, expression: str, renamed: dict[str, str],
+                 stored: float | None) -> Variable:
+        text = _clean(_strip_comment(expression))
+        if random := _RANDOM.match(text):
+            low, high = (0.0, 1.0) if random.group(1) is None else map(float, random.group(1, 2))
+            span = (low, high) if low <= high else (high, low)
+            if stored is None:
+                stored = (low + high) / 2
+                drawn = f"no drawn value is stored in the file, so the middle, {stored:.12g}"
+            else:
+                drawn = f"imported with the value drawn when the file was saved, {stored:.12g}"
+            return Variable(name, stored, range=span, description=(
+                f"SilverDecisions draws {source_name} = {text} (uniform on [{span[0]:g}, {span[1]:g}]) "
+                f"on each recomputation; {drawn}"))
+        try:
+            return Variable(name, _as_value(self.names.convert(expression, renamed)))
+        except _Unsupported as why:
+            if stored is not None:
+                return Variable(name, stored, description=(
+                    f"SilverDecisions: {source_name} = {_clean(text, 80)} ({why}); imported as "
+                    f"the value stored in the file"))
+            return Variable(name, text or "0", description=f"SilverDecisions: could not convert: {why}")
+
+
+def _statements(code: str) -> list[str]:
+    """The statements of math.js code: ``#`` comments dropped, split at new lines and ``;``."""
+    if not isinstance(code, str) or not code.strip():
+        return []
+    return [part.strip() for line in _strip_comment(code).split("\n")
+            for part in line.split(";") if part.strip()]

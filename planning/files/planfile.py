@@ -1,0 +1,819 @@
+"""Reading and writing ``.bwplan`` files (JSON, UTF-8, ``"format": "branchwise-plan"``).
+
+Files come from other people, so loading checks the size before reading, the
+JSON syntax, the format tag and version, the node count and the type of every
+field, and names the node id and field path of whatever is wrong. Semantic
+checks (probability sums, cycles, expressions) live in :mod:`planning.model.validate`.
+
+Writing is deterministic (same plan -> same text) so plans diff well in git:
+two-space indent, each variable, track and node on one line, fields in a fixed
+order, fields at their default left out, unknown fields kept and written back
+sorted. Saves are atomic and keep the previous file as ``path~``.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from typing import Any
+
+from planning.model.errors import PlanError, PlanFileError
+from planning.model.fields import EXACT_FLOAT_INT, exact
+from planning.model.plan import EXPECTED, TERMINAL, Criterion, Node, Plan, Response, Track, Variable
+
+FORMAT = "branchwise-plan"
+FRAGMENT_FORMAT = "branchwise-fragment"
+CURRENT_VERSION = 1
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_NODES = 2_000_000
+
+#: Upgrades of older files: ``MIGRATIONS[n]`` turns a version-n dict into version n+1.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+PLAN_KEYS = ("format", "version", "title", "description", "objective", "value_unit",
+             "rule", "criteria", "weight", "weight_range", "variables", "tracks", "nodes")
+NODE_KEYS = ("id", "kind", "label", "notes", "children", "payoff", "probability",
+             "probability_range", "payoff_range", "payoff2", "payoff2_range", "path",
+             "signposts", "warning_days", "responses", "committed", "variables")
+CRITERION_KEYS = ("name", "sense", "unit")
+#: How an infinite weight is written (JSON has no Infinity).
+INFINITY = "Infinity"
+RESPONSE_KEYS = ("id", "title", "owner", "trigger", "readiness", "lead_time_days", "cost",
+                 "effect", "notes")
+VARIABLE_KEYS = ("name", "value", "range", "description")
+TRACK_KEYS = ("id", "title", "root")
+
+
+# -- field converters: (value, owner id, field path) -> model value ----------------------
+
+def _describe(value: Any) -> str:
+    """A short, quoted rendering of a bad value for messages."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return json.dumps(value)
+
+
+def _size(count: int) -> str:
+    """A byte count for messages: '1,001 bytes' or '500 MB' (MB = 2**20 bytes)."""
+    return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"
+
+
+def _text(value, owner, field):
+    if type(value) is str:
+        return value
+    raise PlanError(owner, field, f"must be text, got {_describe(value)}")
+
+
+def _number(value, owner, field):
+    """A finite number: a float, or an int beyond 2**53 kept exact (it is saved digit for digit)."""
+    if type(value) is float or type(value) is int:
+        try:
+            if math.isfinite(value):
+                return exact(value)
+        except OverflowError:  # an int beyond float range
+            pass
+        raise PlanError(owner, field, f"must be a finite number, got {_describe(value)}")
+    raise PlanError(owner, field, f"must be a number, got {_describe(value)}")
+
+
+def _value(value, owner, field):
+    """A number (kept as float) or an expression / ``"#"`` (kept as written)."""
+    if type(value) is str:
+        return value
+    if type(value) is float or type(value) is int:
+        return _number(value, owner, field)
+    raise PlanError(owner, field, f"must be a number or an expression, got {_describe(value)}")
+
+
+def _optional(convert: Callable) -> Callable:
+    """The converter, or None for a JSON null."""
+    return lambda value, owner, field: None if value is None else convert(value, owner, field)
+
+
+def _range(value, owner, field):
+    if type(value) is not list or len(value) != 2:
+        raise PlanError(owner, field, f"must be a list [low, high], got {_describe(value)}")
+    return (_number(value[0], owner, f"{field}[0]"), _number(value[1], owner, f"{field}[1]"))
+
+
+def _list_of(items: str, item: str, accept: Callable[[Any], bool]) -> Callable:
+    """A converter for a list (of ``items``) whose every ``item`` passes ``accept``."""
+    def convert(value, owner, field):
+        if type(value) is not list:
+            raise PlanError(owner, field, f"must be a list{items}, got {_describe(value)}")
+        for i, element in enumerate(value):
+            if not accept(element):
+                raise PlanError(owner, f"{field}[{i}]", f"must be {item}, got {_describe(element)}")
+        return value
+    return convert
+
+
+_text_list = _list_of(" of text", "text", lambda item: type(item) is str)
+_id_list = _list_of(" of node ids", "a node id (text)", lambda item: type(item) is str and item != "")
+_object_list = _list_of("", "an object", lambda item: type(item) is dict)
+
+
+def _readiness(value, owner, field):
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise PlanError(owner, field, f"must be an integer 0..4, got {_describe(value)}")
+
+
+def _required_id(raw: dict, key: str, owner, field: str) -> str:
+    value = raw.get(key)
+    if type(value) is not str or not value:
+        message = "is missing" if value is None else f"must be non-empty text, got {_describe(value)}"
+        raise PlanError(owner, field, message)
+    return value
+
+
+def _records(cls: type, key: str, converters: dict) -> Callable:
+    """A converter for a list of objects (variables, responses, tracks) into ``cls``."""
+    def convert(value, owner, field):
+        result = []
+        for i, raw in enumerate(_object_list(value, owner, field)):
+            prefix = f"{field}[{i}]."
+            kwargs: dict = {key: _required_id(raw, key, owner, prefix + key), "extra": {}}
+            for name, item in raw.items():
+                if name in converters:
+                    kwargs[name] = converters[name](item, owner, prefix + name)
+                elif name != key:
+                    kwargs["extra"][name] = item
+            result.append(cls(**kwargs))
+        return result
+    return convert
+
+
+_variables = _records(Variable, "name", {"value": _value, "range": _optional(_range),
+                                         "description": _text})
+_responses = _records(Response, "id", {
+    "title": _text, "owner": _text, "trigger": _text, "readiness": _readiness,
+    "lead_time_days": _optional(_number), "cost": _number, "effect": _number, "notes": _text})
+_tracks = _records(Track, "id", {"title": _text, "root": _text})
+_NODE_FIELDS = {"kind": _text, "label": _text, "notes": _text, "children": _id_list,
+                "payoff": _value, "probability": _optional(_value),
+                "probability_range": _optional(_range), "payoff_range": _optional(_range),
+                "path": _optional(_text), "signposts": _text_list,
+                "warning_days": _optional(_number), "responses": _responses,
+                "committed": _optional(_text), "variables": _variables,
+                "payoff2": _value, "payoff2_range": _optional(_range)}
+
+
+def _weight(value, owner, field):
+    """A weight: a number >= 0, or "Infinity" (criterion 1 alone)."""
+    if type(value) is str and value.strip().lower() in ("infinity", "inf", "+infinity"):
+        return math.inf
+    number = _number(value, owner, field)
+    if number < 0:
+        raise PlanError(owner, field, f"must be 0 or more, got {_describe(value)}")
+    return float(number)
+
+
+def _weight_range(value, owner, field):
+    if type(value) is not list or len(value) != 2:
+        raise PlanError(owner, field, f"must be a list [low, high], got {_describe(value)}")
+    low, high = _weight(value[0], owner, f"{field}[0]"), _weight(value[1], owner, f"{field}[1]")
+    if low > high:
+        raise PlanError(owner, field, f"low {_out_weight(low)} is above high {_out_weight(high)}")
+    return (low, high)
+
+
+def _out_weight(value: float):
+    return INFINITY if value == math.inf else _out(value)
+
+
+_criteria = _records(Criterion, "name", {"sense": _text, "unit": _text})
+
+
+def _criteria_list(value, owner, field):
+    criteria = _criteria(value, owner, field)
+    if len(criteria) > 2:
+        raise PlanError(owner, field, f"at most two criteria, got {len(criteria)}")
+    return criteria
+
+
+# Fast paths for the common cases in _node_from_dict (one function call per field
+# costs a third of the load time of a 100k-node file).
+_NODE_STR_FIELDS = frozenset({"kind", "label", "notes", "path", "committed", "payoff",
+                              "probability", "payoff2"})
+_NODE_FLOAT_FIELDS = frozenset({"payoff", "probability", "warning_days", "payoff2"})
+
+
+def _node_from_dict(raw: Any, index: int) -> Node:
+    if type(raw) is not dict:
+        raise PlanError(None, f"nodes[{index}]", f"must be an object, got {_describe(raw)}")
+    node_id = raw.get("id")
+    if type(node_id) is not str or not node_id:
+        node_id = _required_id(raw, "id", None, f"nodes[{index}].id")
+    try:
+        return _node_fields(raw, node_id)
+    except PlanError as exc:  # name the node by its label too, when it has a readable one
+        label = raw.get("label")
+        if exc.label is not None or type(label) is not str or exc.node_id != node_id:
+            raise
+        raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
+
+
+def _node_fields(raw: dict, node_id: str) -> Node:
+    kwargs: dict = {}
+    extra: dict = {}
+    for key, value in raw.items():
+        kind = type(value)
+        if kind is str:
+            if key in _NODE_STR_FIELDS:
+                kwargs[key] = value
+                continue
+        elif kind is float:
+            if key in _NODE_FLOAT_FIELDS and value - value == 0:  # finite
+                kwargs[key] = value
+                continue
+        elif kind is int:
+            if key in _NODE_FLOAT_FIELDS and -EXACT_FLOAT_INT <= value <= EXACT_FLOAT_INT:
+                kwargs[key] = float(value)
+                continue
+        elif kind is list and key == "children":
+            for child in value:
+                if type(child) is not str or not child:
+                    break
+            else:
+                kwargs[key] = value
+                continue
+        convert = _NODE_FIELDS.get(key)
+        if convert is not None:
+            kwargs[key] = convert(value, node_id, key)
+        elif key != "id":
+            extra[key] = value
+    return Node(id=node_id, extra=extra, **kwargs)
+
+
+def _nodes_from_list(raw_nodes: Any, field: str = "nodes") -> dict[str, Node]:
+    if type(raw_nodes) is not list:
+        raise PlanError(None, field, f"must be a list, got {_describe(raw_nodes)}")
+    if len(raw_nodes) > MAX_NODES:
+        raise PlanFileError(f"the plan has {len(raw_nodes):,} nodes; "
+                            f"this build reads at most {MAX_NODES:,}")
+    nodes: dict[str, Node] = {}
+    for index, raw in enumerate(raw_nodes):
+        node = _node_from_dict(raw, index)
+        if node.id in nodes:
+            first = next(i for i, other in enumerate(raw_nodes) if other.get("id") == node.id)
+            raise PlanError(node.id, "id", f"duplicate id (also at {field}[{first}])")
+        nodes[node.id] = node
+    return nodes
+
+
+# -- header: format tag, version, migrations --------------------------------------------
+
+def _check_header(data: dict, expected_format: str, source: str, required: bool) -> dict:
+    """Check the format tag and version; migrate older versions. Returns the (new) dict."""
+    if "format" in data or required:
+        tag = data.get("format")
+        if tag is None:
+            raise PlanFileError(f'{source}: not a Branchwise file (no "format": "{expected_format}")')
+        if tag != expected_format:
+            hint = ""
+            if tag == FRAGMENT_FORMAT:
+                hint = " (a copied fragment, not a whole plan)"
+            elif tag == FORMAT:
+                hint = " (a whole plan, not a fragment)"
+            raise PlanFileError(f"{source}: not a Branchwise {expected_format.split('-')[1]}: "
+                                f"format is {_describe(tag)}{hint}, expected '{expected_format}'")
+    if "version" not in data:
+        if required:
+            raise PlanFileError(f'{source}: "version" is missing')
+        return data
+    version = data["version"]
+    if type(version) is not int:
+        raise PlanFileError(f"{source}: version must be a whole number, got {_describe(version)}")
+    if version > CURRENT_VERSION:
+        raise PlanFileError(f"{source}: written by a newer Branchwise (version {version}); "
+                            f"this build reads up to version {CURRENT_VERSION}")
+    while version < CURRENT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise PlanFileError(f"{source}: version {version} cannot be read "
+                                f"(no migration from version {version} to {version + 1})")
+        data = step(dict(data))
+        version += 1
+        data["version"] = version
+    return data
+
+
+# -- dict <-> Plan -----------------------------------------------------------------------
+
+def plan_from_dict(data: dict, *, source: str = "<dict>") -> Plan:
+    """Build a :class:`Plan` from parsed JSON, checking every field's type.
+
+    Parameters
+    ----------
+    data : dict
+        The file's top-level object. ``format`` and ``version`` are checked when
+        present (older versions are migrated through :data:`MIGRATIONS`).
+    source : str
+        Name used in file-level messages.
+
+    Returns
+    -------
+    Plan
+        Absent fields take their defaults; unknown fields go to ``extra``.
+
+    Raises
+    ------
+    PlanError
+        A field has the wrong type (names node id and field path).
+    PlanFileError
+        Wrong format tag, newer version, too many nodes.
+    """
+    if type(data) is not dict:
+        raise PlanFileError(f"{source}: the top level must be a JSON object, got {_describe(data)}")
+    data = _check_header(data, FORMAT, source, required=False)
+    plan = Plan()
+    for key, value in data.items():
+        if key in ("format", "version"):
+            continue
+        if key in ("title", "description", "objective", "value_unit", "rule"):
+            setattr(plan, key, _text(value, None, key))
+        elif key == "criteria":
+            plan.criteria = _criteria_list(value, None, key)
+        elif key == "weight":
+            plan.weight = _weight(value, None, key)
+        elif key == "weight_range":
+            plan.weight_range = _weight_range(value, None, key)
+        elif key == "variables":
+            plan.variables = _variables(value, None, "variables")
+        elif key == "tracks":
+            plan.tracks = _tracks(value, None, "tracks")
+        elif key == "nodes":
+            try:
+                plan.nodes = _nodes_from_list(value)
+            except PlanFileError as exc:
+                raise PlanFileError(f"{source}: {exc}") from None
+        else:
+            plan.extra[key] = value
+    return plan
+
+
+def _out(value):
+    """A number as it is written: integral floats as ints, so 200.0 is written 200."""
+    if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
+        return int(value)
+    return value
+
+
+def _out_range(pair) -> list:
+    return [_out(pair[0]), _out(pair[1])]
+
+
+def _with_extra(result: dict, extra: dict, known: tuple) -> dict:
+    for key in sorted(extra):
+        if key not in known:
+            result[key] = extra[key]
+    return result
+
+
+def _variable_to_dict(variable: Variable) -> dict:
+    result = {"name": variable.name, "value": _out(variable.value)}
+    if variable.range is not None:
+        result["range"] = _out_range(variable.range)
+    if variable.description:
+        result["description"] = variable.description
+    return _with_extra(result, variable.extra, VARIABLE_KEYS) if variable.extra else result
+
+
+def _response_to_dict(response: Response) -> dict:
+    result = {"id": response.id, "title": response.title}
+    if response.owner:
+        result["owner"] = response.owner
+    if response.trigger:
+        result["trigger"] = response.trigger
+    result["readiness"] = response.readiness
+    if response.lead_time_days is not None:
+        result["lead_time_days"] = _out(response.lead_time_days)
+    if response.cost != 0:
+        result["cost"] = _out(response.cost)
+    if response.effect != 0:
+        result["effect"] = _out(response.effect)
+    if response.notes:
+        result["notes"] = response.notes
+    return _with_extra(result, response.extra, RESPONSE_KEYS) if response.extra else result
+
+
+def node_to_dict(node: Node) -> dict:
+    """One node as written in the file (fixed key order, defaults left out)."""
+    result: dict = {"id": node.id, "kind": node.kind}
+    structural = node.kind != TERMINAL
+    if node.label or structural:
+        result["label"] = node.label
+    if node.notes:
+        result["notes"] = node.notes
+    if node.children or structural:
+        result["children"] = list(node.children)
+    if node.payoff != 0:
+        result["payoff"] = _out(node.payoff)
+    if node.probability is not None:
+        result["probability"] = _out(node.probability)
+    if node.probability_range is not None:
+        result["probability_range"] = _out_range(node.probability_range)
+    if node.payoff_range is not None:
+        result["payoff_range"] = _out_range(node.payoff_range)
+    if node.payoff2 != 0:
+        result["payoff2"] = _out(node.payoff2)
+    if node.payoff2_range is not None:
+        result["payoff2_range"] = _out_range(node.payoff2_range)
+    if node.path is not None:
+        result["path"] = node.path
+    if node.signposts:
+        result["signposts"] = list(node.signposts)
+    if node.warning_days is not None:
+        result["warning_days"] = _out(node.warning_days)
+    if node.responses:
+        result["responses"] = [_response_to_dict(r) for r in node.responses]
+    if node.committed is not None:
+        result["committed"] = node.committed
+    if node.variables:
+        result["variables"] = [_variable_to_dict(v) for v in node.variables]
+    return _with_extra(result, node.extra, NODE_KEYS) if node.extra else result
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    """The plan as the JSON object written to a file (fixed key order).
+
+    Parameters
+    ----------
+    plan : Plan
+
+    Returns
+    -------
+    dict
+        ``format``, ``version``, settings, ``variables``, ``tracks``, ``nodes``,
+        then unknown top-level fields sorted by name.
+    """
+    result = {
+        "format": FORMAT,
+        "version": CURRENT_VERSION,
+        "title": plan.title,
+        "description": plan.description,
+        "objective": plan.objective,
+        "value_unit": plan.value_unit,
+    }
+    # The rule and criteria fields are written only when set, so a plan
+    # without them keeps its bytes.
+    if plan.rule != EXPECTED:
+        result["rule"] = plan.rule
+    if plan.criteria:
+        result["criteria"] = [_with_extra({"name": c.name, "sense": c.sense, "unit": c.unit},
+                                          c.extra, CRITERION_KEYS) for c in plan.criteria]
+    if plan.weight != 1:
+        result["weight"] = _out_weight(plan.weight)
+    if plan.weight_range is not None:
+        result["weight_range"] = [_out_weight(plan.weight_range[0]), _out_weight(plan.weight_range[1])]
+    result |= {
+        "variables": [_variable_to_dict(v) for v in plan.variables],
+        "tracks": [_with_extra({"id": t.id, "title": t.title, "root": t.root}, t.extra, TRACK_KEYS)
+                   for t in plan.tracks],
+        "nodes": [node_to_dict(n) for n in plan.nodes.values()],
+    }
+    return _with_extra(result, plan.extra, PLAN_KEYS)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Loading allocates millions of containers and none of them are garbage; the
+    collector's repeated full passes over them would more than double the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# -- text <-> Plan -----------------------------------------------------------------------
+
+_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+_ROW_LISTS = ("criteria", "variables", "tracks", "nodes")
+_INLINE = ("weight_range",)
+
+
+def _format_document(data: dict) -> str:
+    """Two-space indented JSON with each variable, track and node on its own line."""
+    parts = []
+    for key, value in data.items():
+        head = f"  {json.dumps(key, ensure_ascii=False)}: "
+        if key in _ROW_LISTS and type(value) is list and value:
+            rows = ",\n    ".join(map(_ITEM_ENCODER.encode, value))
+            parts.append(f"{head}[\n    {rows}\n  ]")
+        elif key in _INLINE:
+            parts.append(head + _ITEM_ENCODER.encode(value))
+        else:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)
+            parts.append(head + text.replace("\n", "\n  "))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def dumps_plan(plan: Plan) -> str:
+    """The plan as ``.bwplan`` text: deterministic, two-space indent, trailing newline.
+
+    Raises
+    ------
+    PlanFileError
+        The plan holds something JSON cannot represent (NaN, infinity, a set...).
+    """
+    try:
+        with gc_paused():
+            return _format_document(plan_to_dict(plan))
+    except (ValueError, TypeError, RecursionError) as exc:
+        place = ""
+        for node in plan.nodes.values():  # name the node that holds the bad value
+            try:
+                _ITEM_ENCODER.encode(node_to_dict(node))
+            except (ValueError, TypeError, RecursionError):
+                place = f"node {node.id}: "
+                break
+        raise PlanFileError(f"the plan cannot be saved: {place}{exc}") from exc
+
+
+def _object_without_duplicates(pairs: list) -> dict:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        owner = result.get("id", result.get("name"))
+        where = f" in the object with id {_describe(owner)}" if isinstance(owner, str) else ""
+        raise ValueError(f"duplicate key {_describe(key)}{where}")
+    return result
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed (numbers must be finite)")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"number {text[:40]} is too large")
+    return number
+
+
+def _parse_json(text: str | bytes, source: str) -> Any:
+    """Parse JSON text with limits, turning every failure into a PlanFileError."""
+    if len(text) > MAX_FILE_BYTES:
+        raise PlanFileError(f"{source}: {_size(len(text))} is over the "
+                            f"{_size(MAX_FILE_BYTES)} limit for plan files")
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PlanFileError(f"{source}: not UTF-8 text (byte 0x{text[exc.start]:02x} "
+                                f"at offset {exc.start})") from None
+    elif text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise PlanFileError(f"{source}: the file is empty")
+    try:
+        return json.loads(text, object_pairs_hook=_object_without_duplicates,
+                          parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        # A string left open can only end at the end of the text (strict JSON
+        # has no raw newlines in strings), so that is a truncation too.
+        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (the file ends too early: truncated?)" if truncated else ""
+        raise PlanFileError(f"{source}: not valid JSON at line {exc.lineno} "
+                            f"column {exc.colno}: {exc.msg}{hint}") from None
+    except RecursionError:
+        raise PlanFileError(f"{source}: not a plan: JSON nested too deeply") from None
+    except ValueError as exc:  # duplicate keys, NaN/Infinity, huge numbers
+        raise PlanFileError(f"{source}: {exc}") from None
+
+
+def loads_plan(text: str | bytes, *, source: str = "<string>") -> Plan:
+    """Read a plan from ``.bwplan`` text.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The file content (bytes are decoded as UTF-8; a BOM is accepted).
+    source : str
+        The file name, used in messages.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    PlanFileError
+        Too large, not JSON, not a plan, a newer version, too many nodes.
+    PlanError
+        A field of a node (or track, variable) has the wrong type; a duplicate id.
+    """
+    with gc_paused():
+        data = _parse_json(text, source)
+        if type(data) is not dict:
+            raise PlanFileError(f"{source}: not a Branchwise plan: the top level must be a "
+                                f"JSON object, got {_describe(data)}")
+        data = _check_header(data, FORMAT, source, required=True)
+        return plan_from_dict(data, source=source)
+
+
+def load_plan(path: str | os.PathLike) -> Plan:
+    """Read a ``.bwplan`` file; the size is checked before anything is read.
+
+    Raises
+    ------
+    PlanFileError
+        Missing or unreadable file, too large, not a valid plan file.
+    PlanError
+        A field has the wrong type (names node id and field).
+    """
+    name = os.fspath(path)
+    try:
+        size = os.stat(name).st_size
+        if size > MAX_FILE_BYTES:
+            raise PlanFileError(f"{name}: the file is {_size(size)}; plan files are "
+                                f"limited to {_size(MAX_FILE_BYTES)}")
+        with open(name, "rb") as stream:
+            content = stream.read(MAX_FILE_BYTES + 1)  # the file may grow after stat
+    except OSError as exc:
+        raise PlanFileError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    return loads_plan(content, source=name)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable; not every platform lets us open a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save_plan(plan: Plan, path: str | os.PathLike) -> None:
+    """Write the plan atomically, keeping the previous file as ``path~``.
+
+    The text goes to a temporary file in the same directory, is flushed and
+    fsynced, the old file is hard-linked (or copied) to the backup, and only
+    then is the temporary file renamed over ``path``. At every moment ``path``
+    holds either the old or the new complete plan.
+
+    Raises
+    ------
+    PlanFileError
+        The plan cannot be serialised; nothing was written.
+    OSError
+        The file could not be written; the old file is untouched and no
+        temporary file is left behind.
+    """
+    target = os.path.realpath(os.fspath(path))
+    text = dumps_plan(plan)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PlanFileError(f"the plan cannot be saved: text that is not valid Unicode "
+                            f"({exc.reason})") from exc
+    directory = os.path.dirname(target) or "."
+    base = os.path.basename(target)
+    temp = os.path.join(directory, f".{base}.{secrets.token_hex(4)}.tmp")
+    temp_backup = temp + "~"
+    made: list[str] = []
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        made.append(temp)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if os.path.exists(target):
+            shutil.copymode(target, temp)
+            made.append(temp_backup)
+            try:
+                os.link(target, temp_backup)
+            except OSError:  # no hard links here (FAT, some network shares): copy
+                shutil.copy2(target, temp_backup)
+            os.replace(temp_backup, target + "~")
+            made.remove(temp_backup)
+        os.replace(temp, target)
+        made.remove(temp)
+    finally:
+        for leftover in made:
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+    _fsync_directory(directory)
+    remove_stale_temporaries(directory, base)
+
+
+#: A temporary file of ours older than this is left from an interrupted save
+#: (a save of a 100k-node plan takes seconds, not minutes).
+STALE_TEMP_SECONDS = 300
+
+
+def remove_stale_temporaries(directory: str, base: str, now: float | None = None) -> list[str]:
+    """Delete ``.BASE.XXXXXXXX.tmp`` and ``.tmp~`` files left by interrupted saves.
+
+    Only names :func:`save_plan` makes for this file (8 hex digits), and only
+    those untouched for :data:`STALE_TEMP_SECONDS`, so a save running in
+    another process right now keeps its temporary file. Returns what was removed.
+    """
+    pattern = re.compile(r"\." + re.escape(base) + r"\.[0-9a-f]{8}\.tmp~?\Z")
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+# -- clipboard fragments -----------------------------------------------------------------
+
+def fragment_to_text(plan: Plan, root_id: str) -> str:
+    """The subtree under ``root_id`` as ``.bwplan`` fragment text (for the clipboard)."""
+    if root_id not in plan.nodes:
+        raise PlanError(root_id, None, "no such node")
+    data = {"format": FRAGMENT_FORMAT, "version": CURRENT_VERSION, "root": root_id,
+            "nodes": [node_to_dict(node) for node in plan.walk(root_id)]}
+    try:
+        return _format_document(data)
+    except (ValueError, TypeError) as exc:
+        raise PlanFileError(f"the fragment cannot be copied: {exc}") from exc
+
+
+def fragment_from_text(text: str | bytes) -> tuple[list[Node], str]:
+    """Read fragment text back: the nodes (root first as written) and the root id.
+
+    The fragment must be one tree: every child listed is in the fragment, each
+    node has one parent, and every node hangs under the root.
+
+    Raises
+    ------
+    PlanFileError
+        Not JSON, not a fragment, a newer version.
+    PlanError
+        A field has the wrong type, or the nodes do not form one tree.
+    """
+    source = "<clipboard>"
+    data = _parse_json(text, source)
+    if type(data) is not dict:
+        raise PlanFileError(f"{source}: not a Branchwise fragment")
+    data = _check_header(data, FRAGMENT_FORMAT, source, required=True)
+    root = data.get("root")
+    if type(root) is not str or not root:
+        raise PlanFileError(f"{source}: the fragment has no root")
+    try:
+        nodes = _nodes_from_list(data.get("nodes", []))
+    except PlanFileError as exc:
+        raise PlanFileError(f"{source}: {exc}") from None
+    if root not in nodes:
+        raise PlanError(root, None, "the fragment's root is not among its nodes")
+    parent: dict[str, str] = {}
+    for node in nodes.values():
+        for child in node.children:
+            if child not in nodes:
+                raise PlanError(node.id, "children", f"unknown node {child!r} (not in the fragment)")
+            if child in parent or child == root:
+                raise PlanError(child, None, "has two parents or closes a cycle in the fragment")
+            parent[child] = node.id
+    reached: set[str] = set()
+    stack = [root]
+    while stack:
+        node_id = stack.pop()
+        reached.add(node_id)
+        stack.extend(nodes[node_id].children)
+    if len(reached) != len(nodes):
+        stray = next(n for n in nodes if n not in reached)
+        raise PlanError(stray, None, "is not under the fragment's root")
+    return list(nodes.values()), root
