@@ -33,7 +33,7 @@ from planning.engine.evaluate import check_finite
 from planning.model.plan import MAXIMIZE, Node, Plan, Variable
 from planning.engine.montecarlo import CHUNK_BYTES, MAX_CHUNK, SimulationResult, _Simulator, simulate
 from planning.engine.rules import settings_of
-from planning.analyses.sensitivity import compiled_parameters
+from planning.engine.parameters import compiled_parameters
 
 
 def _linear_plan(plan: Plan, a: float, b: float, effects: float) -> Plan:

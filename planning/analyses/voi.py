@@ -54,7 +54,7 @@ from planning.engine.compile import KIND_DECISION, CompiledTrack, compile_track
 from planning.model.errors import PlanError
 from planning.model.plan import Plan
 from planning.engine.montecarlo import CHUNK_BYTES, _on_policy_decisions, _Simulator
-from planning.analyses.sensitivity import PAYOFF, PROBABILITY, Parameter, compiled_parameters
+from planning.engine.parameters import PAYOFF, PROBABILITY, Parameter, compiled_parameters
 
 #: Relative size below which an EVPI / EVPPI is rounding noise and reported as 0.
 ZERO_TOLERANCE = 1e-9

@@ -45,7 +45,7 @@ class _TrackDraws:
     def __init__(self, plan: Plan, track_id: str, seed: int, depth: int):
         from planning.engine.compile import compile_track
         from planning.engine.montecarlo import _Simulator
-        from planning.analyses.sensitivity import compiled_parameters
+        from planning.engine.parameters import compiled_parameters
 
         self.ct = ct = compile_track(plan, track_id)
         self.params = compiled_parameters(ct)
@@ -80,7 +80,7 @@ class LinkedDraws:
 
     def __init__(self, plan: Plan, ct: CompiledTrack, params: list, seed: int, depth: int = 0):
         from planning.engine.links import node_tracks
-        from planning.analyses.sensitivity import VARIABLE, Parameter
+        from planning.engine.parameters import VARIABLE, Parameter
 
         self.plan, self.seed, self.depth = plan, seed, depth
         self.params: list = []
@@ -147,7 +147,7 @@ def _moved_figures(plan: Plan, track_id: str, name: str, low: float, high: float
     from planning.engine.compile import compile_track
     from planning.model.errors import PlanError
     from planning.engine.evaluate import edge_weights, reach, rollback
-    from planning.analyses.sensitivity import _Block, compiled_parameters, scenario_columns
+    from planning.engine.parameters import _Block, compiled_parameters, scenario_columns
 
     if track_id in memo:
         return memo[track_id]
@@ -198,7 +198,7 @@ def tornado_bars(plan: Plan, track_id: str | None, analysis, bars: list[dict]) -
     """
     from planning.engine.evaluate import rollback
     from planning.engine.links import dependency_graph
-    from planning.analyses.sensitivity import compiled_parameters
+    from planning.engine.parameters import compiled_parameters
     import networkx as nx
 
     ct = analysis.ct

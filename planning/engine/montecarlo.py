@@ -1,7 +1,7 @@
 """Monte Carlo simulation of a track (DESIGN point 6).
 
 Each iteration draws every parameter with a range (see
-:func:`planning.analyses.sensitivity.compiled_parameters`: plan and local variables,
+:func:`planning.engine.parameters.compiled_parameters`: plan and local variables,
 branch probabilities, payoffs) from a Beta-PERT distribution (lambda = 4,
 mode = the point value clipped into the range; a zero-width range is a
 constant). It then re-evaluates the expressions that read the drawn
@@ -55,7 +55,7 @@ from planning.engine.compile import (
 from planning.model.errors import PlanError, names_nodes
 from planning.engine.evaluate import TIE_TOLERANCE, branch_readiness, check_finite, follow_policy, rollback
 from planning.model.plan import Plan
-from planning.analyses.sensitivity import PAYOFF, PROBABILITY, VARIABLE, Parameter, compiled_parameters, response_additions, scope_values_with
+from planning.engine.parameters import PAYOFF, PROBABILITY, VARIABLE, Parameter, compiled_parameters, response_additions, scope_values_with
 
 #: Budget for one chunk's (nodes x chunk) matrices, all of them together.
 CHUNK_BYTES = 200_000_000
