@@ -236,8 +236,12 @@ class _Analysis:
             high = known.high if high is None else high
         return next(p for p in compiled_parameters(self.ct, {name: (low, high)}) if p.name == name)
 
-    def evaluate(self, blocks: Sequence[_Block], options: bool = False) -> _Evaluation:
-        """Evaluate scenario blocks in column batches that keep memory bounded."""
+    def evaluate(self, blocks: Sequence[_Block], options: bool = False, best: bool = True) -> _Evaluation:
+        """Evaluate scenario blocks in column batches that keep memory bounded.
+
+        ``best=False``: the re-optimised choices are not wanted (tornado, spider), so
+        with the fixed policy only the fixed rollback runs (the same call, the same numbers).
+        """
         pieces: list[_Evaluation] = []
         for batch in self._batches(blocks):
             # The module's name, looked up per call: tests replace it to force the block-by-block way.
@@ -248,14 +252,19 @@ class _Analysis:
                     pieces.append(grouped)
                     continue
             with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-                value, chosen = rollback(self.ct, payoff, probability)
-                if self.policy == "fixed":
+                if self.policy == "fixed" and not best and not options:
+                    value = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)[0]
+                    chosen = np.zeros((self.ct.size, 0), dtype=np.int64)
+                else:
+                    value, chosen = rollback(self.ct, payoff, probability)
+                if self.policy == "fixed" and chosen.shape[-1]:
                     value, _ = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)
             _check_finite_columns(self.ct, value, batch)
             option_ev = None
             if options:
                 option_ev = payoff[self.option_owner] + value[self.option_nodes]
-            pieces.append(_Evaluation(value[0].copy(), chosen[self.decisions], option_ev))
+            pieces.append(_Evaluation(value[0].copy(), chosen[self.decisions] if chosen.shape[-1] else
+                                      np.zeros((self.decisions.size, value.shape[1]), dtype=np.int64), option_ev))
         return _Evaluation(
             np.concatenate([p.ev for p in pieces]),
             np.concatenate([p.best for p in pieces], axis=1),
@@ -348,7 +357,7 @@ def tornado(plan: Plan, track_id: str | None = None, ranges: Mapping[str, tuple[
     analysis = _Analysis(plan, track_id, root, policy, ranges)
     params = analysis.params
     blocks = [_Block([p], np.array([[p.low, p.high]])) for p in params]
-    ev = analysis.evaluate(blocks).ev if blocks else np.zeros(0)
+    ev = analysis.evaluate(blocks, best=False).ev if blocks else np.zeros(0)
     bars = [{"name": p.name, "low": p.low, "high": p.high, "ev_low": float(ev[2 * j]), "ev_high": float(ev[2 * j + 1])}
             for j, p in enumerate(params)]
     bars.sort(key=lambda b: -abs(b["ev_high"] - b["ev_low"]))
@@ -390,7 +399,7 @@ def spider(plan: Plan, track_id: str | None = None, steps: int = 11, policy: str
     analysis = _Analysis(plan, track_id, root, policy, ranges)
     grid = np.linspace(0.0, 1.0, steps)
     blocks = [_Block([p], (p.low + (p.high - p.low) * grid)[None, :]) for p in analysis.params]
-    ev = analysis.evaluate(blocks).ev if blocks else np.zeros(0)
+    ev = analysis.evaluate(blocks, best=False).ev if blocks else np.zeros(0)
     lines = []
     for j, (p, block) in enumerate(zip(analysis.params, blocks)):
         values = block.values[0]
