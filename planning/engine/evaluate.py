@@ -2,9 +2,9 @@
 
 Every pass runs level by level over a :class:`~planning.engine.compile.CompiledTrack`:
 one level is a handful of numpy calls whatever its width, and value arrays may
-carry a second axis (several payoff variants at once, or Monte Carlo
-iterations), so the same rollback serves evaluation, simulation and
-sensitivity.
+carry a second axis (several payoff variants at once, or scenario columns).
+The rollback is the grouped engine of :mod:`planning.engine.grouped`, which
+also serves sensitivity and Monte Carlo.
 
 >>> from planning.model.plan import Plan, Track, Node
 >>> plan = Plan(tracks=[Track("t", root="d")], nodes={
@@ -34,12 +34,10 @@ from planning.engine.compile import (
     compile_track,
 )
 from planning.engine import rules
+from planning.engine.grouped import TIE_TOLERANCE, rollback_grouped
 from planning.model.errors import PlanError
 from planning.model.plan import Plan
 
-#: Two options whose values differ by less than this (relative) are tied;
-#: ties go to the first option (DESIGN point 1).
-TIE_TOLERANCE = 1e-9
 
 
 def _is_deep(ct: CompiledTrack) -> bool:
@@ -108,6 +106,9 @@ def rollback(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Roll expected values back from the terminals to the root.
 
+    The grouped rollback (:func:`planning.engine.grouped.rollback_grouped`)
+    does the work, node by node instead for deep narrow chains.
+
     Parameters
     ----------
     ct : CompiledTrack
@@ -139,53 +140,7 @@ def rollback(
         if payoff.shape[1] <= 8:
             columns = [_rollback_scalar(ct, payoff[:, j], probability, optimise, choice) for j in range(payoff.shape[1])]
             return np.stack([c[0] for c in columns], axis=1), np.stack([c[1] for c in columns], axis=1)
-    value = np.array(payoff, dtype=float, copy=True)
-    two_d = value.ndim == 2
-    if two_d and probability.ndim == 1:
-        probability = probability[:, None]
-    chosen = np.full(value.shape, -1, dtype=np.int64)
-    sign = ct.sign
-    for level in ct.level_plan():
-        parents, c0, c1, starts = level.parents, level.c0, level.c1, level.starts
-        vc = value[c0:c1]
-        if level.any_chance:
-            add = np.add.reduceat(probability[c0:c1] * vc, starts, axis=0)
-        else:
-            add = np.zeros((parents.size,) + value.shape[1:])
-        if level.any_decision:
-            is_decision = level.is_decision
-            segment = level.segment
-            if optimise:
-                signed = sign * vc
-                best = np.maximum.reduceat(signed, starts, axis=0)
-                tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
-                near = signed >= (best - tol)[segment]
-                local = np.arange(c1 - c0)
-                if two_d:
-                    local = np.broadcast_to(local[:, None], vc.shape)
-                first = np.minimum.reduceat(np.where(near, local, c1 - c0), starts, axis=0) + c0
-                committed = ct.committed[parents]
-                has_commit = committed >= 0
-                if has_commit.any():
-                    if two_d:
-                        first[has_commit] = committed[has_commit][:, None]
-                    else:
-                        first[has_commit] = committed[has_commit]
-            else:
-                first = choice[parents]
-                if two_d and first.ndim == 1:
-                    first = np.broadcast_to(first[:, None], (parents.size, value.shape[1]))
-                first = np.where(first >= 0, first, ct.child_start[parents][:, None] if two_d else ct.child_start[parents])
-            if two_d:
-                picked = np.take_along_axis(value, first, axis=0)
-                mask = is_decision[:, None]
-            else:
-                picked = value[first]
-                mask = is_decision
-            add = np.where(mask, picked, add)
-            chosen[parents] = np.where(mask, first, -1)
-        value[parents] += add
-    return value, chosen
+    return rollback_grouped(ct, payoff, np.asarray(probability, dtype=float), optimise, choice)
 
 
 def edge_weights(ct: CompiledTrack, chosen: np.ndarray, probability: np.ndarray | None = None) -> np.ndarray:
