@@ -166,4 +166,180 @@ def rollback_grouped(ct: CompiledTrack, payoff: np.ndarray, probability: np.ndar
     return value, chosen
 
 
-__all__ = ["TIE_TOLERANCE", "level_sum", "pick_option", "rollback_grouped"]
+# -- the live-part driver (Monte Carlo, re-optimised sensitivity scenarios) --------------
+
+_COMMITTED = 3  # group kind of a decision with a committed option
+
+
+def _child_rows(ct: CompiledTrack, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Children of ``parents`` (concatenated, in order), each parent's count and offset."""
+    counts = ct.child_count[parents]
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    rows = np.repeat(ct.child_start[parents] - offsets, counts) + np.arange(int(counts.sum()))
+    return rows, counts, offsets
+
+
+@dataclass
+class _Group:
+    """Parents at one level with the same kind and child count; children rows c0..c1."""
+
+    kind: int
+    parents: np.ndarray | slice  # rows of the parents in the layout
+    parents_ct: np.ndarray
+    c0: int
+    c1: int
+    width: int
+    base_p: np.ndarray | None = None  # (P, C, 1) fixed branch probabilities
+    prob_rows: np.ndarray | None = None  # rows into the drawn probabilities, in layout order
+    committed: np.ndarray | None = None  # (P, 1) committed option, local index
+    choice_rows: np.ndarray | None = None  # rows into the per-iteration choice matrix
+
+
+class GroupedLayout:
+    """The part of a track that moves between columns, laid out in groups; :meth:`roll` rolls it back.
+
+    A subclass (``planning.engine.montecarlo._Simulator``) sets, before
+    calling :meth:`_build_layout`: ``ct``; ``live`` (bool per node: its value
+    can differ between columns, closed upwards); ``moving`` (chance nodes whose
+    branch probabilities come per column, rows ``prob_row``); ``pay_nodes``
+    (nodes whose payoffs come per column); ``effective`` (base effective
+    payoffs); ``base_value`` (base rollback, which frozen subtrees keep);
+    ``factor`` / ``base_marks`` / ``has_failure`` (failure exposure).
+    Live nodes' children are laid out level by level so that the children of
+    each group of like parents (same kind, same number of children) are
+    contiguous rows: a level reduces with reshapes instead of segmented
+    reductions. Chance sums run first to last (Monte Carlo's order since it
+    was written; tests compare it with the whole-track rollback).
+    """
+
+    def _build_layout(self) -> None:
+        """Order live nodes and their children level by level, grouping like parents."""
+        ct, live = self.ct, self.live
+        kind_key = np.where(ct.committed >= 0, _COMMITTED, ct.kind).astype(np.int64)
+        moving = np.zeros(ct.size, dtype=np.int64)
+        moving[self.moving] = 1
+        row_of = np.full(ct.size, -1, dtype=np.int64)
+        row_of[0] = 0
+        order = [np.array([0], dtype=np.int64)]
+        levels: list[list[_Group]] = []
+        live_decisions: list[np.ndarray] = []
+        n_rows, n_decisions = 1, 0
+        current = order[0]
+        while True:
+            parents = current[live[current] & (ct.child_count[current] > 0)]
+            if parents.size == 0:
+                break
+            counts = ct.child_count[parents]
+            key = (kind_key[parents] * 2 + moving[parents]) * (int(counts.max()) + 1) + counts
+            parents = parents[np.argsort(key, kind="stable")]
+            key = np.sort(key, kind="stable")
+            bounds = np.flatnonzero(np.diff(key)) + 1
+            groups, next_level = [], []
+            for members in np.split(parents, bounds):
+                width = int(ct.child_count[members[0]])
+                children = (ct.child_start[members][:, None] + np.arange(width)).ravel()
+                row_of[children] = np.arange(n_rows, n_rows + children.size)
+                rows = row_of[members]
+                contiguous = rows.size == 1 or bool((np.diff(rows) == 1).all())
+                group = _Group(int(kind_key[members[0]]), slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else rows,
+                               members, n_rows, n_rows + children.size, width)
+                if group.kind == KIND_CHANCE:
+                    if moving[members[0]]:
+                        group.prob_rows = self.prob_row[children]
+                    else:
+                        group.base_p = ct.probability[children].reshape(members.size, width, 1)
+                else:
+                    group.choice_rows = np.arange(n_decisions, n_decisions + members.size)
+                    n_decisions += members.size
+                    live_decisions.append(members)
+                    if group.kind == _COMMITTED:
+                        group.committed = (ct.committed[members] - ct.child_start[members])[:, None]
+                groups.append(group)
+                next_level.append(children)
+                n_rows += children.size
+            levels.append(groups)
+            current = np.concatenate(next_level)
+            order.append(current)
+        self.levels = levels
+        self.row_of = row_of
+        self.layout = np.concatenate(order)
+        ends = np.cumsum([len(level) for level in order])
+        self.level_rows = [(int(end - len(level)), int(end)) for level, end in zip(order, ends)]
+        for depth, groups in enumerate(levels):
+            first = self.level_rows[depth][0]
+            for g in groups:
+                g.parents = (slice(g.parents.start - first, g.parents.stop - first) if isinstance(g.parents, slice)
+                             else g.parents - first)
+                g.c0 -= self.level_rows[depth + 1][0]
+                g.c1 -= self.level_rows[depth + 1][0]
+        # Per level: local rows with drawn payoffs and their rows in the draws.
+        pay_rows = row_of[self.pay_nodes]
+        by_row = np.argsort(pay_rows)
+        bounds = np.searchsorted(pay_rows[by_row], np.asarray(self.level_rows).ravel()).reshape(-1, 2)
+        self.level_payoffs = [(pay_rows[by_row[a:b]] - first, by_row[a:b])
+                              for (a, b), (first, _) in zip(bounds, self.level_rows)]
+        self.live_decisions = np.concatenate(live_decisions) if live_decisions else np.zeros(0, dtype=np.int64)
+        self.choice_row = np.full(ct.size, -1, dtype=np.int64)
+        self.choice_row[self.live_decisions] = np.arange(self.live_decisions.size)
+        sizes = np.diff(np.asarray(self.level_rows), axis=1).ravel()
+        widest = int((sizes + np.append(sizes[1:], 0)).max())
+        self.widest = widest  # rows of the two widest neighbouring levels: what a chunk holds
+        at = self.layout
+        self.value_init = np.where(live[at], self.effective[at], self.base_value[at])
+        self.marks_init = np.where(live[at], self.factor[at], self.base_marks[at])
+
+
+    def roll(self, payoff: np.ndarray, probability: np.ndarray,
+             keep: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per iteration: root EV, chosen option of every live decision, failure exposure.
+
+        Bottom-up over the layout, holding only two levels at a time, so a
+        chunk's memory follows the widest level rather than the whole tree.
+        ``keep = (rows, out)`` also copies the per-iteration values of those
+        layout rows (:attr:`row_of`) into ``out``, shape (len(rows), k)
+        (value of information reads a decision's options this way).
+        """
+        k = payoff.shape[1]
+        choice = np.empty((self.live_decisions.size, k), dtype=np.int64)
+        sign = self.ct.sign
+        below = below_marks = None
+        for depth in range(len(self.level_rows) - 1, -1, -1):
+            first, end = self.level_rows[depth]
+            value = np.empty((end - first, k))
+            value[:] = self.value_init[first:end, None]
+            local, drawn = self.level_payoffs[depth]
+            if local.size:
+                value[local] = payoff[drawn]
+            marks = None
+            if self.has_failure:
+                marks = np.empty((end - first, k))
+                marks[:] = self.marks_init[first:end, None]
+            for g in self.levels[depth] if depth < len(self.levels) else ():
+                shape = ((g.c1 - g.c0) // g.width, g.width, k)
+                children = below[g.c0:g.c1].reshape(shape)
+                child_marks = below_marks[g.c0:g.c1].reshape(shape) if marks is not None else None
+                if g.kind == KIND_CHANCE:
+                    p = g.base_p if g.prob_rows is None else probability[g.prob_rows].reshape(shape)
+                    add = np.einsum("pck,pck->pk", p, children) if g.base_p is None else (p * children).sum(axis=1)
+                    add_marks = (p * child_marks).sum(axis=1) if marks is not None else None
+                else:
+                    if g.kind == _COMMITTED:
+                        pick = np.broadcast_to(g.committed, (shape[0], k))
+                    else:  # the lead's tie rule, as in the whole-track driver
+                        pick = pick_option(children, sign)
+                    index = pick[:, None, :]
+                    add = np.take_along_axis(children, index, axis=1)[:, 0]
+                    add_marks = np.take_along_axis(child_marks, index, axis=1)[:, 0] if marks is not None else None
+                    choice[g.choice_rows] = self.ct.child_start[g.parents_ct][:, None] + pick
+                value[g.parents] += add
+                if marks is not None:
+                    marks[g.parents] *= add_marks
+            if keep is not None:  # rows of this level: copy before the level is dropped
+                here = (keep[0] >= first) & (keep[0] < end)
+                keep[1][here] = value[keep[0][here] - first]
+            below, below_marks = value, marks
+        exposure = np.clip(1.0 - below_marks[0], 0.0, 1.0) if below_marks is not None else np.zeros(k)
+        return below[0].copy(), choice, exposure
+
+
+__all__ = ["TIE_TOLERANCE", "GroupedLayout", "level_sum", "pick_option", "rollback_grouped"]

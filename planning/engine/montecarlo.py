@@ -22,16 +22,15 @@ rolled back per iteration -- the ancestors of everything drawn, plus their
 children, whose subtrees are frozen at the base case. That part is laid out
 so that the children of each group of like parents (same kind, same number
 of children) are contiguous, so a level reduces with reshapes instead of
-segmented reductions. Tests check it against :func:`planning.engine.evaluate.rollback`.
+segmented reductions (:class:`planning.engine.grouped.GroupedLayout`, the
+grouped engine's live-part driver). Tests check it against
+:func:`planning.engine.evaluate.rollback`.
 
 Reproducible: the same seed gives the same numbers whatever the chunk size.
 ``SeedSequence(seed)`` spawns one PCG64 generator for parameters and one for
 paths; each draws uniform doubles iteration by iteration ((k, m) blocks in C
 order), so chunks concatenate to the same stream. PERT values come from the
-uniforms through an inverse-CDF table per distinct PERT shape (1024
-Chebyshev-spaced quantiles, linear in between: numpy's beta sampler is about
-20 times slower). The table is exact at its nodes; between them the CDF error
-is far below sampling noise, and the outermost cells hold ~2e-6 of the mass.
+uniforms through inverse-CDF tables (:mod:`planning.engine.pert`).
 """
 from __future__ import annotations
 
@@ -53,7 +52,9 @@ from planning.engine.compile import (
     compile_track,
 )
 from planning.model.errors import PlanError, names_nodes
-from planning.engine.evaluate import TIE_TOLERANCE, branch_readiness, check_finite, follow_policy, rollback
+from planning.engine.evaluate import branch_readiness, check_finite, follow_policy, rollback
+from planning.engine.grouped import GroupedLayout, _child_rows
+from planning.engine.pert import PertSampler, pert_parameters  # noqa: F401 (re-exported)
 from planning.model.plan import Plan
 from planning.engine.parameters import PAYOFF, PROBABILITY, VARIABLE, Parameter, compiled_parameters, response_additions, scope_values_with
 
@@ -70,78 +71,13 @@ MAX_CHUNK = 65_536
 MAX_KEPT = 1_000_000
 #: About this many (nodes x chunk) float arrays are alive at once in a chunk.
 ARRAYS_PER_CHUNK = 6
-PERT_LAMBDA = 4.0
-#: Cells of the inverse-CDF table of each PERT distribution.
-PERT_CELLS = 1024
 END_CODES = {name: code for code, name in enumerate(PATH_NAMES)}
-_COMMITTED = 3  # group kind of a decision with a committed option
 
 
 def default_chunk(n_nodes: int, iterations: int) -> int:
     """Iterations per chunk so that n * chunk * 8 bytes * ~6 arrays stays within CHUNK_BYTES."""
     return int(max(1, min(iterations, CHUNK_BYTES // (8 * ARRAYS_PER_CHUNK * max(n_nodes, 1)))))
 
-
-def pert_parameters(low, mode, high, lam: float = PERT_LAMBDA) -> tuple[np.ndarray, np.ndarray]:
-    """Beta shape parameters (alpha, beta) of the PERT distribution on [low, high]."""
-    low, mode, high = (np.asarray(a, dtype=float) for a in (low, mode, high))
-    width = np.where(high > low, high - low, 1.0)
-    mode = np.clip(mode, low, high)
-    return 1.0 + lam * (mode - low) / width, 1.0 + lam * (high - mode) / width
-
-
-def _chebyshev(cells: int) -> np.ndarray:
-    """cells + 1 points on [0, 1], dense near both ends."""
-    return 0.5 * (1.0 - np.cos(np.pi * np.arange(cells + 1) / cells))
-
-
-class PertSampler:
-    """Beta-PERT values from uniforms through inverse-CDF tables (one per distinct shape).
-
-    Parameters
-    ----------
-    low, mode, high : array_like
-        One entry per parameter; ``mode`` is clipped into [low, high].
-    """
-
-    def __init__(self, low, mode, high, cells: int = PERT_CELLS):
-        self.low = np.asarray(low, dtype=float)
-        self.width = np.asarray(high, dtype=float) - self.low
-        self.cells = cells
-        alpha, beta = pert_parameters(low, mode, high)
-        grid = _chebyshev(8 * cells)  # where the density is integrated
-        u_grid = _chebyshev(cells)  # the quantiles kept
-        mid = 0.5 * (grid[1:] + grid[:-1])
-        # One table per distinct shape: most parameters share a few shapes,
-        # which keeps the lookups in cache.
-        shapes, shape_of = np.unique(np.round(np.stack([alpha, beta], axis=1), 12), axis=0, return_inverse=True)
-        self.table = np.empty((shapes.shape[0], cells + 1))
-        for s, (a, b) in enumerate(shapes):
-            with np.errstate(divide="ignore"):
-                log_density = (a - 1.0) * np.log(mid) + (b - 1.0) * np.log1p(-mid)
-            mass = np.exp(log_density - log_density.max()) * np.diff(grid)
-            cdf = np.concatenate([[0.0], np.cumsum(mass)])
-            cdf /= cdf[-1]
-            self.table[s] = np.interp(u_grid, cdf, grid)
-        self.flat_table = self.table.ravel()
-        self.table_offset = shape_of.ravel().astype(np.int64) * (cells + 1)
-
-    def __call__(self, uniforms: np.ndarray) -> np.ndarray:
-        """Values for uniforms of shape (k, m) (one column per parameter) -> (m, k)."""
-        position = np.arccos(np.clip(1.0 - 2.0 * uniforms, -1.0, 1.0))
-        position *= self.cells / np.pi
-        cell = np.minimum(position.astype(np.int64), self.cells - 1)
-        position -= cell  # now the fraction within the cell
-        cell += self.table_offset
-        lower = np.take(self.flat_table, cell)
-        cell += 1
-        upper = np.take(self.flat_table, cell)
-        upper -= lower
-        upper *= position
-        lower += upper
-        lower *= self.width
-        lower += self.low
-        return lower.T
 
 
 @dataclass
@@ -230,31 +166,8 @@ class SimulationResult:
         return out
 
 
-def _child_rows(ct: CompiledTrack, parents: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Children of ``parents`` (concatenated, in order), each parent's count and offset."""
-    counts = ct.child_count[parents]
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    rows = np.repeat(ct.child_start[parents] - offsets, counts) + np.arange(int(counts.sum()))
-    return rows, counts, offsets
 
-
-@dataclass
-class _Group:
-    """Parents at one level with the same kind and child count; children rows c0..c1."""
-
-    kind: int
-    parents: np.ndarray | slice  # rows of the parents in the layout
-    parents_ct: np.ndarray
-    c0: int
-    c1: int
-    width: int
-    base_p: np.ndarray | None = None  # (P, C, 1) fixed branch probabilities
-    prob_rows: np.ndarray | None = None  # rows into the drawn probabilities, in layout order
-    committed: np.ndarray | None = None  # (P, 1) committed option, local index
-    choice_rows: np.ndarray | None = None  # rows into the per-iteration choice matrix
-
-
-class _Simulator:
+class _Simulator(GroupedLayout):
     """The compiled track, what varies between iterations and the reduced layout."""
 
     def __init__(self, ct: CompiledTrack, params: list[Parameter]):
@@ -313,88 +226,12 @@ class _Simulator:
             live[ct.parent[lo:hi][live[lo:hi]]] = True
         self.live = live
         self._build_layout()
+        #: Rows of (rows x iterations) arrays alive in one chunk, roughly.
+        self.chunk_rows = (8 * self.widest + self.live_decisions.size + 5 * self.random.size
+                           + 3 * (self.pay_nodes.size + self.prob_nodes.size))
         self.chance_levels = {d: s for s, d in enumerate(
             d for d in range(ct.levels - 1)
             if (ct.kind[ct.level_start[d]:ct.level_start[d + 1]] == KIND_CHANCE).any())}
-
-    # -- layout ----------------------------------------------------------------
-    def _build_layout(self) -> None:
-        """Order live nodes and their children level by level, grouping like parents."""
-        ct, live = self.ct, self.live
-        kind_key = np.where(ct.committed >= 0, _COMMITTED, ct.kind).astype(np.int64)
-        moving = np.zeros(ct.size, dtype=np.int64)
-        moving[self.moving] = 1
-        row_of = np.full(ct.size, -1, dtype=np.int64)
-        row_of[0] = 0
-        order = [np.array([0], dtype=np.int64)]
-        levels: list[list[_Group]] = []
-        live_decisions: list[np.ndarray] = []
-        n_rows, n_decisions = 1, 0
-        current = order[0]
-        while True:
-            parents = current[live[current] & (ct.child_count[current] > 0)]
-            if parents.size == 0:
-                break
-            counts = ct.child_count[parents]
-            key = (kind_key[parents] * 2 + moving[parents]) * (int(counts.max()) + 1) + counts
-            parents = parents[np.argsort(key, kind="stable")]
-            key = np.sort(key, kind="stable")
-            bounds = np.flatnonzero(np.diff(key)) + 1
-            groups, next_level = [], []
-            for members in np.split(parents, bounds):
-                width = int(ct.child_count[members[0]])
-                children = (ct.child_start[members][:, None] + np.arange(width)).ravel()
-                row_of[children] = np.arange(n_rows, n_rows + children.size)
-                rows = row_of[members]
-                contiguous = rows.size == 1 or bool((np.diff(rows) == 1).all())
-                group = _Group(int(kind_key[members[0]]), slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else rows,
-                               members, n_rows, n_rows + children.size, width)
-                if group.kind == KIND_CHANCE:
-                    if moving[members[0]]:
-                        group.prob_rows = self.prob_row[children]
-                    else:
-                        group.base_p = ct.probability[children].reshape(members.size, width, 1)
-                else:
-                    group.choice_rows = np.arange(n_decisions, n_decisions + members.size)
-                    n_decisions += members.size
-                    live_decisions.append(members)
-                    if group.kind == _COMMITTED:
-                        group.committed = (ct.committed[members] - ct.child_start[members])[:, None]
-                groups.append(group)
-                next_level.append(children)
-                n_rows += children.size
-            levels.append(groups)
-            current = np.concatenate(next_level)
-            order.append(current)
-        self.levels = levels
-        self.row_of = row_of
-        self.layout = np.concatenate(order)
-        ends = np.cumsum([len(level) for level in order])
-        self.level_rows = [(int(end - len(level)), int(end)) for level, end in zip(order, ends)]
-        for depth, groups in enumerate(levels):
-            first = self.level_rows[depth][0]
-            for g in groups:
-                g.parents = (slice(g.parents.start - first, g.parents.stop - first) if isinstance(g.parents, slice)
-                             else g.parents - first)
-                g.c0 -= self.level_rows[depth + 1][0]
-                g.c1 -= self.level_rows[depth + 1][0]
-        # Per level: local rows with drawn payoffs and their rows in the draws.
-        pay_rows = row_of[self.pay_nodes]
-        by_row = np.argsort(pay_rows)
-        bounds = np.searchsorted(pay_rows[by_row], np.asarray(self.level_rows).ravel()).reshape(-1, 2)
-        self.level_payoffs = [(pay_rows[by_row[a:b]] - first, by_row[a:b])
-                              for (a, b), (first, _) in zip(bounds, self.level_rows)]
-        self.live_decisions = np.concatenate(live_decisions) if live_decisions else np.zeros(0, dtype=np.int64)
-        self.choice_row = np.full(ct.size, -1, dtype=np.int64)
-        self.choice_row[self.live_decisions] = np.arange(self.live_decisions.size)
-        sizes = np.diff(np.asarray(self.level_rows), axis=1).ravel()
-        widest = int((sizes + np.append(sizes[1:], 0)).max())
-        #: Rows of (rows x iterations) arrays alive in one chunk, roughly.
-        self.chunk_rows = (8 * widest + self.live_decisions.size + 5 * self.random.size
-                           + 3 * (self.pay_nodes.size + self.prob_nodes.size))
-        at = self.layout
-        self.value_init = np.where(live[at], self.effective[at], self.base_value[at])
-        self.marks_init = np.where(live[at], self.factor[at], self.base_marks[at])
 
     # -- one chunk -----------------------------------------------------------------
     def draw(self, rng: np.random.Generator, k: int) -> np.ndarray:
@@ -488,65 +325,6 @@ class _Simulator:
         prob[self.prob_nodes] = probability
         return pay, prob
 
-    def roll(self, payoff: np.ndarray, probability: np.ndarray,
-             keep: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per iteration: root EV, chosen option of every live decision, failure exposure.
-
-        Bottom-up over the layout, holding only two levels at a time, so a
-        chunk's memory follows the widest level rather than the whole tree.
-        ``keep = (rows, out)`` also copies the per-iteration values of those
-        layout rows (:attr:`row_of`) into ``out``, shape (len(rows), k)
-        (value of information reads a decision's options this way).
-        """
-        k = payoff.shape[1]
-        choice = np.empty((self.live_decisions.size, k), dtype=np.int64)
-        sign = self.ct.sign
-        below = below_marks = None
-        for depth in range(len(self.level_rows) - 1, -1, -1):
-            first, end = self.level_rows[depth]
-            value = np.empty((end - first, k))
-            value[:] = self.value_init[first:end, None]
-            local, drawn = self.level_payoffs[depth]
-            if local.size:
-                value[local] = payoff[drawn]
-            marks = None
-            if self.has_failure:
-                marks = np.empty((end - first, k))
-                marks[:] = self.marks_init[first:end, None]
-            for g in self.levels[depth] if depth < len(self.levels) else ():
-                shape = ((g.c1 - g.c0) // g.width, g.width, k)
-                children = below[g.c0:g.c1].reshape(shape)
-                child_marks = below_marks[g.c0:g.c1].reshape(shape) if marks is not None else None
-                if g.kind == KIND_CHANCE:
-                    p = g.base_p if g.prob_rows is None else probability[g.prob_rows].reshape(shape)
-                    add = np.einsum("pck,pck->pk", p, children) if g.base_p is None else (p * children).sum(axis=1)
-                    add_marks = (p * child_marks).sum(axis=1) if marks is not None else None
-                else:
-                    if g.kind == _COMMITTED:
-                        pick = np.broadcast_to(g.committed, (shape[0], k))
-                    elif g.width == 1:
-                        pick = np.zeros((shape[0], k), dtype=np.int64)
-                    else:
-                        # The lead's tie rule: the first option within TIE_TOLERANCE of the best.
-                        signed = children if sign > 0 else -children
-                        best = signed.max(axis=1)
-                        floor = best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
-                        pick = np.full((shape[0], k), g.width - 1, dtype=np.int64)
-                        for j in range(g.width - 2, -1, -1):
-                            pick = np.where(signed[:, j] >= floor, j, pick)
-                    index = pick[:, None, :]
-                    add = np.take_along_axis(children, index, axis=1)[:, 0]
-                    add_marks = np.take_along_axis(child_marks, index, axis=1)[:, 0] if marks is not None else None
-                    choice[g.choice_rows] = self.ct.child_start[g.parents_ct][:, None] + pick
-                value[g.parents] += add
-                if marks is not None:
-                    marks[g.parents] *= add_marks
-            if keep is not None:  # rows of this level: copy before the level is dropped
-                here = (keep[0] >= first) & (keep[0] < end)
-                keep[1][here] = value[keep[0][here] - first]
-            below, below_marks = value, marks
-        exposure = np.clip(1.0 - below_marks[0], 0.0, 1.0) if below_marks is not None else np.zeros(k)
-        return below[0].copy(), choice, exposure
 
     def sample_paths(self, uniforms: np.ndarray, choice: np.ndarray, payoff: np.ndarray,
                      probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
