@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 
-from planning.engine.layout import TreeLayout, layout_track
+from planning.engine.layout import TreeLayout, layout_track, relayout
 from planning.model.plan import Plan
 from widgets import palette
 from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
@@ -148,6 +148,7 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         self.view_box.sigResized.connect(self._range_changed)
 
         self._built_for: tuple | None = None  # (plan object, root id) last laid out
+        self._laid_collapsed: set[str] = set()  # the collapsed set of the last layout
         self._connections = [
             (document.planReplaced, self._plan_replaced),
             (document.currentTrackChanged, self._track_changed),
@@ -358,20 +359,31 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         except KeyError:
             return plan.tracks[0].root
 
-    def rebuild(self, fit: bool = False, keep: tuple[str, tuple[float, float]] | None = None) -> None:
+    def rebuild(self, fit: bool = False, keep: tuple[str, tuple[float, float]] | None = None,
+                touched: tuple[str, ...] | None = None) -> None:
         """Lay the track out again and redraw everything.
 
         ``keep=(node_id, old_position)`` pans so that node stays put on screen.
+        ``touched``: the node ids of a structural edit (a ``Change``'s); the
+        layout is then re-numbered from the previous one (``relayout``).
         """
         root = self._root_id()
         sibling, level = SPACING[self.orientation]
         plan = self.document.plan
-        if root is None:
+        collapsed = set(self.document.collapsed())
+        layout = None
+        old = self.layout_data
+        if (touched is not None and old is not None and self._built_for == (plan, root)
+                and root is not None and old.orientation == self.orientation
+                and self._laid_collapsed == collapsed):
+            layout = relayout(old, plan, touched, collapsed, sibling, level)
+        if layout is not None:
+            self.layout_data = layout
+        elif root is None:
             self.layout_data = layout_track(plan or _EMPTY_PLAN, "", orientation=self.orientation)
         else:
-            self.layout_data = layout_track(
-                plan, root, set(self.document.collapsed()), self.orientation, sibling, level
-            )
+            self.layout_data = layout_track(plan, root, collapsed, self.orientation, sibling, level)
+        self._laid_collapsed = collapsed
         self._built_for = (plan, root)
         self._anchor_x, self._anchor_y = label_anchors(self.layout_data)
         self._starts = label_starts(self.layout_data)
@@ -589,7 +601,7 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
                 self.restyle(getattr(change, "node_ids", None))
         else:
             whole = self._tree_in_view()
-            self.rebuild()
+            self.rebuild(touched=tuple(getattr(change, "node_ids", ()) or ()) if kind == "structure" else None)
             if whole:
                 # A tree that was all in view stays so while it grows (up to
                 # a readable level width): nodes added by Tab never push the
