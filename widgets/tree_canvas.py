@@ -31,7 +31,7 @@ from widgets.canvas_rename import RenameEdit
 from widgets.canvas_theme import CanvasTheme
 from widgets.canvas_style import (
     BADGES, EDGE_STYLES, NODE_SIZE, SELECTED_SIZE, SPACING, BaseStyle, NodeStyle, badge_positions,
-    base_style, edge_segments, result_style, update_base_style,
+    base_style, edge_segments, result_style, spliced_base_style, update_base_style,
 )
 from widgets.canvas_view import depth_span, fit_rect, held_depth_range, widened_cap
 
@@ -389,8 +389,11 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         self._starts = label_starts(self.layout_data)
         self._levels = level_bounds(self.layout_data)
         self._gaps = gaps_before(self.layout_data)
-        self._base_style = base_style(plan, self.layout_data, self._codes_for(plan)) \
-            if self.layout_data.ids else None
+        if layout is not None and self._base_style is not None and self._codes_plan is plan:
+            self._base_style = spliced_base_style(self._base_style, plan, layout, touched, self._codes)
+        else:
+            self._base_style = base_style(plan, self.layout_data, self._codes_for(plan)) \
+                if self.layout_data.ids else None
         if self.layout_data.ids:
             low, high = depth_span(self.layout_data, self.orientation, level)
             self._span = (min(low, self._span[0]), max(high, self._span[1]))
@@ -486,7 +489,10 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
 
     def highlight_policy(self, policy: dict[str, str] | None) -> None:
         """Draw ``policy``'s edges bold instead of the evaluated policy's (None: back to it)."""
-        self.highlighted_policy = dict(policy) if policy else None
+        policy = dict(policy) if policy else None
+        if policy == getattr(self, "highlighted_policy", None) and self._styled_with is self.document.result:
+            return  # drawn so already (the league view repeats it after each evaluation)
+        self.highlighted_policy = policy
         if self.layout_data is not None:
             self._draw_edges_and_nodes()
             self.update_labels()

@@ -68,6 +68,9 @@ class TreeLayout:
     hidden_children: np.ndarray
     orientation: str = "lr"
     breadth: np.ndarray = field(default=None, repr=False)
+    #: After ``relayout``: each node's position in the previous layout, -1
+    #: for a node that was not in it (lets views carry their arrays over).
+    source: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -368,5 +371,7 @@ def relayout(old: TreeLayout, plan: Plan, node_ids, collapsed=frozenset(),
     child_start[0] = 1
     depth = np.repeat(np.arange(len(level_start) - 1, dtype=np.int64), np.diff(level_start))
     ids = [ext_ids[e] for e in src.tolist()]
-    return _finish(ids, parent, depth, child_start, child_count, hidden_ext[src], old.orientation,
-                   sibling_distance, level_distance)
+    layout = _finish(ids, parent, depth, child_start, child_count, hidden_ext[src], old.orientation,
+                     sibling_distance, level_distance)
+    layout.source = np.where(src < len(old.ids), src, -1)
+    return layout
