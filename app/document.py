@@ -174,16 +174,20 @@ class _CheckJob(QRunnable):
     computed while the plan changed underneath is thrown away by generation."""
 
     def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals,
-                 compiled: Any = None, validate_only: bool = False):
+                 compiled: Any = None, validate_only: bool = False, numbers_first: bool = False):
         super().__init__()
         self.plan, self.track_id, self.generation, self.signals = plan, track_id, generation, signals
         self.compiled = compiled  # a patched compiled track (a value edit): only roll it back
         self.validate_only = validate_only  # after a value edit: the problems, not the numbers
+        self.numbers_first = numbers_first  # a plan just opened: numbers now, validation next
 
     def run(self) -> None:
         try:
             if self.compiled is not None:
                 result, problems = evaluate_spliced(self.plan, self.compiled), KEEP
+            elif self.numbers_first:
+                result, failure = evaluate(self.plan, self.track_id)
+                problems = KEEP if failure is None else _merged(validate(self.plan), failure)
             elif self.validate_only:
                 result, problems = KEEP, validate(self.plan)
             else:
@@ -230,6 +234,8 @@ class Document(QObject):
         # that generation): what the next value or structural edit patches.
         self._compiled: tuple[int, Any] = (-1, None)
         self._validate_only = False  # the next job validates only (after a value edit)
+        self._numbers_first = False  # the next job evaluates first (a plan just opened)
+        self._opened = False  # the numbers of a just opened plan are coming: validate right after
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -293,6 +299,8 @@ class Document(QObject):
         self._collapsed.clear()
         self.selected_id = None
         self.current_track_id = plan.tracks[0].id if plan.tracks else ""
+        self.problems = []  # the last plan's, not this one's (its check follows)
+        self._compiled = (-1, None)
         self.undo_stack.setClean()
         self.planReplaced.emit()
         self.changed.emit(Change(edits.RESET, None))
@@ -471,6 +479,13 @@ class Document(QObject):
                 self._debounce.stop()
                 self._patched = patched
                 self._start_job()
+            elif change is None and not after_edit and not self._job_running:
+                # A plan opened or another track shown: nothing to wait for;
+                # the numbers come first, its validation right after.
+                self._debounce.stop()
+                self._patched, self._validate_only, self._numbers_first = None, False, True
+                self._opened = True
+                self._start_job()
             else:
                 self._patched, self._validate_only = None, False
                 self._debounce.start()
@@ -509,20 +524,27 @@ class Document(QObject):
         self._job_running = True
         patched, self._patched = self._patched, None
         validate_only, self._validate_only = self._validate_only and patched is None, False
+        numbers_first, self._numbers_first = self._numbers_first and patched is None, False
         job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals,
-                        patched, validate_only)
+                        patched, validate_only, numbers_first)
         QThreadPool.globalInstance().start(job)
 
     def _check_done(self, generation: int, result: Any, problems: Any) -> None:
         self._job_running = False
         if generation != self._generation or problems is None:
-            self._patched, self._validate_only = None, False
+            self._patched, self._validate_only, self._opened = None, False, False
             self._debounce.start()  # the plan moved on: check the new one
             return
         if problems is KEEP:  # a value edit's numbers: its validation follows after a pause
             self.result = result
+            if result is not None and getattr(result, "compiled", None) is not None:
+                self._compiled = (generation, result.compiled)
             self._validate_only = True
-            self._debounce.start()
+            if self._opened:  # a plan just opened: validate at once, no edit to wait for
+                self._opened = False
+                self._start_job()
+            else:
+                self._debounce.start()
             self.evaluated.emit(result)
             return
         if result is KEEP:  # the validation after a value edit: only the problems are news
@@ -537,12 +559,17 @@ class Document(QObject):
 
     def wait_for_checks(self, timeout_ms: int = 30_000) -> None:
         """Block until pending background checks finish (for scripts and tests)."""
-        if self._validation.isActive():
-            self._validation.stop()
-            self._validate_now()
-        if self._debounce.isActive():
-            self._debounce.stop()
-            self._start_job()
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
         from PySide6.QtCore import QCoreApplication
-        QCoreApplication.processEvents()
+
+        # A check may start another (numbers first, then the validation): loop.
+        for _ in range(5):
+            if self._validation.isActive():
+                self._validation.stop()
+                self._validate_now()
+            if self._debounce.isActive():
+                self._debounce.stop()
+                self._start_job()
+            QThreadPool.globalInstance().waitForDone(timeout_ms)
+            QCoreApplication.processEvents()
+            if not (self._job_running or self._debounce.isActive() or self._validation.isActive()):
+                break

@@ -185,6 +185,7 @@ class PlanTreeModel(RowUpdates, QAbstractItemModel):
         self._row_of: dict[str, int] = {}
         self._children_of: dict[str, list[str]] = {}
         self._built_for: tuple[int, str | None] = (0, None)  # (id of the plan, track id)
+        self._skip_reset = False  # a new plan was just walked: its "reset" change is no news
         self._rebuild()
         document.changed.connect(self._on_changed)
         document.planReplaced.connect(self._on_plan_replaced)
@@ -241,6 +242,8 @@ class PlanTreeModel(RowUpdates, QAbstractItemModel):
         self.endResetModel()
 
     def _on_plan_replaced(self) -> None:
+        # The "reset" change that follows a new plan needs no second walk.
+        self._skip_reset = True
         self.beginResetModel()
         self._serial_of.clear()  # no index survives a reset: the id table may restart
         self._id_of.clear()
@@ -260,6 +263,10 @@ class PlanTreeModel(RowUpdates, QAbstractItemModel):
     # -- document signals ---------------------------------------------------
     def _on_changed(self, change) -> None:
         kind = getattr(change, "kind", "reset")
+        skip, self._skip_reset = self._skip_reset, False
+        if kind == "reset" and skip and self._built_for == (
+                id(self._document.plan), getattr(self._document, "current_track_id", None) or None):
+            return
         track_id = getattr(change, "track_id", None)
         current = getattr(self._document, "current_track_id", None)
         if kind in ("structure", "tracks", "reset"):
