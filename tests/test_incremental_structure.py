@@ -240,3 +240,35 @@ def test_add_delete_move_undo_redo_by_keys_match_a_full_recompute(window, qtbot,
     check_everything_fresh(win)
     # every edit above was spliced: the document never compiled the whole track
     assert full_checks == []
+
+
+def test_the_canvas_keeps_showing_the_last_numbers_while_the_worker_checks(qtbot, tmp_path):
+    """Between a structural edit and its evaluation (large plans, worker) the canvas
+    draws the previous figures at the nodes' new places, and none at a new node."""
+    from widgets.canvas_style import _result_positions
+
+    path = tmp_path / "random.bwplan"
+    save_plan(random_plan(300, seed=11), path)
+    win = MainWindow()
+    qtbot.addWidget(win, before_close_func=lambda w: setattr(w, "maybe_save", lambda: True))
+    win.document.large_plan_nodes = 0
+    assert win.open_file(path)
+    win.show()
+    qtbot.waitExposed(win)
+    settle(win)
+    doc, canvas = win.document, win.canvas
+    before = doc.result
+    parent = next(i for i, n in doc.plan.nodes.items() if n.kind == DECISION and i != "n0")
+    doc.select(parent)
+    win.canvas.setFocus()
+    qtbot.keyClick(win.canvas, Key.Key_Tab)
+    added = doc.plan.nodes[parent].children[-1]
+    assert doc.result is before  # the worker has not answered yet
+    expected = _result_positions(canvas.layout_data, before)
+    assert np.array_equal(canvas.style_data.result_pos, expected)
+    i = canvas.layout_data.index[added]
+    assert canvas.style_data.result_pos[i] == -1 and np.isnan(canvas.style_data.ev[i])
+    j = canvas.layout_data.index[parent]
+    assert canvas.style_data.ev[j] == before.node_ev[before.index[parent]]
+    settle(win)
+    check_everything_fresh(win)

@@ -207,10 +207,14 @@ def _result_positions(layout: TreeLayout, result) -> np.ndarray:
     return np.fromiter((index.get(i, -1) for i in layout.ids), dtype=np.int64, count=n)
 
 
-def result_style(base: BaseStyle, layout: TreeLayout, result=None) -> NodeStyle:
-    """Combine ``base`` with an evaluation (or none) into the drawing arrays."""
+def result_style(base: BaseStyle, layout: TreeLayout, result=None, positions: np.ndarray | None = None) -> NodeStyle:
+    """Combine ``base`` with an evaluation (or none) into the drawing arrays.
+
+    ``positions``: each visible node's position in ``result.ids`` when the
+    caller knows them (carried over a re-numbered layout); looked up otherwise.
+    """
     n = len(layout.ids)
-    result_pos = _result_positions(layout, result)
+    result_pos = _result_positions(layout, result) if positions is None else positions
     known = result_pos >= 0
     safe = np.where(known, result_pos, 0)
 

@@ -445,7 +445,8 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
             result = None  # an evaluation of another track or subtree: no figures
         old = None if geometry_changed else self.style_data
         base = self._base_style
-        style = result_style(base, layout, result) if layout.ids and base is not None else None
+        positions = self._carried_positions(layout, result) if geometry_changed else None
+        style = result_style(base, layout, result, positions) if layout.ids and base is not None else None
         style = with_highlight(style, self.document.plan, layout, getattr(self, "highlighted_policy", None))
         self.style_data = style
         self._styled_with = result
@@ -486,6 +487,20 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
             self._nodes_cut_to = None
         self._cull_points()
         self._draw_selection()
+
+    def _carried_positions(self, layout: TreeLayout, result) -> np.ndarray | None:
+        """Positions in ``result`` of a re-numbered layout's nodes, from the last
+        style drawn with the same result (no lookup of every id), or None."""
+        previous = self.style_data
+        source = layout.source
+        if (source is None or result is None or previous is None or self._styled_with is not result
+                or (len(source) and int(source.max()) >= len(previous.result_pos))):
+            return None
+        new = np.flatnonzero(source < 0)
+        positions = previous.result_pos[np.maximum(source, 0)]
+        index = result.index
+        positions[new] = [index.get(layout.ids[i], -1) for i in new.tolist()]
+        return positions
 
     def highlight_policy(self, policy: dict[str, str] | None) -> None:
         """Draw ``policy``'s edges bold instead of the evaluated policy's (None: back to it)."""
