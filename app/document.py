@@ -107,7 +107,7 @@ def patched_track(result: Any, plan: Plan, change: Change) -> Any:
 
     from planning.engine.compile import check_probabilities, resolve_shares
 
-    ct = getattr(result, "compiled", None)
+    ct = getattr(result, "compiled", result)  # a TrackResult or a CompiledTrack
     if (ct is None or change.kind != edits.NODE or len(change.node_ids) != 1
             or len(change.fields) != 1 or change.fields[0] not in ("payoff", "probability")):
         return None
@@ -133,21 +133,61 @@ def patched_track(result: Any, plan: Plan, change: Change) -> Any:
     return patched
 
 
+def incremental_track(ct: Any, plan: Plan, change: Change, track_id: str) -> Any:
+    """The compiled ``track_id`` after ``change`` without a full compile, or None.
+
+    ``ct`` is that track compiled just before the edit. A value edit patches
+    one number (:func:`patched_track`); a structural edit inside the track
+    splices the arrays (:func:`planning.engine.splice.splice_track`).
+    Anything else returns None: the full check runs.
+    """
+    if ct is None or ct.track_id != track_id:
+        return None
+    if change.kind == edits.STRUCTURE:
+        if change.track_id != track_id:
+            return None  # another track, or a move between tracks: links may read it
+        from planning.engine.splice import splice_track
+
+        return splice_track(ct, plan, change.node_ids)
+    return patched_track(ct, plan, change)
+
+
+def evaluate_spliced(plan: Plan, ct: Any) -> Any:
+    """Evaluate a patched or spliced compiled track as ``evaluate_track`` would."""
+    from planning.engine import rules
+
+    try:
+        if not rules.uses_default_rules(plan):
+            return rules.evaluate_under_rules(plan, ct)
+        result = evaluate_compiled(ct)
+        result.rule_value = result.ev
+        return result
+    except PlanError as exc:
+        labelled = exc.labelled(plan.nodes)
+        if labelled is exc:
+            raise
+        raise labelled from None
+
+
 class _CheckJob(QRunnable):
     """Validate and evaluate in a pool thread. It only reads the plan; a result
     computed while the plan changed underneath is thrown away by generation."""
 
     def __init__(self, plan: Plan, track_id: str, generation: int, signals: _CheckSignals,
-                 compiled: Any = None, validate_only: bool = False):
+                 compiled: Any = None, validate_only: bool = False, numbers_first: bool = False):
         super().__init__()
         self.plan, self.track_id, self.generation, self.signals = plan, track_id, generation, signals
         self.compiled = compiled  # a patched compiled track (a value edit): only roll it back
         self.validate_only = validate_only  # after a value edit: the problems, not the numbers
+        self.numbers_first = numbers_first  # a plan just opened: numbers now, validation next
 
     def run(self) -> None:
         try:
             if self.compiled is not None:
-                result, problems = evaluate_compiled(self.compiled), KEEP
+                result, problems = evaluate_spliced(self.plan, self.compiled), KEEP
+            elif self.numbers_first:
+                result, failure = evaluate(self.plan, self.track_id)
+                problems = KEEP if failure is None else _merged(validate(self.plan), failure)
             elif self.validate_only:
                 result, problems = KEEP, validate(self.plan)
             else:
@@ -190,7 +230,12 @@ class Document(QObject):
         self._check_signals = _CheckSignals(self)
         self._check_signals.done.connect(self._check_done)
         self._patched: Any = None  # a value edit's patched compiled track, for the next job
+        # (generation, compiled track of the current track as the plan is at
+        # that generation): what the next value or structural edit patches.
+        self._compiled: tuple[int, Any] = (-1, None)
         self._validate_only = False  # the next job validates only (after a value edit)
+        self._numbers_first = False  # the next job evaluates first (a plan just opened)
+        self._opened = False  # the numbers of a just opened plan are coming: validate right after
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -254,6 +299,8 @@ class Document(QObject):
         self._collapsed.clear()
         self.selected_id = None
         self.current_track_id = plan.tracks[0].id if plan.tracks else ""
+        self.problems = []  # the last plan's, not this one's (its check follows)
+        self._compiled = (-1, None)
         self.undo_stack.setClean()
         self.planReplaced.emit()
         self.changed.emit(Change(edits.RESET, None))
@@ -414,18 +461,30 @@ class Document(QObject):
         ``announce=False`` leaves emitting ``evaluated`` to the caller.
         Returns True when the plan was evaluated now (False: in a worker soon).
         """
+        base = self._compiled[1] if self._compiled[0] == self._generation else None
         self._generation += 1
+        self._compiled = (-1, None)
         patched = None
-        if (change is not None and self.result is not None and not self.problems
-                and self.result.track_id == self.current_track_id):
-            patched = patched_track(self.result, self.plan, change)
+        if change is not None and base is not None and not self.problems:
+            patched = incremental_track(base, self.plan, change, self.current_track_id)
+            if patched is not None:
+                # The arrays of the plan as it is now: the next edit builds on them.
+                self._compiled = (self._generation, patched)
         if len(self.plan.nodes) > self.large_plan_nodes:
             self._validation.stop()
             if patched is not None and not self._job_running:
-                # A value edit: no debounce, no recompile; the worker rolls the
-                # patched arrays back at once, and validation follows (debounced).
+                # A value or structural edit with spliced arrays: no debounce, no
+                # recompile; the worker rolls them back at once, and validation
+                # follows (debounced).
                 self._debounce.stop()
                 self._patched = patched
+                self._start_job()
+            elif change is None and not after_edit and not self._job_running:
+                # A plan opened or another track shown: nothing to wait for;
+                # the numbers come first, its validation right after.
+                self._debounce.stop()
+                self._patched, self._validate_only, self._numbers_first = None, False, True
+                self._opened = True
                 self._start_job()
             else:
                 self._patched, self._validate_only = None, False
@@ -433,13 +492,15 @@ class Document(QObject):
             return False
         self._debounce.stop()
         result = None
-        if patched is not None:  # a value edit: roll the patched arrays back, no recompile
+        if patched is not None:  # roll the patched arrays back, no recompile
             try:
-                result, failure = evaluate_compiled(patched), None
+                result, failure = evaluate_spliced(self.plan, patched), None
             except PlanError:
                 result = None
         if result is None:
             result, failure = evaluate(self.plan, self.current_track_id)
+        if result is not None and getattr(result, "compiled", None) is not None:
+            self._compiled = (self._generation, result.compiled)
         if after_edit and result is not None and not self.problems:
             self.result = result
             self._validation.start()
@@ -463,20 +524,27 @@ class Document(QObject):
         self._job_running = True
         patched, self._patched = self._patched, None
         validate_only, self._validate_only = self._validate_only and patched is None, False
+        numbers_first, self._numbers_first = self._numbers_first and patched is None, False
         job = _CheckJob(self.plan, self.current_track_id, self._generation, self._check_signals,
-                        patched, validate_only)
+                        patched, validate_only, numbers_first)
         QThreadPool.globalInstance().start(job)
 
     def _check_done(self, generation: int, result: Any, problems: Any) -> None:
         self._job_running = False
         if generation != self._generation or problems is None:
-            self._patched, self._validate_only = None, False
+            self._patched, self._validate_only, self._opened = None, False, False
             self._debounce.start()  # the plan moved on: check the new one
             return
         if problems is KEEP:  # a value edit's numbers: its validation follows after a pause
             self.result = result
+            if result is not None and getattr(result, "compiled", None) is not None:
+                self._compiled = (generation, result.compiled)
             self._validate_only = True
-            self._debounce.start()
+            if self._opened:  # a plan just opened: validate at once, no edit to wait for
+                self._opened = False
+                self._start_job()
+            else:
+                self._debounce.start()
             self.evaluated.emit(result)
             return
         if result is KEEP:  # the validation after a value edit: only the problems are news
@@ -485,16 +553,23 @@ class Document(QObject):
                 self.problemsChanged.emit()
             return
         self.result, self.problems = result, problems
+        if result is not None and getattr(result, "compiled", None) is not None:
+            self._compiled = (generation, result.compiled)
         self.evaluated.emit(result)
 
     def wait_for_checks(self, timeout_ms: int = 30_000) -> None:
         """Block until pending background checks finish (for scripts and tests)."""
-        if self._validation.isActive():
-            self._validation.stop()
-            self._validate_now()
-        if self._debounce.isActive():
-            self._debounce.stop()
-            self._start_job()
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
         from PySide6.QtCore import QCoreApplication
-        QCoreApplication.processEvents()
+
+        # A check may start another (numbers first, then the validation): loop.
+        for _ in range(5):
+            if self._validation.isActive():
+                self._validation.stop()
+                self._validate_now()
+            if self._debounce.isActive():
+                self._debounce.stop()
+                self._start_job()
+            QThreadPool.globalInstance().waitForDone(timeout_ms)
+            QCoreApplication.processEvents()
+            if not (self._job_running or self._debounce.isActive() or self._validation.isActive()):
+                break

@@ -14,7 +14,8 @@ temporary file and opens them in a real :class:`app.main_window.MainWindow`
 * **pan / zoom frames**: a ``setRange`` or a zoom step, the label pass that
   the throttle timer runs after a move, and ``processEvents()`` (one paint);
   median and max;
-* **edits** (add a child via the Document, rename, change a probability):
+* **edits** (add a child, delete or move an option of a decision, via the
+  Document; rename; change a probability):
   from the call until ``processEvents()`` has drained, the canvas has
   repainted and ``document.result`` is the evaluation of the edited plan.
 
@@ -174,22 +175,51 @@ def bench(n: int, repeat: int, profile: Path | None, png_dir: Path | None) -> li
             node_id = pick.choice(branches)
             document.set_node_field(node_id, "probability", round(nodes[node_id].probability * 0.9, 6))
 
-        for name, edit in (("edit: add child", add_child), ("edit: rename", rename),
-                           ("edit: change a probability", probability)):
+        def option() -> tuple[str, str]:
+            """A decision's last option (deleting or moving one keeps the plan valid)."""
+            while True:
+                parent = pick.choice(decisions)
+                if parent in nodes and len(nodes[parent].children) > 1:
+                    return parent, nodes[parent].children[-1]
+
+        def ancestors(node_id: str) -> set[str]:
+            from planning.model.edits import parent_of
+
+            chain = set()
+            while node_id is not None:
+                chain.add(node_id)
+                node_id = parent_of(document.plan, node_id)
+            return chain
+
+        def move_args() -> tuple[str, str]:
+            source, node_id = option()
+            while True:
+                target = pick.choice(decisions)
+                if target in nodes and target != source and node_id not in ancestors(target):
+                    return node_id, target
+
+        # (name, what is picked before the clock starts, the edit)
+        for name, prepare, edit in (
+                ("edit: add child", lambda: (), add_child),
+                ("edit: delete a subtree", lambda: (option()[1],), document.remove_subtree),
+                ("edit: move a subtree", move_args, lambda node_id, target: document.move_subtree(node_id, target, 0)),
+                ("edit: rename", lambda: (), rename),
+                ("edit: change a probability", lambda: (), probability)):
             times = []
             for k in range(repeat):
                 _settle(app, document)  # one edit at a time, as a user makes them
+                args = prepare()
                 stale = document.result
                 t = _Clock()
                 if profile is not None and k == repeat - 1:
                     profiler = cProfile.Profile()
                     profiler.enable()
-                edit()
+                edit(*args)
                 # processEvents() paints the shown window: canvas, outline, docks
                 _drain(app, document, None if name == "edit: rename" else stale)
                 if profile is not None and k == repeat - 1:
                     profiler.disable()
-                    profiler.dump_stats(str(profile.with_suffix(f".{n}.{name.split()[-1]}.prof")))
+                    profiler.dump_stats(str(profile.with_suffix(f".{n}.{name.split()[1]}.prof")))
                 times.append(t.since())
             rows.append((name, f"{_ms(_median(times))}, best {min(times)[0] * 1000:,.0f} ms"))
         document.undo_stack.clear()

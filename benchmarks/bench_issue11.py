@@ -6,7 +6,7 @@ Runs, one after the other (each prints a Markdown table):
 ``bench_cli.py`` (whole-process ``evaluate --json`` at 100k and 1M nodes
 against a plain Python rollback, the load / compile / evaluate split,
 ``import`` of a SilverDecisions file of the same size), ``bench_editor.py``
-(open, frames and edits at 10k and 100k nodes), ``bench_sensitivity.py``
+(open, frames and edits at 10k and 100k nodes, and at 1M), ``bench_sensitivity.py``
 (2,000 chained variables) and ``bench_analyses.py`` (Monte Carlo and
 sensitivity). ``--quick`` leaves out the 1M-node plan and runs 1M instead of
 10M iterations on the sample. The machine is shared: each script takes the
@@ -28,6 +28,7 @@ def main() -> None:
     runs = [
         ["bench_cli.py"] + (["--sizes", "100000"] if quick else []),
         ["bench_editor.py", "--sizes", "10000", "100000"],
+    ] + ([] if quick else [["bench_editor.py", "--sizes", "1000000", "--repeat", "1"]]) + [
         ["bench_sensitivity.py"],
         ["bench_analyses.py"] + (["--quick"] if quick else []),
     ]

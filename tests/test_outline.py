@@ -322,16 +322,25 @@ def test_a_node_added_elsewhere_is_inserted_as_one_row(qtbot, fake):
     assert view.selected_node_id() == "t1" and view.isExpanded(view.tree_model.index_of("c1"))
 
 
-def test_a_move_from_elsewhere_resets_the_model(qtbot, fake):
+def test_a_move_from_elsewhere_moves_the_row(qtbot, fake):
+    """Issue 11: a moved subtree is one ``rowsMoved`` (was a reset): expansion stays."""
     from widgets.outline import Outline
 
     view = Outline(fake)
     qtbot.addWidget(view)
+    view.expand(view.tree_model.index_of("c1"))
+    resets = []
+    view.tree_model.modelReset.connect(lambda: resets.append(1))
     fake.plan.nodes["d1"].children.remove("t3")
     fake.plan.nodes["c1"].children.append("t3")
-    with qtbot.waitSignal(view.tree_model.modelReset):
+    with qtbot.waitSignal(view.tree_model.rowsMoved) as blocker:
         fake.changed.emit(Change("structure", "launch", ("d1", "c1", "t3")))
-    assert ("t3", "c1") in ids_in_order(view.tree_model)
+    source, first, last, target, row = blocker.args
+    assert view.tree_model.node_id(source) == "d1" and view.tree_model.node_id(target) == "c1"
+    assert (first, last, row) == (1, 1, 2)
+    assert resets == [] and view.isExpanded(view.tree_model.index_of("c1"))
+    assert ids_in_order(view.tree_model) == [("d1", None), ("c1", "d1"), ("t1", "c1"), ("t2", "c1"),
+                                             ("t3", "c1")]
 
 
 def test_add_delete_undo_redo_update_rows_with_the_real_document(qtbot):

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 
-from planning.engine.layout import TreeLayout, layout_track
+from planning.engine.layout import TreeLayout, layout_track, relayout
 from planning.model.plan import Plan
 from widgets import palette
 from widgets.canvas_cull import CULL_MIN, cut_around, edge_bounds
@@ -31,7 +31,7 @@ from widgets.canvas_rename import RenameEdit
 from widgets.canvas_theme import CanvasTheme
 from widgets.canvas_style import (
     BADGES, EDGE_STYLES, NODE_SIZE, SELECTED_SIZE, SPACING, BaseStyle, NodeStyle, badge_positions,
-    base_style, edge_segments, result_style, update_base_style,
+    base_style, edge_segments, result_style, spliced_base_style, update_base_style,
 )
 from widgets.canvas_view import depth_span, fit_rect, held_depth_range, widened_cap
 
@@ -148,6 +148,7 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         self.view_box.sigResized.connect(self._range_changed)
 
         self._built_for: tuple | None = None  # (plan object, root id) last laid out
+        self._laid_collapsed: set[str] = set()  # the collapsed set of the last layout
         self._connections = [
             (document.planReplaced, self._plan_replaced),
             (document.currentTrackChanged, self._track_changed),
@@ -358,27 +359,41 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         except KeyError:
             return plan.tracks[0].root
 
-    def rebuild(self, fit: bool = False, keep: tuple[str, tuple[float, float]] | None = None) -> None:
+    def rebuild(self, fit: bool = False, keep: tuple[str, tuple[float, float]] | None = None,
+                touched: tuple[str, ...] | None = None) -> None:
         """Lay the track out again and redraw everything.
 
         ``keep=(node_id, old_position)`` pans so that node stays put on screen.
+        ``touched``: the node ids of a structural edit (a ``Change``'s); the
+        layout is then re-numbered from the previous one (``relayout``).
         """
         root = self._root_id()
         sibling, level = SPACING[self.orientation]
         plan = self.document.plan
-        if root is None:
+        collapsed = set(self.document.collapsed())
+        layout = None
+        old = self.layout_data
+        if (touched is not None and old is not None and self._built_for == (plan, root)
+                and root is not None and old.orientation == self.orientation
+                and self._laid_collapsed == collapsed):
+            layout = relayout(old, plan, touched, collapsed, sibling, level)
+        if layout is not None:
+            self.layout_data = layout
+        elif root is None:
             self.layout_data = layout_track(plan or _EMPTY_PLAN, "", orientation=self.orientation)
         else:
-            self.layout_data = layout_track(
-                plan, root, set(self.document.collapsed()), self.orientation, sibling, level
-            )
+            self.layout_data = layout_track(plan, root, collapsed, self.orientation, sibling, level)
+        self._laid_collapsed = collapsed
         self._built_for = (plan, root)
         self._anchor_x, self._anchor_y = label_anchors(self.layout_data)
         self._starts = label_starts(self.layout_data)
         self._levels = level_bounds(self.layout_data)
         self._gaps = gaps_before(self.layout_data)
-        self._base_style = base_style(plan, self.layout_data, self._codes_for(plan)) \
-            if self.layout_data.ids else None
+        if layout is not None and self._base_style is not None and self._codes_plan is plan:
+            self._base_style = spliced_base_style(self._base_style, plan, layout, touched, self._codes)
+        else:
+            self._base_style = base_style(plan, self.layout_data, self._codes_for(plan)) \
+                if self.layout_data.ids else None
         if self.layout_data.ids:
             low, high = depth_span(self.layout_data, self.orientation, level)
             self._span = (min(low, self._span[0]), max(high, self._span[1]))
@@ -430,7 +445,8 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
             result = None  # an evaluation of another track or subtree: no figures
         old = None if geometry_changed else self.style_data
         base = self._base_style
-        style = result_style(base, layout, result) if layout.ids and base is not None else None
+        positions = self._carried_positions(layout, result) if geometry_changed else None
+        style = result_style(base, layout, result, positions) if layout.ids and base is not None else None
         style = with_highlight(style, self.document.plan, layout, getattr(self, "highlighted_policy", None))
         self.style_data = style
         self._styled_with = result
@@ -472,9 +488,26 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
         self._cull_points()
         self._draw_selection()
 
+    def _carried_positions(self, layout: TreeLayout, result) -> np.ndarray | None:
+        """Positions in ``result`` of a re-numbered layout's nodes, from the last
+        style drawn with the same result (no lookup of every id), or None."""
+        previous = self.style_data
+        source = layout.source
+        if (source is None or result is None or previous is None or self._styled_with is not result
+                or (len(source) and int(source.max()) >= len(previous.result_pos))):
+            return None
+        new = np.flatnonzero(source < 0)
+        positions = previous.result_pos[np.maximum(source, 0)]
+        index = result.index
+        positions[new] = [index.get(layout.ids[i], -1) for i in new.tolist()]
+        return positions
+
     def highlight_policy(self, policy: dict[str, str] | None) -> None:
         """Draw ``policy``'s edges bold instead of the evaluated policy's (None: back to it)."""
-        self.highlighted_policy = dict(policy) if policy else None
+        policy = dict(policy) if policy else None
+        if policy == getattr(self, "highlighted_policy", None) and self._styled_with is self.document.result:
+            return  # drawn so already (the league view repeats it after each evaluation)
+        self.highlighted_policy = policy
         if self.layout_data is not None:
             self._draw_edges_and_nodes()
             self.update_labels()
@@ -589,7 +622,7 @@ class TreeCanvas(CanvasInput, LabelPlacement, LevelOfDetail, CanvasTheme, Canvas
                 self.restyle(getattr(change, "node_ids", None))
         else:
             whole = self._tree_in_view()
-            self.rebuild()
+            self.rebuild(touched=tuple(getattr(change, "node_ids", ()) or ()) if kind == "structure" else None)
             if whole:
                 # A tree that was all in view stays so while it grows (up to
                 # a readable level width): nodes added by Tab never push the

@@ -27,6 +27,7 @@ from planning.engine import readiness
 from planning.model.plan import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
 from widgets import palette
 from widgets.i18n import fill, number, significant, translate
+from widgets.tree_model_rows import RowUpdates
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")
@@ -162,7 +163,7 @@ def badge_icon(badge: str) -> QIcon:
     return icon
 
 
-class PlanTreeModel(QAbstractItemModel):
+class PlanTreeModel(RowUpdates, QAbstractItemModel):
     """The current track of ``document`` as a tree; one row per node.
 
     Parameters
@@ -184,6 +185,7 @@ class PlanTreeModel(QAbstractItemModel):
         self._row_of: dict[str, int] = {}
         self._children_of: dict[str, list[str]] = {}
         self._built_for: tuple[int, str | None] = (0, None)  # (id of the plan, track id)
+        self._skip_reset = False  # a new plan was just walked: its "reset" change is no news
         self._rebuild()
         document.changed.connect(self._on_changed)
         document.planReplaced.connect(self._on_plan_replaced)
@@ -240,6 +242,8 @@ class PlanTreeModel(QAbstractItemModel):
         self.endResetModel()
 
     def _on_plan_replaced(self) -> None:
+        # The "reset" change that follows a new plan needs no second walk.
+        self._skip_reset = True
         self.beginResetModel()
         self._serial_of.clear()  # no index survives a reset: the id table may restart
         self._id_of.clear()
@@ -259,6 +263,10 @@ class PlanTreeModel(QAbstractItemModel):
     # -- document signals ---------------------------------------------------
     def _on_changed(self, change) -> None:
         kind = getattr(change, "kind", "reset")
+        skip, self._skip_reset = self._skip_reset, False
+        if kind == "reset" and skip and self._built_for == (
+                id(self._document.plan), getattr(self._document, "current_track_id", None) or None):
+            return
         track_id = getattr(change, "track_id", None)
         current = getattr(self._document, "current_track_id", None)
         if kind in ("structure", "tracks", "reset"):
@@ -270,84 +278,6 @@ class PlanTreeModel(QAbstractItemModel):
         elif kind in ("node", "responses"):
             for node_id in getattr(change, "node_ids", ()) or ():
                 self.node_changed(node_id)
-
-    def _update_rows(self, node_ids) -> bool:
-        """Apply a one-row insertion or removal under one parent as row signals.
-
-        A new node (or an undone deletion) becomes ``rowsInserted`` and a
-        deletion ``rowsRemoved``: views keep their expansion, selection and
-        scroll position, and nothing walks the whole track. Anything else (a
-        move, several parents changed) returns False: the caller resets.
-        """
-        nodes = self._document.plan.nodes
-        if self._built_for[0] != id(self._document.plan):
-            return False
-        changed = []
-        for node_id in dict.fromkeys(node_ids):
-            if node_id not in self._children_of or node_id not in nodes:
-                continue  # not a shown parent: the inserted or removed node itself
-            old = self._children_of[node_id]
-            new = [c for c in nodes[node_id].children if c in nodes]
-            if new != old:
-                changed.append((node_id, old, new))
-        if len(changed) != 1:
-            return False
-        parent_id, old, new = changed[0]
-        if len(new) == len(old) + 1:
-            row = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), len(old))
-            if new[:row] + new[row + 1:] != old or new[row] in self._row_of:
-                return False
-            return self._insert_row(parent_id, row, new)
-        if len(new) == len(old) - 1:
-            row = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), len(new))
-            if old[:row] + old[row + 1:] != new:
-                return False
-            self._remove_row(parent_id, row, new)
-            return True
-        return False
-
-    def _insert_row(self, parent_id: str, row: int, kids: list[str]) -> bool:
-        nodes = self._document.plan.nodes
-        added = kids[row]
-        # the inserted subtree (an undone deletion brings a whole one back)
-        subtree: dict[str, list[str]] = {}
-        stack = [added]
-        while stack:
-            node_id = stack.pop()
-            grand = []
-            for child in nodes[node_id].children:
-                if child in nodes and child not in subtree and child not in self._row_of and child != added:
-                    grand.append(child)
-            subtree[node_id] = grand
-            stack.extend(grand)
-        self.beginInsertRows(self.index_of(parent_id), row, row)
-        self._children_of[parent_id] = kids
-        for k in range(row, len(kids)):
-            self._row_of[kids[k]] = k
-        self._parent_of[added] = parent_id
-        for node_id, grand in subtree.items():
-            self._children_of[node_id] = grand
-            for k, child in enumerate(grand):
-                self._parent_of[child] = node_id
-                self._row_of[child] = k
-        self.endInsertRows()
-        self.node_changed(parent_id)  # a terminal parent became a chance node: new icon
-        return True
-
-    def _remove_row(self, parent_id: str, row: int, kids: list[str]) -> None:
-        removed = self._children_of[parent_id][row]
-        self.beginRemoveRows(self.index_of(parent_id), row, row)
-        stack = [removed]
-        while stack:
-            node_id = stack.pop()
-            stack.extend(self._children_of.pop(node_id, ()))
-            self._parent_of.pop(node_id, None)
-            self._row_of.pop(node_id, None)
-        self._children_of[parent_id] = kids
-        for k in range(row, len(kids)):
-            self._row_of[kids[k]] = k
-        self.endRemoveRows()
-        self.node_changed(parent_id)
 
     def _on_evaluated(self, _result=None) -> None:
         # The computed columns of every row may have moved. A range of indexes

@@ -100,6 +100,9 @@ class CompiledTrack:
     expression_fields: list[ExpressionField]
     base_variables: dict[str, float]
     _level_plan: list | None = field(default=None, repr=False)
+    #: int8 path written on the node itself, -1 for none (what ``path`` inherits
+    #: from): lets planning/engine/splice.py re-resolve paths after a move.
+    own_path: np.ndarray | None = field(default=None, repr=False)
 
     def level_plan(self) -> list["Level"]:
         """Per parent depth d (deepest first): the parents with children and their child ranges.
@@ -301,6 +304,7 @@ def _compile_track(plan: Plan, track_id: str | None, root: str | None,
     payoff_list = [0.0] * n
     probability_list = [1.0] * n
     path_list = [PATH_NEUTRAL] * n
+    own_list = [-1] * n
     shares = np.zeros(n, dtype=bool)
     probability_range = np.full((n, 2), np.nan)
     payoff_range = np.full((n, 2), np.nan)
@@ -352,7 +356,7 @@ def _compile_track(plan: Plan, track_id: str | None, root: str | None,
             code = PATH_CODE.get(node.path)
             if code is None:
                 raise PlanError(node_id, "path", f"unknown path {node.path!r} (expected one of {', '.join(PATHS)})")
-            path_list[i] = code
+            path_list[i] = own_list[i] = code
         elif i > 0 and not branch_of[i]:
             # A terminal (or any non-branch) inherits the path of the branch above it.
             path_list[i] = path_list[parent_of[i]]
@@ -418,6 +422,7 @@ def _compile_track(plan: Plan, track_id: str | None, root: str | None,
         node_scope=node_scope,
         expression_fields=expression_fields,
         base_variables={},
+        own_path=np.asarray(own_list, dtype=np.int8),
     )
     scope_values = resolve_scopes(compiled)
     compiled.base_variables = {k: float(v) for k, v in scope_values[0].items()}

@@ -68,6 +68,9 @@ class TreeLayout:
     hidden_children: np.ndarray
     orientation: str = "lr"
     breadth: np.ndarray = field(default=None, repr=False)
+    #: After ``relayout``: each node's position in the previous layout, -1
+    #: for a node that was not in it (lets views carry their arrays over).
+    source: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -272,7 +275,15 @@ def layout_track(
     ids, parent, depth, child_start, child_count, hidden = _visible_structure(
         plan, root_id, collapsed
     )
-    breadth = _tidy_breadth(parent, child_start, child_count, depth)
+    return _finish(ids, parent, depth, child_start, child_count, hidden, orientation,
+                   sibling_distance, level_distance)
+
+
+def _finish(ids, parent, depth, child_start, child_count, hidden, orientation: str,
+            sibling_distance: float, level_distance: float) -> TreeLayout:
+    """The tidy pass and the coordinates over a breadth-first visible structure."""
+    as_list = lambda a: a.tolist() if isinstance(a, np.ndarray) else a  # noqa: E731
+    breadth = _tidy_breadth(as_list(parent), as_list(child_start), as_list(child_count), depth)
     depth_arr = np.asarray(depth, dtype=np.int64)
     along = depth_arr.astype(float) * level_distance
     across = breadth * sibling_distance
@@ -282,7 +293,7 @@ def layout_track(
         x, y = across, along
     return TreeLayout(
         ids=ids,
-        index={node_id: i for i, node_id in enumerate(ids)},
+        index=dict(zip(ids, range(len(ids)))),
         x=np.ascontiguousarray(x, dtype=float),
         y=np.ascontiguousarray(y, dtype=float),
         parent=np.asarray(parent, dtype=np.int64),
@@ -293,3 +304,74 @@ def layout_track(
         orientation=orientation,
         breadth=breadth,
     )
+
+
+def relayout(old: TreeLayout, plan: Plan, node_ids, collapsed=frozenset(),
+             sibling_distance: float = 1.0, level_distance: float = 1.0) -> TreeLayout | None:
+    """``layout_track`` after a structural edit, re-numbering from ``old``.
+
+    ``old`` is the layout of the same track just before the edit (same
+    orientation, spacing and collapsed set); ``node_ids`` names the nodes
+    whose children the edit changed and the nodes it added (a ``Change``'s
+    ``node_ids``). The visible tree is re-numbered with numpy from the old
+    child ranges plus the touched nodes' children
+    (:func:`planning.engine.splice.breadth_first_splice`) instead of walking
+    every node's children list; the tidy pass then runs on it. Returns None
+    when that cannot reproduce ``layout_track`` (a missing or repeated child,
+    a very deep tree): lay the track out from scratch then.
+    """
+    from planning.engine.splice import breadth_first_splice
+
+    nodes = plan.nodes
+    if not old.ids or old.ids[0] not in nodes:
+        return None
+    index = old.index
+    ext_ids = list(old.ids)
+    number: dict[str, int] = {}
+    hidden_of: dict[int, bool] = {}
+    children: dict[int, list[str]] = {}
+    queue = [i for i in dict.fromkeys(node_ids) if i in nodes]
+    while queue:
+        node_id = queue.pop()
+        if node_id in number:
+            continue
+        e = index.get(node_id)
+        if e is None:
+            e = len(ext_ids)
+            ext_ids.append(node_id)
+        number[node_id] = e
+        kids = nodes[node_id].children
+        if any(c not in nodes for c in kids):
+            return None  # layout_track skips it: rare, not worth a second rule here
+        if kids and node_id in collapsed:
+            children[e], hidden_of[e] = [], True
+            continue
+        hidden_of[e] = False
+        for child in kids:
+            if child not in index and child not in number:
+                queue.append(child)
+        children[e] = list(kids)
+    custom = {e: [number[c] if c in number else index[c] for c in kids] for e, kids in children.items()}
+    found = breadth_first_splice(old.child_start, old.child_count, custom, len(ext_ids))
+    if found is None:
+        return None
+    src, parent, level_start = found
+    n = len(src)
+    count_ext = np.zeros(len(ext_ids), dtype=np.int64)
+    count_ext[:len(old.ids)] = old.child_count
+    hidden_ext = np.zeros(len(ext_ids), dtype=bool)
+    hidden_ext[:len(old.ids)] = old.hidden_children
+    for e, kids in custom.items():
+        count_ext[e] = len(kids)
+        hidden_ext[e] = hidden_of[e]
+    child_count = count_ext[src]
+    child_start = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        child_start[1:] = 1 + np.cumsum(child_count)[:-1]
+    child_start[0] = 1
+    depth = np.repeat(np.arange(len(level_start) - 1, dtype=np.int64), np.diff(level_start))
+    ids = [ext_ids[e] for e in src.tolist()]
+    layout = _finish(ids, parent, depth, child_start, child_count, hidden_ext[src], old.orientation,
+                     sibling_distance, level_distance)
+    layout.source = np.where(src < len(old.ids), src, -1)
+    return layout
