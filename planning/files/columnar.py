@@ -53,6 +53,7 @@ _NODE_KEYS = frozenset({"id", "kind", "label", "notes", "children", "payoff", "p
 _ABSENT = object()
 _NAN = math.nan
 _NONE_NAN = {None: _NAN}
+_SPECIAL = {None: _NAN, "#": _NAN}
 _PATH_OR_NONE = {None: -1, **PATH_CODES}
 
 
@@ -327,9 +328,9 @@ def _columns(data: dict, tally: _Tally | None) -> PlanColumns:
 
     # Ids: non-empty text, unique; every child listed is a node with this one parent.
     ids = _column(nodes, "id")
-    _check(_types(ids) == {str} and "" not in ids)
+    _check(_types(ids) == {str})
     index = dict(zip(ids, range(n)))
-    _check(len(index) == n)
+    _check(len(index) == n and "" not in index)
     tally.strings(ids)
     kind_names = _column(nodes, "kind", "terminal")
     kind = np.fromiter(map(KIND_CODES.__getitem__, kind_names), dtype=np.int8, count=n)
@@ -456,26 +457,25 @@ def _probabilities(nodes: list, n: int, is_branch: np.ndarray, present: bool
     if not present:
         return np.ones(n), share
     raw = _column(nodes, "probability", None)
-    types = list(map(type, raw))
+    types = _types(raw)
+    _check(types <= {float, int, str, type(None)})
+    shares = 0
+    if str in types:  # every text is "#": expressions take the object path
+        shares = raw.count("#")
+        _check(sum(map(isinstance, raw, repeat(str))) == shares)
+        share = np.fromiter(map(eq, raw, repeat("#")), dtype=bool, count=n)
+    # None and "#" read as NaN; no number is NaN (the parse refuses NaN).
+    values = np.fromiter(map(_SPECIAL.get, raw, raw) if shares or type(None) in types else raw,
+                         dtype=float, count=n)
+    absent = np.isnan(values)
+    absent[share] = False
     # A branch without a probability is an error, a decision's option with one a warning.
-    absent = np.fromiter(map(eq, types, repeat(type(None))), dtype=bool, count=n)
     _check(bool((absent != is_branch).all()))
-    shares = raw.count("#")
-    _check(types.count(str) == shares)  # every text is "#": expressions take the object path
-    share = np.fromiter(map(eq, raw, repeat("#")), dtype=bool, count=n)
-    branches = np.flatnonzero(is_branch).tolist()
-    values = [raw[i] for i in branches]
-    if shares:
-        values = [_NAN if v == "#" else v for v in values]
-        _check(_types(values) <= {float, int})
-        numbers = np.fromiter(values, dtype=float, count=len(values))
-    else:
-        numbers = _floats(values, len(values))
-    numeric = ~share[branches]
-    picked = numbers[numeric]
-    _check(bool(((picked >= 0) & (picked <= 1)).all()))  # false for NaN too
+    numeric = is_branch & ~share
+    picked = values[numeric]
+    _check(bool(((picked >= 0) & (picked <= 1)).all()))  # false for inf and NaN too
     probability = np.ones(n)
-    probability[branches] = numbers
+    probability[is_branch] = values[is_branch]
     return probability, share
 
 
