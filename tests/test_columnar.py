@@ -89,6 +89,14 @@ def test_random_plans_take_the_columnar_path_and_print_the_same(tmp_path, monkey
     _same_output(monkeypatch, capsys, path, "--nodes")
 
 
+def test_nodes_in_any_order(tmp_path, monkeypatch, capsys):
+    data = plan_to_dict(random_plan(300, seed=8))
+    data["nodes"] = data["nodes"][::-1]  # children listed before their parents
+    path = _write(tmp_path, data)
+    assert _same_compiled(path)
+    assert _same_output(monkeypatch, capsys, path)[0] == 0
+
+
 def test_minimise_several_tracks_commitments_and_colons(tmp_path, monkeypatch, capsys):
     """Two tracks, a commitment, ':' in ids and labels (the duplicate-key count), minimize."""
     data = plan_to_dict(random_plan(80, seed=2))

@@ -88,8 +88,10 @@ def compile_columns(columns: PlanColumns, track: int = 0) -> CompiledTrack:
     size = columns.size
     position = np.full(size, -1, dtype=np.int64)
     position[order] = np.arange(n, dtype=np.int64)
-    order_list = order.tolist()
-    ids = list(map(columns.ids.__getitem__, order_list))
+    if n == size and bool((order == np.arange(n)).all()):
+        ids = list(columns.ids)  # a file written breadth first: already in order
+    else:
+        ids = list(map(columns.ids.__getitem__, order.tolist()))
     index = dict(zip(ids, range(n)))
 
     kind = columns.kind[order]

@@ -171,7 +171,7 @@ def read_columns(path: str | os.PathLike) -> PlanColumns | None:
             # account for every key and every string (see _Tally). An escaped colon
             # (\u003a) would spoil that count: such files keep the hook.
             if "\\u003a" in text or "\\u003A" in text:
-                tally = None
+                tally = _Tally(None)
                 data = json.loads(text, object_pairs_hook=planfile._object_without_duplicates,
                                   parse_constant=planfile._reject_constant)
             else:
@@ -218,8 +218,8 @@ class _Tally:
     no object repeats a key.
     """
 
-    def __init__(self, colons: int):
-        self.colons = colons
+    def __init__(self, colons: int | None):
+        self.colons = colons  # None: the parse refused duplicate keys itself
         self.keys = 0
         self.in_strings = 0
 
@@ -230,7 +230,7 @@ class _Tally:
         self.in_strings += "".join(strings).count(":")
 
     def no_duplicates(self) -> bool:
-        return self.colons == self.keys + self.in_strings
+        return self.colons is None or self.colons == self.keys + self.in_strings
 
 
 def _check(condition: bool) -> None:
@@ -313,10 +313,8 @@ def _settings(data: dict, tally: _Tally) -> tuple[str, str, str, list[Variable],
     return text["title"], text["objective"], text["value_unit"], variables, tracks
 
 
-def _columns(data: dict, tally: _Tally | None) -> PlanColumns:
-    """Columns of a parsed plan; ``tally`` (None when the parse refused duplicates itself)."""
-    if tally is None:
-        tally = _Tally(0)
+def _columns(data: dict, tally: _Tally) -> PlanColumns:
+    """Columns of a parsed plan, every check passed (else :class:`_Fallback`)."""
     title, objective, value_unit, variables, tracks = _settings(data, tally)
     nodes = data["nodes"]
     _check(type(nodes) is list and 0 < len(nodes) <= planfile.MAX_NODES)
@@ -341,7 +339,13 @@ def _columns(data: dict, tally: _Tally | None) -> PlanColumns:
     flat = list(chain.from_iterable(children))
     del children
     tally.strings(flat)
-    child_flat = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    # Files written breadth first (generated, imported) list every child in the order
+    # of the nodes themselves: one comparison of the lists then stands for a million
+    # lookups. Any other order looks every child up.
+    if [index.get(t.root) for t in tracks] == [0] and flat == ids[1:]:
+        child_flat = np.arange(1, n, dtype=np.int64)
+    else:
+        child_flat = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
     del flat
     child_offset = np.zeros(n, dtype=np.int64)
     np.cumsum(child_count[:-1], out=child_offset[1:])
@@ -418,7 +422,7 @@ def _columns(data: dict, tally: _Tally | None) -> PlanColumns:
     else:
         resp_node, resp_ids = np.zeros(0, dtype=np.int64), []
         resp_level = resp_lead = resp_effect = np.zeros(0)
-    _check(tally.no_duplicates() or tally.colons == 0)
+    _check(tally.no_duplicates())
     return PlanColumns(
         title=title, objective=objective, value_unit=value_unit, variables=variables,
         tracks=tracks, ids=ids, orders=orders, parent=parent, kind=kind, child_count=child_count, child_offset=child_offset,
