@@ -221,6 +221,14 @@ def _mutate(name: str) -> dict | str:
         return json.dumps(data).replace('"id": "n3",', '"id": "n3", "label": "z",', 1)
     elif name == "terminal with children":
         nodes[1]["kind"] = "terminal"
+    elif name == "duplicate id, written breadth first":
+        # n5 becomes a second n4, and its parent lists it so: the file stays in order.
+        for node in nodes:
+            node["children"] = ["n4" if c == "n5" else c for c in node.get("children", [])] \
+                if "children" in node else node.get("children")
+            if node.get("children") is None:
+                node.pop("children")
+        next(n for n in nodes if n["id"] == "n5")["id"] = "n4"
     elif name == "newer version":
         data["version"] = 2
     return data
@@ -233,7 +241,8 @@ MUTATIONS = ["duplicate key in a node", "duplicate key at the top", "not JSON", 
              "payoff as text", "late response", "duplicate response id", "readiness 5",
              "unknown field", "variable outside its range (warning)", "second payoff (warning)",
              "committed to a stranger", "no tracks", "escaped colon", "terminal with children",
-             "newer version", "escaped colon and a duplicate key", "duplicate key and colons"]
+             "newer version", "escaped colon and a duplicate key", "duplicate key and colons",
+             "duplicate id, written breadth first"]
 
 
 @pytest.mark.parametrize("name", MUTATIONS)
@@ -247,7 +256,7 @@ def test_every_other_file_prints_what_the_object_path_prints(tmp_path, monkeypat
                                   "orphan (warning)", "option with a probability (warning)",
                                   "'#' gets nothing (warning)", "siblings sum off", "cycle",
                                   "expression", "unknown field", "escaped colon and a duplicate key",
-                                  "duplicate key and colons"])
+                                  "duplicate key and colons", "duplicate id, written breadth first"])
 def test_refused_files_take_the_object_path(tmp_path, name):
     assert read_columns(_write(tmp_path, _mutate(name))) is None
 

@@ -88,11 +88,12 @@ def compile_columns(columns: PlanColumns, track: int = 0) -> CompiledTrack:
     size = columns.size
     position = np.full(size, -1, dtype=np.int64)
     position[order] = np.arange(n, dtype=np.int64)
-    if n == size and bool((order == np.arange(n)).all()):
-        ids = list(columns.ids)  # a file written breadth first: already in order
+    if columns.index is not None and n == size:  # a file written breadth first: in order
+        ids = list(columns.ids)
+        index = columns.index.copy()
     else:
         ids = list(map(columns.ids.__getitem__, order.tolist()))
-    index = dict(zip(ids, range(n)))
+        index = dict(zip(ids, range(n)))
 
     kind = columns.kind[order]
     child_count = columns.child_count[order]

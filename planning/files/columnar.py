@@ -74,6 +74,10 @@ class PlanColumns:
     tracks : list of Track
     ids : list of str
         Node ids, in file order.
+    breadth_first : bool
+        True when the file has one track and lists its nodes in breadth-first order.
+    index : dict or None
+        Id -> file index, for a file written breadth first (else None).
     orders : list of ndarray
         Per track, the file indices of its nodes in breadth-first order.
     parent : ndarray of int64
@@ -110,6 +114,8 @@ class PlanColumns:
     variables: list[Variable]
     tracks: list[Track]
     ids: list[str]
+    breadth_first: bool
+    index: dict | None
     orders: list[np.ndarray]
     parent: np.ndarray
     kind: np.ndarray
@@ -182,12 +188,19 @@ def read_columns(path: str | os.PathLike) -> PlanColumns | None:
             # Drop the parsed objects while the collector still sleeps: enabled with a
             # million young objects alive, its first pass would walk them all.
             del data
-        _compact(columns)
+            _compact(columns)
         return columns
     except (_Fallback, PlanError, PlanFileError, ValueError, TypeError, KeyError,
             OverflowError, RecursionError, AttributeError, IndexError):
         # Whatever went wrong, the object path reads the file again and says it in its words.
         return None
+
+
+def _index(ids: list[str]) -> dict[str, int]:
+    """Id -> position; the ids must be unique and non-empty."""
+    index = dict(zip(ids, range(len(ids))))
+    _check(len(index) == len(ids) and "" not in index)
+    return index
 
 
 def _compact(columns: PlanColumns) -> None:
@@ -208,6 +221,9 @@ def _compact(columns: PlanColumns) -> None:
         setattr(columns, name, None)
         del strings
         setattr(columns, name, joined.split("\0"))
+    # A file written breadth first has not looked its ids up: they are checked here,
+    # and the mapping serves the compiled track (whose order is the file's).
+    columns.index = _index(columns.ids) if columns.breadth_first else None
 
 
 class _Tally:
@@ -327,8 +343,6 @@ def _columns(data: dict, tally: _Tally) -> PlanColumns:
     # Ids: non-empty text, unique; every child listed is a node with this one parent.
     ids = _column(nodes, "id")
     _check(_types(ids) == {str})
-    index = dict(zip(ids, range(n)))
-    _check(len(index) == n and "" not in index)
     tally.strings(ids)
     kind_names = _column(nodes, "kind", "terminal")
     kind = np.fromiter(map(KIND_CODES.__getitem__, kind_names), dtype=np.int8, count=n)
@@ -342,17 +356,22 @@ def _columns(data: dict, tally: _Tally) -> PlanColumns:
     # Files written breadth first (generated, imported) list every child in the order
     # of the nodes themselves: one comparison of the lists then stands for a million
     # lookups. Any other order looks every child up.
-    if [index.get(t.root) for t in tracks] == [0] and flat == ids[1:]:
+    # The ids are then checked unique once the strings are compact (_compact), with the
+    # mapping the compiled track needs anyway.
+    if len(tracks) == 1 and ids[0] == tracks[0].root and flat == ids[1:]:
+        index = None
         child_flat = np.arange(1, n, dtype=np.int64)
+        roots = [0]
     else:
+        index = _index(ids)
         child_flat = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+        roots = [index.get(t.root, -1) for t in tracks]
     del flat
     child_offset = np.zeros(n, dtype=np.int64)
     np.cumsum(child_count[:-1], out=child_offset[1:])
     parents_of = np.bincount(child_flat, minlength=n)
     _check(bool((parents_of <= 1).all()))  # no shared child, none listed twice
     _check(bool(((child_count > 0) == (kind != _TERMINAL)).all()))  # kinds and children agree
-    roots = [index.get(t.root, -1) for t in tracks]
     _check(min(roots) >= 0 and len(set(roots)) == len(roots))
     # With one parent at most each and n - roots children listed, every other node has one.
     _check(not parents_of[roots].any() and len(child_flat) == n - len(roots))
@@ -416,6 +435,7 @@ def _columns(data: dict, tally: _Tally) -> PlanColumns:
                 continue
             _check(type(option) is str and kind[i] == 0 and option in nodes[i]["children"])
             tally.strings([option])
+            index = index or _index(ids)
             committed[i] = index[option]
     if "responses" in keys:
         resp_node, resp_ids, resp_level, resp_lead, resp_effect = _responses(nodes, n, tally)
@@ -425,7 +445,7 @@ def _columns(data: dict, tally: _Tally) -> PlanColumns:
     _check(tally.no_duplicates())
     return PlanColumns(
         title=title, objective=objective, value_unit=value_unit, variables=variables,
-        tracks=tracks, ids=ids, orders=orders, parent=parent, kind=kind, child_count=child_count, child_offset=child_offset,
+        tracks=tracks, ids=ids, breadth_first=index is None, index=None, orders=orders, parent=parent, kind=kind, child_count=child_count, child_offset=child_offset,
         child_flat=child_flat, payoff=payoff, probability=probability, share=share,
         is_branch=is_branch, path=path, probability_range=probability_range,
         payoff_range=payoff_range, committed=committed, warning_days=warning_days,
