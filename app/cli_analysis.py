@@ -186,12 +186,7 @@ def cmd_evaluate(args) -> int:
             if reads:
                 entry["reads"] = {f'{f}("{a}")': v for f, a, v in reads}
             tracks.append(entry)
-        if fast is not None:  # big results: the same text, written faster (issue 11)
-            from app.cli_json import dumps as _dump_fast
-
-            print(_dump_fast({"title": plan.title, "tracks": tracks}))
-        else:
-            print(_dump({"title": plan.title, "tracks": tracks}))
+        print(_dump({"title": plan.title, "tracks": tracks}))
         return EXIT_OK
     lines = [plan.title or args.file]
     if chosen:

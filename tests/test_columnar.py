@@ -307,30 +307,3 @@ def test_changed_random_plans_print_the_same(tmp_path_factory, monkeypatch, caps
     _same_compiled(path)
     _same_output(monkeypatch, capsys, path)
 
-
-# -- the --json text -------------------------------------------------------------------
-
-_JSON = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.text(max_size=8),
-              st.floats(allow_nan=False, allow_infinity=False)),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=6), inner, max_size=4)),
-    max_leaves=30)
-
-
-@settings(max_examples=200, deadline=None)
-@given(data=_JSON)
-def test_json_text_is_json_dumps(data):
-    from app.cli import _dump
-    from app.cli_json import dumps
-
-    assert dumps(data) == _dump(data)
-
-
-def test_json_text_hands_unusual_values_back():
-    from app.cli import _dump
-    from app.cli_json import dumps
-
-    assert dumps({"a": np.float64(1.5), "b": (1, 2)}) == _dump({"a": np.float64(1.5), "b": (1, 2)})
-    with pytest.raises(ValueError, match="Out of range float"):
-        dumps({"x": [float("nan")]})
