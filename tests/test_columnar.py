@@ -89,6 +89,21 @@ def test_random_plans_take_the_columnar_path_and_print_the_same(tmp_path, monkey
     _same_output(monkeypatch, capsys, path, "--nodes")
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_compacted_ids_compile_the_same(tmp_path, monkeypatch, reverse):
+    """Big files rebuild their id strings after the parse (memory): same tracks."""
+    from planning.files import columnar
+
+    monkeypatch.setattr(columnar, "COMPACT_FROM", 0)
+    data = plan_to_dict(random_plan(500, seed=6))
+    if reverse:
+        data["nodes"] = data["nodes"][::-1]
+    path = _write(tmp_path, data)
+    assert _same_compiled(path)
+    columns = read_columns(path)
+    assert (columns.index is None) == reverse and columns.ids[:2] == [n["id"] for n in data["nodes"][:2]]
+
+
 def test_nodes_in_any_order(tmp_path, monkeypatch, capsys):
     data = plan_to_dict(random_plan(300, seed=8))
     data["nodes"] = data["nodes"][::-1]  # children listed before their parents

@@ -203,6 +203,10 @@ def _index(ids: list[str]) -> dict[str, int]:
     return index
 
 
+#: Fewer strings than this are left where they are (see :func:`_compact`).
+COMPACT_FROM = 200_000
+
+
 def _compact(columns: PlanColumns) -> None:
     """Give the memory of the parsed objects back: rebuild the id strings away from them.
 
@@ -213,8 +217,8 @@ def _compact(columns: PlanColumns) -> None:
     """
     for name in ("ids", "resp_ids"):
         strings = getattr(columns, name)
-        if not strings:
-            continue
+        if len(strings) < COMPACT_FROM:
+            continue  # a few MB at most: not worth the copy
         joined = "\0".join(strings)
         if joined.count("\0") != len(strings) - 1:
             continue  # an id holds the separator: keep the strings as they are
