@@ -138,24 +138,43 @@ def _reads_lines(plan, r, unit: str) -> list[str]:
     return lines
 
 
+def _columnar_results(args):
+    """``evaluate --json`` of a plainly valid plan without options, read as columns (issue 11).
+
+    (plan settings, results) or None: then the object path loads, validates and words
+    every message (:func:`planning.engine.columnar.evaluate_file`).
+    """
+    if not args.json or args.from_node is not None or getattr(args, "given", None) or any(
+            getattr(args, option, None) is not None
+            for option in ("rule", "objective", "senses", "weight", "weight_range")):
+        return None
+    from planning.engine.columnar import evaluate_file
+
+    return evaluate_file(args.file, args.track)
+
+
 def cmd_evaluate(args) -> int:
     from planning.engine import links
     from planning.engine.evaluate import evaluate_track
 
     from app.cli_league import apply_rule_options, rule_lines
 
-    plan, _ = _valid_plan(args.file)
-    plan = apply_rule_options(plan, args)
-    if args.track is not None:
-        _tracks(plan, args.track)
     chosen: dict[str, str] = {}
-    if getattr(args, "given", None):
-        results, chosen = _linked_results(plan, args)
-    elif args.from_node is not None:
-        owner = _start_node(plan, args.from_node, args.track)
-        results = [evaluate_track(plan, track_id=owner, root=args.from_node)]
+    fast = _columnar_results(args)
+    if fast is not None:
+        plan, results = fast
     else:
-        results = [evaluate_track(plan, t) for t in _tracks(plan, args.track)]
+        plan, _ = _valid_plan(args.file)
+        plan = apply_rule_options(plan, args)
+        if args.track is not None:
+            _tracks(plan, args.track)
+        if getattr(args, "given", None):
+            results, chosen = _linked_results(plan, args)
+        elif args.from_node is not None:
+            owner = _start_node(plan, args.from_node, args.track)
+            results = [evaluate_track(plan, track_id=owner, root=args.from_node)]
+        else:
+            results = [evaluate_track(plan, t) for t in _tracks(plan, args.track)]
     if args.json:
         tracks = []
         for r in results:

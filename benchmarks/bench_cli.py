@@ -7,10 +7,12 @@ plain Python rollback of the same file, in the same run.
 Each command runs as a fresh process (``python -m app.main evaluate --json
 FILE``, output to /dev/null); the figure is the best of ``--repeat`` runs
 (the machine is shared: the minimum is the least noisy) with the peak
-resident memory of that process (``wait4``). The plans are
-``planning.model.generate.random_plan(n)``, saved once under ``--cache``. Also
-times, in this process, the load / compile / evaluate split and
-`branchwise import` of a generated SilverDecisions file of the same size.
+resident memory of that process (``wait4``) and the least CPU time (user +
+system) of the runs. The plans are ``planning.model.generate.random_plan(n)``,
+saved once under ``--cache``. Also times, in a fresh process, the load /
+compile / evaluate split of the object path and of the columnar path that
+``evaluate --json`` takes (``planning.files.columnar``), and `branchwise import`
+of a generated SilverDecisions file of the same size.
 """
 from __future__ import annotations
 
@@ -78,8 +80,8 @@ def silverdecisions_file(n: int, cache: Path) -> Path:
     return path
 
 
-def run_process(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one fresh process, output discarded."""
+def run_process(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one fresh process."""
     t = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
@@ -90,17 +92,24 @@ def run_process(argv: list[str]) -> tuple[float, float]:
     proc.stderr.close()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def best(argv: list[str], repeat: int) -> tuple[float, float]:
+def best(argv: list[str], repeat: int) -> tuple[float, float, float]:
+    """The run with the least wall time; its memory; the least CPU time of all runs."""
     runs = [run_process(argv) for _ in range(repeat)]
-    return min(runs)
+    wall, mb, _ = min(runs)
+    return wall, mb, min(cpu for _, _, cpu in runs)
 
 
-def split(path: Path) -> tuple[float, float, float]:
-    """Load, compile and evaluate seconds, in a fresh process (one run each)."""
-    code = f"from benchmarks.bench_cli import split_here; print(*split_here({str(path)!r}))"
+def split(path: Path, columnar: bool = False) -> tuple[float, float, float]:
+    """Load, compile and evaluate seconds, in a fresh process (one run each).
+
+    ``columnar``: the columnar path of ``evaluate --json`` (read as columns, checked,
+    compiled from the columns) instead of load_plan + compile_track.
+    """
+    here = "split_columnar" if columnar else "split_here"
+    code = f"from benchmarks.bench_cli import {here}; print(*{here}({str(path)!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     load, comp, ev = map(float, out.stdout.split())
     return load, comp, ev
@@ -122,6 +131,22 @@ def split_here(path: str) -> tuple[float, float, float]:
     return t1 - t0, t2 - t1, t3 - t2
 
 
+def split_columnar(path: str) -> tuple[float, float, float]:
+    from planning.engine.columnar import compile_columns
+    from planning.engine.evaluate import evaluate_compiled
+    from planning.files.columnar import read_columns
+
+    gc.collect()
+    t0 = time.perf_counter()
+    columns = read_columns(path)
+    t1 = time.perf_counter()
+    ct = compile_columns(columns)
+    t2 = time.perf_counter()
+    evaluate_compiled(ct)
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -131,8 +156,9 @@ def main() -> None:
     args = parser.parse_args()
     py = sys.executable
     print("| nodes | file | `evaluate --json` (process) | peak RSS | plain Python rollback | peak RSS | ratio "
-          "| load / compile / evaluate (in process) | `import` SilverDecisions (process) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+          "| load / compile / evaluate (in process) | columnar read / compile / evaluate "
+          "| `import` SilverDecisions (process) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for n in args.sizes:
         # Made in a child process: a parent's peak memory would show in its children's.
         code = f"from benchmarks.bench_cli import plan_file, silverdecisions_file; from pathlib import Path; " \
@@ -140,20 +166,24 @@ def main() -> None:
         subprocess.run([py, "-c", code], cwd=ROOT, check=True)
         path = plan_file(n, args.cache)
         repeat = args.repeat if n < 1_000_000 else max(1, args.repeat - 1)
-        ours, ours_mb = best([py, "-m", "app.main", "evaluate", "--json", str(path)], repeat)
-        plain, plain_mb = best([py, str(ROOT / "benchmarks" / "plain_rollback.py"), str(path)], repeat)
+        ours, ours_mb, ours_cpu = best([py, "-m", "app.main", "evaluate", "--json", str(path)], repeat)
+        plain, plain_mb, plain_cpu = best([py, str(ROOT / "benchmarks" / "plain_rollback.py"), str(path)], repeat)
         load, comp, ev = split(path)
+        c_load, c_comp, c_ev = split(path, columnar=True)
         imported = "not run"
         if not args.no_import:
             sd = silverdecisions_file(n, args.cache)
             with tempfile.TemporaryDirectory() as tmp:
                 try:
-                    t, mb = best([py, "-m", "app.main", "import", str(sd), "-o", str(Path(tmp) / "x.bwplan")], 1)
+                    t, mb, _ = best([py, "-m", "app.main", "import", str(sd), "-o", str(Path(tmp) / "x.bwplan")], 1)
                     imported = f"{t:.2f} s, {mb:,.0f} MB ({sd.stat().st_size / 2**20:,.0f} MB file)"
                 except RuntimeError as exc:
                     imported = f"failed: {str(exc).strip().splitlines()[-1][:80]}"
-        print(f"| {n:,} | {path.stat().st_size / 2**20:,.0f} MB | {ours:.2f} s | {ours_mb:,.0f} MB | {plain:.2f} s | "
-              f"{plain_mb:,.0f} MB | {ours / plain:.2f} | {load:.2f} / {comp:.2f} / {ev:.2f} s | {imported} |",
+        print(f"| {n:,} | {path.stat().st_size / 2**20:,.0f} MB | {ours:.2f} s ({ours_cpu:.2f} s CPU) | "
+              f"{ours_mb:,.0f} MB | {plain:.2f} s ({plain_cpu:.2f} s CPU) | {plain_mb:,.0f} MB | "
+              f"{ours / plain:.2f} ({ours_cpu / plain_cpu:.2f} CPU) | {load:.2f} / {comp:.2f} / {ev:.2f} s "
+              f"| {c_load:.2f} / {c_comp:.2f} / {c_ev:.2f} s "
+              f"| {imported} |",
               flush=True)
 
 

@@ -28,12 +28,14 @@ import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from planning.model import expressions
 from planning.model.errors import ERROR, PlanError, Problem
 from planning.model.plan import CHANCE, Plan, Variable
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built: plans without links never load it
+    import networkx as nx
 
 #: What each function reads, as the Tracks view and the DOT export label it.
 READS = {"p_success": "p_success", "p_failure": "p_failure", "ev": "ev", "reach": "reach"}
@@ -112,6 +114,8 @@ def find_links(plan: Plan, owner: Mapping[str, str] | None = None) -> list[Link]
 
 def dependency_graph(plan: Plan, links: Iterable[Link] | None = None) -> nx.DiGraph:
     """Tracks as nodes; an edge read -> reader per pair, with the links on it (``links``)."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     for track in plan.tracks:
         graph.add_node(track.id, title=track.title)
@@ -144,6 +148,8 @@ def link_problems(plan: Plan, links: Sequence[Link] | None = None) -> list[Probl
         elif link.read == link.reader:
             through = "" if link.node_id else " (a plan variable is read by every track)"
             error(link, f"{link.text}: track {link.reader!r} cannot read itself{through}")
+    import networkx as nx
+
     graph = dependency_graph(plan, links)
     for cycle in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), c)):
         # Each edge read -> reader; name the circle as "A reads B reads ... reads A".
@@ -171,6 +177,8 @@ def dependency_order(plan: Plan) -> list[str]:
     PlanError
         When tracks read each other in a circle, naming where.
     """
+    import networkx as nx
+
     graph = dependency_graph(plan)
     position = {track.id: i for i, track in enumerate(plan.tracks)}
     try:
@@ -434,6 +442,8 @@ def readers_of(plan: Plan, track_id: str) -> list[str]:
     graph = dependency_graph(plan)
     if track_id not in graph:
         return []
+    import networkx as nx
+
     below = nx.descendants(graph, track_id)
     try:
         order = dependency_order(plan)
