@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
+from json.encoder import c_make_encoder, encode_basestring
 import math
 import os
 import re
@@ -205,11 +207,10 @@ def _criteria_list(value, owner, field):
     return criteria
 
 
-# Fast paths for the common cases in _node_from_dict (one function call per field
-# costs a third of the load time of a 100k-node file).
-_NODE_STR_FIELDS = frozenset({"kind", "label", "notes", "path", "committed", "payoff",
-                              "probability", "payoff2"})
-_NODE_FLOAT_FIELDS = frozenset({"payoff", "probability", "warning_days", "payoff2"})
+#: Fields a node commonly has, all plain values: a node with no other field is read
+#: by :func:`_plain_node` without a call per field.
+_PLAIN_NODE_KEYS = frozenset({"id", "kind", "label", "notes", "children", "payoff", "probability",
+                              "path", "warning_days", "committed", "payoff2"})
 
 
 def _node_from_dict(raw: Any, index: int) -> Node:
@@ -218,6 +219,10 @@ def _node_from_dict(raw: Any, index: int) -> Node:
     node_id = raw.get("id")
     if type(node_id) is not str or not node_id:
         node_id = _required_id(raw, "id", None, f"nodes[{index}].id")
+    elif raw.keys() <= _PLAIN_NODE_KEYS:
+        node = _plain_node(raw, node_id)
+        if node is not None:
+            return node
     try:
         return _node_fields(raw, node_id)
     except PlanError as exc:  # name the node by its label too, when it has a readable one
@@ -227,30 +232,67 @@ def _node_from_dict(raw: Any, index: int) -> Node:
         raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
 
 
+def _plain_node(raw: dict, node_id: str) -> Node | None:
+    """The node, when each of its fields (all of :data:`_PLAIN_NODE_KEYS`) holds what
+    :data:`_NODE_FIELDS` takes as is; None otherwise (:func:`_node_fields` then reads
+    it, and words what is wrong). Loading a large plan is mostly this function.
+    """
+    get = raw.get
+    kind, label, notes = get("kind", TERMINAL), get("label", ""), get("notes", "")
+    path, committed = get("path"), get("committed")
+    if not (type(kind) is str and type(label) is str and type(notes) is str
+            and (path is None or type(path) is str) and (committed is None or type(committed) is str)):
+        return None
+    children = get("children")
+    if children is None:
+        if "children" in raw:  # null: a list is required
+            return None
+        children = []
+    elif type(children) is list:
+        for child in children:
+            if type(child) is not str or not child:
+                return None
+    else:
+        return None
+    payoff, payoff2 = get("payoff", 0.0), get("payoff2", 0.0)
+    probability, warning_days = get("probability"), get("warning_days")
+    # Numbers: finite floats as they are, ints a float holds exactly as floats; the
+    # rest (bools, nulls where not allowed, huge ints, non-finite) by _node_fields.
+    kind_of = type(payoff)
+    if kind_of is float:
+        if payoff - payoff != 0:
+            return None
+    elif kind_of is int and -EXACT_FLOAT_INT <= payoff <= EXACT_FLOAT_INT:
+        payoff = float(payoff)
+    elif kind_of is not str:
+        return None
+    kind_of = type(probability)
+    if kind_of is float:
+        if probability - probability != 0:
+            return None
+    elif kind_of is int and -EXACT_FLOAT_INT <= probability <= EXACT_FLOAT_INT:
+        probability = float(probability)
+    elif kind_of is not str and probability is not None:
+        return None
+    if warning_days is not None:
+        if type(warning_days) is float:
+            if warning_days - warning_days != 0:
+                return None
+        elif type(warning_days) is int and -EXACT_FLOAT_INT <= warning_days <= EXACT_FLOAT_INT:
+            warning_days = float(warning_days)
+        else:
+            return None
+    if type(payoff2) is not float or payoff2 - payoff2 != 0:  # rare: the general reader
+        return None
+    # Positional, in the field order of Node (a keyword call costs a dict per node).
+    return Node(node_id, kind, label, notes, children, payoff, probability, None, None, path, [],
+                warning_days, [], committed, [], payoff2, None, {})
+
+
 def _node_fields(raw: dict, node_id: str) -> Node:
     kwargs: dict = {}
     extra: dict = {}
     for key, value in raw.items():
-        kind = type(value)
-        if kind is str:
-            if key in _NODE_STR_FIELDS:
-                kwargs[key] = value
-                continue
-        elif kind is float:
-            if key in _NODE_FLOAT_FIELDS and value - value == 0:  # finite
-                kwargs[key] = value
-                continue
-        elif kind is int:
-            if key in _NODE_FLOAT_FIELDS and -EXACT_FLOAT_INT <= value <= EXACT_FLOAT_INT:
-                kwargs[key] = float(value)
-                continue
-        elif kind is list and key == "children":
-            for child in value:
-                if type(child) is not str or not child:
-                    break
-            else:
-                kwargs[key] = value
-                continue
         convert = _NODE_FIELDS.get(key)
         if convert is not None:
             kwargs[key] = convert(value, node_id, key)
@@ -448,7 +490,20 @@ def node_to_dict(node: Node) -> dict:
     return _with_extra(result, node.extra, NODE_KEYS) if node.extra else result
 
 
-def plan_to_dict(plan: Plan) -> dict:
+class _NodeRows:
+    """The nodes of a plan, made into dicts one at a time as the text is written.
+
+    :func:`dumps_plan` puts this where :func:`plan_to_dict` has the list of node
+    dicts: a million of them at once would add ~400 MB to the peak of a save.
+    """
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+
+
+def plan_to_dict(plan: Plan, lazy_nodes: _NodeRows | None = None) -> dict:
     """The plan as the JSON object written to a file (fixed key order).
 
     Parameters
@@ -484,7 +539,7 @@ def plan_to_dict(plan: Plan) -> dict:
         "variables": [_variable_to_dict(v) for v in plan.variables],
         "tracks": [_with_extra({"id": t.id, "title": t.title, "root": t.root}, t.extra, TRACK_KEYS)
                    for t in plan.tracks],
-        "nodes": [node_to_dict(n) for n in plan.nodes.values()],
+        "nodes": [node_to_dict(n) for n in plan.nodes.values()] if lazy_nodes is None else lazy_nodes,
     }
     return _with_extra(result, plan.extra, PLAN_KEYS)
 
@@ -512,20 +567,52 @@ _ROW_LISTS = ("criteria", "variables", "tracks", "nodes")
 _INLINE = ("weight_range",)
 
 
+def _row_encoder() -> Callable[[Any], str]:
+    """``_ITEM_ENCODER.encode`` for many rows: one C encoder made once, not once per row.
+
+    ``JSONEncoder.encode`` builds a new C encoder for every call, a third of
+    the time of writing a node. Use a fresh one per document: a failed encode
+    leaves its circular-reference markers behind.
+    """
+    if c_make_encoder is None:  # a Python without the C accelerator
+        return _ITEM_ENCODER.encode
+    encoder = c_make_encoder({}, _ITEM_ENCODER.default, encode_basestring, None,
+                             _ITEM_ENCODER.key_separator, _ITEM_ENCODER.item_separator,
+                             False, False, False)
+    return lambda row: "".join(encoder(row, 0))
+
+
 def _format_document(data: dict) -> str:
-    """Two-space indented JSON with each variable, track and node on its own line."""
-    parts = []
+    """Two-space indented JSON with each variable, track and node on its own line.
+
+    The text is joined once from its pieces (rows and separators): a large plan's
+    text is not copied again on its way out.
+    """
+    pieces: list[str] = []
+    encode = _row_encoder()
     for key, value in data.items():
-        head = f"  {json.dumps(key, ensure_ascii=False)}: "
-        if key in _ROW_LISTS and type(value) is list and value:
-            rows = ",\n    ".join(map(_ITEM_ENCODER.encode, value))
-            parts.append(f"{head}[\n    {rows}\n  ]")
+        pieces.append(",\n  " if pieces else "{\n  ")
+        pieces.append(json.dumps(key, ensure_ascii=False) + ": ")
+        rows = None
+        if type(value) is _NodeRows:
+            if value.nodes:
+                rows = map(encode, map(node_to_dict, value.nodes))
+            else:
+                value = []
+        elif key in _ROW_LISTS and type(value) is list and value:
+            rows = map(encode, value)
+        if rows is not None:
+            pieces.append("[\n    ")
+            pieces.append(next(rows))
+            pieces.extend(itertools.chain.from_iterable(zip(itertools.repeat(",\n    "), rows)))
+            pieces.append("\n  ]")
         elif key in _INLINE:
-            parts.append(head + _ITEM_ENCODER.encode(value))
+            pieces.append(_ITEM_ENCODER.encode(value))
         else:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False, indent=2)
-            parts.append(head + text.replace("\n", "\n  "))
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            pieces.append(text.replace("\n", "\n  "))
+    pieces.append("\n}\n")
+    return "".join(pieces)
 
 
 def dumps_plan(plan: Plan) -> str:
@@ -538,7 +625,7 @@ def dumps_plan(plan: Plan) -> str:
     """
     try:
         with gc_paused():
-            return _format_document(plan_to_dict(plan))
+            return _format_document(plan_to_dict(plan, _NodeRows(plan.nodes.values())))
     except (ValueError, TypeError, RecursionError) as exc:
         place = ""
         for node in plan.nodes.values():  # name the node that holds the bad value

@@ -37,11 +37,11 @@ other importers in :mod:`planning.files.importers`.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from fractions import Fraction
 
 from planning.model import expressions
@@ -167,8 +167,11 @@ def import_silverdecisions(path_or_text, *, source: str | None = None) -> Plan:
         SilverDecisions file, or its structure is broken. The message says
         what and where (``tree 1, node 'Buy?': edge 2: payoff: ...``).
     """
-    text, source, fallback_title = read_text(path_or_text, source)
-    return _loads(text, source, fallback_title)
+    with _gc_paused():
+        text, source, fallback_title = read_text(path_or_text, source)
+        data = read_json(text, source)
+        del text  # 150 MB and more for a large file: not kept while the plan is built
+        return _Converter(data, source, fallback_title, consume=True).plan()
 
 
 def loads_silverdecisions(text: str, *, source: str | None = None) -> Plan:
@@ -181,33 +184,57 @@ def loads_silverdecisions(text: str, *, source: str | None = None) -> Plan:
     """
     if not isinstance(text, str):
         raise PlanFileError(f"expected the file's text, got {type(text).__name__}")
-    return _loads(importers.check_size(text, source or "<text>"), source or "<text>", "")
+    source = source or "<text>"
+    with _gc_paused():
+        data = read_json(importers.check_size(text, source), source)
+        return _Converter(data, source, "", consume=True).plan()
 
 
-def _loads(text: str, source: str, fallback_title: str) -> Plan:
+@contextlib.contextmanager
+def _gc_paused():
     # The garbage collector would walk the whole parsed file again and again
     # while the plan is built (it holds no cycles): pause it, about 2x faster.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _Converter(read_json(text, source), source, fallback_title).plan()
+        yield
     finally:
         if paused:
             gc.enable()
 
 
 # -- the file's layout and an iterative walk over its trees ------------------------------------
-@dataclass
-class _Visit:
-    """One SilverDecisions node met on the walk, with the edge that leads to it."""
+class _Walk:
+    """Every SilverDecisions node of the file in depth-first pre-order, as parallel lists.
 
-    tree: int  # 1-based
-    node: dict
-    node_id: str
-    parent: int  # index of the parent's visit, -1 for a root
-    edge: dict | None
-    edge_no: int  # 1-based position among the parent's edges; 0 for a root
-    where: str  # "tree 1, node 'Buy?'" for messages
+    Index ``i`` is the node ``sd{i + 1}``: ``nodes[i]`` its object, ``parents[i]``
+    its parent's index (-1 for a root), ``edges[i]`` the edge that leads to it
+    (None for a root), ``edge_nos[i]`` that edge's 1-based position and
+    ``trees[i]`` its 1-based tree, ``names[i]`` its name (None or text). Lists rather than one object per node: a
+    million-node file would spend seconds and hundreds of MB on them. The place
+    names of messages are made only when a message needs one (:meth:`where`).
+    """
+
+    __slots__ = ("source", "nodes", "parents", "edges", "edge_nos", "trees", "names")
+
+    def __init__(self, source: str):
+        self.source = source
+        self.nodes: list[dict] = []
+        self.parents: list[int] = []
+        self.edges: list[dict | None] = []
+        self.edge_nos: list[int] = []
+        self.trees: list[int] = []
+        self.names: list[str | None] = []
+
+    def where(self, index: int) -> str:
+        """``"<source>: tree 1, node 'Buy?'"`` (the node id when it has no name)."""
+        label = _clean(self.names[index] or "", 40)
+        return (f"{self.source}: tree {self.trees[index]}, node "
+                + (f"'{label}'" if label else f"sd{index + 1}"))
+
+    def edge_place(self, index: int) -> str:
+        """``"<parent's place>: edge 2"``: where the edge leading to node ``index`` is."""
+        return f"{self.where(self.parents[index])}: edge {self.edge_nos[index]}"
 
 
 def _layout(data, source: str) -> tuple[str, dict, list]:
@@ -237,49 +264,64 @@ def _layout(data, source: str) -> tuple[str, dict, list]:
     return version.strip(), body, trees
 
 
-def _walk(trees: list, source: str) -> list[_Visit]:
+def _walk(trees: list, source: str) -> _Walk:
     """Every node of every tree in depth-first pre-order, checking the structure."""
-    visits: list[_Visit] = []
+    walk = _Walk(source)
+    nodes, parents, edges, edge_nos, tree_of, names = (walk.nodes, walk.parents, walk.edges,
+                                                       walk.edge_nos, walk.trees, walk.names)
     for tree_no, root in enumerate(trees, 1):
         stack: list[tuple[object, int, dict | None, int]] = [(root, -1, None, 0)]
         while stack:
             node, parent, edge, edge_no = stack.pop()
-            if len(visits) >= MAX_NODES:
+            here = len(nodes)
+            if here >= MAX_NODES:
                 raise PlanFileError(f"{source}: more than {MAX_NODES:,} nodes; Branchwise imports "
                                     "at most that many")
-            node_id = f"sd{len(visits) + 1}"
-            place = (f"{visits[parent].where}: edge {edge_no}: childNode" if parent >= 0
-                     else f"{source}: tree {tree_no}")
             if not isinstance(node, dict):
-                raise PlanFileError(f"{place}: must be an object (a node), got {_show(node)}")
+                raise PlanFileError(f"{_place(walk, parent, edge_no, tree_no)}: must be an object "
+                                    f"(a node), got {_show(node)}")
             name = node.get("name")
             if name is not None and not isinstance(name, str):
-                raise PlanFileError(f"{place}: name: must be text, got {_show(name)}")
-            label = _clean(name or "", 40)
-            where = f"{source}: tree {tree_no}, node " + (f"'{label}'" if label else node_id)
+                raise PlanFileError(f"{_place(walk, parent, edge_no, tree_no)}: name: must be text, "
+                                    f"got {_show(name)}")
+            nodes.append(node)
+            parents.append(parent)
+            edges.append(edge)
+            edge_nos.append(edge_no)
+            tree_of.append(tree_no)
+            names.append(name)
             kind = node.get("type")
             if kind not in _KINDS:
                 what = "missing" if kind is None else f"unknown node type {_show(kind)}"
-                raise PlanFileError(f"{where}: type: {what} (expected decision, chance or terminal)")
+                raise PlanFileError(f"{walk.where(here)}: type: {what} (expected decision, chance "
+                                    "or terminal)")
             code = node.get("code")
             if code is not None and not isinstance(code, str):
-                raise PlanFileError(f"{where}: code: must be text, got {_show(code)}")
-            visits.append(_Visit(tree_no, node, node_id, parent, edge, edge_no, where))
-            here = len(visits) - 1
-            edges = node.get("childEdges") or []
-            if not isinstance(edges, list):
-                raise PlanFileError(f"{where}: childEdges: must be a list, got {_show(edges)}")
-            for k in range(len(edges), 0, -1):
-                child_edge = edges[k - 1]
+                raise PlanFileError(f"{walk.where(here)}: code: must be text, got {_show(code)}")
+            child_edges = node.get("childEdges") or []
+            if not isinstance(child_edges, list):
+                raise PlanFileError(f"{walk.where(here)}: childEdges: must be a list, "
+                                    f"got {_show(child_edges)}")
+            for k in range(len(child_edges), 0, -1):
+                child_edge = child_edges[k - 1]
                 if not isinstance(child_edge, dict):
-                    raise PlanFileError(f"{where}: edge {k}: must be an object, got {_show(child_edge)}")
+                    raise PlanFileError(f"{walk.where(here)}: edge {k}: must be an object, "
+                                        f"got {_show(child_edge)}")
                 edge_name = child_edge.get("name")
                 if edge_name is not None and not isinstance(edge_name, str):
-                    raise PlanFileError(f"{where}: edge {k}: name: must be text, got {_show(edge_name)}")
+                    raise PlanFileError(f"{walk.where(here)}: edge {k}: name: must be text, "
+                                        f"got {_show(edge_name)}")
                 if "childNode" not in child_edge:
-                    raise PlanFileError(f"{where}: edge {k}: has no childNode")
+                    raise PlanFileError(f"{walk.where(here)}: edge {k}: has no childNode")
                 stack.append((child_edge["childNode"], here, child_edge, k))
-    return visits
+    return walk
+
+
+def _place(walk: _Walk, parent: int, edge_no: int, tree_no: int) -> str:
+    """Where a node that is not (yet) on the walk is: its edge, or its tree for a root."""
+    if parent >= 0:
+        return f"{walk.where(parent)}: edge {edge_no}: childNode"
+    return f"{walk.source}: tree {tree_no}"
 
 
 def _rule_data(thing: dict) -> dict:
@@ -320,24 +362,25 @@ def stored_results(data: dict) -> list[dict]:
         When ``data`` is not a SilverDecisions file.
     """
     _, _, trees = _layout(data, "<data>")
-    visits = _walk(trees, "<data>")
+    walk = _walk(trees, "<data>")
     results: list[dict] = []
     options: dict[int, list[tuple[dict, str]]] = {}
-    for visit in visits:
-        if visit.parent < 0:
-            results.append({"track": f"tree{visit.tree}", "root": visit.node_id,
-                            "ev": _number_or_none(_rule_data(visit.node).get("payoff")), "policy": {}})
+    for index, parent in enumerate(walk.parents):
+        if parent < 0:
+            results.append({"track": f"tree{walk.trees[index]}", "root": f"sd{index + 1}",
+                            "ev": _number_or_none(_rule_data(walk.nodes[index]).get("payoff")),
+                            "policy": {}})
         else:
-            options.setdefault(visit.parent, []).append((visit.edge, visit.node_id))
-    for index, visit in enumerate(visits):
-        if visit.node.get("type") != "decision" or index not in options:
+            options.setdefault(parent, []).append((walk.edges[index], f"sd{index + 1}"))
+    for index, node in enumerate(walk.nodes):
+        if node.get("type") != "decision" or index not in options:
             continue
         marked = [(_rule_data(edge), child) for edge, child in options[index]]
         best = [child for rule, child in marked if rule.get("optimal") is True]
         if not best:
             best = [child for rule, child in marked if _number_or_none(rule.get("probability")) == 1.0]
         if best:
-            results[visit.tree - 1]["policy"][visit.node_id] = best
+            results[walk.trees[index] - 1]["policy"][f"sd{index + 1}"] = best
     return results
 
 
@@ -487,13 +530,56 @@ class _Names:
         return result
 
 
+def _stored(edge: dict, key: str):
+    """What SilverDecisions computed for an edge's ``payoff`` or ``probability`` (None: nothing)."""
+    computed = edge.get("computed")
+    return computed.get(key) if isinstance(computed, dict) else None
+
+
+def _plain_number(raw) -> float | None:
+    """A finite JSON number or plain decimal string as a float; None for anything else.
+
+    What :meth:`_Converter.edge_value` returns for these, without its checks
+    (anything else, including errors, goes through it). ``float()`` reads what
+    ``_DECIMAL`` accepts and also ``1_000``, ``inf`` and ``nan``: those are left out.
+    """
+    kind = type(raw)
+    if kind is str:
+        if "_" in raw:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            return None
+    elif kind is float or kind is int:
+        if kind is int and not -2**1023 < raw < 2**1023:
+            return None
+        number = float(raw)
+    else:
+        return None
+    return number if number - number == 0.0 else None  # finite
+
+
 def _as_value(text: str) -> Value:
     """A plain decimal as a float, anything else as the expression text."""
+    number = _decimal(text)
+    return text if number is None else number
+
+
+def _decimal(text: str) -> float | None:
+    """A plain decimal string as a finite float, else None.
+
+    ``_DECIMAL`` takes the white space of ``str.isspace``; ``float()`` refuses
+    some of it (``"\\x1f"``): such text is not a plain decimal (it was a traceback).
+    """
     if _DECIMAL.match(text):
-        number = float(text)
+        try:
+            number = float(text)
+        except ValueError:
+            return None
         if math.isfinite(number):
             return number
-    return text
+    return None
 
 
 def _stored_scope_value(scope, name: str) -> float | None:
@@ -507,39 +593,38 @@ def _stored_scope_value(scope, name: str) -> float | None:
 
 # -- the conversion ----------------------------------------------------------------------------
 class _Converter:
-    def __init__(self, data, source: str, fallback_title: str):
+    def __init__(self, data, source: str, fallback_title: str, consume: bool = False):
+        #: Whether the parsed file is ours to take apart while the plan is built: each
+        #: SilverDecisions node is emptied once converted, so a large file's parsed
+        #: objects are freed as the plan's are made (peak memory: one of them, not both).
+        self.consume = consume
         self.source = source
         self.data = data
         self.version, self.body, trees = _layout(data, source)
         self.fallback_title = fallback_title
-        self.visits = _walk(trees, source)
+        self.walk = _walk(trees, source)
         used: set[str] = set()
         defined: set[str] = set()
-        for code in self._all_code():
+        codes = [self.body["code"]] if isinstance(self.body.get("code"), str) else []
+        codes += [code for node in self.walk.nodes if (code := node.get("code"))]
+        for code in codes:
             for statement in _statements(code):
                 if m := _ASSIGNMENT.match(statement):
                     defined.add(m.group(1))
-        for text in self._all_texts():
-            used.update(_MJS_NAME.findall(text))
+        # Every text that may hold a name, scanned at once: a name never spans the
+        # new line between two of them, so the names found are those of each text.
+        texts = list(codes)
+        for edge in self.walk.edges:
+            if edge is None:
+                continue
+            for value in (edge.get("payoff"), edge.get("probability")):
+                if isinstance(value, str):
+                    texts.append(value)
+                elif isinstance(value, list):
+                    texts += [item for item in value if isinstance(item, str)]
+        used.update(_MJS_NAME.findall("\n".join(texts)))
         self.names = _Names(used, defined)
         self.notes: list[str] = []
-
-    def _all_code(self):
-        if isinstance(self.body.get("code"), str):
-            yield self.body["code"]
-        for visit in self.visits:
-            if visit.node.get("code"):
-                yield visit.node["code"]
-
-    def _all_texts(self):
-        yield from self._all_code()
-        for visit in self.visits:
-            if visit.edge is not None:
-                for key in ("payoff", "probability"):
-                    value = visit.edge.get(key)
-                    for item in (value if isinstance(value, list) else [value]):
-                        if isinstance(item, str):
-                            yield item
 
     def plan(self) -> Plan:
         body, data = self.body, self.data
@@ -549,16 +634,23 @@ class _Converter:
         global_code = body.get("code") if isinstance(body.get("code"), str) else ""
         variables = self.code(global_code, scope, self.notes)
         nodes: dict[str, Node] = {}
+        built: list[Node] = []  # by walk index
         tracks: list[Track] = []
-        for visit in self.visits:
-            node = self.node(visit, nodes)
+        walk = self.walk
+        for index, sd in enumerate(walk.nodes):
+            node = self.node(index, sd, built)
+            built.append(node)
             nodes[node.id] = node
-            if visit.parent < 0:
-                root_name = _clean(visit.node.get("name") or "")
-                tracks.append(Track(id=f"tree{visit.tree}", title=root_name or f"Tree {visit.tree}",
-                                    root=node.id))
+            parent = walk.parents[index]
+            if parent < 0:
+                root_name = _clean(sd.get("name") or "")
+                tree = walk.trees[index]
+                tracks.append(Track(id=f"tree{tree}", title=root_name or f"Tree {tree}", root=node.id))
             else:
-                nodes[self.visits[visit.parent].node_id].children.append(node.id)
+                built[parent].children.append(node.id)
+            if self.consume:
+                sd.clear()
+                walk.nodes[index] = walk.edges[index] = None
         rule = data.get("rule")
         extra: dict = {"imported_from": {"tool": TOOL, "version": self.version}}
         details: dict = {}
@@ -638,35 +730,55 @@ class _Converter:
             return currency if isinstance(currency, str) else ""
         return ""
 
-    def node(self, visit: _Visit, nodes: dict[str, Node]) -> Node:
-        sd = visit.node
-        name = _clean(sd.get("name") or "")
-        edge = visit.edge or {}
-        edge_name = _clean(edge.get("name") or "")
+    def node(self, index: int, sd: dict, built: list[Node]) -> Node:
+        """The Branchwise node of the walk's node ``index`` (``sd``), its parent already built."""
+        name = sd.get("name")
+        name = " ".join(name.split()) if name else ""
+        edge = self.walk.edges[index]
+        edge_name = edge.get("name") if edge is not None else None
+        edge_name = " ".join(edge_name.split()) if edge_name else ""
         label = f"{edge_name}: {name}" if edge_name and name else (name or edge_name)
         notes: list[str] = []
-        node = Node(id=visit.node_id, kind=_KINDS[sd["type"]], label=label)
-        if node.kind == TERMINAL:
-            node.path = NEUTRAL
-        node.variables = self.code(sd.get("code") or "", sd.get("expressionScope"), notes)
-        if visit.edge is not None:
-            parent = nodes[self.visits[visit.parent].node_id]
-            where = f"{self.visits[visit.parent].where}: edge {visit.edge_no}"
-            computed = edge.get("computed") if isinstance(edge.get("computed"), dict) else {}
-            node.payoff = self.edge_value(edge.get("payoff"), computed.get("payoff"), "payoff", where, notes)
-            raw_payoff, stored_payoff = edge.get("payoff"), computed.get("payoff")
+        kind = _KINDS[sd["type"]]
+        code = sd.get("code")
+        variables = self.code(code, sd.get("expressionScope"), notes) if code else []
+        payoff: Value = 0.0
+        payoff2: Value = 0.0
+        probability: Value | None = None
+        parent = None
+        if edge is not None:
+            parent = built[self.walk.parents[index]]
+            raw_payoff = edge.get("payoff")
+            # The common case, a plain decimal (or a JSON number), without a call per value.
+            first = raw_payoff[0] if type(raw_payoff) is list and raw_payoff else raw_payoff
+            number = _plain_number(first)
+            if number is None:
+                number = self.edge_value(raw_payoff, _stored(edge, "payoff"), "payoff", index, notes)
+            payoff = number
             if isinstance(raw_payoff, list) and len(raw_payoff) > 1:
-                stored2 = stored_payoff[1:] if isinstance(stored_payoff, list) else None
-                node.payoff2 = self.edge_value(raw_payoff[1:], stored2, "payoff", where, notes)
+                number = _plain_number(raw_payoff[1])
+                if number is None:
+                    stored_payoff = _stored(edge, "payoff")
+                    stored2 = stored_payoff[1:] if isinstance(stored_payoff, list) else None
+                    number = self.edge_value(raw_payoff[1:], stored2, "payoff", index, notes)
+                payoff2 = number
             if parent.kind == CHANCE:
-                node.probability = self.edge_value(edge.get("probability"), computed.get("probability"),
-                                                   "probability", where, notes)
+                raw = edge.get("probability")
+                probability = _plain_number(raw)
+                if probability is None:
+                    probability = self.edge_value(raw, _stored(edge, "probability"), "probability",
+                                                  index, notes)
+        node = Node(f"sd{index + 1}", kind, label, "", [], payoff, probability, None, None,
+                    NEUTRAL if kind == TERMINAL else None, [], None, [], None, variables, payoff2)
+        if parent is not None and variables:
             self.keep_edge_scope(node, parent)
-        node.notes = "\n".join(notes)
+        if notes:
+            node.notes = "\n".join(notes)
         return node
 
-    def edge_value(self, raw, stored, field: str, where: str, notes: list[str]) -> Value | None:
-        """An edge's payoff or probability in Branchwise form (None: no probability)."""
+    def edge_value(self, raw, stored, field: str, index: int, notes: list[str]) -> Value | None:
+        """The payoff or probability of the edge to node ``index`` in Branchwise form (None: no
+        probability)."""
         if field == "payoff" and isinstance(raw, list):
             raw = raw[0] if raw else None
             stored = stored[0] if isinstance(stored, list) and stored else stored
@@ -674,16 +786,17 @@ class _Converter:
             return 0.0 if field == "payoff" else None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             if not math.isfinite(raw):
-                raise PlanFileError(f"{where}: {field}: must be finite, got {raw!r}")
+                raise PlanFileError(f"{self.walk.edge_place(index)}: {field}: must be finite, "
+                                    f"got {raw!r}")
             return float(raw)
         if not isinstance(raw, str):
-            raise PlanFileError(f"{where}: {field}: must be a number or an expression, got {_show(raw)}")
+            raise PlanFileError(f"{self.walk.edge_place(index)}: {field}: must be a number or an "
+                                f"expression, got {_show(raw)}")
         if field == "probability" and raw.strip() == "#":
             return "#"
-        if _DECIMAL.match(raw):
-            number = float(raw)
-            if math.isfinite(number):
-                return number
+        number = _decimal(raw)
+        if number is not None:
+            return number
         try:
             return _as_value(self.names.convert(raw))
         except _Unsupported as why:
