@@ -12,7 +12,8 @@ from conftest import SAMPLES
 from app.main import main
 from app.main_window import MainWindow
 from app.presenter import start_presentation
-from planning.sharing.walk import format_value, walk_to_markdown
+from planning.sharing.slide import format_value
+from planning.sharing.walk_log import walk_to_markdown
 
 PEACE = SAMPLES / "peace-process.bwplan"
 

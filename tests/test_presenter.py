@@ -15,7 +15,8 @@ from app.main_window import MainWindow
 from app.presenter import start_presentation
 from planning.engine.evaluate import evaluate_track
 from planning.files.planfile import load_plan
-from planning.sharing.walk import HISTORY_KEY, Walk, build_slide, format_value, walks
+from planning.sharing.slide import build_slide, format_value
+from planning.sharing.walk import HISTORY_KEY, Walk, walks
 from widgets.presenter.audience_view import AudienceView
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"

@@ -166,7 +166,8 @@ def test_plot_kind_voi_writes_the_commands_numbers(qapp, tmp_path, capsys):
 
 def test_presenter_says_what_is_worth_knowing_at_a_decision(qapp):
     from planning.analyses.voi import amount
-    from planning.sharing.walk import Walk, build_slide
+    from planning.sharing.slide import build_slide
+    from planning.sharing.walk import Walk
     from widgets.presenter.audience_view import AudienceView
 
     plan = load_plan(PEACE)

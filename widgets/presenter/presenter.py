@@ -19,7 +19,8 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
-from planning.sharing.walk import Walk, build_slide
+from planning.sharing.slide import build_slide
+from planning.sharing.walk import Walk
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
 from widgets.i18n import translate
