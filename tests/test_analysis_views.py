@@ -26,12 +26,6 @@ MINIMAL = SHARED / "examples" / "minimal.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def bars_in(plot: pg.PlotItem) -> list[pg.BarGraphItem]:
     return [item for item in plot.items if isinstance(item, pg.BarGraphItem)]
 

@@ -15,12 +15,6 @@ LAUNCH = SAMPLES / "product-launch.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, monkeypatch, path):
     from PySide6.QtWidgets import QMessageBox
 

@@ -18,12 +18,6 @@ from planning.sharing.walk_log import walk_to_markdown
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def peace(qtbot, tmp_path, monkeypatch):
     target = tmp_path / PEACE.name

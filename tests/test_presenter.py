@@ -24,12 +24,6 @@ PEACE = SAMPLES / "peace-process.bwplan"
 K = Qt.Key
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, tmp_path, monkeypatch, source):
     target = tmp_path / source.name
     shutil.copy(source, target)

@@ -15,12 +15,6 @@ from widgets.tracks_view import box_rect
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def tracks(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)

@@ -20,12 +20,6 @@ from widgets.analysis.voi_view import compute_voi, draw_voi, summary_text
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def the_plot(figure) -> pg.PlotItem:
     (plot,) = [item for item in figure.ci.items if isinstance(item, pg.PlotItem)]
     return plot

@@ -21,12 +21,6 @@ PEACE = SAMPLES / "peace-process.bwplan"
 SIZES = [(1600, 1000), (1280, 720)]
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, monkeypatch, size, path=PEACE) -> MainWindow:
     win = MainWindow()
     qtbot.addWidget(win)
