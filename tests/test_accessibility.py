@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from conftest import SAMPLES, SHARED
-from window_keys import open_window
+from gui_windows import open_window
 from planning.sharing.merge import CONFLICTS_KEY
 from planning.files.planfile import load_plan, save_plan
 from widgets import canvas_access

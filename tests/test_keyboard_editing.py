@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
 
 from conftest import SHARED
-from window_keys import focus, open_window, press
+from gui_windows import focus, open_window, press
 from app import file_dialogs
 from app.actions import SPECS
 from app.help import shortcut_rows

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from conftest import SHARED
-from window_keys import focus, open_window
+from gui_windows import focus, open_window
 from app.help import show_shortcuts
 from app.plan_settings import edit_plan_settings
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from planning.engine.evaluate import evaluate_track
-from window_keys import open_window, press
+from gui_windows import open_window, press
 
 KEY_BUDGET = 150
 Key = Qt.Key

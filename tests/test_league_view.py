@@ -16,17 +16,9 @@ PEACE = SAMPLES / "peace-process.bwplan"
 
 
 def open_window(qtbot, monkeypatch, path):
-    from PySide6.QtWidgets import QMessageBox
+    from gui_windows import plan_window
 
-    from app.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(path)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win
+    return plan_window(qtbot, monkeypatch, path)
 
 
 @pytest.fixture

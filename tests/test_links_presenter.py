@@ -6,11 +6,10 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from conftest import SAMPLES
+from gui_windows import plan_window
 from app.main import main
-from app.main_window import MainWindow
 from app.presenter import start_presentation
 from planning.sharing.slide import format_value
 from planning.sharing.walk_log import walk_to_markdown
@@ -22,13 +21,7 @@ PEACE = SAMPLES / "peace-process.bwplan"
 def peace(qtbot, tmp_path, monkeypatch):
     target = tmp_path / PEACE.name
     shutil.copy(PEACE, target)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win, target
+    return plan_window(qtbot, monkeypatch, target), target
 
 
 def given(capsys, path, node) -> dict:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from conftest import SAMPLES, SHARED
-from window_keys import press
+from gui_windows import press
 from app import autosave, recovery, settings
 from app.actions import MENUS, SPECS
 from app.main_window import MainWindow

@@ -7,11 +7,11 @@ import shutil
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from conftest import SAMPLES, SHARED
+from gui_windows import plan_window
 from app import cli
-from app.main_window import MainWindow
 from app.presenter import start_presentation
 from planning.engine.evaluate import evaluate_track
 from planning.files.planfile import load_plan
@@ -27,13 +27,7 @@ K = Qt.Key
 def open_window(qtbot, tmp_path, monkeypatch, source):
     target = tmp_path / source.name
     shutil.copy(source, target)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win
+    return plan_window(qtbot, monkeypatch, target)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPalette
 
 from conftest import SAMPLES
-from window_keys import open_window
+from gui_windows import open_window
 from app import settings, theme as theme_module
 from app.cli_export import export_plan
 from planning.files.planfile import load_plan

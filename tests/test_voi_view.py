@@ -95,16 +95,9 @@ def test_export_png_and_csv(qapp, tmp_path):
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from gui_windows import plan_window
 
-    from app.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(PEACE)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    win = plan_window(qtbot, monkeypatch, PEACE)
     yield win
     win.document.undo_stack.setClean()
     win.analysis.shutdown()

@@ -1,7 +1,9 @@
-"""A main window to drive with keys, and key presses sent where the focus is.
+"""Main windows for GUI tests, and key presses sent where the focus is.
 
-Shared by the tests that use the window as a keyboard user would (issue 16)
-and those that read what assistive technology gets from it.
+:func:`open_window` is a window to drive with keys (issue 16) or to read as
+assistive technology does; :func:`plan_window` one whose "save changes?"
+question is always answered Discard, for tests that open, close or replace
+plans freely.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.main_window import MainWindow
 
@@ -47,6 +49,19 @@ def open_window(qtbot, source: Path | None = None, folder: Path | None = None, *
     if focus_canvas:
         win.activateWindow()
         qtbot.waitUntil(lambda: QApplication.focusWidget() is win.canvas)
+    return win
+
+
+def plan_window(qtbot, monkeypatch, path: Path, size: tuple[int, int] | None = None) -> MainWindow:
+    """A main window on the plan at ``path`` (not copied), shown; "save changes?" answers Discard."""
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_file(path)
+    if size is not None:
+        win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     return win
 
 
