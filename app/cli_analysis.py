@@ -9,12 +9,11 @@ from app.cli import COMMANDS, EXIT_OK, UsageError, _dump, _tracks, _valid_plan
 from app.cli_text import (
     node_label, number, parameter_text, percent, plural, quoted, response_of, response_title, track_heading, with_id,
 )
+from app.cli_text import option_best_lines, stats_heading, stats_row
 from planning.analyses.sensitivity import parameter_names, parameters_read_by
 
 #: How many "prepare next" items evaluate prints per track.
 PRIORITIES_SHOWN = 5
-#: How many decisions simulate lists under "how often each option is best".
-DECISIONS_SHOWN = 8
 MAX_ITERATIONS = 10_000_000
 
 
@@ -231,36 +230,20 @@ def register_evaluate(sub, name: str) -> None:
 
 # -- simulate ------------------------------------------------------------------------
 
-def _stats_row(name: str, stats: dict, fmt) -> str:
-    cells = [fmt(stats[key]) for key in ("mean", "std", "p5", "p50", "p95")]
-    return f"  {name:<18}" + "".join(f"{cell:>11}" for cell in cells)
-
-
 def _simulate_lines(plan, track_id: str, result, unit: str) -> list[str]:
     s = result.summary()
     u = f"  ({unit})" if unit else ""
     lines = ["", f"== {track_heading(plan, track_id)}",
              f"  expected value with every number at its base value: {number(result.base_ev)}"
              f"{' ' + unit if unit else ''}",
-             f"  {'':<18}" + "".join(f"{h:>11}" for h in ("mean", "std dev", "5%", "median", "95%")),
-             _stats_row("expected value", s["ev"], number) + u,
-             _stats_row("one path's outcome", s["outcome"], number) + u,
-             _stats_row("failure exposure", s["exposure"], percent)]
+             stats_heading(18),
+             stats_row("expected value", s["ev"], number, 18) + u,
+             stats_row("one path's outcome", s["outcome"], number, 18) + u,
+             stats_row("failure exposure", s["exposure"], percent, 18)]
     ends = s["ends"]
     lines.append(f"  {'paths end in':<20}success {percent(ends['success'])}, failure {percent(ends['failure'])}, "
                  f"neutral {percent(ends['neutral'])}")
-    shown = [d for d in result.on_policy_decisions if d in result.option_best]
-    shown += [d for d in result.option_best if d not in shown]
-    if shown:
-        lines.append("  how often each option is best:")
-        for decision in shown[:DECISIONS_SHOWN]:
-            lines.append(f"    {with_id(node_label(plan, decision), decision)}")
-            for option, share in result.option_best[decision].items():
-                today = "  (today's best choice)" if result.base_policy.get(decision) == option else ""
-                lines.append(f"      {percent(share):>6}  {node_label(plan, option)}{today}")
-        if len(shown) > DECISIONS_SHOWN:
-            lines.append(f"    ... and {plural(len(shown) - DECISIONS_SHOWN, 'more decision')} (see --json)")
-    return lines
+    return lines + option_best_lines(plan, result, "  how often each option is best:")
 
 
 def cmd_simulate(args) -> int:

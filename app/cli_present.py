@@ -50,7 +50,8 @@ def _render(plan, track_id: str, node: str, size: tuple[int, int], console: bool
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "branchwise"])
-    from planning.sharing.walk import Walk, build_slide
+    from planning.sharing.slide import build_slide
+    from planning.sharing.walk import Walk
     from widgets.presenter.audience_view import AudienceView
     from widgets.presenter.console_view import ConsoleView
 
@@ -82,7 +83,8 @@ def cmd_present(args) -> int:
         raise UsageError("give --screenshot OUT.png (and/or --log-md OUT.md); "
                          "the live presenter is F5 in the editor")
     if args.log_md:
-        from planning.sharing.walk import history_to_markdown, walks
+        from planning.sharing.walk import walks
+        from planning.sharing.walk_log import history_to_markdown
 
         text = history_to_markdown(plan)
         _write_output(args.log_md, lambda tmp: tmp.write_text(text, encoding="utf-8"), text=True)

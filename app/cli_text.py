@@ -82,4 +82,45 @@ def parameter_text(plan: Plan, name: str) -> str:
     return with_id(parameter_words(plan, name), name)
 
 
-__all__ = ["node_label", "number", "parameter_text", "percent", "plural", "quoted", "response_title", "track_heading", "with_id"]
+# -- `branchwise simulate` tables: one layout for one criterion and for two -------------
+#: How many decisions simulate lists under "how often each option is best".
+DECISIONS_SHOWN = 8
+_STATS = (("mean", "mean"), ("std dev", "std"), ("5%", "p5"), ("median", "p50"), ("95%", "p95"))
+
+
+def stats_heading(width: int) -> str:
+    """The column heads over :func:`stats_row` rows whose names take ``width`` characters."""
+    return f"  {'':<{width}}" + "".join(f"{head:>11}" for head, _key in _STATS)
+
+
+def stats_row(name: str, stats: dict, fmt, width: int) -> str:
+    """One spread (mean, std dev, 5%, median, 95% of a simulation summary), each cell by ``fmt``."""
+    return f"  {name:<{width}}" + "".join(f"{fmt(stats[key]):>11}" for _head, key in _STATS)
+
+
+def option_best_lines(plan: Plan, policy, heading: str) -> list[str]:
+    """``heading``, then how often each option of each decision is best (the first DECISIONS_SHOWN).
+
+    ``policy`` has ``on_policy_decisions``, ``option_best`` (decision ->
+    option -> share) and ``base_policy``; decisions on today's policy come
+    first. No decision: no lines.
+    """
+    shown = [d for d in policy.on_policy_decisions if d in policy.option_best]
+    shown += [d for d in policy.option_best if d not in shown]
+    if not shown:
+        return []
+    lines = [heading]
+    for decision in shown[:DECISIONS_SHOWN]:
+        lines.append(f"    {with_id(node_label(plan, decision), decision)}")
+        for option, share in policy.option_best[decision].items():
+            today = "  (today's best choice)" if policy.base_policy.get(decision) == option else ""
+            lines.append(f"      {percent(share):>6}  {node_label(plan, option)}{today}")
+    if len(shown) > DECISIONS_SHOWN:
+        lines.append(f"    ... and {plural(len(shown) - DECISIONS_SHOWN, 'more decision')} (see --json)")
+    return lines
+
+
+__all__ = [
+    "DECISIONS_SHOWN", "node_label", "number", "option_best_lines", "parameter_text", "percent", "plural",
+    "quoted", "response_title", "stats_heading", "stats_row", "track_heading", "with_id",
+]

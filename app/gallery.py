@@ -31,10 +31,12 @@ import subprocess
 import tempfile
 import time
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
 from importlib import resources
 from io import StringIO
 from pathlib import Path
+
+from app import gallery_themes
+from app.gallery_capture import Section, Shot, close, dock_shots, new_window, presenting, save, settle
 
 WINDOW_SIZES = ((1600, 1000), (1280, 720))
 PLOT_KINDS = ("histogram", "risk", "tornado", "spider", "sweep", "policy-map", "readiness", "voi", "league")
@@ -47,24 +49,6 @@ MAX_PDF_PAGES = 8
 
 class GalleryError(Exception):
     """The gallery cannot be written where asked (exit 2)."""
-
-
-@dataclass
-class Shot:
-    """One picture (or linked file) on the contact sheet."""
-
-    caption: str
-    path: str  # relative to the gallery folder
-    note: str = ""
-    is_image: bool = True
-
-
-@dataclass
-class Section:
-    title: str
-    shots: list[Shot] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 # -- helpers -------------------------------------------------------------------
@@ -138,22 +122,6 @@ def _pdf_pages(pdf: Path) -> int | None:
     return None
 
 
-def _settle(ms: int = 120) -> None:
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-
-    QCoreApplication.processEvents()
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-    QCoreApplication.processEvents()
-
-
-def _save(widget_or_image, path: Path) -> None:
-    image = widget_or_image.grab() if hasattr(widget_or_image, "grab") else widget_or_image
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"cannot write {path}")
-
-
 def _slug(text: str) -> str:
     keep = "".join(c if c.isalnum() else "-" for c in text.lower())
     return "-".join(part for part in keep.split("-") if part)[:40] or "plan"
@@ -161,22 +129,8 @@ def _slug(text: str) -> str:
 
 # -- the window --------------------------------------------------------------------
 
-def _window_for(path: Path):
-    from app.document import Document
-    from app.main_window import MainWindow
-
-    document = Document()
-    document.open(str(path))
-    window = MainWindow(document, autosave_ms=24 * 3600 * 1000)
-    document.setParent(window)
-    window.autosaver.timer.stop()
-    return window
-
-
 def _window_shots(window, section: Section, folder: Path, prefix: str, large: bool) -> None:
     from PySide6.QtCore import Qt
-
-    from app.analysis import show_dock
 
     # Every dock tabbed under the canvas, in the order the window adds them.
     docks = [name for name, dock in window.docks.items()
@@ -184,26 +138,11 @@ def _window_shots(window, section: Section, folder: Path, prefix: str, large: bo
     for width, height in WINDOW_SIZES:
         window.resize(width, height)
         window.show()
-        _settle(50)
+        settle(50)
         window.document.wait_for_checks()
-        for name in docks:
-            dock = window.docks[name]
-            if name == "problems":
-                dock.show()
-                dock.raise_()
-            else:
-                show_dock(window, dock)
-            _settle(30)
-            window.canvas.fit()
-            analysis = getattr(window, "analysis", None)
-            if analysis is not None:
-                analysis.wait(120_000)
-            _settle(80)
-            file = folder / f"{prefix}-window-{width}x{height}-{name}.png"
-            _save(window, file)
-            title = dock.windowTitle()
+        for title, file in dock_shots(window, docks,
+                                      lambda name: folder / f"{prefix}-window-{width}x{height}-{name}.png"):
             section.shots.append(Shot(f"Window {width}x{height}, {title} raised", file.name))
-        window.docks["problems"].raise_()
 
 
 def _node_with_responses(plan) -> str | None:
@@ -225,13 +164,13 @@ def _inspector_shots(window, section: Section, folder: Path, prefix: str) -> Non
     window.resize(*WINDOW_SIZES[0])
     window.document.set_current_track(owner.id)
     window.document.select(node_id)
-    _settle(150)
+    settle(150)
     label = plan.nodes[node_id].label or node_id
     file = folder / f"{prefix}-inspector.png"
-    _save(window.docks["inspector"], file)
+    save(window.docks["inspector"], file)
     section.shots.append(Shot(f"Inspector on “{label}” (a branch with responses)", file.name))
     file = folder / f"{prefix}-window-selected.png"
-    _save(window, file)
+    save(window, file)
     section.shots.append(Shot(f"Window 1600x1000 with “{label}” selected", file.name))
     _response_editing_shot(window, section, folder, prefix, label)
 
@@ -246,16 +185,16 @@ def _response_editing_shot(window, section: Section, folder: Path, prefix: str, 
         return
     window.activateWindow()
     table.edit_cell(0, 1)
-    _settle(60)
+    settle(60)
     editor = QApplication.focusWidget()
     if not isinstance(editor, QLineEdit):
         section.problems.append("opening a response's owner cell gave no text editor")
         return
     editor.selectAll()
     editor.insert("Crisis cell, duty officer")
-    _settle(60)
+    settle(60)
     file = folder / f"{prefix}-inspector-editing-response.png"
-    _save(window.docks["inspector"], file)
+    save(window.docks["inspector"], file)
     section.shots.append(Shot(f"Inspector on “{label}”, typing a response's owner", file.name))
     editor.undo() if editor.isUndoAvailable() else None
     table.table.closePersistentEditor(table.table.currentItem())
@@ -263,41 +202,24 @@ def _response_editing_shot(window, section: Section, folder: Path, prefix: str, 
 
 
 def _presenter_shots(window, section: Section, folder: Path, prefix: str) -> None:
-    from PySide6.QtGui import QGuiApplication
-
-    from app.presenter import start_presentation
-
-    document = window.document
-    plan = document.plan
-    track = plan.track(document.current_track_id) if document.current_track_id else plan.track()
-    presenter = start_presentation(window, track.root, screens=[QGuiApplication.primaryScreen()],
-                                   fullscreen=False, step_reveal=False)
-    if presenter is None:
-        section.problems.append("the presenter refused to start on this plan")
-        return
-    try:
-        presenter.resize(1280, 720)
-        _settle(150)
+    with presenting(window) as (presenter, track):
+        if presenter is None:
+            section.problems.append("the presenter refused to start on this plan")
+            return
         file = folder / f"{prefix}-presenter-window-audience.png"
-        _save(presenter, file)
+        save(presenter, file)
         section.shots.append(Shot(f"Presenter from the window (F5), audience view at the root of “{track.title}”",
                                   file.name))
         presenter.go_next()
-        _settle(100)
+        settle(100)
         file = folder / f"{prefix}-presenter-window-step.png"
-        _save(presenter, file)
+        save(presenter, file)
         section.shots.append(Shot("Presenter after one step (→)", file.name))
         presenter.toggle_console()
-        _settle(150)
+        settle(150)
         file = folder / f"{prefix}-presenter-window-console.png"
-        _save(presenter, file)
+        save(presenter, file)
         section.shots.append(Shot("Presenter console view (T)", file.name))
-    finally:
-        presenter.blockSignals(True)  # a gallery run records no walk in the plan
-        presenter.hide()
-        presenter.deleteLater()
-        window.presenter = None
-        _settle(20)
 
 
 def _present_cli_shots(path: Path, plan, section: Section, folder: Path, prefix: str) -> None:
@@ -385,42 +307,20 @@ def _export_shots(path: Path, section: Section, folder: Path, prefix: str) -> No
 
 
 def _welcome_shot(section: Section, folder: Path) -> None:
-    from app.document import Document
-    from app.main_window import MainWindow
     from app.welcome import install_welcome
 
-    document = Document()
-    window = MainWindow(document, autosave_ms=24 * 3600 * 1000)
-    document.setParent(window)
-    window.autosaver.timer.stop()
+    window = new_window()
     install_welcome(window, show=True)
     try:
         for width, height in WINDOW_SIZES:
             window.resize(width, height)
             window.show()
-            _settle(120)
+            settle(120)
             file = folder / f"welcome-{width}x{height}.png"
-            _save(window, file)
+            save(window, file)
             section.shots.append(Shot(f"Welcome page, {width}x{height}", file.name))
     finally:
-        _close(window)
-
-
-def _themes():
-    from app import gallery_themes  # imports this module: loaded when used
-
-    return gallery_themes
-
-
-def _close(window) -> None:
-    analysis = getattr(window, "analysis", None)
-    if analysis is not None:
-        analysis.shutdown()
-    window.autosaver.timer.stop()
-    window.document.undo_stack.setClean()
-    window.hide()
-    window.deleteLater()
-    _settle(20)
+        close(window)
 
 
 # -- the whole gallery ------------------------------------------------------------------
@@ -482,7 +382,7 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
     sections: list[Section] = []
     general = Section("Start")
     _welcome_shot(general, out)
-    _themes().dark_welcome_shot(general, out)
+    gallery_themes.dark_welcome_shot(general, out)
     sections.append(general)
     plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
     with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:
@@ -506,7 +406,7 @@ def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = Fal
     prefix = _slug(path.stem)
     section = Section(f"{title} ({len(plan.nodes):,} nodes, {len(plan.tracks)} track"
                       f"{'s' if len(plan.tracks) != 1 else ''})")
-    window = _window_for(path)
+    window = new_window(path)
     try:
         if is_large:
             outcome = window.analysis_views.get("outcome") if hasattr(window, "analysis_views") else None
@@ -516,13 +416,13 @@ def _plan_section(path: Path, out: Path, is_large: bool, log, themed: bool = Fal
         _inspector_shots(window, section, out, prefix)
         _presenter_shots(window, section, out, prefix)
         if themed:  # the first plan only: dark, and 150% / 200% scale (app/gallery_themes.py)
-            _themes().dark_shots(window, section, out, prefix)
+            gallery_themes.dark_shots(window, section, out, prefix)
         elif len(plan.criteria) == 2 and not is_large:  # the League table the first plan leaves empty
-            _themes().dark_dock_shots(window, section, out, prefix, ("league",))
+            gallery_themes.dark_shots(window, section, out, prefix, docks=("league",), with_presenter=False)
     finally:
-        _close(window)
+        close(window)
     if themed:
-        _themes().scaled_shots(path, section, out, prefix)
+        gallery_themes.scaled_shots(path, section, out, prefix)
     _present_cli_shots(path, plan, section, out, prefix)
     if not is_large:
         _plot_shots(path, section, out, prefix, len(plan.criteria))

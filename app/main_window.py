@@ -13,10 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QComboBox, QDockWidget,
-    QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMainWindow, QMenu, QMessageBox,
-    QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QToolButton,
-    QVBoxLayout, QWidget,
+    QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QInputDialog, QLineEdit, QMainWindow,
+    QMenu, QMessageBox, QPlainTextEdit, QSizePolicy, QTabBar, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from app import settings
@@ -24,6 +22,7 @@ from app.actions import MENUS, TOOLBAR, create_actions
 from app.autosave import INTERVAL_MS, Autosaver, offer_recovery
 from app.document import Document
 from app.file_dialogs import ask_open_path, ask_save_path, remember_folder
+from app.find_bar import FindBar
 from planning.model.edits import FRAGMENT_MIME, RESET, TRACKS
 from widgets.inspector import Inspector
 from widgets.outline import Outline
@@ -54,86 +53,6 @@ def _release_clipboard() -> None:
     mime = QApplication.clipboard().mimeData()
     if mime is not None and mime.hasFormat(FRAGMENT_MIME):
         QApplication.clipboard().clear()
-
-
-class FindBar(QWidget):
-    """Ctrl+F: find nodes by label, response owner or signpost; Enter jumps to the next."""
-
-    def __init__(self, window: "MainWindow"):
-        super().__init__(window)
-        self.window_ = window
-        self.setObjectName("find_bar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        label = QLabel(self.tr("&Find:"), self)
-        layout.addWidget(label)
-        self.edit = QLineEdit(self)
-        self.edit.setObjectName("find_edit")
-        label.setBuddy(self.edit)
-        self.edit.setAccessibleName(self.tr("Find nodes"))
-        self.edit.setAccessibleDescription(self.tr("Finds nodes by label, response owner or signpost; "
-                                                   "Enter selects the next match"))
-        self.edit.setPlaceholderText(translate("FindBar", "label, owner or signpost — Enter for the next match"))
-        self.edit.setClearButtonEnabled(True)
-        self.edit.returnPressed.connect(self.find_next)
-        self.edit.textChanged.connect(lambda _t: self.status.setText(""))
-        layout.addWidget(self.edit, 1)
-        self.status = QLabel("", self)
-        self.status.setAccessibleName(self.tr("Find result"))
-        layout.addWidget(self.status)
-        close = QToolButton(self)
-        close.setText("✕")
-        close.setAccessibleName(self.tr("Close the find bar"))
-        close.setToolTip(self.tr("Close the find bar (Esc)"))
-        close.setAutoRaise(True)
-        close.clicked.connect(self.close_bar)
-        layout.addWidget(close)
-        self.hide()
-
-    def open_bar(self) -> None:
-        self.show()
-        self.edit.setFocus()
-        self.edit.selectAll()
-
-    def close_bar(self) -> None:
-        self.hide()
-        self.window_.canvas.setFocus()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.close_bar()
-        else:
-            super().keyPressEvent(event)
-
-    def matches(self, text: str) -> list[tuple[str, str]]:
-        """(track id, node id) of every match, tracks in order, nodes in pre-order."""
-        needle = text.casefold().strip()
-        if not needle:
-            return []
-        plan = self.window_.document.plan
-        found = []
-        for track in plan.tracks:
-            for node in plan.walk(track.root):
-                if (needle in node.label.casefold()
-                        or any(needle in r.owner.casefold() for r in node.responses)
-                        or any(needle in s.casefold() for s in node.signposts)):
-                    found.append((track.id, node.id))
-        return found
-
-    def find_next(self) -> str | None:
-        """Select the match after the selected node (wrapping); its id, or None."""
-        document = self.window_.document
-        found = self.matches(self.edit.text())
-        if not found:
-            self.status.setText(translate("FindBar", "no match"))
-            return None
-        ids = [node_id for _, node_id in found]
-        position = ids.index(document.selected_id) + 1 if document.selected_id in ids else 0
-        track_id, node_id = found[position % len(found)]
-        document.set_current_track(track_id)
-        document.select(node_id)
-        self.status.setText(fill(translate("FindBar", "%1 of %2"), position % len(found) + 1, len(found)))
-        return node_id
 
 
 class MainWindow(QMainWindow):

@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from planning.model.errors import PlanError
-from planning.sharing.walk import append_history_edit, history_to_markdown, walk_to_markdown, walks
+from planning.sharing.walk import append_history_edit, walks
+from planning.sharing.walk_log import history_to_markdown, walk_to_markdown
 from widgets.i18n import fill, translate
 
 MARKDOWN_FILTER = "Markdown (*.md);;All files (*)"

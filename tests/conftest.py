@@ -11,3 +11,13 @@ SHARED = Path(os.environ.get("BRANCHWISE_SHARED") or ROOT.parent / "shared")
 SAMPLES = ROOT / "resources" / "samples"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402 - after the environment above is set
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    """Settings, recent files and autosaves in the test's own folder, never the user's."""
+    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))

@@ -1,8 +1,6 @@
 """What assistive technology gets: a name for every control, buddies, tab order, the canvas's selection."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
@@ -11,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from conftest import SAMPLES, SHARED
-from app.main_window import MainWindow
+from gui_windows import open_window
 from planning.sharing.merge import CONFLICTS_KEY
 from planning.files.planfile import load_plan, save_plan
 from widgets import canvas_access
@@ -20,25 +18,10 @@ INTERACTIVE = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QAbstrac
                QPlainTextEdit, QAbstractSlider, QTabBar)
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
-    target = tmp_path / "peace-process.bwplan"
-    shutil.copy(SAMPLES / "peace-process.bwplan", target)
-    win = MainWindow()
-    win.maybe_save = lambda: True
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.document.wait_for_checks()
-    return win
+    return open_window(qtbot, SAMPLES / "peace-process.bwplan", tmp_path, prompts=False, focus_canvas=False,
+                       checks=True)
 
 
 def _is_part(widget: QWidget) -> bool:

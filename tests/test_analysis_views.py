@@ -26,12 +26,6 @@ MINIMAL = SHARED / "examples" / "minimal.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def bars_in(plot: pg.PlotItem) -> list[pg.BarGraphItem]:
     return [item for item in plot.items if isinstance(item, pg.BarGraphItem)]
 
@@ -266,16 +260,9 @@ def test_csv_cells_cannot_become_formulas(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from gui_windows import plan_window
 
-    from app.main_window import MainWindow
-
-    win = MainWindow()  # installs the analysis docks
-    qtbot.addWidget(win)
-    assert win.open_file(PEACE)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    win = plan_window(qtbot, monkeypatch, PEACE)  # installs the analysis docks
     yield win
     win.document.undo_stack.setClean()  # close without the unsaved-changes prompt
     win.analysis.shutdown()

@@ -113,6 +113,31 @@ def test_simulate_numbers_are_the_cores(capsys):
     assert float(row.split()[2].replace(",", "")) == pytest.approx(mean, rel=1e-3)
 
 
+def test_simulate_columns_line_up_under_their_heads_with_one_criterion_and_two(capsys):
+    """One table layout for both: each figure ends where its head ends."""
+    for plan in (MINIMAL, LAUNCH):
+        _, out, _ = run(capsys, "simulate", plan, "--iterations", "300", "--seed", "3")
+        lines = out.splitlines()
+        header = next(line for line in lines if "std dev" in line)
+        ends = [header.index(head) + len(head) for head in ("mean", "std dev", "5%", "median", "95%")]
+        row = next(line for line in lines if "failure exposure" in line)
+        cells = [m.end() for m in re.finditer(r"-?[\d.,]+%", row)]
+        assert cells == ends, (header, row)
+
+
+def test_simulate_lists_eight_decisions_then_says_how_many_more(capsys, tmp_path):
+    from planning.files.planfile import save_plan
+    from planning.model.generate import random_plan
+
+    path = tmp_path / "many.bwplan"
+    save_plan(random_plan(400, seed=5), path)
+    _, out, _ = run(capsys, "simulate", str(path), "--iterations", "200", "--seed", "1")
+    block = out.split("  how often each option is best:\n")[1]
+    decisions = [line for line in block.splitlines() if re.fullmatch(r"    \S.*", line)]
+    assert len(decisions) == 9 and re.fullmatch(r"    \.\.\. and \d+ more decisions \(see --json\)", decisions[-1])
+    assert re.search(r"\n      100\.0%  node n\d+  \(today's best choice\)\n", block)
+
+
 # -- item 12 and 6: sensitivity names the track and leaves out what cannot move it ------
 
 def test_tornado_names_the_track_and_leaves_out_other_tracks_variables(capsys):

@@ -1,14 +1,14 @@
 """Issue 16, item by item: the main window driven with keys where the focus is."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
 
 from conftest import SHARED
+from gui_windows import focus, open_window, press
 from app import file_dialogs
 from app.actions import SPECS
 from app.help import shortcut_rows
@@ -23,35 +23,9 @@ Mod = Qt.KeyboardModifier
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
-    target = tmp_path / "minimal.bwplan"
-    shutil.copy(MINIMAL, target)
-    win = MainWindow()
-    qtbot.addWidget(win, before_close_func=lambda w: setattr(w, "maybe_save", lambda: True))
-    assert win.open_file(target)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.canvas)
-    return win
-
-
-def focus():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Mod.NoModifier, times: int = 1) -> None:
-    for _ in range(times):
-        assert focus() is not None
-        qtbot.keyClick(focus(), key, modifier)
+    return open_window(qtbot, MINIMAL, tmp_path)
 
 
 def type_text(qtbot, text: str) -> None:

@@ -8,45 +8,24 @@ Shift+F6 and Esc are the ways out, which the walk uses.
 """
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from conftest import SHARED
+from gui_windows import focus, open_window
 from app.help import show_shortcuts
-from app.main_window import MainWindow
 from app.plan_settings import edit_plan_settings
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
-    target = tmp_path / "minimal.bwplan"
-    shutil.copy(SHARED / "examples" / "minimal.bwplan", target)
-    win = MainWindow()
-    qtbot.addWidget(win, before_close_func=lambda w: setattr(w, "maybe_save", lambda: True))
-    assert win.open_file(target)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.canvas)
+    win = open_window(qtbot, SHARED / "examples" / "minimal.bwplan", tmp_path)
     win.document.select("t1")  # a branch with a response and a signpost: every row shows
     return win
-
-
-def focus() -> QWidget | None:
-    return QApplication.focusWidget()
 
 
 def owner(widget: QWidget | None, candidates: list[QWidget]) -> QWidget | None:

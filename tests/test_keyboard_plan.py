@@ -11,19 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.document import Document
-from app.main_window import MainWindow
 from planning.engine.evaluate import evaluate_track
+from gui_windows import open_window, press
 
 KEY_BUDGET = 150
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
 
 
 class Keyboard:
@@ -34,11 +27,8 @@ class Keyboard:
         self.count = 0
 
     def press(self, key, modifier=Mod.NoModifier, times: int = 1) -> None:
-        for _ in range(times):
-            target = QApplication.focusWidget()
-            assert target is not None, "the keyboard focus went nowhere"
-            self.qtbot.keyClick(target, key, modifier)
-            self.count += 1
+        press(self.qtbot, key, modifier, times)
+        self.count += times
 
     def type(self, text: str) -> None:
         for char in text:
@@ -50,15 +40,7 @@ class Keyboard:
 
 @pytest.fixture
 def window(qtbot):
-    win = MainWindow(Document())
-    win.document.setParent(win)
-    qtbot.addWidget(win, before_close_func=lambda w: setattr(w, "maybe_save", lambda: True))
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.canvas)
-    return win
+    return open_window(qtbot)  # a blank plan
 
 
 def test_a_plan_from_a_blank_one_with_keys_only_in_at_most_150_presses(window, qtbot):

@@ -15,24 +15,10 @@ LAUNCH = SAMPLES / "product-launch.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, monkeypatch, path):
-    from PySide6.QtWidgets import QMessageBox
+    from gui_windows import plan_window
 
-    from app.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(path)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win
+    return plan_window(qtbot, monkeypatch, path)
 
 
 @pytest.fixture

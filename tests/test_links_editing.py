@@ -12,12 +12,6 @@ from planning.model.validate import validate_plan
 from test_links import chain
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "chain.bwplan"

@@ -6,34 +6,22 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from conftest import SAMPLES
+from gui_windows import plan_window
 from app.main import main
-from app.main_window import MainWindow
 from app.presenter import start_presentation
-from planning.sharing.walk import format_value, walk_to_markdown
+from planning.sharing.slide import format_value
+from planning.sharing.walk_log import walk_to_markdown
 
 PEACE = SAMPLES / "peace-process.bwplan"
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture
 def peace(qtbot, tmp_path, monkeypatch):
     target = tmp_path / PEACE.name
     shutil.copy(PEACE, target)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win, target
+    return plan_window(qtbot, monkeypatch, target), target
 
 
 def given(capsys, path, node) -> dict:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from conftest import SAMPLES, SHARED
+from gui_windows import press
 from app import autosave, recovery, settings
 from app.actions import MENUS, SPECS
 from app.main_window import MainWindow
@@ -17,13 +18,6 @@ from planning.files.planfile import dumps_plan, load_plan
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    """Settings and autosaves in the test's own folder, never the user's."""
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
 
 
 def new_window(qtbot, **kwargs) -> MainWindow:
@@ -52,13 +46,6 @@ def window(qtbot, plan_file):
     qtbot.waitExposed(win)
     win.activateWindow()
     return win
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
-    """A key press where the keyboard focus is, as a user's would be."""
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, modifier)
 
 
 def focus_tree(qtbot, win, node_id):

@@ -7,15 +7,16 @@ import shutil
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from conftest import SAMPLES, SHARED
+from gui_windows import plan_window
 from app import cli
-from app.main_window import MainWindow
 from app.presenter import start_presentation
 from planning.engine.evaluate import evaluate_track
 from planning.files.planfile import load_plan
-from planning.sharing.walk import HISTORY_KEY, Walk, build_slide, format_value, walks
+from planning.sharing.slide import build_slide, format_value
+from planning.sharing.walk import HISTORY_KEY, Walk, walks
 from widgets.presenter.audience_view import AudienceView
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
@@ -23,22 +24,10 @@ PEACE = SAMPLES / "peace-process.bwplan"
 K = Qt.Key
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, tmp_path, monkeypatch, source):
     target = tmp_path / source.name
     shutil.copy(source, target)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
-    return win
+    return plan_window(qtbot, monkeypatch, target)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from conftest import SAMPLES
 from test_montecarlo_criteria import _plan
 
 from planning.files.planfile import load_plan
-from planning.sharing.walk import Walk, build_slide
+from planning.sharing.slide import build_slide
+from planning.sharing.walk import Walk
 from widgets.presenter.audience_view import AudienceView, slide_words
 
 LAUNCH = SAMPLES / "product-launch.bwplan"

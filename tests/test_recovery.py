@@ -46,12 +46,6 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def plan_file(tmp_path):
     target = tmp_path / "minimal.bwplan"

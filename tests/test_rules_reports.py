@@ -5,7 +5,8 @@ from conftest import SAMPLES
 from planning.files.planfile import load_plan
 from planning.sharing.report import build_report, render_markdown
 from planning.engine.rules import with_options
-from planning.sharing.walk import Walk, build_slide
+from planning.sharing.slide import build_slide
+from planning.sharing.walk import Walk
 
 LAUNCH = SAMPLES / "product-launch.bwplan"
 

@@ -17,14 +17,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton, QWidget
 from app.gui import _application
-from app.gallery import _settle, _window_for
+from app.gallery_capture import new_window, settle
 app = _application()
-window = _window_for(Path(sys.argv[1]))
+window = new_window(Path(sys.argv[1]))
 window.resize(1280, 800)
 window.show()
-_settle(300)
+settle(300)
 window.document.wait_for_checks()
-_settle(200)
+settle(200)
 print("ratio", window.devicePixelRatio())
 for w in window.findChildren(QWidget):
     if not w.isVisible():

@@ -18,13 +18,6 @@ MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    """Settings and autosaves in the test's own folder, never the user's."""
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def boxes(monkeypatch):
     """Every message box the code shows, recorded instead of blocking: (kind, title, text)."""

@@ -1,29 +1,21 @@
 """Light and dark: every view follows the scheme, live; text meets WCAG AA; exports stay light."""
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPalette
 
 from conftest import SAMPLES
+from gui_windows import open_window
 from app import settings, theme as theme_module
 from app.cli_export import export_plan
-from app.main_window import MainWindow
 from planning.files.planfile import load_plan
 from widgets import palette
 from widgets.tree_model import COL_LABEL
 
 SCHEMES = ("light", "dark")
 AA_TEXT, AA_LARGE, AA_GRAPHIC = 4.5, 3.0, 3.0
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture
@@ -37,17 +29,8 @@ def app_theme(qapp):
 
 @pytest.fixture
 def window(qtbot, tmp_path, app_theme):
-    target = tmp_path / "peace-process.bwplan"
-    shutil.copy(SAMPLES / "peace-process.bwplan", target)
-    win = MainWindow()
-    win.maybe_save = lambda: True
-    qtbot.addWidget(win)
-    assert win.open_file(target)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.document.wait_for_checks()
-    return win
+    return open_window(qtbot, SAMPLES / "peace-process.bwplan", tmp_path, prompts=False, focus_canvas=False,
+                       checks=True)
 
 
 def _luma(colour) -> float:

@@ -20,12 +20,6 @@ PEACE = SAMPLES / "peace-process.bwplan"
 AA_GRAPHIC = 3.0
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def dark(qapp):
     """Switch the palette to dark (views hear it), back to light afterwards."""

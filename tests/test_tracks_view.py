@@ -5,33 +5,21 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsRectItem, QMessageBox
+from PySide6.QtWidgets import QGraphicsRectItem
 
 from conftest import SAMPLES
+from gui_windows import plan_window
 from app.analysis import show_dock
-from app.main_window import MainWindow
 from widgets.tracks_view import box_rect
 
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def tracks(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     target = tmp_path / PEACE.name
     shutil.copy(PEACE, target)
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1280, 720)
-    assert win.open_file(target)
-    win.show()
-    qtbot.waitExposed(win)
+    win = plan_window(qtbot, monkeypatch, target, (1280, 720))
     show_dock(win, win.docks["tracks"])
     view = win.analysis_views["tracks"]
     view.redraw()

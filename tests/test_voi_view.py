@@ -20,12 +20,6 @@ from widgets.analysis.voi_view import compute_voi, draw_voi, summary_text
 PEACE = SAMPLES / "peace-process.bwplan"
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def the_plot(figure) -> pg.PlotItem:
     (plot,) = [item for item in figure.ci.items if isinstance(item, pg.PlotItem)]
     return plot
@@ -101,16 +95,9 @@ def test_export_png_and_csv(qapp, tmp_path):
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+    from gui_windows import plan_window
 
-    from app.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(PEACE)
-    win.show()
-    qtbot.waitExposed(win)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    win = plan_window(qtbot, monkeypatch, PEACE)
     yield win
     win.document.undo_stack.setClean()
     win.analysis.shutdown()
@@ -166,7 +153,8 @@ def test_plot_kind_voi_writes_the_commands_numbers(qapp, tmp_path, capsys):
 
 def test_presenter_says_what_is_worth_knowing_at_a_decision(qapp):
     from planning.analyses.voi import amount
-    from planning.sharing.walk import Walk, build_slide
+    from planning.sharing.slide import build_slide
+    from planning.sharing.walk import Walk
     from widgets.presenter.audience_view import AudienceView
 
     plan = load_plan(PEACE)

@@ -14,10 +14,9 @@ from app import cli
 from planning.engine.evaluate import evaluate_track
 from planning.model.plan import Node, Plan, Response, Track
 from planning.files.planfile import dumps_plan, load_plan, loads_plan
-from planning.sharing.walk import (
-    HISTORY_KEY, Walk, append_history_edit, build_slide, evaluate_from, history_to_markdown,
-    walk_to_markdown, walks,
-)
+from planning.sharing.slide import build_slide
+from planning.sharing.walk import HISTORY_KEY, Walk, append_history_edit, evaluate_from, walks
+from planning.sharing.walk_log import history_to_markdown, walk_to_markdown
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 PEACE = SAMPLES / "peace-process.bwplan"

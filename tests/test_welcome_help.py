@@ -24,13 +24,6 @@ MINIMAL = SHARED / "examples" / "minimal.bwplan"
 PYPROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    """Settings, recent files and autosaves in the test's own folder."""
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def plans(tmp_path):
     """Two real plan files and a broken one, in a folder of the test's own."""

@@ -10,9 +10,10 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QMessageBox, QTabBar
+from PySide6.QtWidgets import QTabBar
 
 from conftest import SAMPLES
+from gui_windows import plan_window
 from app.analysis import plot_widget
 from app.main_window import MainWindow
 from widgets.responses_table import ResponsesTable
@@ -21,21 +22,9 @@ PEACE = SAMPLES / "peace-process.bwplan"
 SIZES = [(1600, 1000), (1280, 720)]
 
 
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
-
-
 def open_window(qtbot, monkeypatch, size, path=PEACE) -> MainWindow:
-    win = MainWindow()
-    qtbot.addWidget(win)
-    assert win.open_file(path)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
+    win = plan_window(qtbot, monkeypatch, path, size)
     qtbot.wait(50)  # the default dock sizes are set once the window is laid out
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     return win
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from planning.engine.compile import PATH_NAMES
 from widgets import palette
@@ -22,7 +22,7 @@ from widgets.analysis.plot_export import (
 from widgets.analysis.fit import FittedExportButton, fit_on_resize, fit_width
 from widgets.analysis.marker_labels import MarkerLabels, room_above_bars, room_for_value_labels
 from widgets.analysis.plot_export import retheme_figures  # light / dark
-from widgets.analysis.run_bar import RunBar
+from widgets.analysis.run_bar import add_run_bar, simulation_controls
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 
 MAX_BINS = 40
@@ -324,34 +324,15 @@ class OutcomeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        iterations_label = QLabel(self.tr("&Iterations"))
-        top.addWidget(iterations_label)
-        self.iterations = QSpinBox(self)
-        iterations_label.setBuddy(self.iterations)
-        self.iterations.setAccessibleName(self.tr("Monte Carlo iterations"))
-        self.iterations.setObjectName("mc_iterations")
-        self.iterations.setRange(100, 1_000_000)
-        self.iterations.setSingleStep(1000)
-        self.iterations.setValue(10_000)
-        self.iterations.setGroupSeparatorShown(True)
-        top.addWidget(self.iterations)
-        seed_label = QLabel(self.tr("S&eed"))
-        top.addWidget(seed_label)
-        self.seed = QSpinBox(self)
-        seed_label.setBuddy(self.seed)
-        self.seed.setAccessibleName(self.tr("Random seed"))
-        self.seed.setAccessibleDescription(self.tr("The same seed gives the same simulation"))
-        self.seed.setObjectName("mc_seed")
-        self.seed.setRange(0, 2_147_483_647)
-        top.addWidget(self.seed)
+        self.iterations, self.seed = simulation_controls(
+            self, top, (self.tr("&Iterations"), self.tr("S&eed")),
+            (self.tr("Monte Carlo iterations"), self.tr("Random seed")), ("mc_iterations", "mc_seed"),
+            seed_description=self.tr("The same seed gives the same simulation"))
         top.addStretch(1)
         self.export_button = FittedExportButton(self._export_source, self._fit, self)
         top.addWidget(self.export_button)
         layout.addLayout(top)
-        # The run bar gets a row of its own so the dock stays narrow enough
-        # to sit beside the canvas on a 1280-px screen.
-        self.run_bar = RunBar(self)
-        layout.addWidget(self.run_bar)
+        self.run_bar = add_run_bar(self, layout)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Outcome plots"))
         self.figures = {"histogram": new_figure(self), "risk": new_figure(self)}
@@ -362,9 +343,6 @@ class OutcomeView(QWidget):
         self.tabs.addTab(self.figures["histogram"], translate("OutcomeView", "Distribution"))
         self.tabs.addTab(self.figures["risk"], translate("OutcomeView", "Risk profile"))
         layout.addWidget(self.tabs, 1)
-        self.run_bar.runRequested.connect(self.runRequested)
-        self.iterations.editingFinished.connect(self.runRequested)
-        self.seed.editingFinished.connect(self.runRequested)
         for figure in self.figures.values():
             message(figure.addPlot(), translate("OutcomeView", "Monte Carlo runs when this panel is open"))
         palette.on_change(self, self.retheme)

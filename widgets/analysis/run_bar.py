@@ -1,8 +1,14 @@
-"""The strip above an analysis view: progress of the background run, Cancel, Run again, status."""
+"""The strip above an analysis view: progress of the background run, Cancel, Run again, status.
+
+Also the iterations and seed boxes of the Monte Carlo views (outcome, value of
+information), which ask for a run the same way the Run button does.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QWidget,
+)
 
 from widgets import palette
 from widgets.i18n import translate
@@ -64,3 +70,55 @@ class RunBar(QWidget):
         self.status.setText(text)
         self.status.setToolTip(text)
         palette.styled(self.status, "color: {FAILURE_TEXT}" if error else "color: {TEXT_MUTED}")
+
+
+def simulation_controls(view: QWidget, row: QHBoxLayout, labels: tuple[str, str],
+                        accessible_names: tuple[str, str], object_names: tuple[str, str],
+                        seed_description: str = "") -> tuple[QSpinBox, QSpinBox]:
+    """Add "Iterations" and "Seed" boxes to ``row``; (iterations, seed).
+
+    Finishing an edit in either emits ``view.runRequested``. The words come
+    from the caller, translated in its own context, so each view keeps its
+    own labels and access keys.
+
+    Parameters
+    ----------
+    view : QWidget
+        The analysis view; it must have a ``runRequested`` signal.
+    row : QHBoxLayout
+        Where the labels and boxes go, in reading order.
+    labels, accessible_names, object_names : (str, str)
+        For the iterations box, then the seed box.
+    seed_description : str, optional
+        The seed box's accessible description.
+    """
+    iterations = QSpinBox(view)
+    iterations.setRange(100, 1_000_000)
+    iterations.setSingleStep(1000)
+    iterations.setValue(10_000)
+    iterations.setGroupSeparatorShown(True)
+    seed = QSpinBox(view)
+    seed.setRange(0, 2_147_483_647)
+    if seed_description:
+        seed.setAccessibleDescription(seed_description)
+    for box, label_text, name, object_name in zip((iterations, seed), labels, accessible_names, object_names):
+        label = QLabel(label_text)
+        label.setBuddy(box)
+        box.setAccessibleName(name)
+        box.setObjectName(object_name)
+        box.editingFinished.connect(view.runRequested)
+        row.addWidget(label)
+        row.addWidget(box)
+    return iterations, seed
+
+
+def add_run_bar(view: QWidget, layout: QBoxLayout) -> RunBar:
+    """A :class:`RunBar` on a row of its own in ``layout``; Run emits ``view.runRequested``.
+
+    A row of its own keeps the dock narrow enough to sit beside the canvas on
+    a 1280-px screen.
+    """
+    run_bar = RunBar(view)
+    layout.addWidget(run_bar)
+    run_bar.runRequested.connect(view.runRequested)
+    return run_bar

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from planning.model.plan import Plan
 from planning.analyses.voi import VoiResult, value_of_information
@@ -24,7 +24,7 @@ from widgets.analysis.plot_export import (
     ExportButton, FigureData, add_plot, category_axis, message, new_figure, retheme_figures, shorten,
     unit_suffix,
 )
-from widgets.analysis.run_bar import RunBar
+from widgets.analysis.run_bar import add_run_bar, simulation_controls
 from widgets.analysis.sensitivity_view import param_label
 from widgets.i18n import fill, translate
 
@@ -145,27 +145,14 @@ class VoiView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(QLabel(translate("VoiView", "Iterations")))
-        self.iterations = QSpinBox(self)
-        self.iterations.setObjectName("voi_iterations")
-        self.iterations.setAccessibleName(self.tr("Monte Carlo iterations"))
-        self.iterations.setRange(100, 1_000_000)
-        self.iterations.setSingleStep(1000)
-        self.iterations.setValue(10_000)
-        self.iterations.setGroupSeparatorShown(True)
-        top.addWidget(self.iterations)
-        top.addWidget(QLabel(translate("VoiView", "Seed")))
-        self.seed = QSpinBox(self)
-        self.seed.setObjectName("voi_seed")
-        self.seed.setAccessibleName(self.tr("Random seed"))
-        self.seed.setRange(0, 2_147_483_647)
-        top.addWidget(self.seed)
+        self.iterations, self.seed = simulation_controls(
+            self, top, (translate("VoiView", "Iterations"), translate("VoiView", "Seed")),
+            (self.tr("Monte Carlo iterations"), self.tr("Random seed")), ("voi_iterations", "voi_seed"))
         top.addStretch(1)
         self.export_button = ExportButton(lambda: (self.figure, self.data, "value-of-information"), self)
         top.addWidget(self.export_button)
         layout.addLayout(top)
-        self.run_bar = RunBar(self)
-        layout.addWidget(self.run_bar)
+        self.run_bar = add_run_bar(self, layout)
         self.summary = QLabel("", self)
         self.summary.setObjectName("voi_summary")
         self.summary.setWordWrap(True)
@@ -173,9 +160,6 @@ class VoiView(QWidget):
         self.figure = new_figure(self)
         self.figure.setAccessibleName(self.tr("Value of information plot"))
         layout.addWidget(self.figure, 1)
-        self.run_bar.runRequested.connect(self.runRequested)
-        self.iterations.editingFinished.connect(self.runRequested)
-        self.seed.editingFinished.connect(self.runRequested)
         message(self.figure.addPlot(), translate("VoiView", "value of information is computed when this panel is open"))
         palette.on_change(self, self.retheme)  # the chart reads the palette when drawn: light or dark
 

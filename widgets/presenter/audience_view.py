@@ -1,6 +1,6 @@
 """The audience view: the current node, large enough to read from the back of a room.
 
-Painted with QPainter from a :class:`planning.sharing.walk.Slide`. Sizes scale with
+Painted with QPainter from a :class:`planning.sharing.slide.Slide`. Sizes scale with
 the window (a unit ``u`` is one pixel at 1920x1080); every text goes through
 :mod:`widgets.presenter._paint` so it wraps and ends in "…" rather than
 being cut. From top to bottom: breadcrumbs, the node (kind glyph and label,
@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from planning.sharing.walk import BranchCard, Slide, format_value
+from planning.sharing.slide import BranchCard, Slide, format_value
 from widgets import palette
 from widgets.i18n import QT_TRANSLATE_NOOP, fill, translate
 from widgets.presenter._paint import Canvas, fit_lines, font, line_height

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from planning.sharing.walk import Slide
+from planning.sharing.slide import Slide
 from widgets import palette
 from widgets.presenter.audience_view import AudienceView, percent
 from widgets.i18n import fill, translate

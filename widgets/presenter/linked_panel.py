@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from planning.sharing.walk import format_value
+from planning.sharing.slide import format_value
 from widgets import palette
 from widgets.i18n import fill, translate
 

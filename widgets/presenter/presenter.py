@@ -19,7 +19,8 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
-from planning.sharing.walk import Walk, build_slide
+from planning.sharing.slide import build_slide
+from planning.sharing.walk import Walk
 from widgets.presenter.audience_view import AudienceView
 from widgets.presenter.console_view import ConsoleView
 from widgets.i18n import translate
@@ -31,6 +32,21 @@ PREVIOUS_KEYS = {K.Key_Left, K.Key_Up, K.Key_PageUp}
 DIGITS = {getattr(K, f"Key_{d}"): d for d in range(1, 10)}
 
 
+def _beside_linked_tracks(window: QWidget, main: QWidget) -> LinkedTracksPanel:
+    """Lay ``main`` out edge to edge in ``window`` with the linked-tracks panel on its right.
+
+    The panel lists the tracks that read the walked one; it hides itself
+    when there are none, and ``main`` then takes the whole window.
+    """
+    layout = QHBoxLayout(window)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(main, 1)
+    linked = LinkedTracksPanel(window)
+    layout.addWidget(linked)
+    return linked
+
+
 class AudienceWindow(QWidget):
     """The audience view alone in a frameless window (the second screen)."""
 
@@ -39,12 +55,7 @@ class AudienceWindow(QWidget):
         self.setObjectName("audience_window")
         self.setWindowTitle(self.tr("Branchwise — audience"))
         self.view = AudienceView(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.view, 1)
-        self.linked = LinkedTracksPanel(self)  # the tracks that read the walked one
-        layout.addWidget(self.linked)
+        self.linked = _beside_linked_tracks(self, self.view)
 
 
 class PresenterWindow(QWidget):
@@ -94,12 +105,7 @@ class PresenterWindow(QWidget):
         self.audience = AudienceView(self)
         self.console = ConsoleView(self)
         self.stack = QStackedWidget(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.stack, 1)
-        self.linked = LinkedTracksPanel(self)  # the tracks that read the walked one
-        layout.addWidget(self.linked)
+        self.linked = _beside_linked_tracks(self, self.stack)
         self.audience_window: AudienceWindow | None = None
         if len(self.screens) >= 2:
             self.audience_window = AudienceWindow(self)
