@@ -112,7 +112,8 @@ def compile_columns(columns: PlanColumns, track: int = 0) -> CompiledTrack:
 
     # A written path is the node's own; a branch or the root without one is neutral;
     # any other node inherits its parent's, level by level from the top.
-    path = columns.path[order].astype(np.int8)
+    own_path = columns.path[order].astype(np.int8)
+    path = own_path.copy()
     missing = path < 0
     own_neutral = missing & (is_branch | (np.arange(n) == 0))
     path[own_neutral] = PATH_NEUTRAL
@@ -153,6 +154,7 @@ def compile_columns(columns: PlanColumns, track: int = 0) -> CompiledTrack:
         payoff=payoff,
         is_branch=is_branch,
         path=path,
+        own_path=own_path,
         committed=committed,
         sign=-1.0 if columns.objective == MINIMIZE else 1.0,
         probability_range=columns.probability_range[order],
