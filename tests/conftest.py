@@ -21,3 +21,13 @@ def private_dirs(tmp_path, monkeypatch):
     """Settings, recent files and autosaves in the test's own folder, never the user's."""
     monkeypatch.setenv("BRANCHWISE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("BRANCHWISE_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    """A copy of the shared minimal example in the test's own folder, to open, change and save."""
+    import shutil
+
+    target = tmp_path / "minimal.bwplan"
+    shutil.copy(SHARED / "examples" / "minimal.bwplan", target)
+    return target

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,13 +28,6 @@ def new_window(qtbot, **kwargs) -> MainWindow:
 
     qtbot.addWidget(win, before_close_func=no_prompt)
     return win
-
-
-@pytest.fixture
-def plan_file(tmp_path):
-    target = tmp_path / "minimal.bwplan"
-    shutil.copy(MINIMAL, target)
-    return target
 
 
 @pytest.fixture

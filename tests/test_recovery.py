@@ -8,7 +8,6 @@ route and the prompt is answered with keys, as a person would.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,12 +18,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 from app import autosave, recovery, settings
 from app.main_window import MainWindow
 from planning.files.planfile import load_plan, save_plan
 
-MINIMAL = SHARED / "examples" / "minimal.bwplan"
 
 CHILD = textwrap.dedent("""
     import os, sys, time
@@ -44,13 +42,6 @@ CHILD = textwrap.dedent("""
         app.processEvents()
         time.sleep(0.05)
 """)
-
-
-@pytest.fixture
-def plan_file(tmp_path):
-    target = tmp_path / "minimal.bwplan"
-    shutil.copy(MINIMAL, target)
-    return target
 
 
 def crash_while_editing(plan_file: Path) -> None:

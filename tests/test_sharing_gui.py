@@ -1,20 +1,16 @@
 """File > Import, Export, Compare with and Merge, driven from the menus as a user would."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolButton
 
-from conftest import SHARED
 from app.main_window import MainWindow
 from app.sharing import EXPORTS, plan_conflicts
 from planning.sharing.merge import CONFLICTS_KEY, merge_plans
 from planning.files.planfile import dumps_plan, load_plan, save_plan
 
-MINIMAL = SHARED / "examples" / "minimal.bwplan"
 Button = QMessageBox.StandardButton
 
 
@@ -26,13 +22,6 @@ def boxes(monkeypatch):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(
             lambda parent, title, text, *a, k=kind, **kw: shown.append((k, title, text)) or Button.Ok))
     return shown
-
-
-@pytest.fixture
-def plan_file(tmp_path):
-    target = tmp_path / "minimal.bwplan"
-    shutil.copy(MINIMAL, target)
-    return target
 
 
 @pytest.fixture
