@@ -322,3 +322,29 @@ def test_changed_random_plans_print_the_same(tmp_path_factory, monkeypatch, caps
     _same_compiled(path)
     _same_output(monkeypatch, capsys, path)
 
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(size=st.integers(2, 200), seed=st.integers(0, 10_000), responses=st.integers(0, 40),
+       ranges=st.floats(0, 1), minimize=st.booleans(), commit=st.integers(0, 50),
+       label=st.sampled_from(["", "a: b", "é:ü", "x"]), payoff_ranges=st.booleans())
+def test_valid_random_plans_take_the_columnar_path(tmp_path_factory, monkeypatch, capsys, size, seed,
+                                                   responses, ranges, minimize, commit, label,
+                                                   payoff_ranges):
+    """Plans validation has nothing to say about: the columnar path, the same figures."""
+    data = plan_to_dict(random_plan(size, responses=responses, seed=seed, ranges=ranges))
+    nodes = data["nodes"]
+    data["objective"] = "minimize" if minimize else "maximize"
+    decisions = [n for n in nodes if n["kind"] == "decision"]
+    if decisions and commit:
+        chosen = decisions[commit % len(decisions)]
+        chosen["committed"] = chosen["children"][commit % len(chosen["children"])]
+    for node in nodes[::3]:
+        node["label"] = label + node.get("label", "")
+        if payoff_ranges:
+            payoff = node.get("payoff", 0)
+            node["payoff_range"] = [payoff - 5, payoff + 5]
+    path = _write(tmp_path_factory.mktemp("plan"), data)
+    assert _same_compiled(path)
+    code, _, err = _same_output(monkeypatch, capsys, path, "--nodes")
+    assert code == 0 and err == ""

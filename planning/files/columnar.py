@@ -203,7 +203,7 @@ def _index(ids: list[str]) -> dict[str, int]:
     return index
 
 
-#: Fewer strings than this are left where they are (see :func:`_compact`).
+#: The strings of plans with fewer nodes are left where they are (see :func:`_compact`).
 COMPACT_FROM = 200_000
 
 
@@ -215,10 +215,11 @@ def _compact(columns: PlanColumns) -> None:
     of MB at a million nodes). Joined into one string, the old ones are freed, and
     split again, the new ones sit together.
     """
-    for name in ("ids", "resp_ids"):
+    big = columns.size >= COMPACT_FROM  # else a few MB at most: not worth the copy
+    for name in ("ids", "resp_ids"):  # every string that outlives the parse
         strings = getattr(columns, name)
-        if len(strings) < COMPACT_FROM:
-            continue  # a few MB at most: not worth the copy
+        if not big or not strings:
+            continue
         joined = "\0".join(strings)
         if joined.count("\0") != len(strings) - 1:
             continue  # an id holds the separator: keep the strings as they are
