@@ -495,7 +495,7 @@ class Document(QObject):
         if patched is not None:  # roll the patched arrays back, no recompile
             try:
                 result, failure = evaluate_spliced(self.plan, patched), None
-            except PlanError:
+            except Exception:  # noqa: BLE001 - the full evaluation below words the problem
                 result = None
         if result is None:
             result, failure = evaluate(self.plan, self.current_track_id)

@@ -25,9 +25,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPoly
 from planning.model.errors import PlanError
 from planning.engine import readiness
 from planning.model.plan import CHANCE, DECISION, NEUTRAL, TERMINAL, Node
+from widgets.tree_model_rows import RowUpdates
 from widgets import palette
 from widgets.i18n import fill, number, significant, translate
-from widgets.tree_model_rows import RowUpdates
 
 #: Columns of the model, in order.
 COLUMNS: tuple[str, ...] = ("label", "kind", "path", "probability", "EV", "readiness")

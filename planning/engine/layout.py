@@ -153,9 +153,27 @@ def _tidy_breadth(parent: list[int], child_start: list[int], child_count: list[i
     left_of = [child_start[v] if child_count[v] else -1 for v in range(n)]
     right_of = [child_start[v] + child_count[v] - 1 if child_count[v] else -1 for v in range(n)]
 
+    # Parents whose children are all leaves (most parents near the bottom of a
+    # bushy tree): no contour to walk, no thread, no shift; the children sit
+    # one unit apart. Same float operations as the general loop, without it.
+    counts = np.asarray(child_count, dtype=np.int64)
+    has_kids = np.flatnonzero(counts)
+    starts = np.asarray(child_start, dtype=np.int64)[has_kids]
+    grand = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=grand[1:])  # children counts summed over index ranges
+    # a parent's children are starts .. starts + counts - 1: sum their own counts
+    leafy = (grand[starts + counts[has_kids]] - grand[starts]) == 0
+    all_leaves = dict.fromkeys(has_kids[leafy].tolist())
+
     for v in [v for v in range(n - 1, -1, -1) if child_count[v]]:
         first = child_start[v]
         last = first + child_count[v] - 1
+        if v in all_leaves:
+            p = prelim[first] = midpoint[first]
+            for w in range(first + 1, last + 1):
+                p = prelim[w] = p + distance
+            midpoint[v] = (prelim[first] + p) / 2.0
+            continue
         default_ancestor = first
         prelim[first] = midpoint[first]
         for w in range(first + 1, last + 1):
