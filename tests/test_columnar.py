@@ -348,3 +348,14 @@ def test_valid_random_plans_take_the_columnar_path(tmp_path_factory, monkeypatch
     assert _same_compiled(path)
     code, _, err = _same_output(monkeypatch, capsys, path, "--nodes")
     assert code == 0 and err == ""
+
+
+def test_a_probability_range_off_the_branches_compiles_the_same(tmp_path, monkeypatch, capsys):
+    """A range on a decision's option (not a branch): compile keeps it off the arrays' ranges."""
+    data = plan_to_dict(random_plan(60, seed=3))
+    decision = next(n for n in data["nodes"] if n["kind"] == "decision" and n.get("children"))
+    option = next(n for n in data["nodes"] if n["id"] == decision["children"][0])
+    option["probability_range"] = [0.1, 0.9]
+    path = _write(tmp_path, data)
+    _same_compiled(path)  # taken or refused, never different arrays
+    _same_output(monkeypatch, capsys, path)
