@@ -342,3 +342,19 @@ def test_cli_log_md_exports_the_history(qtbot, minimal_window, tmp_path):
     assert cli.main(["present", str(saved), "--log-md", str(out)]) == 0
     text = out.read_text("utf-8")
     assert "Launch (chance) | option 1 taken" in text
+
+
+@pytest.mark.parametrize("size", [(574, 400), (800, 450), (1280, 720)])
+@pytest.mark.parametrize("source, node", SHOTS)
+def test_a_card_never_ends_on_a_section_heading(qapp, source, node, size):
+    """A heading (SIGNPOSTS, RESPONSES, THEN) is drawn only with its first row under it."""
+    view = AudienceView()
+    view.set_slide(build_slide(Walk(load_plan(source), node, step_reveal=False)))
+    view.render_image(*size)
+    headings = {"SIGNPOSTS", "RESPONSES", "THEN"}
+    for rect in view.card_rects.values():
+        inside = sorted((d for d in view.drawn if rect.contains(d.rect.center())), key=lambda d: d.rect.top())
+        for i, line in enumerate(inside):
+            if line.text in headings:
+                below = [d.text for d in inside[i + 1:] if d.rect.top() >= line.rect.bottom() - 1]
+                assert below and not below[0].startswith("+ "), (line.text, [d.text for d in inside])

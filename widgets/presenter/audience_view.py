@@ -432,7 +432,13 @@ class AudienceView(QWidget):
             sections.append(("THEN", "", palette.TEXT_MUTED, rows))
         for name, right_text, right_color, rows in sections:
             y += pad * 0.6
-            if not fits(line_height(f_small) + line_height(f_body)):
+            # A heading alone at the bottom of a card reads as an empty section: it is
+            # drawn only when its first row fits under it.
+            if name == "RESPONSES":
+                first = self._response_lines(rows[0], f_body, f_bold, f_small, width)[2]
+            else:
+                first = len(rows[0][0]) * line_height(rows[0][1]) if rows else 0.0
+            if not rows or not fits(line_height(f_small) * 1.1 + first):
                 skipped += len(rows)
                 continue
             y += self._section(canvas, name, right_text, f_small, x, y, width, rect, right_color)
@@ -482,17 +488,23 @@ class AudienceView(QWidget):
             canvas.text([right], f, right_color, x, y, width, area, align=Qt.AlignmentFlag.AlignRight)
         return line_height(f) * 1.1
 
-    def _response(self, canvas: Canvas, response, f_body, f_bold, f_small, x: float, y: float,
-                  width: float, area: QRectF, fits) -> float:
-        """Title, then owner · readiness · lead time, with a red LATE tag; 0 if it does not fit."""
+    @staticmethod
+    def _response_lines(response, f_body, f_bold, f_small, width: float) -> tuple[list[str], list[str], float]:
+        """A response's title lines, its owner · readiness · lead line(s) and the height they need."""
         title = fit_lines(response.title, f_bold, width, 2)
         meta = [response.owner or "no owner", response.readiness_name]
         if response.lead_time_days is not None:
             meta.append(f"{response.lead_time_days:g} d lead")
+        tag_w = QFontMetricsF(f_small).horizontalAdvance("LATE") + 20 if response.late else 0
+        meta_lines = fit_lines(" · ".join(meta), f_body, width - tag_w, 2)
+        return title, meta_lines, len(title) * line_height(f_bold) + len(meta_lines) * line_height(f_body) + 4
+
+    def _response(self, canvas: Canvas, response, f_body, f_bold, f_small, x: float, y: float,
+                  width: float, area: QRectF, fits) -> float:
+        """Title, then owner · readiness · lead time, with a red LATE tag; 0 if it does not fit."""
+        title, meta_lines, need = self._response_lines(response, f_body, f_bold, f_small, width)
         tag = "LATE" if response.late else ""
         tag_w = QFontMetricsF(f_small).horizontalAdvance(tag) + 12 if tag else 0
-        meta_lines = fit_lines(" · ".join(meta), f_body, width - tag_w - (8 if tag else 0), 2)
-        need = len(title) * line_height(f_bold) + len(meta_lines) * line_height(f_body) + 4
         if not fits(need):
             return 0.0
         used = canvas.text(title, f_bold, palette.TEXT, x, y, width, area)
