@@ -173,6 +173,25 @@ def rollback_grouped(ct: CompiledTrack, payoff: np.ndarray, probability: np.ndar
     return value, chosen
 
 
+def follow_policy_grouped(ct: CompiledTrack, factor: np.ndarray, chosen: np.ndarray,
+                          probability: np.ndarray) -> np.ndarray:
+    """X(n) = factor(n) * (terminal: 1; chance: sum p X(c); decision: X(chosen)), group by group.
+
+    What :func:`planning.engine.evaluate.follow_policy` runs (readiness,
+    exposure); ``factor`` (n,) or (n, k), ``chosen`` (n,) one policy.
+    """
+    x = np.array(factor, dtype=float, copy=True)
+    column = x if x.ndim == 2 else x[:, None]  # a view: writes reach ``x``
+    p = probability if probability.ndim == 2 else probability[:, None]
+    for groups in _groups(ct):
+        for g in groups:
+            if g.kind == KIND_CHANCE:
+                column[g.parents] *= level_sum(p[g.children] * column[g.children])
+            else:
+                column[g.parents] *= column[chosen[g.parents]]
+    return x
+
+
 # -- the live-part driver (Monte Carlo, re-optimised sensitivity scenarios) --------------
 
 _COMMITTED = 3  # group kind of a decision with a committed option
@@ -381,4 +400,4 @@ def in_order(work: Callable, items: Iterable[tuple], workers: int | None = None)
         pool.shutdown(wait=True)
 
 
-__all__ = ["TIE_TOLERANCE", "GroupedLayout", "in_order", "level_sum", "pick_option", "rollback_grouped"]
+__all__ = ["TIE_TOLERANCE", "GroupedLayout", "follow_policy_grouped", "in_order", "level_sum", "pick_option", "rollback_grouped"]
