@@ -455,6 +455,9 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     sim = _Simulator(ct, params + linked.params)
     check_finite(ct, sim.base_value)
     budget = max(1, min(MAX_CHUNK, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1))))
+    # Large trees roll two chunks side by side (grouped.in_order); a small tree's chunks are capped
+    # by MAX_CHUNK, and one at a time keeps its memory where that cap put it (10M iterations).
+    workers = 1 if budget >= MAX_CHUNK else None
     chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
     chunk = max(1, chunk)
     kept = min(iterations, MAX_KEPT)
@@ -491,7 +494,7 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
         chunk_outcome, chunk_end = sim.sample_paths(uniforms, choice, payoff, probability)
         return start, k, chunk_ev, choice, chunk_exposure, chunk_outcome, chunk_end
 
-    with closing(in_order(run, draws())) as chunks:  # closing: a cancel waits for the chunk in flight
+    with closing(in_order(run, draws(), workers)) as chunks:  # closing: a cancel waits for the chunk in flight
         for start, k, chunk_ev, choice, chunk_exposure, chunk_outcome, chunk_end in chunks:
             if choice.size:
                 hits += np.bincount(choice.ravel(), minlength=ct.size)
