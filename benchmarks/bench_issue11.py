@@ -7,8 +7,9 @@ Runs, one after the other (each prints a Markdown table):
 against a plain Python rollback, the load / compile / evaluate split,
 ``import`` of a SilverDecisions file of the same size), ``bench_editor.py``
 (open, frames and edits at 10k and 100k nodes, and at 1M), ``bench_sensitivity.py``
-(2,000 chained variables) and ``bench_analyses.py`` (Monte Carlo and
-sensitivity). ``--quick`` leaves out the 1M-node plan and runs 1M instead of
+(2,000 chained variables), ``bench_analyses.py`` (Monte Carlo and
+sensitivity) and ``bench_window_analyses.py`` (the docks' workers and drawing).
+``--quick`` leaves out the 1M-node plan and runs 1M instead of
 10M iterations on the sample. The machine is shared: each script takes the
 best of a few runs; run it on a quiet machine for steady figures.
 """
@@ -31,6 +32,7 @@ def main() -> None:
     ] + ([] if quick else [["bench_editor.py", "--sizes", "1000000", "--repeat", "1"]]) + [
         ["bench_sensitivity.py"],
         ["bench_analyses.py"] + (["--quick"] if quick else []),
+        ["bench_window_analyses.py"],
     ]
     for script, *args in runs:
         print(f"\n### {script} {' '.join(args)}\n", flush=True)

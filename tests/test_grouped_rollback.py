@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from test_reference_extended import expression_plans
 from test_montecarlo import ranged_plans
 from planning.engine.compile import compile_track
-from planning.engine.evaluate import TIE_TOLERANCE, effective_payoffs, rollback
+from planning.engine.evaluate import (TIE_TOLERANCE, branch_readiness, effective_payoffs, follow_policy,
+                                      readiness_factors, rollback)
 from planning.engine.grouped import level_sum
 from planning.model.generate import random_plan
 
@@ -68,6 +69,23 @@ def old_rollback(ct, payoff, probability=None, optimise=True, choice=None):
     return value, chosen
 
 
+def old_follow_policy(ct, factor, chosen, probability=None):
+    """planning/engine/evaluate.py's level follow_policy before issue 11 (its non-deep path), verbatim."""
+    if probability is None:
+        probability = ct.probability
+    x = np.array(factor, dtype=float, copy=True)
+    two_d = x.ndim == 2
+    p = probability[:, None] if two_d and probability.ndim == 1 else probability
+    for level in ct.level_plan():
+        parents, c0, c1 = level.parents, level.c0, level.c1
+        inner = np.add.reduceat(p[c0:c1] * x[c0:c1], level.starts, axis=0)
+        if level.any_decision:
+            dec = level.is_decision
+            inner[dec] = x[chosen[parents[dec]]]
+        x[parents] *= inner
+    return x
+
+
 def same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))
 
@@ -90,6 +108,11 @@ def assert_like_the_old_rollback(ct, seed: int) -> None:
         new_fixed = rollback(ct, payoff, probability, optimise=False, choice=old[1] if old[1].ndim == 1 else old[1][:, 0])
         old_fixed = old_rollback(ct, payoff, probability, optimise=False, choice=old[1] if old[1].ndim == 1 else old[1][:, 0])
         assert same(new_fixed[0], old_fixed[0]) and same(new_fixed[1], old_fixed[1])
+        policy = old[1] if old[1].ndim == 1 else old[1][:, 0]
+        factors = readiness_factors(ct, branch_readiness(ct))
+        for factor in (factors, factors[:, 0], rng.random(n) * rng.choice([0.0, 1.0], size=n)):
+            flat = probability if probability is None else probability[:, 0]
+            assert same(follow_policy(ct, factor, policy, flat), old_follow_policy(ct, factor, policy, flat))
         if old[1].ndim == 2:
             per_column = old[1][:, ::-1].copy()
             assert same(rollback(ct, payoff, probability, optimise=False, choice=per_column)[0],

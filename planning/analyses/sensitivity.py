@@ -34,6 +34,7 @@ from planning.model import expressions
 from planning.engine.compile import KIND_DECISION, CompiledTrack, compile_track
 from planning.model.errors import PlanError, names_nodes
 from planning.engine.evaluate import check_finite, rollback
+from planning.engine.grouped import in_order
 # The ranged quantities and scenario columns live in the engine (Monte Carlo reads them
 # too); they are re-exported here, where the analyses and the command line look for them.
 from planning.engine.parameters import (  # noqa: F401
@@ -242,34 +243,38 @@ class _Analysis:
         ``best=False``: the re-optimised choices are not wanted (tornado, spider), so
         with the fixed policy only the fixed rollback runs (the same call, the same numbers).
         """
-        pieces: list[_Evaluation] = []
-        for batch in self._batches(blocks):
-            # The module's name, looked up per call: tests replace it to force the block-by-block way.
-            probability, payoff = scenario_columns(self.ct, batch, self.additions, _merged_variables)
-            if self.policy == "optimal" and not options:
-                grouped = self._grouped(batch, probability, payoff)
-                if grouped is not None:
-                    pieces.append(grouped)
-                    continue
-            with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-                if self.policy == "fixed" and not best and not options:
-                    value = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)[0]
-                    chosen = np.zeros((self.ct.size, 0), dtype=np.int64)
-                else:
-                    value, chosen = rollback(self.ct, payoff, probability)
-                if self.policy == "fixed" and chosen.shape[-1]:
-                    value, _ = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)
-            _check_finite_columns(self.ct, value, batch)
-            option_ev = None
-            if options:
-                option_ev = payoff[self.option_owner] + value[self.option_nodes]
-            pieces.append(_Evaluation(value[0].copy(), chosen[self.decisions] if chosen.shape[-1] else
-                                      np.zeros((self.decisions.size, value.shape[1]), dtype=np.int64), option_ev))
+        # Batches are independent: two run side by side (results in order, errors as in a loop).
+        pieces = list(in_order(lambda batch: self._evaluate_batch(batch, options, best),
+                               ((batch,) for batch in self._batches(blocks))))
         return _Evaluation(
             np.concatenate([p.ev for p in pieces]),
             np.concatenate([p.best for p in pieces], axis=1),
             np.concatenate([p.option_ev for p in pieces], axis=1) if options else None,
         )
+
+    def _evaluate_batch(self, batch: Sequence[_Block], options: bool, best: bool) -> _Evaluation:
+        """One column batch: its scenario matrices, rolled back under the policy."""
+        # The module's name, looked up per call: tests replace it to force the block-by-block way.
+        probability, payoff = scenario_columns(self.ct, batch, self.additions, _merged_variables)
+        if self.policy == "optimal" and not options:
+            grouped = self._grouped(batch, probability, payoff)
+            if grouped is not None:
+                return grouped
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            if self.policy == "fixed" and not best and not options:
+                value = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)[0]
+                chosen = np.zeros((self.ct.size, 0), dtype=np.int64)
+            else:
+                value, chosen = rollback(self.ct, payoff, probability)
+            if self.policy == "fixed" and chosen.shape[-1]:
+                value, _ = rollback(self.ct, payoff, probability, optimise=False, choice=self.base_chosen)
+        _check_finite_columns(self.ct, value, batch)
+        option_ev = None
+        if options:
+            option_ev = payoff[self.option_owner] + value[self.option_nodes]
+        best_choice = (chosen[self.decisions] if chosen.shape[-1]
+                       else np.zeros((self.decisions.size, value.shape[1]), dtype=np.int64))
+        return _Evaluation(value[0].copy(), best_choice, option_ev)
 
     def _grouped(self, batch: Sequence[_Block], probability: np.ndarray, payoff: np.ndarray) -> _Evaluation | None:
         """Root EV and best options of a batch by Monte Carlo's grouped rollback, or None.

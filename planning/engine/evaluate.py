@@ -34,7 +34,7 @@ from planning.engine.compile import (
     compile_track,
 )
 from planning.engine import rules
-from planning.engine.grouped import TIE_TOLERANCE, rollback_grouped
+from planning.engine.grouped import TIE_TOLERANCE, follow_policy_grouped, rollback_grouped
 from planning.model.errors import PlanError
 from planning.model.plan import Plan
 
@@ -181,17 +181,7 @@ def follow_policy(ct: CompiledTrack, factor: np.ndarray, chosen: np.ndarray, pro
         probability = ct.probability
     if _is_deep(ct) and np.ndim(probability) == 1 and np.ndim(chosen) == 1:
         return _follow_policy_scalar(ct, np.asarray(factor, dtype=float), chosen, probability)
-    x = np.array(factor, dtype=float, copy=True)
-    two_d = x.ndim == 2
-    p = probability[:, None] if two_d and probability.ndim == 1 else probability
-    for level in ct.level_plan():
-        parents, c0, c1 = level.parents, level.c0, level.c1
-        inner = np.add.reduceat(p[c0:c1] * x[c0:c1], level.starts, axis=0)
-        if level.any_decision:
-            dec = level.is_decision
-            inner[dec] = x[chosen[parents[dec]]]
-        x[parents] *= inner
-    return x
+    return follow_policy_grouped(ct, factor, chosen, np.asarray(probability, dtype=float))
 
 
 @dataclass

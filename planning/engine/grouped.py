@@ -23,6 +23,10 @@ computed in.
 """
 from __future__ import annotations
 
+import contextvars
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +36,9 @@ from planning.engine.compile import KIND_CHANCE, CompiledTrack
 #: Two options whose values differ by less than this (relative) are tied;
 #: ties go to the first option (DESIGN point 1).
 TIE_TOLERANCE = 1e-9
+#: Chunks (Monte Carlo) or column batches (sensitivity) rolled back side by side at most:
+#: numpy releases the GIL in its loops, so a second core halves the wall time.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
 #: numpy's pairwise summation: blocks of at most this many terms are summed with 8 accumulators.
 _PAIRWISE_BLOCK = 128
 
@@ -164,6 +171,25 @@ def rollback_grouped(ct: CompiledTrack, payoff: np.ndarray, probability: np.ndar
                 chosen_column[g.parents] = g.first[:, None] + pick
             column[g.parents] += add
     return value, chosen
+
+
+def follow_policy_grouped(ct: CompiledTrack, factor: np.ndarray, chosen: np.ndarray,
+                          probability: np.ndarray) -> np.ndarray:
+    """X(n) = factor(n) * (terminal: 1; chance: sum p X(c); decision: X(chosen)), group by group.
+
+    What :func:`planning.engine.evaluate.follow_policy` runs (readiness,
+    exposure); ``factor`` (n,) or (n, k), ``chosen`` (n,) one policy.
+    """
+    x = np.array(factor, dtype=float, copy=True)
+    column = x if x.ndim == 2 else x[:, None]  # a view: writes reach ``x``
+    p = probability if probability.ndim == 2 else probability[:, None]
+    for groups in _groups(ct):
+        for g in groups:
+            if g.kind == KIND_CHANCE:
+                column[g.parents] *= level_sum(p[g.children] * column[g.children])
+            else:
+                column[g.parents] *= column[chosen[g.parents]]
+    return x
 
 
 # -- the live-part driver (Monte Carlo, re-optimised sensitivity scenarios) --------------
@@ -342,4 +368,36 @@ class GroupedLayout:
         return below[0].copy(), choice, exposure
 
 
-__all__ = ["TIE_TOLERANCE", "GroupedLayout", "level_sum", "pick_option", "rollback_grouped"]
+def in_order(work: Callable, items: Iterable[tuple], workers: int | None = None) -> Iterator:
+    """``work(*item)`` for each item, results in the items' order, up to ``workers`` at a time.
+
+    ``items`` is consumed in this thread, one item ahead of the results at
+    most per worker (random draws stay in their stream's order, and memory
+    follows ``workers`` chunks). Each ``work`` call must depend on its item
+    only: the results are then those of a plain loop. An exception reaches
+    the caller at the item that raised it, as in a loop; when the caller
+    stops early (an error, a cancel), the chunks still in flight are waited
+    for and dropped.
+    """
+    workers = WORKERS if workers is None else workers
+    if workers <= 1:
+        for item in items:
+            yield work(*item)
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rollback")
+    pending = []
+    try:
+        for item in items:
+            # The caller's context goes along (numpy's error state is a context variable).
+            pending.append(pool.submit(contextvars.copy_context().run, work, *item))
+            if len(pending) >= workers:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
+
+
+__all__ = ["TIE_TOLERANCE", "GroupedLayout", "follow_policy_grouped", "in_order", "level_sum", "pick_option", "rollback_grouped"]

@@ -35,6 +35,7 @@ uniforms through inverse-CDF tables (:mod:`planning.engine.pert`).
 from __future__ import annotations
 
 import math
+from contextlib import closing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,7 +54,7 @@ from planning.engine.compile import (
 )
 from planning.model.errors import PlanError, names_nodes
 from planning.engine.evaluate import branch_readiness, check_finite, follow_policy, rollback
-from planning.engine.grouped import GroupedLayout, _child_rows
+from planning.engine.grouped import GroupedLayout, _child_rows, in_order
 from planning.engine.pert import PertSampler, pert_parameters  # noqa: F401 (re-exported)
 from planning.model.plan import Plan
 from planning.engine.parameters import PAYOFF, PROBABILITY, VARIABLE, Parameter, compiled_parameters, response_additions, scope_values_with
@@ -226,6 +227,7 @@ class _Simulator(GroupedLayout):
             live[ct.parent[lo:hi][live[lo:hi]]] = True
         self.live = live
         self._build_layout()
+        self._rows_in_layout_order()
         #: Rows of (rows x iterations) arrays alive in one chunk, roughly.
         self.chunk_rows = (8 * self.widest + self.live_decisions.size + 5 * self.random.size
                            + 3 * (self.pay_nodes.size + self.prob_nodes.size))
@@ -233,12 +235,41 @@ class _Simulator(GroupedLayout):
             d for d in range(ct.levels - 1)
             if (ct.kind[ct.level_start[d]:ct.level_start[d + 1]] == KIND_CHANCE).any())}
 
+    def _rows_in_layout_order(self) -> None:
+        """Put the moving branches' rows in layout order: each chance group's block is then a slice.
+
+        The roll reads a group's drawn probabilities as a view instead of
+        gathering them per chunk; re-sharing runs group by group (the same
+        arithmetic per chance node, so the same numbers).
+        """
+        groups = [g for level in self.levels for g in level if g.prob_rows is not None]
+        if not groups:
+            return
+        self.moving = np.concatenate([g.parents_ct for g in groups])
+        self.prob_nodes, _, _ = _child_rows(self.ct, self.moving)
+        self.prob_row[:] = -1
+        self.prob_row[self.prob_nodes] = np.arange(self.prob_nodes.size)
+        self.moving_groups, row = [], 0
+        for g in groups:
+            end = row + g.parents_ct.size * g.width
+            self.moving_groups.append((row, end, g.parents_ct.size, g.width))
+            g.prob_rows = slice(row, end)
+            row = end
+
     # -- one chunk -----------------------------------------------------------------
     def draw(self, rng: np.random.Generator, k: int) -> np.ndarray:
         """Parameter values, shape (m, k); uniforms are drawn iteration by iteration."""
+        return self.values(self.uniforms(rng, k), k)
+
+    def uniforms(self, rng: np.random.Generator, k: int) -> np.ndarray | None:
+        """The next k iterations' uniforms of the drawn parameters (the stream's order), or None."""
+        return rng.random((k, self.random.size)) if self.sampler is not None else None
+
+    def values(self, uniforms: np.ndarray | None, k: int) -> np.ndarray:
+        """Parameter values, shape (m, k), from :meth:`uniforms` (PERT through the tables)."""
         if self.sampler is None:
             return np.repeat(self.mode[:, None], k, axis=1)
-        drawn = self.sampler(rng.random((k, self.random.size)))
+        drawn = self.sampler(uniforms)
         if self.random.size == self.mode.size:
             return drawn
         values = np.repeat(self.mode[:, None], k, axis=1)
@@ -424,6 +455,9 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     sim = _Simulator(ct, params + linked.params)
     check_finite(ct, sim.base_value)
     budget = max(1, min(MAX_CHUNK, CHUNK_BYTES // (8 * max(sim.chunk_rows, 1))))
+    # Large trees roll two chunks side by side (grouped.in_order); a small tree's chunks are capped
+    # by MAX_CHUNK, and one at a time keeps its memory where that cap put it (10M iterations).
+    workers = 1 if budget >= MAX_CHUNK else None
     chunk = min(iterations, budget) if chunk is None else min(int(chunk), budget)
     chunk = max(1, chunk)
     kept = min(iterations, MAX_KEPT)
@@ -441,28 +475,41 @@ def simulate(plan: Plan, track_id: str | None = None, iterations: int = 10000, s
     end_path = np.empty(kept, dtype=np.int8)
     if progress is not None:
         progress(0, iterations)
-    for start in range(0, iterations, chunk):
-        k = min(chunk, iterations - start)
-        values = sim.draw(param_rng, k)
-        linked.fill(values, k)
-        uniforms = path_rng.random((k, len(sim.chance_levels)))
+    def draws():
+        """Each chunk's random numbers, in the streams' order (here, in this thread)."""
+        for start in range(0, iterations, chunk):
+            k = min(chunk, iterations - start)
+            values = sim.uniforms(param_rng, k)
+            if linked.params:  # the read tracks draw with this chunk's plan variables
+                values = sim.values(values, k)
+                linked.fill(values, k)
+            yield start, k, values, path_rng.random((k, len(sim.chance_levels)))
+
+    def run(start: int, k: int, values, uniforms: np.ndarray):
+        """One chunk's figures: a pure function of its draws, so chunks may run side by side."""
+        if not linked.params:
+            values = sim.values(values, k)
         payoff, probability = sim.scenario(values, k)
         chunk_ev, choice, chunk_exposure = sim.roll(payoff, probability)
-        if choice.size:
-            hits += np.bincount(choice.ravel(), minlength=ct.size)
-        hits[sim.base_chosen[frozen]] += k
         chunk_outcome, chunk_end = sim.sample_paths(uniforms, choice, payoff, probability)
-        if not (np.isfinite(chunk_ev).all() and np.isfinite(chunk_outcome).all()):
-            raise PlanError(ct.root_id, "payoff", "a simulated value is not a finite number: the drawn "
-                                                  "payoffs add up beyond 1.8e308 (use a larger unit)")
-        if start < kept:
-            part, take = slice(start, min(start + k, kept)), min(k, kept - start)
-            ev[part], exposure[part] = chunk_ev[:take], chunk_exposure[:take]
-            outcome[part], end_path[part] = chunk_outcome[:take], chunk_end[:take]
-        if streamed is not None:
-            streamed.add(ev=chunk_ev, outcome=chunk_outcome, exposure=chunk_exposure, ends=chunk_end)
-        if progress is not None:
-            progress(start + k, iterations)
+        return start, k, chunk_ev, choice, chunk_exposure, chunk_outcome, chunk_end
+
+    with closing(in_order(run, draws(), workers)) as chunks:  # closing: a cancel waits for the chunk in flight
+        for start, k, chunk_ev, choice, chunk_exposure, chunk_outcome, chunk_end in chunks:
+            if choice.size:
+                hits += np.bincount(choice.ravel(), minlength=ct.size)
+            hits[sim.base_chosen[frozen]] += k
+            if not (np.isfinite(chunk_ev).all() and np.isfinite(chunk_outcome).all()):
+                raise PlanError(ct.root_id, "payoff", "a simulated value is not a finite number: the drawn "
+                                                      "payoffs add up beyond 1.8e308 (use a larger unit)")
+            if start < kept:
+                part, take = slice(start, min(start + k, kept)), min(k, kept - start)
+                ev[part], exposure[part] = chunk_ev[:take], chunk_exposure[:take]
+                outcome[part], end_path[part] = chunk_outcome[:take], chunk_end[:take]
+            if streamed is not None:
+                streamed.add(ev=chunk_ev, outcome=chunk_outcome, exposure=chunk_exposure, ends=chunk_end)
+            if progress is not None:
+                progress(start + k, iterations)
 
     ids = ct.ids
     option_best = {ids[d]: {ids[c]: float(hits[c] / iterations) for c in ct.children(int(d))} for d in decisions}

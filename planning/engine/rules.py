@@ -38,6 +38,7 @@ import numpy as np
 
 from planning.model import expressions
 from planning.engine.compile import KIND_CHANCE, CompiledTrack, resolve_scopes
+from planning.engine.grouped import _groups as grouped_levels, level_sum, pick_option
 from planning.model.errors import PlanError
 from planning.model.fields import read_value
 from planning.model.plan import BEST_CASE, EXPECTED, MAXIMIZE, MINIMIZE, RULES, WORST_CASE, Criterion, Plan
@@ -210,22 +211,14 @@ def _columns(a: np.ndarray) -> np.ndarray:
     return a[:, None] if a.ndim == 1 else a
 
 
-def _first_near(signed: np.ndarray, starts: np.ndarray, segment: np.ndarray, c0: int, c1: int):
-    """Per parent and column: the best signed value and the mask of children tied with it."""
-    best = np.maximum.reduceat(signed, starts, axis=0)
-    tol = TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
-    near = signed >= (best - tol)[segment]
-    local = np.broadcast_to(np.arange(c1 - c0)[:, None], signed.shape)
-    first = np.minimum.reduceat(np.where(near, local, c1 - c0), starts, axis=0) + c0
-    return first, near
-
-
 def rule_rollback(ct: CompiledTrack, payoff: np.ndarray, sign: float, rule: str,
                   probability: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Roll values back under ``rule`` (one criterion); columns roll back independently.
 
     Returns the value of every node (its own payoff included) and the chosen
-    child of every decision (-1 elsewhere), shaped like ``payoff``.
+    child of every decision (-1 elsewhere), shaped like ``payoff``. The
+    grouped engine's groups and tie rule (planning/engine/grouped.py); a
+    chance node is worth its worst or best branch, or the expectation.
     """
     if probability is None:
         probability = ct.probability
@@ -233,27 +226,25 @@ def rule_rollback(ct: CompiledTrack, payoff: np.ndarray, sign: float, rule: str,
     value = _columns(payoff).copy()
     p = _columns(probability)
     chosen = np.full(value.shape, -1, dtype=np.int64)
-    for level in ct.level_plan():
-        parents, c0, c1, starts = level.parents, level.c0, level.c1, level.starts
-        vc = value[c0:c1]
-        signed = sign * vc
-        if rule == WORST_CASE:
-            add = sign * np.minimum.reduceat(signed, starts, axis=0)
-        elif rule == BEST_CASE:
-            add = sign * np.maximum.reduceat(signed, starts, axis=0)
-        else:
-            add = np.add.reduceat(p[c0:c1] * vc, starts, axis=0)
-        if level.any_decision:
-            segment = np.repeat(np.arange(parents.size), ct.child_count[parents])
-            first, _ = _first_near(signed, starts, segment, c0, c1)
-            committed = ct.committed[parents]
-            has = committed >= 0
-            if has.any():
-                first[has] = committed[has][:, None]
-            is_decision = level.is_decision[:, None]
-            add = np.where(is_decision, np.take_along_axis(value, first, axis=0), add)
-            chosen[parents] = np.where(is_decision, first, -1)
-        value[parents] += add
+    for groups in grouped_levels(ct):
+        for g in groups:
+            children = value[g.children]  # (P, width, k)
+            if g.kind == KIND_CHANCE:
+                if rule == WORST_CASE:
+                    add = sign * (sign * children).min(axis=1)
+                elif rule == BEST_CASE:
+                    add = sign * (sign * children).max(axis=1)
+                else:
+                    add = level_sum(p[g.children] * children)
+            else:
+                pick = pick_option(children, sign)
+                committed = ct.committed[g.parents]
+                held = committed >= 0
+                if held.any():
+                    pick[held] = (committed[held] - g.first[held])[:, None]
+                add = np.take_along_axis(children, pick[:, None, :], axis=1)[:, 0]
+                chosen[g.parents] = g.first[:, None] + pick
+            value[g.parents] += add
     if one_d:
         return value[:, 0], chosen[:, 0]
     return value, chosen
@@ -278,7 +269,7 @@ def two_criteria_rollback(ct: CompiledTrack, payoff1: np.ndarray, payoff2: np.nd
     ``payoff2`` may carry columns (``payoff2`` 1-D is shared by all).
 
     Returns V1, V2 (shaped like ``payoff1``) and the chosen child of every
-    decision (-1 elsewhere).
+    decision (-1 elsewhere). The grouped engine's groups and sums.
     """
     if probability is None:
         probability = ct.probability
@@ -287,29 +278,29 @@ def two_criteria_rollback(ct: CompiledTrack, payoff1: np.ndarray, payoff2: np.nd
     v2 = np.broadcast_to(_columns(payoff2), v1.shape).copy()
     p = _columns(probability)
     chosen = np.full(v1.shape, -1, dtype=np.int64)
-    for level in ct.level_plan():
-        parents, c0, c1, starts = level.parents, level.c0, level.c1, level.starts
-        a1, a2 = v1[c0:c1], v2[c0:c1]
-        add1 = np.add.reduceat(p[c0:c1] * a1, starts, axis=0)
-        add2 = np.add.reduceat(p[c0:c1] * a2, starts, axis=0)
-        if level.any_decision:
-            segment = np.repeat(np.arange(parents.size), ct.child_count[parents])
-            first, near = _first_near(combined_value(a1, a2, signs, weight), starts, segment, c0, c1)
-            count = np.add.reduceat(near.astype(float), starts, axis=0)
-            mean1 = np.add.reduceat(np.where(near, a1, 0.0), starts, axis=0) / count
-            mean2 = np.add.reduceat(np.where(near, a2, 0.0), starts, axis=0) / count
-            committed = ct.committed[parents]
-            has = committed >= 0
-            if has.any():
-                first[has] = committed[has][:, None]
-                mean1[has] = v1[committed[has]]
-                mean2[has] = v2[committed[has]]
-            is_decision = level.is_decision[:, None]
-            add1 = np.where(is_decision, mean1, add1)
-            add2 = np.where(is_decision, mean2, add2)
-            chosen[parents] = np.where(is_decision, first, -1)
-        v1[parents] += add1
-        v2[parents] += add2
+    for groups in grouped_levels(ct):
+        for g in groups:
+            a1, a2 = v1[g.children], v2[g.children]  # (P, width, k)
+            if g.kind == KIND_CHANCE:
+                add1 = level_sum(p[g.children] * a1)
+                add2 = level_sum(p[g.children] * a2)
+            else:
+                combined = combined_value(a1, a2, signs, weight)
+                pick = pick_option(combined, 1.0)
+                best = combined.max(axis=1)
+                near = combined >= (best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best)))[:, None, :]
+                count = level_sum(near.astype(float))
+                add1 = level_sum(np.where(near, a1, 0.0)) / count
+                add2 = level_sum(np.where(near, a2, 0.0)) / count
+                committed = ct.committed[g.parents]
+                held = committed >= 0
+                if held.any():
+                    pick[held] = (committed[held] - g.first[held])[:, None]
+                    add1[held] = v1[committed[held]]
+                    add2[held] = v2[committed[held]]
+                chosen[g.parents] = g.first[:, None] + pick
+            v1[g.parents] += add1
+            v2[g.parents] += add2
     if one_d:
         return v1[:, 0], v2[:, 0], chosen[:, 0]
     return v1, v2, chosen
