@@ -18,11 +18,12 @@ import logging
 import os
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.settings import state_dir
@@ -31,6 +32,10 @@ from widgets.i18n import date_time
 log = logging.getLogger(__name__)
 
 INTERVAL_MS = 60_000
+
+#: From this many nodes the plan text is written on a worker thread: a 1M-node plan
+#: takes seconds to serialise, and a freeze every minute is worse than a late copy.
+BACKGROUND_FROM = 20_000
 
 
 def autosave_dir() -> Path:
@@ -156,12 +161,36 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class _Job:
+    """One background write: the edit it copies and the temporary file it fills."""
+
+    def __init__(self, edits: int, stem: str):
+        self.edits = edits
+        self.stem = stem
+        self.temp: Path | None = None
+        self.cancelled = False
+
+
 class Autosaver(QObject):
-    """Writes the document's plan every ``interval_ms`` while it is modified."""
+    """Writes the document's plan every ``interval_ms`` while it is modified.
+
+    A large plan (:data:`BACKGROUND_FROM` nodes) is written to a temporary file on
+    a worker thread while the person keeps editing. The worker reads the live plan,
+    so an edit made meanwhile can leave it with a mixed copy (or an exception): the
+    copy is kept only if no edit happened between its start and its end, and is
+    otherwise dropped for the next tick's.
+    """
+
+    _finished = Signal(object)  # a _Job, from the worker thread
 
     def __init__(self, document, interval_ms: int = INTERVAL_MS, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
+        self._edits = 0  # every change and replacement of the plan counts one
+        self._job: _Job | None = None
+        self._finished.connect(self._install, Qt.ConnectionType.QueuedConnection)
+        document.changed.connect(self._count_edit)
+        document.planReplaced.connect(self._count_edit)
         self.session = secrets.token_hex(3)
         self._key = autosave_key(document.path)
         self._base: bytes | None = None  # the file's content when the edits began
@@ -193,28 +222,101 @@ class Autosaver(QObject):
         except OSError:
             self.set_base(None)
 
+    def _count_edit(self, *_args) -> None:
+        self._edits += 1
+
+    @property
+    def writing(self) -> bool:
+        """True while a background write is under way."""
+        return self._job is not None
+
     def autosave_now(self) -> bool:
-        """Write the autosave if the plan has unsaved changes; True if written."""
+        """Write the autosave if the plan has unsaved changes; True if written.
+
+        A large plan is written in the background: this returns False at once and
+        the file appears when the worker is done (see :attr:`writing`).
+        """
         if not self.document.is_modified():
             return False
         from planning.files.planfile import dumps_plan
 
+        if len(self.document.plan.nodes) >= BACKGROUND_FROM:
+            self._start_job()
+            return False
         plan_file, sidecar = self.files()
         try:
-            if self._base is not None and not self._base_written:
-                _write_atomically_bytes(sidecar.with_suffix(".base"), self._base)
-                self._base_written = True
+            self._write_base(sidecar)
             _write_atomically(plan_file, dumps_plan(self.document.plan))
-            path = self.document.path
-            meta = {"original_path": str(Path(path).resolve()) if path else None,
-                    "saved_at": time.time(), "title": self.document.plan.title,
-                    "base_sha256": _sha256(self._base) if self._base is not None else None,
-                    "pid": os.getpid()}
-            _write_atomically(sidecar, json.dumps(meta, indent=2) + "\n")
+            self._write_sidecar(sidecar)
         except (OSError, ValueError) as exc:
             log.warning("autosave failed: %s", exc)
             return False
         return True
+
+    def _write_base(self, sidecar: Path) -> None:
+        if self._base is not None and not self._base_written:
+            _write_atomically_bytes(sidecar.with_suffix(".base"), self._base)
+            self._base_written = True
+
+    def _start_job(self) -> None:
+        if self._job is not None:
+            return  # the previous copy is still being written
+        plan_file, _ = self.files()
+        job = self._job = _Job(self._edits, plan_file.stem)
+        plan = self.document.plan
+        thread = threading.Thread(target=self._write_in_background, args=(job, plan, plan_file.parent),
+                                  name="autosave", daemon=True)
+        thread.start()
+
+    def _write_in_background(self, job: _Job, plan, folder: Path) -> None:
+        from planning.files.planfile import dumps_plan
+
+        try:
+            text = dumps_plan(plan)
+            fd, name = tempfile.mkstemp(prefix=f".{job.stem}.", suffix=".part", dir=folder)
+            job.temp = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except Exception as exc:  # noqa: BLE001 - a plan edited while read: try at the next tick
+            log.info("background autosave dropped: %s", exc)
+            if job.temp is not None:
+                job.temp.unlink(missing_ok=True)
+                job.temp = None
+        try:
+            self._finished.emit(job)
+        except RuntimeError:  # the window is gone
+            if job.temp is not None:
+                job.temp.unlink(missing_ok=True)
+
+    def _install(self, job: _Job) -> None:
+        """Back on the GUI thread: keep the copy only if it is the plan as it is now."""
+        if job is self._job:
+            self._job = None
+        plan_file, sidecar = self.files()
+        current = (not job.cancelled and job.edits == self._edits and job.stem == plan_file.stem
+                   and self.document.is_modified())
+        if job.temp is None:
+            return
+        if not current:
+            job.temp.unlink(missing_ok=True)
+            return
+        try:
+            self._write_base(sidecar)
+            os.replace(job.temp, plan_file)
+            self._write_sidecar(sidecar)
+        except OSError as exc:
+            log.warning("autosave failed: %s", exc)
+            job.temp.unlink(missing_ok=True)
+
+    def _write_sidecar(self, sidecar: Path) -> None:
+        path = self.document.path
+        meta = {"original_path": str(Path(path).resolve()) if path else None,
+                "saved_at": time.time(), "title": self.document.plan.title,
+                "base_sha256": _sha256(self._base) if self._base is not None else None,
+                "pid": os.getpid()}
+        _write_atomically(sidecar, json.dumps(meta, indent=2) + "\n")
 
     def remove(self) -> None:
         """Delete this window's own autosave (after a save or a clean close).
@@ -222,6 +324,8 @@ class Autosaver(QObject):
         Autosaves other sessions left are not touched: only the user removes
         those, by recovering or discarding them (:mod:`app.recovery`).
         """
+        if self._job is not None:
+            self._job.cancelled = True  # a copy still being written is not kept
         plan_file, sidecar = self.files()
         for file in (plan_file, sidecar.with_suffix(".base"), sidecar):
             file.unlink(missing_ok=True)
