@@ -116,7 +116,7 @@ def _walk(trees: list, source: str, max_nodes: int) -> _Walk:
             tree_of.append(tree_no)
             names.append(name)
             kind = node.get("type")
-            if kind not in _KINDS:
+            if type(kind) is not str or kind not in _KINDS:  # a list or an object: no traceback
                 what = "missing" if kind is None else f"unknown node type {_show(kind)}"
                 raise PlanFileError(f"{walk.where(here)}: type: {what} (expected decision, chance "
                                     "or terminal)")
