@@ -40,8 +40,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-import re
-from fractions import Fraction
 
 from planning.model import expressions
 
@@ -50,6 +48,9 @@ from planning.model.errors import PlanFileError
 from planning.files.importers import read_json, read_text
 from planning.files.importers.mathjs import (
     _ASSIGNMENT, _MJS_NAME, _RANDOM, _Names, _statements, _strip_comment, _Unsupported,
+)
+from planning.files.importers.sd_numbers import (  # noqa: F401  (parse_number: this module's API)
+    _as_value, _decimal, _number_or_none, _plain_number, parse_number,
 )
 from planning.files.importers.sd_walk import _KINDS, _clean, _layout, _show, _walk
 from planning.model.plan import (
@@ -93,45 +94,6 @@ TWO_CRITERIA_RULES = {
     "min-max": (MINIMIZE, MAXIMIZE),
     "min-min": (MINIMIZE, MINIMIZE),
 }
-
-# -- numbers as SilverDecisions writes them ------------------------------------------
-_MIXED = re.compile(r"\s*([-+]?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*\Z")
-_FRACTION = re.compile(r"\s*([-+]?\d+)\s*/\s*(\d+)\s*\Z")
-_DECIMAL = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*\Z")
-
-
-def parse_number(value) -> float:
-    """A number as stored in a SilverDecisions file, as a float.
-
-    Accepts JSON numbers, decimal strings, fractions (``"-12/5"``), mixed
-    numbers (``"1 3704647/4042689"``, ``"-4 1/2"`` = -4.5) and a
-    multi-criteria list (its first element).
-
-    Raises
-    ------
-    ValueError
-        When ``value`` is none of these or not finite.
-    """
-    if isinstance(value, list) and value:
-        value = value[0]
-    number: float | None = None
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
-        elif isinstance(value, str):
-            if m := _MIXED.match(value):
-                exact = int(m.group(2)) + Fraction(int(m.group(3)), int(m.group(4)))
-                number = float(-exact if m.group(1) == "-" else exact)
-            elif m := _FRACTION.match(value):
-                number = float(Fraction(int(m.group(1)), int(m.group(2))))
-            elif _DECIMAL.match(value):
-                number = float(value)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        number = None
-    if number is None or not math.isfinite(number):
-        raise ValueError(f"not a number: {_show(value)}")
-    return number
-
 
 # -- the public entry points ---------------------------------------------------------------------
 def import_silverdecisions(path_or_text, *, source: str | None = None) -> Plan:
@@ -192,13 +154,6 @@ def _rule_data(thing: dict) -> dict:
     computed = thing.get("computed")
     rule = computed.get(EV_RULE) if isinstance(computed, dict) else None
     return rule if isinstance(rule, dict) else {}
-
-
-def _number_or_none(value) -> float | None:
-    try:
-        return parse_number(value)
-    except ValueError:
-        return None
 
 
 def stored_results(data: dict) -> list[dict]:
@@ -287,52 +242,6 @@ def _stored(edge: dict, key: str):
     """What SilverDecisions computed for an edge's ``payoff`` or ``probability`` (None: nothing)."""
     computed = edge.get("computed")
     return computed.get(key) if isinstance(computed, dict) else None
-
-
-def _plain_number(raw) -> float | None:
-    """A finite JSON number or plain decimal string as a float; None for anything else.
-
-    What :meth:`_Converter.edge_value` returns for these, without its checks
-    (anything else, including errors, goes through it). ``float()`` reads what
-    ``_DECIMAL`` accepts and also ``1_000``, ``inf`` and ``nan``: those are left out.
-    """
-    kind = type(raw)
-    if kind is str:
-        if "_" in raw:
-            return None
-        try:
-            number = float(raw)
-        except ValueError:
-            return None
-    elif kind is float or kind is int:
-        if kind is int and not -2**1023 < raw < 2**1023:
-            return None
-        number = float(raw)
-    else:
-        return None
-    return number if number - number == 0.0 else None  # finite
-
-
-def _as_value(text: str) -> Value:
-    """A plain decimal as a float, anything else as the expression text."""
-    number = _decimal(text)
-    return text if number is None else number
-
-
-def _decimal(text: str) -> float | None:
-    """A plain decimal string as a finite float, else None.
-
-    ``_DECIMAL`` takes the white space of ``str.isspace``; ``float()`` refuses
-    some of it (``"\\x1f"``): such text is not a plain decimal (it was a traceback).
-    """
-    if _DECIMAL.match(text):
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        if math.isfinite(number):
-            return number
-    return None
 
 
 def _stored_scope_value(scope, name: str) -> float | None:
