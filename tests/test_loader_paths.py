@@ -14,7 +14,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planning.files import planfile
+from planning.files import plan_fields, planfile
 from planning.files.importers import silverdecisions as sd
 from planning.model.errors import PlanError, PlanFileError
 from planning.model.generate import random_plan
@@ -26,7 +26,7 @@ JSON_SCALARS = st.one_of(
 )
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=6)
-PLAIN_KEYS = sorted(planfile._PLAIN_NODE_KEYS - {"id"})
+PLAIN_KEYS = sorted(plan_fields._PLAIN_NODE_KEYS - {"id"})
 
 
 def _outcome(read, *args):
@@ -41,12 +41,12 @@ def _outcome(read, *args):
 
 def _general(raw: dict, index: int):
     """``_node_from_dict`` without its fast path (the reader every field goes through)."""
-    saved = planfile._plain_node
-    planfile._plain_node = lambda raw, node_id: None
+    saved = plan_fields._plain_node
+    plan_fields._plain_node = lambda raw, node_id: None
     try:
-        return planfile._node_from_dict(raw, index)
+        return plan_fields._node_from_dict(raw, index)
     finally:
-        planfile._plain_node = saved
+        plan_fields._plain_node = saved
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,7 +54,7 @@ def _general(raw: dict, index: int):
        st.one_of(st.just("n1"), JSON_SCALARS))
 def test_plain_node_reads_any_fields_as_the_general_reader(fields, node_id):
     raw = {"id": node_id, **fields}
-    assert _outcome(planfile._node_from_dict, raw, 3) == _outcome(_general, raw, 3)
+    assert _outcome(plan_fields._node_from_dict, raw, 3) == _outcome(_general, raw, 3)
 
 
 @settings(max_examples=200, deadline=None)
@@ -153,3 +153,36 @@ def test_a_decimal_with_white_space_float_refuses_is_no_traceback():
         {"name": "a", "probability": "1", "payoff": ".5\x1f", "childNode": {"type": "terminal"}}]}]})
     plan = sd.loads_silverdecisions(text)
     assert plan.nodes["sd2"].payoff == 0.5
+
+
+# -- one field table for files and edits -------------------------------------------------
+
+def test_files_and_edits_read_fields_by_one_table():
+    from planning.model import edits, field_values
+    from planning.model.fields import NODE_FIELD_KINDS, RESPONSE_FIELD_KINDS
+
+    assert set(plan_fields._NODE_FIELDS) == set(NODE_FIELD_KINDS)
+    assert set(edits.NODE_FIELDS) <= set(NODE_FIELD_KINDS)
+    assert set(edits.RESPONSE_FIELDS) == set(RESPONSE_FIELD_KINDS)
+    plan = random_plan(20)
+    node = next(n for n in plan.nodes.values() if n.children)
+    # The same words as before the table: a file's reader, then an edit's.
+    try:
+        planfile.loads_plan(json.dumps({"format": "branchwise-plan", "version": 1, "nodes": [
+            {"id": "n1", "responses": [{"id": "r1", "lead_time_days": "soon"}]}]}))
+    except PlanError as exc:
+        assert str(exc) == "node n1: responses[0].lead_time_days: must be a number, got 'soon'"
+    for name, value, words in (
+            ("warning_days", -1, "warning_days: must be at least 0"),
+            ("payoff", True, "payoff: expected a number, got True"),
+            ("kind", 3, "kind: must be one of decision, chance, terminal"),
+            ("children", [], "unknown node field 'children'"),
+            ("signposts", "x", "signposts: expected a list of text")):
+        try:
+            field_values.node_value(plan, node, name, value)
+        except ValueError as exc:
+            assert str(exc) == words
+        else:  # pragma: no cover
+            raise AssertionError(name)
+    assert field_values.node_value(plan, node, "payoff", " 12.5 ") == 12.5
+    assert field_values.response_value("readiness", "3") == 3

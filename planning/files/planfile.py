@@ -19,16 +19,18 @@ import json
 from json.encoder import c_make_encoder, encode_basestring
 import math
 import os
-import re
-import secrets
-import shutil
-import time
 from collections.abc import Callable
 from typing import Any
 
 from planning.model.errors import PlanError, PlanFileError
-from planning.model.fields import EXACT_FLOAT_INT, exact
-from planning.model.plan import EXPECTED, TERMINAL, Criterion, Node, Plan, Response, Track, Variable
+from planning.files.atomic_write import (  # noqa: F401  (also this module's API)
+    STALE_TEMP_SECONDS, remove_stale_temporaries, write_atomically,
+)
+from planning.files.plan_fields import (  # noqa: F401  (INFINITY, _plain_node: this module's API before)
+    INFINITY, _criteria_list, _describe, _node_from_dict, _out, _out_weight, _plain_node, _text, _tracks,
+    _variables, _weight, _weight_range, _PLAIN_NODE_KEYS,
+)
+from planning.model.plan import EXPECTED, TERMINAL, Node, Plan, Response, Variable
 
 FORMAT = "branchwise-plan"
 FRAGMENT_FORMAT = "branchwise-fragment"
@@ -45,260 +47,15 @@ NODE_KEYS = ("id", "kind", "label", "notes", "children", "payoff", "probability"
              "probability_range", "payoff_range", "payoff2", "payoff2_range", "path",
              "signposts", "warning_days", "responses", "committed", "variables")
 CRITERION_KEYS = ("name", "sense", "unit")
-#: How an infinite weight is written (JSON has no Infinity).
-INFINITY = "Infinity"
 RESPONSE_KEYS = ("id", "title", "owner", "trigger", "readiness", "lead_time_days", "cost",
                  "effect", "notes")
 VARIABLE_KEYS = ("name", "value", "range", "description")
 TRACK_KEYS = ("id", "title", "root")
 
 
-# -- field converters: (value, owner id, field path) -> model value ----------------------
-
-def _describe(value: Any) -> str:
-    """A short, quoted rendering of a bad value for messages."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return json.dumps(value)
-
-
 def _size(count: int) -> str:
     """A byte count for messages: '1,001 bytes' or '500 MB' (MB = 2**20 bytes)."""
     return f"{count:,} bytes" if count < 2**20 else f"{count / 2**20:,.0f} MB"
-
-
-def _text(value, owner, field):
-    if type(value) is str:
-        return value
-    raise PlanError(owner, field, f"must be text, got {_describe(value)}")
-
-
-def _number(value, owner, field):
-    """A finite number: a float, or an int beyond 2**53 kept exact (it is saved digit for digit)."""
-    if type(value) is float or type(value) is int:
-        try:
-            if math.isfinite(value):
-                return exact(value)
-        except OverflowError:  # an int beyond float range
-            pass
-        raise PlanError(owner, field, f"must be a finite number, got {_describe(value)}")
-    raise PlanError(owner, field, f"must be a number, got {_describe(value)}")
-
-
-def _value(value, owner, field):
-    """A number (kept as float) or an expression / ``"#"`` (kept as written)."""
-    if type(value) is str:
-        return value
-    if type(value) is float or type(value) is int:
-        return _number(value, owner, field)
-    raise PlanError(owner, field, f"must be a number or an expression, got {_describe(value)}")
-
-
-def _optional(convert: Callable) -> Callable:
-    """The converter, or None for a JSON null."""
-    return lambda value, owner, field: None if value is None else convert(value, owner, field)
-
-
-def _range(value, owner, field):
-    if type(value) is not list or len(value) != 2:
-        raise PlanError(owner, field, f"must be a list [low, high], got {_describe(value)}")
-    return (_number(value[0], owner, f"{field}[0]"), _number(value[1], owner, f"{field}[1]"))
-
-
-def _list_of(items: str, item: str, accept: Callable[[Any], bool]) -> Callable:
-    """A converter for a list (of ``items``) whose every ``item`` passes ``accept``."""
-    def convert(value, owner, field):
-        if type(value) is not list:
-            raise PlanError(owner, field, f"must be a list{items}, got {_describe(value)}")
-        for i, element in enumerate(value):
-            if not accept(element):
-                raise PlanError(owner, f"{field}[{i}]", f"must be {item}, got {_describe(element)}")
-        return value
-    return convert
-
-
-_text_list = _list_of(" of text", "text", lambda item: type(item) is str)
-_id_list = _list_of(" of node ids", "a node id (text)", lambda item: type(item) is str and item != "")
-_object_list = _list_of("", "an object", lambda item: type(item) is dict)
-
-
-def _readiness(value, owner, field):
-    if type(value) is int:
-        return value
-    if type(value) is float and value.is_integer():
-        return int(value)
-    raise PlanError(owner, field, f"must be an integer 0..4, got {_describe(value)}")
-
-
-def _required_id(raw: dict, key: str, owner, field: str) -> str:
-    value = raw.get(key)
-    if type(value) is not str or not value:
-        message = "is missing" if value is None else f"must be non-empty text, got {_describe(value)}"
-        raise PlanError(owner, field, message)
-    return value
-
-
-def _records(cls: type, key: str, converters: dict) -> Callable:
-    """A converter for a list of objects (variables, responses, tracks) into ``cls``."""
-    def convert(value, owner, field):
-        result = []
-        for i, raw in enumerate(_object_list(value, owner, field)):
-            prefix = f"{field}[{i}]."
-            kwargs: dict = {key: _required_id(raw, key, owner, prefix + key), "extra": {}}
-            for name, item in raw.items():
-                if name in converters:
-                    kwargs[name] = converters[name](item, owner, prefix + name)
-                elif name != key:
-                    kwargs["extra"][name] = item
-            result.append(cls(**kwargs))
-        return result
-    return convert
-
-
-_variables = _records(Variable, "name", {"value": _value, "range": _optional(_range),
-                                         "description": _text})
-_responses = _records(Response, "id", {
-    "title": _text, "owner": _text, "trigger": _text, "readiness": _readiness,
-    "lead_time_days": _optional(_number), "cost": _number, "effect": _number, "notes": _text})
-_tracks = _records(Track, "id", {"title": _text, "root": _text})
-_NODE_FIELDS = {"kind": _text, "label": _text, "notes": _text, "children": _id_list,
-                "payoff": _value, "probability": _optional(_value),
-                "probability_range": _optional(_range), "payoff_range": _optional(_range),
-                "path": _optional(_text), "signposts": _text_list,
-                "warning_days": _optional(_number), "responses": _responses,
-                "committed": _optional(_text), "variables": _variables,
-                "payoff2": _value, "payoff2_range": _optional(_range)}
-
-
-def _weight(value, owner, field):
-    """A weight: a number >= 0, or "Infinity" (criterion 1 alone)."""
-    if type(value) is str and value.strip().lower() in ("infinity", "inf", "+infinity"):
-        return math.inf
-    number = _number(value, owner, field)
-    if number < 0:
-        raise PlanError(owner, field, f"must be 0 or more, got {_describe(value)}")
-    return float(number)
-
-
-def _weight_range(value, owner, field):
-    if type(value) is not list or len(value) != 2:
-        raise PlanError(owner, field, f"must be a list [low, high], got {_describe(value)}")
-    low, high = _weight(value[0], owner, f"{field}[0]"), _weight(value[1], owner, f"{field}[1]")
-    if low > high:
-        raise PlanError(owner, field, f"low {_out_weight(low)} is above high {_out_weight(high)}")
-    return (low, high)
-
-
-def _out_weight(value: float):
-    return INFINITY if value == math.inf else _out(value)
-
-
-_criteria = _records(Criterion, "name", {"sense": _text, "unit": _text})
-
-
-def _criteria_list(value, owner, field):
-    criteria = _criteria(value, owner, field)
-    if len(criteria) > 2:
-        raise PlanError(owner, field, f"at most two criteria, got {len(criteria)}")
-    return criteria
-
-
-#: Fields a node commonly has, all plain values: a node with no other field is read
-#: by :func:`_plain_node` without a call per field.
-_PLAIN_NODE_KEYS = frozenset({"id", "kind", "label", "notes", "children", "payoff", "probability",
-                              "path", "warning_days", "committed", "payoff2"})
-
-
-def _node_from_dict(raw: Any, index: int) -> Node:
-    if type(raw) is not dict:
-        raise PlanError(None, f"nodes[{index}]", f"must be an object, got {_describe(raw)}")
-    node_id = raw.get("id")
-    if type(node_id) is not str or not node_id:
-        node_id = _required_id(raw, "id", None, f"nodes[{index}].id")
-    elif raw.keys() <= _PLAIN_NODE_KEYS:
-        node = _plain_node(raw, node_id)
-        if node is not None:
-            return node
-    try:
-        return _node_fields(raw, node_id)
-    except PlanError as exc:  # name the node by its label too, when it has a readable one
-        label = raw.get("label")
-        if exc.label is not None or type(label) is not str or exc.node_id != node_id:
-            raise
-        raise PlanError(exc.node_id, exc.field, exc.message, label=label) from None
-
-
-def _plain_node(raw: dict, node_id: str) -> Node | None:
-    """The node, when each of its fields (all of :data:`_PLAIN_NODE_KEYS`) holds what
-    :data:`_NODE_FIELDS` takes as is; None otherwise (:func:`_node_fields` then reads
-    it, and words what is wrong). Loading a large plan is mostly this function.
-    """
-    get = raw.get
-    kind, label, notes = get("kind", TERMINAL), get("label", ""), get("notes", "")
-    path, committed = get("path"), get("committed")
-    if not (type(kind) is str and type(label) is str and type(notes) is str
-            and (path is None or type(path) is str) and (committed is None or type(committed) is str)):
-        return None
-    children = get("children")
-    if children is None:
-        if "children" in raw:  # null: a list is required
-            return None
-        children = []
-    elif type(children) is list:
-        for child in children:
-            if type(child) is not str or not child:
-                return None
-    else:
-        return None
-    payoff, payoff2 = get("payoff", 0.0), get("payoff2", 0.0)
-    probability, warning_days = get("probability"), get("warning_days")
-    # Numbers: finite floats as they are, ints a float holds exactly as floats; the
-    # rest (bools, nulls where not allowed, huge ints, non-finite) by _node_fields.
-    kind_of = type(payoff)
-    if kind_of is float:
-        if payoff - payoff != 0:
-            return None
-    elif kind_of is int and -EXACT_FLOAT_INT <= payoff <= EXACT_FLOAT_INT:
-        payoff = float(payoff)
-    elif kind_of is not str:
-        return None
-    kind_of = type(probability)
-    if kind_of is float:
-        if probability - probability != 0:
-            return None
-    elif kind_of is int and -EXACT_FLOAT_INT <= probability <= EXACT_FLOAT_INT:
-        probability = float(probability)
-    elif kind_of is not str and probability is not None:
-        return None
-    if warning_days is not None:
-        if type(warning_days) is float:
-            if warning_days - warning_days != 0:
-                return None
-        elif type(warning_days) is int and -EXACT_FLOAT_INT <= warning_days <= EXACT_FLOAT_INT:
-            warning_days = float(warning_days)
-        else:
-            return None
-    if type(payoff2) is not float or payoff2 - payoff2 != 0:  # rare: the general reader
-        return None
-    # Positional, in the field order of Node (a keyword call costs a dict per node).
-    return Node(node_id, kind, label, notes, children, payoff, probability, None, None, path, [],
-                warning_days, [], committed, [], payoff2, None, {})
-
-
-def _node_fields(raw: dict, node_id: str) -> Node:
-    kwargs: dict = {}
-    extra: dict = {}
-    for key, value in raw.items():
-        convert = _NODE_FIELDS.get(key)
-        if convert is not None:
-            kwargs[key] = convert(value, node_id, key)
-        elif key != "id":
-            extra[key] = value
-    return Node(id=node_id, extra=extra, **kwargs)
 
 
 def _nodes_from_list(raw_nodes: Any, field: str = "nodes") -> dict[str, Node]:
@@ -406,13 +163,6 @@ def plan_from_dict(data: dict, *, source: str = "<dict>") -> Plan:
         else:
             plan.extra[key] = value
     return plan
-
-
-def _out(value):
-    """A number as it is written: integral floats as ints, so 200.0 is written 200."""
-    if type(value) is float and value.is_integer() and -1e15 < value < 1e15:
-        return int(value)
-    return value
 
 
 def _out_range(pair) -> list:
@@ -743,20 +493,6 @@ def load_plan(path: str | os.PathLike) -> Plan:
     return loads_plan(content, source=name)
 
 
-def _fsync_directory(directory: str) -> None:
-    """Make the rename durable; not every platform lets us open a directory."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def save_plan(plan: Plan, path: str | os.PathLike) -> None:
     """Write the plan atomically, keeping the previous file as ``path~``.
 
@@ -780,69 +516,8 @@ def save_plan(plan: Plan, path: str | os.PathLike) -> None:
     except UnicodeEncodeError as exc:
         raise PlanFileError(f"the plan cannot be saved: text that is not valid Unicode "
                             f"({exc.reason})") from exc
-    directory = os.path.dirname(target) or "."
-    base = os.path.basename(target)
-    temp = os.path.join(directory, f".{base}.{secrets.token_hex(4)}.tmp")
-    temp_backup = temp + "~"
-    made: list[str] = []
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        made.append(temp)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if os.path.exists(target):
-            shutil.copymode(target, temp)
-            made.append(temp_backup)
-            try:
-                os.link(target, temp_backup)
-            except OSError:  # no hard links here (FAT, some network shares): copy
-                shutil.copy2(target, temp_backup)
-            os.replace(temp_backup, target + "~")
-            made.remove(temp_backup)
-        os.replace(temp, target)
-        made.remove(temp)
-    finally:
-        for leftover in made:
-            try:
-                os.unlink(leftover)
-            except OSError:
-                pass
-    _fsync_directory(directory)
-    remove_stale_temporaries(directory, base)
-
-
-#: A temporary file of ours older than this is left from an interrupted save
-#: (a save of a 100k-node plan takes seconds, not minutes).
-STALE_TEMP_SECONDS = 300
-
-
-def remove_stale_temporaries(directory: str, base: str, now: float | None = None) -> list[str]:
-    """Delete ``.BASE.XXXXXXXX.tmp`` and ``.tmp~`` files left by interrupted saves.
-
-    Only names :func:`save_plan` makes for this file (8 hex digits), and only
-    those untouched for :data:`STALE_TEMP_SECONDS`, so a save running in
-    another process right now keeps its temporary file. Returns what was removed.
-    """
-    pattern = re.compile(r"\." + re.escape(base) + r"\.[0-9a-f]{8}\.tmp~?\Z")
-    now = time.time() if now is None else now
-    removed = []
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return removed
-    for entry in entries:
-        if not pattern.match(entry.name):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False) and \
-                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
-                os.unlink(entry.path)
-                removed.append(entry.name)
-        except OSError:
-            continue
-    return removed
+    del text  # a large plan's text: not kept beside its bytes while they are written
+    write_atomically(target, data)
 
 
 # -- clipboard fragments -----------------------------------------------------------------

@@ -8,25 +8,29 @@ again, so after ``undo`` the plan is exactly what it was, node order in
 ``plan.nodes`` included. Edits keep references to the objects they touched,
 never a copy of the plan, so their cost is the size of the edit.
 
-Finding a node's parent needs a child -> parent map. Building one is linear
-in the plan, so it is built once per plan, kept up to date by the edits
-here, and checked on every use (an entry is trusted only if the parent
-still lists the child); a plan changed behind our back just rebuilds it.
+The operations and the child -> parent map they keep are in
+:mod:`planning.model.edit_ops`; the values an edit sets are checked and typed
+by :mod:`planning.model.field_values`, from the field table the file reader
+shares (:mod:`planning.model.fields`).
 """
 from __future__ import annotations
 
 import copy
-import math
 import random
 import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from planning.model.fields import exact, is_number, number_from_text
-from planning.model.plan import (
-    CHANCE, DECISION, KINDS, MAX_READINESS, OBJECTIVES, PATHS, RULES, TERMINAL,
-    Criterion, Node, Plan, Response, Track, Variable,
+# The primitive operations and the parent map live in edit_ops; parent_of and
+# track_of are part of this module's API too.
+from planning.model.edit_ops import (  # noqa: F401
+    _AddNodes, _DeleteNodes, _Inverse, _Link, _ListInsert, _Op, _SetAttr, parent_of, track_of,
 )
+from planning.model.field_values import as_text as _as_text
+from planning.model.field_values import node_value as _node_value
+from planning.model.field_values import plan_value as _plan_value
+from planning.model.field_values import response_value as _response_value
+from planning.model.plan import CHANCE, DECISION, KINDS, TERMINAL, Node, Plan, Response, Track
 
 STRUCTURE, NODE, RESPONSES, TRACKS, PLAN, RESET = (
     "structure", "node", "responses", "tracks", "plan", "reset")
@@ -63,24 +67,6 @@ class Change:
     track_id: str | None
     node_ids: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
-
-
-# -- the child -> parent map ------------------------------------------------
-_parent_maps: dict[int, tuple[weakref.ref, dict[str, str]]] = {}
-
-
-def _cached_parents(plan: Plan) -> dict[str, str] | None:
-    entry = _parent_maps.get(id(plan))
-    if entry is not None and entry[0]() is plan:
-        return entry[1]
-    return None
-
-
-def _build_parents(plan: Plan) -> dict[str, str]:
-    mapping = plan.parents()
-    key = id(plan)
-    _parent_maps[key] = (weakref.ref(plan, lambda _r, k=key: _parent_maps.pop(k, None)), mapping)
-    return mapping
 
 
 #: Ids made here are the prefix and this many characters drawn at random, so
@@ -127,175 +113,6 @@ def new_id(plan: Plan, prefix: str = "n") -> str:
             used.add(candidate)
             return candidate
         used.add(candidate)
-
-
-def parent_of(plan: Plan, node_id: str) -> str | None:
-    """The id of the node whose children hold ``node_id`` (None for a root).
-
-    Parameters
-    ----------
-    plan : Plan
-    node_id : str
-
-    Returns
-    -------
-    str or None
-        The parent id; None for track roots and orphans.
-    """
-    mapping = _cached_parents(plan)
-    if mapping is not None:
-        parent = mapping.get(node_id)
-        if parent is not None and parent in plan.nodes and node_id in plan.nodes[parent].children:
-            return parent
-        if parent is None and any(t.root == node_id for t in plan.tracks):
-            return None
-    return _build_parents(plan).get(node_id)
-
-
-def track_of(plan: Plan, node_id: str) -> str | None:
-    """The id of the track holding ``node_id``, walking up the parent map."""
-    seen: set[str] = set()
-    current = node_id
-    while current not in seen:
-        seen.add(current)
-        up = parent_of(plan, current)
-        if up is None:
-            break
-        current = up
-    for track in plan.tracks:
-        if track.root == current:
-            return track.id
-    return None
-
-
-def _set_parent(plan: Plan, child: str, parent: str | None) -> None:
-    mapping = _cached_parents(plan)
-    if mapping is None:
-        return
-    if parent is None:
-        mapping.pop(child, None)
-    else:
-        mapping[child] = parent
-
-
-# -- primitive reversible operations -----------------------------------------
-class _Op:
-    def apply(self, plan: Plan) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def revert(self, plan: Plan) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class _Inverse(_Op):
-    """The opposite of an operation: remove what it inserts and so on."""
-
-    def __init__(self, op: _Op):
-        self.op = op
-
-    def apply(self, plan: Plan) -> None:
-        self.op.revert(plan)
-
-    def revert(self, plan: Plan) -> None:
-        self.op.apply(plan)
-
-
-class _SetAttr(_Op):
-    def __init__(self, obj: Any, name: str, old: Any, new: Any):
-        self.obj, self.name, self.old, self.new = obj, name, old, new
-
-    def apply(self, plan: Plan) -> None:
-        setattr(self.obj, self.name, self.new)
-
-    def revert(self, plan: Plan) -> None:
-        setattr(self.obj, self.name, self.old)
-
-
-class _ListInsert(_Op):
-    """Insert ``item`` at ``index`` of a list held by ``owner.name``."""
-
-    def __init__(self, owner: Any, name: str, index: int, item: Any):
-        self.owner, self.name, self.index, self.item = owner, name, index, item
-
-    def apply(self, plan: Plan) -> None:
-        getattr(self.owner, self.name).insert(self.index, self.item)
-
-    def revert(self, plan: Plan) -> None:
-        del getattr(self.owner, self.name)[self.index]
-
-
-class _Link(_Op):
-    """Insert ``child`` at ``index`` of the children of node ``parent``."""
-
-    def __init__(self, parent: str, index: int, child: str):
-        self.parent, self.index, self.child = parent, index, child
-
-    def apply(self, plan: Plan) -> None:
-        plan.nodes[self.parent].children.insert(self.index, self.child)
-        _set_parent(plan, self.child, self.parent)
-
-    def revert(self, plan: Plan) -> None:
-        del plan.nodes[self.parent].children[self.index]
-        _set_parent(plan, self.child, None)
-
-
-class _AddNodes(_Op):
-    """Append node entries at the end of ``plan.nodes`` (revert deletes them)."""
-
-    def __init__(self, nodes: list[Node]):
-        self.nodes = nodes
-
-    def apply(self, plan: Plan) -> None:
-        for node in self.nodes:
-            plan.nodes[node.id] = node
-            for child in node.children:
-                _set_parent(plan, child, node.id)
-
-    def revert(self, plan: Plan) -> None:
-        for node in reversed(self.nodes):
-            del plan.nodes[node.id]
-            for child in node.children:
-                _set_parent(plan, child, None)
-
-
-class _DeleteNodes(_Op):
-    """Delete node entries, remembering where each stood in ``plan.nodes``."""
-
-    def __init__(self, plan: Plan, ids: list[str]):
-        wanted = set(ids)
-        # One pass over the keys finds every position; the list of removed
-        # (position, node) pairs is all the memory undo needs.
-        self.placed: list[tuple[int, Node]] = [
-            (pos, plan.nodes[key]) for pos, key in enumerate(plan.nodes) if key in wanted]
-
-    def apply(self, plan: Plan) -> None:
-        for _, node in self.placed:
-            del plan.nodes[node.id]
-            for child in node.children:
-                _set_parent(plan, child, None)
-
-    def revert(self, plan: Plan) -> None:
-        first = self.placed[0][0] if self.placed else 0
-        if first >= len(plan.nodes):
-            # They were the last entries: appending restores the order.
-            for _, node in self.placed:
-                plan.nodes[node.id] = node
-        else:
-            # Slices copy the untouched runs at C speed: O(k) Python steps.
-            items = list(plan.nodes.items())
-            merged: list[tuple[str, Node]] = []
-            start = 0
-            for pos, node in self.placed:
-                need = pos - len(merged)
-                merged.extend(items[start:start + need])
-                start += need
-                merged.append((node.id, node))
-            merged.extend(items[start:])
-            plan.nodes.clear()
-            plan.nodes.update(merged)
-        for _, node in self.placed:
-            for child in node.children:
-                _set_parent(plan, child, node.id)
 
 
 # -- the edit object ---------------------------------------------------------
@@ -349,177 +166,6 @@ def _node(plan: Plan, node_id: str) -> Node:
         return plan.nodes[node_id]
     except KeyError:
         raise ValueError(f"no node {node_id!r}") from None
-
-
-# -- typed field values ------------------------------------------------------
-def _as_float(value: Any, name: str, minimum: float | None = None) -> float:
-    """A finite number, read as planning.model.fields reads numbers (an int beyond
-    2**53 keeps its digits, as loading keeps them)."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name}: expected a number, got {value!r}")
-    try:
-        if isinstance(value, str):
-            number = number_from_text(value)
-        elif type(value) is int:
-            number = exact(value)
-        else:
-            number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name}: expected a number, got {value!r}") from None
-    if not is_number(number):
-        raise ValueError(f"{name}: must be finite")
-    if minimum is not None and number < minimum:
-        raise ValueError(f"{name}: must be at least {minimum:g}")
-    return number
-
-
-def _as_optional_float(value: Any, name: str, minimum: float | None = None) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _as_float(value, name, minimum)
-
-
-def _as_value(value: Any, name: str, allow_none: bool) -> float | str | None:
-    """A number, an expression string or "#", as written in the plan."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if allow_none:
-            return None
-        return 0.0
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return _as_float(text, name)
-        except ValueError:
-            return text  # an expression or "#": checked by validation
-    return _as_float(value, name)
-
-
-def _as_range(value: Any, name: str) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    try:
-        low, high = value
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected [low, high]") from None
-    low, high = _as_float(low, name), _as_float(high, name)
-    if low > high:
-        raise ValueError(f"{name}: low {low:g} is above high {high:g}")
-    return (low, high)
-
-
-def _as_text(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{name}: expected text, got {type(value).__name__}")
-    return value
-
-
-def _as_variables(value: Any, name: str) -> list[Variable]:
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, Variable) for v in value):
-        raise ValueError(f"{name}: expected a list of Variable")
-    return copy.deepcopy(list(value))
-
-
-def _node_value(plan: Plan, node: Node, name: str, value: Any) -> Any:
-    if name in ("label", "notes"):
-        return _as_text(value, name)
-    if name == "kind":
-        if value not in KINDS:
-            raise ValueError(f"kind: must be one of {', '.join(KINDS)}")
-        if value == TERMINAL and node.children:
-            raise ValueError("kind: a node with children cannot be a terminal")
-        return value
-    if name in ("payoff", "payoff2"):
-        return _as_value(value, name, allow_none=False)
-    if name == "probability":
-        return _as_value(value, name, allow_none=True)
-    if name in ("probability_range", "payoff_range", "payoff2_range"):
-        return _as_range(value, name)
-    if name == "path":
-        if value in (None, ""):
-            return None
-        if value not in PATHS:
-            raise ValueError(f"path: must be one of {', '.join(PATHS)}")
-        return value
-    if name == "signposts":
-        if isinstance(value, str) or not all(isinstance(s, str) for s in value):
-            raise ValueError("signposts: expected a list of text")
-        return list(value)
-    if name == "warning_days":
-        return _as_optional_float(value, name, minimum=0.0)
-    if name == "committed":
-        if value in (None, ""):
-            return None
-        if value not in node.children:
-            raise ValueError(f"committed: {value!r} is not an option of {node.id}")
-        return value
-    if name == "variables":
-        return _as_variables(value, name)
-    raise ValueError(f"unknown node field {name!r}")
-
-
-def _response_value(name: str, value: Any) -> Any:
-    if name in ("title", "owner", "trigger", "notes"):
-        return _as_text(value, name)
-    if name == "readiness":
-        level = _as_float(value, name, minimum=0.0)
-        if level != int(level) or level > MAX_READINESS:
-            raise ValueError(f"readiness: must be a whole level 0..{MAX_READINESS}")
-        return int(level)
-    if name == "lead_time_days":
-        return _as_optional_float(value, name, minimum=0.0)
-    if name in ("cost", "effect"):
-        return _as_float(value, name)
-    raise ValueError(f"unknown response field {name!r}")
-
-
-def _plan_value(name: str, value: Any) -> Any:
-    if name in ("title", "description", "value_unit"):
-        return _as_text(value, name)
-    if name == "objective":
-        if value not in OBJECTIVES:
-            raise ValueError(f"objective: must be one of {', '.join(OBJECTIVES)}")
-        return value
-    if name == "variables":
-        return _as_variables(value, name)
-    if name == "rule":
-        if value not in RULES:
-            raise ValueError(f"rule: must be one of {', '.join(RULES)}")
-        return value
-    if name == "criteria":
-        return _as_criteria(value)
-    if name == "weight":
-        weight = _as_float(value, name, minimum=0.0) if not _is_infinity(value) else math.inf
-        return weight
-    if name == "weight_range":
-        if value is None:
-            return None
-        low, high = (math.inf if _is_infinity(v) else _as_float(v, name, minimum=0.0) for v in value)
-        if low > high:
-            raise ValueError("weight_range: low is above high")
-        return (low, high)
-    raise ValueError(f"unknown plan field {name!r}")
-
-
-def _is_infinity(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("infinity", "inf")
-    return isinstance(value, float) and value == math.inf
-
-
-def _as_criteria(value: Any) -> list:
-    """One or two criteria (copies), each with a name and a sense."""
-    if not isinstance(value, (list, tuple)) or len(value) > 2:
-        raise ValueError("criteria: expected a list of at most two criteria")
-    out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, Criterion):
-            raise ValueError(f"criteria[{i}]: expected a criterion")
-        if not item.name.strip():
-            raise ValueError(f"criteria[{i}].name: a criterion needs a name")
-        if item.sense not in OBJECTIVES:
-            raise ValueError(f"criteria[{i}].sense: must be one of {', '.join(OBJECTIVES)}")
-        out.append(Criterion(item.name.strip(), item.sense, item.unit.strip(), dict(item.extra)))
-    return out
 
 
 # -- node edits --------------------------------------------------------------

@@ -127,4 +127,42 @@ def read_value(value: Any, node_id: str | None, field: str, share: bool = False
         raise PlanError(node_id, field, f"{_quote(value)} is not a valid expression: {exc}") from None
 
 
-__all__ = ["EXACT_FLOAT_INT", "SHARE", "exact", "is_number", "is_share", "number_from_text", "read_value"]
+# -- what each field holds: one table for files and edits --------------------------------
+# A plan file (planning.files.plan_fields) and an edit (planning.model.field_values)
+# read a field by its kind, each with its own reader per kind: a file takes JSON
+# types strictly and names the node and field path; an edit also takes numbers
+# typed as text and checks what the editor offers (kinds, paths, options).
+TEXT = "text"
+OPTIONAL_TEXT = "optional text"
+#: A number, an expression or "#" (``probability`` may also be absent: OPTIONAL_VALUE).
+VALUE = "value"
+OPTIONAL_VALUE = "optional value"
+NUMBER = "number"
+#: A number of days, or nothing.
+DAYS = "days"
+#: ``[low, high]``, or nothing.
+RANGE = "range"
+TEXT_LIST = "text list"
+ID_LIST = "id list"
+#: A whole level 0..4.
+READINESS = "readiness"
+VARIABLES = "variables"
+RESPONSES = "responses"
+
+NODE_FIELD_KINDS: dict[str, str] = {
+    "kind": TEXT, "label": TEXT, "notes": TEXT, "children": ID_LIST, "payoff": VALUE,
+    "probability": OPTIONAL_VALUE, "probability_range": RANGE, "payoff_range": RANGE,
+    "path": OPTIONAL_TEXT, "signposts": TEXT_LIST, "warning_days": DAYS, "responses": RESPONSES,
+    "committed": OPTIONAL_TEXT, "variables": VARIABLES, "payoff2": VALUE, "payoff2_range": RANGE}
+RESPONSE_FIELD_KINDS: dict[str, str] = {
+    "title": TEXT, "owner": TEXT, "trigger": TEXT, "readiness": READINESS, "lead_time_days": DAYS,
+    "cost": NUMBER, "effect": NUMBER, "notes": TEXT}
+VARIABLE_FIELD_KINDS: dict[str, str] = {"value": VALUE, "range": RANGE, "description": TEXT}
+TRACK_FIELD_KINDS: dict[str, str] = {"title": TEXT, "root": TEXT}
+CRITERION_FIELD_KINDS: dict[str, str] = {"sense": TEXT, "unit": TEXT}
+
+
+__all__ = ["CRITERION_FIELD_KINDS", "DAYS", "EXACT_FLOAT_INT", "ID_LIST", "NODE_FIELD_KINDS", "NUMBER",
+           "OPTIONAL_TEXT", "OPTIONAL_VALUE", "RANGE", "READINESS", "RESPONSES", "RESPONSE_FIELD_KINDS",
+           "SHARE", "TEXT", "TEXT_LIST", "TRACK_FIELD_KINDS", "VALUE", "VARIABLES", "VARIABLE_FIELD_KINDS",
+           "exact", "is_number", "is_share", "number_from_text", "read_value"]

@@ -40,19 +40,22 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-import re
-import unicodedata
-from fractions import Fraction
 
 from planning.model import expressions
 
 from planning.files import importers
 from planning.model.errors import PlanFileError
 from planning.files.importers import read_json, read_text
+from planning.files.importers.mathjs import (
+    _ASSIGNMENT, _MJS_NAME, _RANDOM, _Names, _statements, _strip_comment, _Unsupported,
+)
+from planning.files.importers.sd_numbers import (  # noqa: F401  (parse_number: this module's API)
+    _as_value, _decimal, _number_or_none, _plain_number, parse_number,
+)
+from planning.files.importers.sd_walk import _KINDS, _clean, _layout, _show, _walk
 from planning.model.plan import (
     BEST_CASE,
     CHANCE,
-    DECISION,
     EXPECTED,
     MAXIMIZE,
     MINIMIZE,
@@ -75,7 +78,6 @@ TOOL = "SilverDecisions"
 MAX_NODES = 1_000_000
 #: The rule whose stored results the import reproduces (Branchwise maximises EV).
 EV_RULE = "expected-value-maximization"
-_KINDS = {"decision": DECISION, "chance": CHANCE, "terminal": TERMINAL}
 #: SilverDecisions' single-criterion rules as Branchwise (rule, objective).
 RULES = {
     "expected-value-maximization": (EXPECTED, MAXIMIZE),
@@ -92,61 +94,6 @@ TWO_CRITERIA_RULES = {
     "min-max": (MINIMIZE, MAXIMIZE),
     "min-min": (MINIMIZE, MINIMIZE),
 }
-
-# -- numbers as SilverDecisions writes them ------------------------------------------
-_MIXED = re.compile(r"\s*([-+]?)(\d+)\s+(\d+)\s*/\s*(\d+)\s*\Z")
-_FRACTION = re.compile(r"\s*([-+]?\d+)\s*/\s*(\d+)\s*\Z")
-_DECIMAL = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*\Z")
-
-
-def parse_number(value) -> float:
-    """A number as stored in a SilverDecisions file, as a float.
-
-    Accepts JSON numbers, decimal strings, fractions (``"-12/5"``), mixed
-    numbers (``"1 3704647/4042689"``, ``"-4 1/2"`` = -4.5) and a
-    multi-criteria list (its first element).
-
-    Raises
-    ------
-    ValueError
-        When ``value`` is none of these or not finite.
-    """
-    if isinstance(value, list) and value:
-        value = value[0]
-    number: float | None = None
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = float(value)
-        elif isinstance(value, str):
-            if m := _MIXED.match(value):
-                exact = int(m.group(2)) + Fraction(int(m.group(3)), int(m.group(4)))
-                number = float(-exact if m.group(1) == "-" else exact)
-            elif m := _FRACTION.match(value):
-                number = float(Fraction(int(m.group(1)), int(m.group(2))))
-            elif _DECIMAL.match(value):
-                number = float(value)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        number = None
-    if number is None or not math.isfinite(number):
-        raise ValueError(f"not a number: {_show(value)}")
-    return number
-
-
-def _show(value, limit: int = 60) -> str:
-    """A short description of a JSON value for messages."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _clean(text: str, limit: int | None = None) -> str:
-    """One line of text: runs of white space (new lines too) become one space."""
-    text = " ".join(text.split())
-    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
-
 
 # -- the public entry points ---------------------------------------------------------------------
 def import_silverdecisions(path_or_text, *, source: str | None = None) -> Plan:
@@ -203,138 +150,10 @@ def _gc_paused():
             gc.enable()
 
 
-# -- the file's layout and an iterative walk over its trees ------------------------------------
-class _Walk:
-    """Every SilverDecisions node of the file in depth-first pre-order, as parallel lists.
-
-    Index ``i`` is the node ``sd{i + 1}``: ``nodes[i]`` its object, ``parents[i]``
-    its parent's index (-1 for a root), ``edges[i]`` the edge that leads to it
-    (None for a root), ``edge_nos[i]`` that edge's 1-based position and
-    ``trees[i]`` its 1-based tree, ``names[i]`` its name (None or text). Lists rather than one object per node: a
-    million-node file would spend seconds and hundreds of MB on them. The place
-    names of messages are made only when a message needs one (:meth:`where`).
-    """
-
-    __slots__ = ("source", "nodes", "parents", "edges", "edge_nos", "trees", "names")
-
-    def __init__(self, source: str):
-        self.source = source
-        self.nodes: list[dict] = []
-        self.parents: list[int] = []
-        self.edges: list[dict | None] = []
-        self.edge_nos: list[int] = []
-        self.trees: list[int] = []
-        self.names: list[str | None] = []
-
-    def where(self, index: int) -> str:
-        """``"<source>: tree 1, node 'Buy?'"`` (the node id when it has no name)."""
-        label = _clean(self.names[index] or "", 40)
-        return (f"{self.source}: tree {self.trees[index]}, node "
-                + (f"'{label}'" if label else f"sd{index + 1}"))
-
-    def edge_place(self, index: int) -> str:
-        """``"<parent's place>: edge 2"``: where the edge leading to node ``index`` is."""
-        return f"{self.where(self.parents[index])}: edge {self.edge_nos[index]}"
-
-
-def _layout(data, source: str) -> tuple[str, dict, list]:
-    """The version, the object holding trees/code/expressionScope, and the trees."""
-    if not isinstance(data, dict):
-        raise PlanFileError(f"{source}: not a SilverDecisions file: the top level is {_show(data)}, "
-                            "not an object")
-    version = data.get("SilverDecisions")
-    if version is None:
-        raise PlanFileError(f"{source}: not a SilverDecisions file: it has no 'SilverDecisions' "
-                            "version field")
-    if not isinstance(version, str) or not version.strip():
-        raise PlanFileError(f"{source}: SilverDecisions: the version must be text like \"0.8.0\", "
-                            f"got {_show(version)}")
-    body = data
-    if "trees" not in data and "data" in data:  # 0.7 and later
-        body = data["data"]
-        if not isinstance(body, dict):
-            raise PlanFileError(f"{source}: data: must be an object, got {_show(body)}")
-    trees = body.get("trees")
-    if trees is None:
-        raise PlanFileError(f"{source}: the file has no 'trees' list")
-    if not isinstance(trees, list):
-        raise PlanFileError(f"{source}: trees: must be a list, got {_show(trees)}")
-    if not trees:
-        raise PlanFileError(f"{source}: the file holds no decision tree")
-    return version.strip(), body, trees
-
-
-def _walk(trees: list, source: str) -> _Walk:
-    """Every node of every tree in depth-first pre-order, checking the structure."""
-    walk = _Walk(source)
-    nodes, parents, edges, edge_nos, tree_of, names = (walk.nodes, walk.parents, walk.edges,
-                                                       walk.edge_nos, walk.trees, walk.names)
-    for tree_no, root in enumerate(trees, 1):
-        stack: list[tuple[object, int, dict | None, int]] = [(root, -1, None, 0)]
-        while stack:
-            node, parent, edge, edge_no = stack.pop()
-            here = len(nodes)
-            if here >= MAX_NODES:
-                raise PlanFileError(f"{source}: more than {MAX_NODES:,} nodes; Branchwise imports "
-                                    "at most that many")
-            if not isinstance(node, dict):
-                raise PlanFileError(f"{_place(walk, parent, edge_no, tree_no)}: must be an object "
-                                    f"(a node), got {_show(node)}")
-            name = node.get("name")
-            if name is not None and not isinstance(name, str):
-                raise PlanFileError(f"{_place(walk, parent, edge_no, tree_no)}: name: must be text, "
-                                    f"got {_show(name)}")
-            nodes.append(node)
-            parents.append(parent)
-            edges.append(edge)
-            edge_nos.append(edge_no)
-            tree_of.append(tree_no)
-            names.append(name)
-            kind = node.get("type")
-            if kind not in _KINDS:
-                what = "missing" if kind is None else f"unknown node type {_show(kind)}"
-                raise PlanFileError(f"{walk.where(here)}: type: {what} (expected decision, chance "
-                                    "or terminal)")
-            code = node.get("code")
-            if code is not None and not isinstance(code, str):
-                raise PlanFileError(f"{walk.where(here)}: code: must be text, got {_show(code)}")
-            child_edges = node.get("childEdges") or []
-            if not isinstance(child_edges, list):
-                raise PlanFileError(f"{walk.where(here)}: childEdges: must be a list, "
-                                    f"got {_show(child_edges)}")
-            for k in range(len(child_edges), 0, -1):
-                child_edge = child_edges[k - 1]
-                if not isinstance(child_edge, dict):
-                    raise PlanFileError(f"{walk.where(here)}: edge {k}: must be an object, "
-                                        f"got {_show(child_edge)}")
-                edge_name = child_edge.get("name")
-                if edge_name is not None and not isinstance(edge_name, str):
-                    raise PlanFileError(f"{walk.where(here)}: edge {k}: name: must be text, "
-                                        f"got {_show(edge_name)}")
-                if "childNode" not in child_edge:
-                    raise PlanFileError(f"{walk.where(here)}: edge {k}: has no childNode")
-                stack.append((child_edge["childNode"], here, child_edge, k))
-    return walk
-
-
-def _place(walk: _Walk, parent: int, edge_no: int, tree_no: int) -> str:
-    """Where a node that is not (yet) on the walk is: its edge, or its tree for a root."""
-    if parent >= 0:
-        return f"{walk.where(parent)}: edge {edge_no}: childNode"
-    return f"{walk.source}: tree {tree_no}"
-
-
 def _rule_data(thing: dict) -> dict:
     computed = thing.get("computed")
     rule = computed.get(EV_RULE) if isinstance(computed, dict) else None
     return rule if isinstance(rule, dict) else {}
-
-
-def _number_or_none(value) -> float | None:
-    try:
-        return parse_number(value)
-    except ValueError:
-        return None
 
 
 def stored_results(data: dict) -> list[dict]:
@@ -362,7 +181,7 @@ def stored_results(data: dict) -> list[dict]:
         When ``data`` is not a SilverDecisions file.
     """
     _, _, trees = _layout(data, "<data>")
-    walk = _walk(trees, "<data>")
+    walk = _walk(trees, "<data>", MAX_NODES)
     results: list[dict] = []
     options: dict[int, list[tuple[dict, str]]] = {}
     for index, parent in enumerate(walk.parents):
@@ -419,167 +238,10 @@ def plan_from_silverdecisions(data: dict, *, source: str = "<data>") -> Plan:
     return _Converter(data, source, "").plan()
 
 
-# -- math.js expressions -> Branchwise expressions ---------------------------------------------
-_MJS_TOKEN = re.compile(
-    r"(?P<ws>\s+)"
-    r"|(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[^\W\d][\w$]*|\$[\w$]*)"
-    r"|(?P<op>==|!=|<=|>=|&&|\|\||.)", re.S)
-_MJS_NAME = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
-_BW_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_WORDS = {"and": "and", "or": "or", "not": "not", "mod": "%"}
-_UNSUPPORTED_WORDS = frozenset({"xor", "to", "in"})
-#: math.js constants Branchwise spells differently or lacks (used unless the file defines the name).
-_CONSTANTS = {"PI": "pi", "E": "e", "tau": repr(2 * math.pi), "phi": repr((1 + 5 ** 0.5) / 2),
-              "LN2": repr(math.log(2)), "LN10": repr(math.log(10)), "LOG2E": repr(1 / math.log(2)),
-              "LOG10E": repr(1 / math.log(10)), "SQRT2": repr(math.sqrt(2)), "SQRT1_2": repr(math.sqrt(0.5))}
-_ASSIGNMENT = re.compile(r"\s*([^\W\d][\w$]*|\$[\w$]*)\s*=(?!=)(.*)\Z", re.S)
-_SIGNED = r"\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*"
-_RANDOM = re.compile(rf"random\(\s*\)\Z|random\({_SIGNED},{_SIGNED}\)\Z")
-
-
-class _Unsupported(Exception):
-    """An expression Branchwise cannot compute; the message says why."""
-
-
-def _strip_comment(text: str) -> str:
-    """math.js comments run from ``#`` to the end of the line."""
-    if "#" not in text:
-        return text
-    return "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
-
-
-class _Names:
-    """Maps math.js names to Branchwise names (ASCII letters, digits, ``_``)."""
-
-    def __init__(self, used: set[str], defined: set[str]):
-        self.used = set(used)
-        self.defined = defined
-        self.mapped: dict[str, str] = {}
-        self.converted: dict[str, str | _Unsupported] = {}
-
-    def __call__(self, name: str) -> str:
-        if _BW_NAME.match(name) and name not in ("and", "or", "not"):
-            return name
-        if name not in self.mapped:
-            ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-            base = re.sub(r"\W", "_", ascii_name, flags=re.A) or "v"
-            base = base if _BW_NAME.match(base) and base not in _WORDS else "v_" + base
-            self.mapped[name] = self.fresh(base)
-        return self.mapped[name]
-
-    def fresh(self, base: str) -> str:
-        """A valid name used nowhere in the file, ``base`` if possible."""
-        candidate, k = base, 1
-        while candidate in self.used:
-            k += 1
-            candidate = f"{base}_{k}"
-        self.used.add(candidate)
-        return candidate
-
-    def convert(self, text: str, renamed: dict[str, str] | None = None) -> str:
-        """The Branchwise form of a math.js expression; raises _Unsupported."""
-        if renamed:
-            return self._convert(text, renamed)
-        known = self.converted.get(text)
-        if known is None:
-            try:
-                known = self._convert(text, None)
-            except _Unsupported as why:
-                known = why
-            self.converted[text] = known
-        if isinstance(known, _Unsupported):
-            raise known
-        return known
-
-    def _convert(self, text: str, renamed: dict[str, str] | None) -> str:
-        tokens = [(m.lastgroup, m.group()) for m in _MJS_TOKEN.finditer(_strip_comment(text))]
-        following = [""] * len(tokens)  # the next token that is not white space
-        for i in range(len(tokens) - 2, -1, -1):
-            following[i] = tokens[i + 1][1] if tokens[i + 1][0] != "ws" else following[i + 1]
-        out: list[str] = []
-        ends_operand = False
-        for (kind, token), after in zip(tokens, following):
-            if kind == "ws":
-                out.append(token)
-                continue
-            # math.js multiplies implicitly when a name or "(" follows an operand: 2x, 2(a+b), (a)(b)
-            starts_operand = kind == "name" or token == "("
-            if kind == "name" and token in _WORDS:
-                token, kind, starts_operand = _WORDS[token], "op", False
-            elif kind == "name" and token in _UNSUPPORTED_WORDS:
-                raise _Unsupported(f"the math.js operator '{token}' is not supported")
-            elif kind == "name" and after != "(":
-                if renamed and token in renamed:
-                    token = renamed[token]
-                elif token in _CONSTANTS and token not in self.defined:
-                    token = _CONSTANTS[token]
-                else:
-                    token = self(token)
-            if starts_operand and ends_operand:
-                out.append("*")
-            out.append(token)
-            ends_operand = kind == "num" or (kind == "name" and after != "(") or token == ")"
-        result = "".join(out).strip()
-        if not result:
-            raise _Unsupported("the expression is empty")
-        try:
-            expressions.parse(result)
-        except expressions.ExpressionError as exc:
-            raise _Unsupported(str(exc)) from None
-        return result
-
-
 def _stored(edge: dict, key: str):
     """What SilverDecisions computed for an edge's ``payoff`` or ``probability`` (None: nothing)."""
     computed = edge.get("computed")
     return computed.get(key) if isinstance(computed, dict) else None
-
-
-def _plain_number(raw) -> float | None:
-    """A finite JSON number or plain decimal string as a float; None for anything else.
-
-    What :meth:`_Converter.edge_value` returns for these, without its checks
-    (anything else, including errors, goes through it). ``float()`` reads what
-    ``_DECIMAL`` accepts and also ``1_000``, ``inf`` and ``nan``: those are left out.
-    """
-    kind = type(raw)
-    if kind is str:
-        if "_" in raw:
-            return None
-        try:
-            number = float(raw)
-        except ValueError:
-            return None
-    elif kind is float or kind is int:
-        if kind is int and not -2**1023 < raw < 2**1023:
-            return None
-        number = float(raw)
-    else:
-        return None
-    return number if number - number == 0.0 else None  # finite
-
-
-def _as_value(text: str) -> Value:
-    """A plain decimal as a float, anything else as the expression text."""
-    number = _decimal(text)
-    return text if number is None else number
-
-
-def _decimal(text: str) -> float | None:
-    """A plain decimal string as a finite float, else None.
-
-    ``_DECIMAL`` takes the white space of ``str.isspace``; ``float()`` refuses
-    some of it (``"\\x1f"``): such text is not a plain decimal (it was a traceback).
-    """
-    if _DECIMAL.match(text):
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        if math.isfinite(number):
-            return number
-    return None
 
 
 def _stored_scope_value(scope, name: str) -> float | None:
@@ -602,7 +264,7 @@ class _Converter:
         self.data = data
         self.version, self.body, trees = _layout(data, source)
         self.fallback_title = fallback_title
-        self.walk = _walk(trees, source)
+        self.walk = _walk(trees, source, MAX_NODES)
         used: set[str] = set()
         defined: set[str] = set()
         codes = [self.body["code"]] if isinstance(self.body.get("code"), str) else []
@@ -884,11 +546,3 @@ class _Converter:
                     f"SilverDecisions: {source_name} = {_clean(text, 80)} ({why}); imported as "
                     f"the value stored in the file"))
             return Variable(name, text or "0", description=f"SilverDecisions: could not convert: {why}")
-
-
-def _statements(code: str) -> list[str]:
-    """The statements of math.js code: ``#`` comments dropped, split at new lines and ``;``."""
-    if not isinstance(code, str) or not code.strip():
-        return []
-    return [part.strip() for line in _strip_comment(code).split("\n")
-            for part in line.split(";") if part.strip()]
