@@ -194,7 +194,10 @@ class _CheckJob(QRunnable):
                 result, problems = check_plan(self.plan, self.track_id)
         except Exception:  # noqa: BLE001 - the plan changed under us; result is stale
             result, problems = None, None
-        self.signals.done.emit(self.generation, result, problems)
+        try:
+            self.signals.done.emit(self.generation, result, problems)
+        except RuntimeError:  # the document closed while the check ran: nobody to tell
+            pass
 
 
 class Document(QObject):

@@ -106,3 +106,15 @@ def test_the_validation_after_a_value_edit_brings_its_warning(big, qtbot):
     assert big.result is not None
     assert any("'#' branches get probability 0" in str(p) for p in big.problems)
     same_numbers(big.result, evaluate_track(big.plan, big.current_track_id))
+
+
+def test_a_check_finishing_after_its_document_closed_is_silent(qapp, capfd):
+    """Closing a window while its check runs printed "Signal source has been deleted"."""
+    import shiboken6
+
+    from app.document import _CheckJob, _CheckSignals
+
+    signals = _CheckSignals()
+    job = _CheckJob(random_plan(50), "t", 1, signals)
+    shiboken6.delete(signals)
+    job.run()  # must not raise
