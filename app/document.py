@@ -22,7 +22,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.commands import EditCommand
@@ -230,7 +230,11 @@ class Document(QObject):
         self._macro_depth = 0
         self._generation = 0
         self._job_running = False
-        self._check_signals = _CheckSignals(self)
+        # The checks run in the global pool, which a document does not wait for when it
+        # closes: a signal object owned by the document could be deleted while a pool
+        # thread emits on it (a crash). Owned by the application it outlives every job;
+        # the connection goes with the document.
+        self._check_signals = _CheckSignals(QCoreApplication.instance())
         self._check_signals.done.connect(self._check_done)
         self._patched: Any = None  # a value edit's patched compiled track, for the next job
         # (generation, compiled track of the current track as the plan is at
