@@ -230,17 +230,19 @@ class Autosaver(QObject):
         """True while a background write is under way."""
         return self._job is not None
 
-    def autosave_now(self) -> bool:
+    def autosave_now(self, background: bool = True) -> bool:
         """Write the autosave if the plan has unsaved changes; True if written.
 
         A large plan is written in the background: this returns False at once and
         the file appears when the worker is done (see :attr:`writing`).
+        ``background=False`` writes it now (recovery discards the old autosave only
+        once the new one holds the work).
         """
         if not self.document.is_modified():
             return False
         from planning.files.planfile import dumps_plan
 
-        if len(self.document.plan.nodes) >= BACKGROUND_FROM:
+        if background and len(self.document.plan.nodes) >= BACKGROUND_FROM:
             self._start_job()
             return False
         plan_file, sidecar = self.files()
