@@ -36,6 +36,9 @@ INTERVAL_MS = 60_000
 #: From this many nodes the plan text is written on a worker thread: a 1M-node plan
 #: takes seconds to serialise, and a freeze every minute is worse than a late copy.
 BACKGROUND_FROM = 20_000
+#: A background write's temporary file older than this was left by a session that
+#: closed or died while writing (a write takes seconds): the next window removes it.
+STALE_PART_SECONDS = 3600
 
 
 def autosave_dir() -> Path:
@@ -43,6 +46,25 @@ def autosave_dir() -> Path:
     folder = state_dir() / "autosave"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def remove_stale_parts(now: float | None = None) -> list[Path]:
+    """Delete background writes' temporary files (``.*.part``) left behind.
+
+    A window closed, or a process killed, while its worker wrote a large plan
+    leaves the partial copy (up to the plan's size) where no recovery looks.
+    Only old ones go: another window's write under way keeps its file.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for part in autosave_dir().glob(".*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue
+    return removed
 
 
 def autosave_key(path: Path | None) -> str:
@@ -196,6 +218,7 @@ class Autosaver(QObject):
         self._base: bytes | None = None  # the file's content when the edits began
         self._base_written = False
         self._read_base()
+        remove_stale_parts()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.autosave_now)
@@ -230,17 +253,19 @@ class Autosaver(QObject):
         """True while a background write is under way."""
         return self._job is not None
 
-    def autosave_now(self) -> bool:
+    def autosave_now(self, background: bool = True) -> bool:
         """Write the autosave if the plan has unsaved changes; True if written.
 
         A large plan is written in the background: this returns False at once and
         the file appears when the worker is done (see :attr:`writing`).
+        ``background=False`` writes it now (recovery discards the old autosave only
+        once the new one holds the work).
         """
         if not self.document.is_modified():
             return False
         from planning.files.planfile import dumps_plan
 
-        if len(self.document.plan.nodes) >= BACKGROUND_FROM:
+        if background and len(self.document.plan.nodes) >= BACKGROUND_FROM:
             self._start_job()
             return False
         plan_file, sidecar = self.files()

@@ -173,7 +173,7 @@ def recover(parent: QWidget | None, document, autosaver: Autosaver, recovery: Re
     document.load_recovered(plan, path)
     # What later autosaves record as the base: the disk file when merged with it.
     autosaver.set_base(disk_bytes if disk_bytes is not None else base)
-    if autosaver.autosave_now():
+    if autosaver.autosave_now(background=False):
         recovery.discard()
     else:
         log.warning("recovered %s but could not autosave it again; the old autosave stays",

@@ -88,3 +88,21 @@ def test_saving_while_the_copy_is_written_leaves_no_autosave(window, qtbot, monk
     assert not plan_file.exists() and not sidecar.exists()
     assert autosave.pending_recoveries() == []
     assert load_plan(doc.path).nodes["ir_d1"].label == "Saved soon"
+
+
+def test_a_partial_copy_left_by_a_closed_window_is_removed_by_the_next(qtbot, tmp_path, monkeypatch):
+    # A window closed (or killed) while its worker wrote leaves the .part file where
+    # no recovery looks; a fresh one belongs to a write under way and stays.
+    import os
+    import time
+
+    folder = autosave.autosave_dir()
+    old, fresh = folder / ".abc-123456.x1.part", folder / ".abc-654321.x2.part"
+    old.write_text("{\"nodes\": [")
+    fresh.write_text("{\"nodes\": [")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    target = tmp_path / "peace.bwplan"
+    target.write_bytes(PEACE.read_bytes())
+    plan_window(qtbot, monkeypatch, target)
+    assert not old.exists() and fresh.exists()

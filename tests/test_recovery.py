@@ -282,3 +282,19 @@ def test_file_recover_discards_a_kept_autosave_only_when_confirmed(qtbot, plan_f
     qtbot.keyClick(dialog.discard_button, Qt.Key.Key_Space)
     assert autosave.pending_recoveries() == [] and dialog.rows() == []
     assert "No autosaved changes are waiting" in dialog.note.text()
+
+
+def test_recovering_a_large_plan_replaces_the_old_autosave(qtbot, plan_file, monkeypatch):
+    # A large plan autosaves on a worker thread; the recovered copy must still be written
+    # before the old autosave is discarded, or the next start offers the same work again.
+    crash_while_editing(plan_file)
+    monkeypatch.setattr(autosave, "BACKGROUND_FROM", 1)  # the recovered plan counts as large
+    win = new_window(qtbot)
+    answer = Answer(qtbot, Qt.Key.Key_Return)
+    open_by_menu(qtbot, win, plan_file)
+    answer.wait()
+    qtbot.waitUntil(lambda: recovered(win))
+    qtbot.waitUntil(lambda: not win.autosaver.writing, timeout=20_000)
+    left = autosave.pending_recoveries()
+    assert [r.plan_file for r in left] == [win.autosaver.files()[0]]
+    assert load_plan(left[0].plan_file).nodes["t3"].label == "Wait two years"

@@ -630,7 +630,7 @@ def _range_end_suspects(ct, ends: list) -> list:
     """The entries of ``ends`` whose low or high end leaves invalid probabilities (all on any error)."""
     from planning.engine.compile import KIND_CHANCE, apply_expressions, resolve_shares
     from planning.model.expressions import ExpressionError
-    from planning.analyses.sensitivity import scope_values_columns
+    from planning.engine.parameters import scope_values_columns
 
     moves: dict = {}
     for k, (s, variable, _) in enumerate(ends):
@@ -665,7 +665,7 @@ def _range_end_suspects(ct, ends: list) -> list:
 def _range_end_check(check: _Checker, ct, s: int, variable, name: str) -> None:
     """Move one variable to its low, then its high end; report the first failure."""
     from planning.engine.compile import apply_expressions, check_probabilities, resolve_shares
-    from planning.analyses.sensitivity import scope_values_with
+    from planning.engine.parameters import scope_values_with
 
     for end, value in zip(("low", "high"), variable.range):
         probability, payoff = ct.probability.copy(), ct.payoff.copy()
