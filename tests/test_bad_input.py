@@ -89,16 +89,41 @@ def test_missing_file_and_directory(tmp_path):
     assert load_error(tmp_path).startswith(f"{tmp_path}: cannot read: ")
 
 
-def test_a_500_mb_file_is_refused_by_its_size_without_reading(tmp_path, monkeypatch):
+def test_a_600_mb_file_is_refused_by_its_size_without_reading(tmp_path, monkeypatch):
     path = tmp_path / "huge.bwplan"
     with open(path, "wb") as stream:
-        stream.truncate(500 * 1024 * 1024)  # sparse: takes no disk space
+        stream.truncate(600 * 1024 * 1024)  # sparse: takes no disk space
 
     def no_reading(*args, **kwargs):
         raise AssertionError("the file was opened")
 
     monkeypatch.setattr(planfile, "open", no_reading, raising=False)
-    assert load_error(path) == f"{path}: the file is 500 MB; plan files are limited to 200 MB"
+    assert load_error(path) == f"{path}: the file is 600 MB; plan files are limited to 512 MB"
+
+
+def test_a_plan_too_large_to_open_again_is_not_saved(tmp_path, monkeypatch):
+    """Saving never writes a file that opening would refuse; the previous file stays."""
+    from planning.files.planfile import load_plan, save_plan
+    from planning.model.generate import random_plan
+
+    path = tmp_path / "plan.bwplan"
+    small = random_plan(20, seed=1)
+    save_plan(small, path)
+    before = path.read_bytes()
+    monkeypatch.setattr(planfile, "MAX_FILE_BYTES", len(before) + 100)
+    with pytest.raises(PlanFileError, match="over the .* Branchwise opens: it was not saved"):
+        save_plan(random_plan(400, seed=1), path)
+    assert path.read_bytes() == before
+    assert load_plan(path).nodes.keys() == small.nodes.keys()
+
+
+def test_the_node_limit_fits_in_the_size_limit():
+    """MAX_NODES generated nodes (about 150 bytes each) stay under the file limit."""
+    from planning.files.planfile import dumps_plan
+    from planning.model.generate import random_plan
+
+    per_node = len(dumps_plan(random_plan(5000, seed=2)).encode()) / 5000
+    assert per_node * planfile.MAX_NODES * 1.5 < planfile.MAX_FILE_BYTES
 
 
 def test_text_over_the_limit_is_refused(monkeypatch):

@@ -581,3 +581,17 @@ def test_the_size_limit_admits_a_million_node_tree(tmp_path):
         stream.truncate(importers.MAX_FILE_BYTES + 1)
     with pytest.raises(PlanFileError, match="huge.json: the file is larger than 256 MB"):
         import_silverdecisions(sparse)
+
+
+def test_a_device_or_pipe_is_read_no_further_than_the_limit(tmp_path, monkeypatch, capsys):
+    """/dev/zero says size 0: the import reads at most the limit and refuses, no MemoryError."""
+    from app.cli import main as cli_main
+    from planning.files import importers
+
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 4096)
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    code = cli_main(["import", str(link), "-o", str(tmp_path / "out.bwplan")])
+    err = capsys.readouterr().err
+    assert code == 2 and "zero.json: the file is larger than 0 MB" in err
+    assert not (tmp_path / "out.bwplan").exists()

@@ -35,7 +35,10 @@ from planning.model.plan import EXPECTED, TERMINAL, Node, Plan, Response, Variab
 FORMAT = "branchwise-plan"
 FRAGMENT_FORMAT = "branchwise-fragment"
 CURRENT_VERSION = 1
-MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Sized so that any plan of :data:`MAX_NODES` nodes opens again once saved (about
+#: 150 bytes a node as generated, more with notes and responses); a save over it is
+#: refused rather than written as a file Branchwise would not open.
+MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_NODES = 2_000_000
 
 #: Upgrades of older files: ``MIGRATIONS[n]`` turns a version-n dict into version n+1.
@@ -504,7 +507,8 @@ def save_plan(plan: Plan, path: str | os.PathLike) -> None:
     Raises
     ------
     PlanFileError
-        The plan cannot be serialised; nothing was written.
+        The plan cannot be serialised, or its file would be too large to open
+        again; nothing was written.
     OSError
         The file could not be written; the old file is untouched and no
         temporary file is left behind.
@@ -517,6 +521,9 @@ def save_plan(plan: Plan, path: str | os.PathLike) -> None:
         raise PlanFileError(f"the plan cannot be saved: text that is not valid Unicode "
                             f"({exc.reason})") from exc
     del text  # a large plan's text: not kept beside its bytes while they are written
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanFileError(f"the plan is {_size(len(data))} as a file, over the "
+                            f"{_size(MAX_FILE_BYTES)} Branchwise opens: it was not saved")
     write_atomically(target, data)
 
 

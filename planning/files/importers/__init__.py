@@ -74,7 +74,9 @@ def read_text(path_or_text, source: str | None = None) -> tuple[str, str, str]:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise PlanFileError(f"{source}: the file is {limit}")
-            raw = path.read_bytes()
+            with open(path, "rb") as stream:
+                # A pipe or a device says size 0: read no more than the limit allows.
+                raw = stream.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             raise PlanFileError(f"{source}: cannot read the file: {exc.strerror or exc}") from None
         stem = path.stem
