@@ -45,15 +45,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     py = sys.executable
-    print("| chained variables | `sensitivity --tornado` | `evaluate` |")
+    print("| chained variables | `sensitivity --tornado` (CPU) | `evaluate` (CPU) |")
     print("|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for count in args.variables:
             path = Path(tmp) / f"chain-{count}.bwplan"
             save_plan(chained_plan(count), path)
-            tornado, _ = best([py, "-m", "app.main", "sensitivity", "--tornado", str(path)], args.repeat)
-            evaluate, _ = best([py, "-m", "app.main", "evaluate", str(path)], args.repeat)
-            print(f"| {count:,} | {tornado:.2f} s | {evaluate:.2f} s |", flush=True)
+            tornado, _, tornado_cpu = best([py, "-m", "app.main", "sensitivity", "--tornado", str(path)], args.repeat)
+            evaluate, _, evaluate_cpu = best([py, "-m", "app.main", "evaluate", str(path)], args.repeat)
+            print(f"| {count:,} | {tornado:.2f} s ({tornado_cpu:.2f} s) | {evaluate:.2f} s ({evaluate_cpu:.2f} s) |",
+                  flush=True)
 
 
 if __name__ == "__main__":
