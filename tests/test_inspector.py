@@ -289,3 +289,28 @@ def test_label_typing_is_one_undo_step_with_the_real_document(qtbot):
     assert document.plan.nodes["t2"].variables == [Variable("v1", 0.0)]
     document.undo_stack.undo()
     assert document.plan.nodes["t2"].variables == []
+
+
+def test_a_squeezed_inspector_dock_never_cuts_its_fields_off(qtbot):
+    """Shrinking the window squeezed the dock below the form: fields ran past its edge."""
+    from PySide6.QtWidgets import QDockWidget, QLineEdit, QMainWindow, QWidget
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QWidget())
+    document = real_document()
+    inspector = Inspector(document, window)
+    document.select(document.plan.tracks[0].root)
+    dock = QDockWidget("Inspector", window)
+    dock.setWidget(inspector)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(1200, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resizeDocks([dock], [60], Qt.Orientation.Horizontal)  # as narrow as the window lets it
+    QApplication.processEvents()
+    viewport = inspector.viewport()
+    for edit in inspector.findChildren(QLineEdit):
+        if edit.isVisible():
+            right = edit.mapTo(viewport, edit.rect().topRight()).x()
+            assert right <= viewport.width(), edit.objectName() or edit.placeholderText()

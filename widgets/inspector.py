@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -64,6 +64,16 @@ class Inspector(QScrollArea):
         The open document (ARCHITECTURE.md, "The Document").
     parent : QWidget, optional
     """
+
+    def minimumSizeHint(self) -> QSize:
+        """Never narrower than the form: a squeezed dock cut the fields off at its edge
+        (no horizontal scrolling here), so the window gives the room to the canvas instead."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        need = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), need), hint.height())
 
     def __init__(self, document, parent=None) -> None:
         super().__init__(parent)
