@@ -568,3 +568,24 @@ def test_readiness_summary_counts_in_words(qtbot):
     text = view.summary.text()
     assert text.startswith("1 track · ") and "1 tracks" not in text
     assert "0 late responses · " in text                      # minimal.bwplan: r2 is ready in time
+
+
+def test_the_readiness_summary_wraps_instead_of_widening_the_docks(qtbot, tmp_path, monkeypatch):
+    """A large plan's one-line summary (late responses, branches without one) made the
+    Readiness dock 800 px wide: at 1280x720 the outline was squeezed to 140 px."""
+    from gui_windows import plan_window
+    from app.analysis import show_dock
+    from planning.files.planfile import save_plan
+    from planning.model.generate import random_plan
+
+    path = tmp_path / "big.bwplan"
+    save_plan(random_plan(3000, seed=1), path)
+    win = plan_window(qtbot, monkeypatch, path, size=(1280, 720))
+    dock = win.docks["readiness"]
+    show_dock(win, dock)
+    win.analysis.wait(60_000)
+    qtbot.waitUntil(lambda: "late" in dock.widget().summary.text(), timeout=30_000)
+    summary = dock.widget().summary
+    assert summary.fontMetrics().horizontalAdvance(summary.text()) > 450  # a long line
+    assert dock.minimumSizeHint().width() < 450
+    assert win.docks["outline"].width() >= 250

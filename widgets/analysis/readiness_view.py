@@ -183,6 +183,7 @@ class ReadinessView(QWidget):
         top = QHBoxLayout()
         self.summary = QLabel("", self)
         self.summary.setObjectName("readiness_summary")
+        self.summary.setWordWrap(True)  # one line of counts grows with the plan: it wraps, never widens the dock
         top.addWidget(self.summary, 1)
         self.export_button = FittedExportButton(lambda: (self.figure, self.data, "readiness"), self._fit, self)
         top.addWidget(self.export_button)
