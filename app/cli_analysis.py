@@ -404,6 +404,7 @@ def _plan_names(data: dict, original: dict) -> dict:
 
 def cmd_sensitivity(args) -> int:
     from planning.analyses import sensitivity
+    from planning.engine.parameters import parameters
 
     if args.tornado == bool(args.sweep):
         raise UsageError("give exactly one of --tornado or --sweep NAME")
@@ -430,7 +431,7 @@ def cmd_sensitivity(args) -> int:
     else:
         scope.check(swept, "--sweep")
         if args.min is None or args.max is None:
-            ranged = {p.name for p in sensitivity.parameters(analysed, scope.track_id)}
+            ranged = {p.name for p in parameters(analysed, scope.track_id)}
             if swept not in ranged:
                 raise UsageError(f"--sweep {args.sweep}: it has no range in the plan; give --min and --max")
         result = sensitivity.sweep(analysed, swept, args.min, args.max, args.steps,

@@ -112,7 +112,7 @@ def draw(plan, args, figure):
     if args.kind == "policy-map" and len(names) > 2:
         raise UsageError("--kind policy-map takes at most two --var (x, then y)")
     from app.cli_analysis import _Scope
-    from planning.analyses.sensitivity import parameters
+    from planning.engine.parameters import parameters
 
     from planning.analyses import sensitivity_criteria as two
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from planning.analyses import sensitivity
+from planning.engine import parameters
 
 from planning.model import validate
 from planning.model.plan import CHANCE, DECISION, Node, Plan, Track, Variable
@@ -70,7 +71,7 @@ def test_a_definition_failing_at_one_end_is_named_as_before(monkeypatch):
 
 def test_scope_values_columns_moves_only_the_named_columns():
     ct = sensitivity.compile_track(chained(4))
-    values = sensitivity.scope_values_columns(ct, {(0, "v1"): (np.array([1]), np.array([10.0]))}, 3)
+    values = parameters.scope_values_columns(ct, {(0, "v1"): (np.array([1]), np.array([10.0]))}, 3)
     assert values[0]["v1"].tolist() == [1.51, 10.0, 1.51]
     assert values[0]["v2"].tolist() == pytest.approx([1.51 * 1.01 + 0.5, 10.6, 1.51 * 1.01 + 0.5])
 

@@ -14,7 +14,7 @@ from planning.engine.evaluate import evaluate_track, follow_policy, rollback
 from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
 from planning.engine.montecarlo import PertSampler, _Simulator, simulate
 from planning.files.planfile import load_plan
-from planning.analyses.sensitivity import compiled_parameters
+from planning.engine.parameters import compiled_parameters
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 

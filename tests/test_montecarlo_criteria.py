@@ -23,7 +23,7 @@ from planning.engine.compile import compile_track
 from planning.engine.montecarlo import _Simulator, simulate
 from planning.analyses.montecarlo_criteria import simulate_criteria
 from planning.files.planfile import loads_plan
-from planning.analyses.sensitivity import compiled_parameters
+from planning.engine.parameters import compiled_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCH = ROOT / "resources" / "samples" / "product-launch.bwplan"

@@ -241,7 +241,7 @@ SAVER = textwrap.dedent("""
 
 
 def test_a_save_killed_between_its_renames_leaves_temporaries_the_next_save_removes(plan_file):
-    from planning.files import planfile
+    from planning.files import atomic_write
 
     before = plan_file.read_bytes()
     child = subprocess.Popen([sys.executable, "-c", SAVER, str(plan_file)], cwd=ROOT,
@@ -257,7 +257,7 @@ def test_a_save_killed_between_its_renames_leaves_temporaries_the_next_save_remo
     plan = load_plan(plan_file)
     save_plan(plan, plan_file)  # minutes have not passed: maybe another save is running
     assert sorted(p.name for p in plan_file.parent.glob(".minimal.bwplan.*")) == left
-    stale = plan_file.stat().st_mtime - planfile.STALE_TEMP_SECONDS - 60
+    stale = plan_file.stat().st_mtime - atomic_write.STALE_TEMP_SECONDS - 60
     for name in left:
         os.utime(plan_file.parent / name, (stale, stale))
     save_plan(plan, plan_file)

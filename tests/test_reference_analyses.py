@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import reference
 from test_reference_extended import deep_plans, expression_plans, resolved
 from test_sensitivity import committed_to, with_value
-from planning.analyses.sensitivity import compiled_parameters, tornado
+from planning.analyses.sensitivity import tornado
+from planning.engine.parameters import compiled_parameters
 from planning.engine import evaluate as evaluate_module
 from planning.engine.compile import KIND_CHANCE, KIND_DECISION, compile_track
 from planning.engine.evaluate import evaluate_track, follow_policy, rollback

@@ -13,7 +13,8 @@ from planning.model.errors import PlanError
 from planning.engine.evaluate import evaluate_track
 from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Response, Track, Variable
 from planning.files.planfile import load_plan
-from planning.analyses.sensitivity import parameters, parse_range, spider, sweep, sweep2, tornado
+from planning.analyses.sensitivity import spider, sweep, sweep2, tornado
+from planning.engine.parameters import parameters, parse_range
 
 MINIMAL = SHARED / "examples" / "minimal.bwplan"
 

@@ -20,7 +20,7 @@ from planning.engine.compile import compile_track
 from planning.model.plan import CHANCE, DECISION, MINIMIZE, TERMINAL, Node, Plan, Track, Variable
 from planning.engine.montecarlo import _Simulator, simulate
 from planning.files.planfile import load_plan
-from planning.analyses.sensitivity import compiled_parameters
+from planning.engine.parameters import compiled_parameters
 from planning.analyses.voi import bin_count, value_of_information
 
 

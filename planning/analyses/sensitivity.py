@@ -35,12 +35,10 @@ from planning.engine.compile import KIND_DECISION, CompiledTrack, compile_track
 from planning.model.errors import PlanError, names_nodes
 from planning.engine.evaluate import check_finite, rollback
 from planning.engine.grouped import in_order
-# The ranged quantities and scenario columns live in the engine (Monte Carlo reads them
-# too); they are re-exported here, where the analyses and the command line look for them.
-from planning.engine.parameters import (  # noqa: F401
+# The ranged quantities and scenario columns live in the engine: Monte Carlo reads them too.
+from planning.engine.parameters import (
     PAYOFF,
     PROBABILITY,
-    VARIABLE,
     Parameter,
     _Block,
     _describe,

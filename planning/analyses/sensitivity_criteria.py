@@ -115,7 +115,7 @@ def rename_result(result):
 
 
 def rename_parameter(param):
-    """A :class:`planning.analyses.sensitivity.Parameter` with the plan's name and kind."""
+    """A :class:`planning.engine.parameters.Parameter` with the plan's name and kind."""
     name = plan_name(param.name)
     kind = PAYOFF2 if name.endswith("." + PAYOFF2) else PAYOFF if name != param.name else param.kind
     return dataclasses.replace(param, name=name, kind=kind)

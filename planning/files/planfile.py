@@ -23,12 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 from planning.model.errors import PlanError, PlanFileError
-from planning.files.atomic_write import (  # noqa: F401  (also this module's API)
-    STALE_TEMP_SECONDS, remove_stale_temporaries, write_atomically,
-)
-from planning.files.plan_fields import (  # noqa: F401  (INFINITY, _plain_node: this module's API before)
-    INFINITY, _criteria_list, _describe, _node_from_dict, _out, _out_weight, _plain_node, _text, _tracks,
-    _variables, _weight, _weight_range, _PLAIN_NODE_KEYS,
+from planning.files.atomic_write import write_atomically
+from planning.files.plan_fields import (
+    _criteria_list, _describe, _node_from_dict, _out, _out_weight, _text, _tracks,
+    _variables, _weight, _weight_range,
 )
 from planning.model.plan import EXPECTED, TERMINAL, Node, Plan, Response, Variable
 

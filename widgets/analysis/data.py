@@ -113,7 +113,7 @@ class SensitivityBundle:
     """
 
     policy: str
-    parameters: list = field(default_factory=list)  # planning.analyses.sensitivity.Parameter
+    parameters: list = field(default_factory=list)  # planning.engine.parameters.Parameter
     decisions: list[str] = field(default_factory=list)
     tornado: object = None
     spider: object = None
@@ -163,6 +163,7 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     SensitivityBundle
     """
     from planning.analyses import sensitivity
+    from planning.engine.parameters import compiled_parameters
     from planning.engine.compile import compile_track
 
     if len(plan.criteria) == 2:  # the combined value; quantities keep the plan's names
@@ -176,7 +177,7 @@ def compute_sensitivity(plan: Plan, track_id: str | None = None, policy: str = "
     bundle = SensitivityBundle(policy=policy, track_id=track.id, track_title=track.title.strip() or track.id)
     # As `branchwise sensitivity`: what cannot move this track is left out, not drawn with a zero swing.
     read = sensitivity.parameters_read_by(ct, plan)
-    ranged = sensitivity.compiled_parameters(ct)
+    ranged = compiled_parameters(ct)
     bundle.parameters = [p for p in ranged if p.name in read]
     bundle.left_out = [p.name for p in ranged if p.name not in read]
     bundle.decisions = [ct.ids[i] for i in np.flatnonzero(ct.kind == KIND_DECISION)]
