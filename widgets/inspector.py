@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -65,16 +65,6 @@ class Inspector(QScrollArea):
     parent : QWidget, optional
     """
 
-    def minimumSizeHint(self) -> QSize:
-        """Never narrower than the form: a squeezed dock cut the fields off at its edge
-        (no horizontal scrolling here), so the window gives the room to the canvas instead."""
-        hint = super().minimumSizeHint()
-        body = self.widget()
-        if body is None:
-            return hint
-        need = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        return QSize(max(hint.width(), need), hint.height())
-
     def __init__(self, document, parent=None) -> None:
         super().__init__(parent)
         self._document = document
@@ -83,7 +73,9 @@ class Inspector(QScrollArea):
         self.setAccessibleName(self.tr("Inspector"))
         self.setAccessibleDescription(self.tr("The fields of the selected node"))
         self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A dock squeezed below the form (a small window) scrolls sideways rather than
+        # cutting the fields off at its edge; the window keeps its small minimum width.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(self)
         self.setWidget(body)
