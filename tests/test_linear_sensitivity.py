@@ -8,7 +8,7 @@ import pytest
 from planning.analyses import sensitivity
 from planning.engine import parameters
 
-from planning.model import validate
+from planning.model import validate_ranges
 from planning.model.plan import CHANCE, DECISION, Node, Plan, Track, Variable
 from planning.model.validate import validate_plan
 
@@ -49,7 +49,7 @@ def test_range_end_messages_equal_one_variable_at_a_time(monkeypatch):
     plan = chained(12, bad_at=1)
     fast = [str(p) for p in validate_plan(plan)]
     assert any("when variable q = 1.3 (the high end of its range)" in text for text in fast)
-    monkeypatch.setattr(validate, "_range_end_suspects", lambda ct, ends: ends)
+    monkeypatch.setattr(validate_ranges, "range_end_suspects", lambda ct, ends: ends)
     assert [str(p) for p in validate_plan(plan)] == fast
 
 
@@ -59,7 +59,7 @@ def test_a_definition_failing_at_one_end_is_named_as_before(monkeypatch):
     plan.nodes["safe"].payoff = "w + v4"
     fast = [str(p) for p in validate_plan(plan)]
     assert any("v0 = 0.5 (the low end of its range)" in text for text in fast)
-    monkeypatch.setattr(validate, "_range_end_suspects", lambda ct, ends: ends)
+    monkeypatch.setattr(validate_ranges, "range_end_suspects", lambda ct, ends: ends)
     assert [str(p) for p in validate_plan(plan)] == fast
     with pytest.raises(Exception) as fast_error:
         sensitivity.tornado(plan)

@@ -14,8 +14,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
-import numpy as np
-
 from planning.model.errors import ERROR, WARNING, Fix, PlanError, Problem
 from planning.model.expressions import EvaluationError
 from planning.model.fields import SHARE, is_number, is_share, read_value
@@ -499,6 +497,9 @@ def validate_plan(plan: Plan) -> list[Problem]:
         Every problem found, errors and warnings, each naming the node id and
         field; an empty list means the plan is valid.
     """
+    # The checks that compile a track (they import the engine) load only when needed.
+    from planning.model.validate_ranges import finite_results, range_ends
+
     check = _Checker(plan)
     if plan.objective not in OBJECTIVES:
         check.error(None, "objective", f"must be one of {', '.join(OBJECTIVES)}, "
@@ -530,9 +531,9 @@ def validate_plan(plan: Plan) -> list[Problem]:
     # every variable's range, and sums that may overflow.
     if not any(p.severity == ERROR for p in check.problems):
         if check.ranged_names & check.names_used:
-            _range_ends(check, plan)
+            range_ends(check, plan)
         if check.large_values:
-            _finite_results(check, plan)
+            finite_results(check, plan)
     if check.payoff2_nodes and len(plan.criteria) < 2:
         count = len(check.payoff2_nodes)
         check.warning(None, "criteria", f"{count} node{'s' * (count > 1)} carry a second payoff "
@@ -588,108 +589,6 @@ def _merge_conflicts(check: _Checker, plan: Plan) -> None:
             else:
                 detail = f"{detail} (on node {node}, which is no longer in the plan)"
         check.error(where, field, f"unresolved merge conflict: {detail}")
-
-
-def _range_ends(check: _Checker, plan: Plan) -> None:
-    """Move each variable with a range to its low and its high end, one at a time.
-
-    Monte Carlo draws and sensitivity sweeps go that far, so every expression
-    must still evaluate there and every chance node's branches still lie in
-    [0, 1] and sum to 1. Reports the first failure of each end, naming the
-    node, its field and the variable.
-
-    All ends of a track are first resolved together, two scenario columns per
-    variable (linear in the number of variables, where one resolution per end
-    was quadratic for chained definitions); a variable whose columns fail, or
-    every variable when the joint pass cannot evaluate, is then checked end by
-    end as before, which gives the message.
-    """
-    from planning.engine.compile import compile_track
-
-    seen: set[tuple] = set()
-    for track in plan.tracks:
-        try:
-            ct = compile_track(plan, track.id)
-        except PlanError:
-            continue  # reported as what it is by the checks above or by evaluation
-        ends = []  # (scope index, variable, name as reported)
-        for s, scope in enumerate(ct.scopes):
-            for variable in scope.variables:
-                if (variable.range is None or variable.name not in check.names_used
-                        or (s, scope.node_id, variable.name) in seen):
-                    continue
-                seen.add((s, scope.node_id, variable.name))
-                name = variable.name if scope.node_id is None else f"{scope.node_id}.{variable.name}"
-                ends.append((s, variable, name))
-        suspects = _range_end_suspects(ct, ends) if len(ends) > 1 else ends
-        for s, variable, name in suspects:
-            _range_end_check(check, ct, s, variable, name)
-
-
-def _range_end_suspects(ct, ends: list) -> list:
-    """The entries of ``ends`` whose low or high end leaves invalid probabilities (all on any error)."""
-    from planning.engine.compile import KIND_CHANCE, apply_expressions, resolve_shares
-    from planning.model.expressions import ExpressionError
-    from planning.engine.parameters import scope_values_columns
-
-    moves: dict = {}
-    for k, (s, variable, _) in enumerate(ends):
-        where, what = moves.setdefault((s, variable.name), ([], []))
-        where += [2 * k, 2 * k + 1]
-        what += [float(variable.range[0]), float(variable.range[1])]
-    width = 2 * len(ends)
-    probability = np.repeat(ct.probability[:, None], width, axis=1)
-    payoff = np.repeat(ct.payoff[:, None], width, axis=1)
-    try:
-        with np.errstate(all="ignore"):
-            values = scope_values_columns(ct, {key: (np.asarray(c), np.asarray(v))
-                                               for key, (c, v) in moves.items()}, width)
-            apply_expressions(ct, values, probability, payoff)
-            resolve_shares(ct, probability)
-    except (PlanError, ExpressionError):
-        return ends
-    branches = np.flatnonzero(ct.is_branch)
-    if branches.size == 0:
-        return []
-    p = probability[branches]
-    bad = ((p < -SUM_TOLERANCE) | (p > 1 + SUM_TOLERANCE) | ~np.isfinite(p)).any(axis=0)
-    sums = np.zeros((ct.size, width))
-    np.add.at(sums, ct.parent[branches], p)
-    chance = np.flatnonzero(ct.kind == KIND_CHANCE)
-    bad |= (np.abs(sums[chance] - 1.0) > SUM_TOLERANCE).any(axis=0)
-    # Near the tolerance the joint pass and the end-by-end one could round
-    # apart: only a clear pass is trusted, anything else is checked again.
-    return [entry for k, entry in enumerate(ends) if bad[2 * k] or bad[2 * k + 1]]
-
-
-def _range_end_check(check: _Checker, ct, s: int, variable, name: str) -> None:
-    """Move one variable to its low, then its high end; report the first failure."""
-    from planning.engine.compile import apply_expressions, check_probabilities, resolve_shares
-    from planning.engine.parameters import scope_values_with
-
-    for end, value in zip(("low", "high"), variable.range):
-        probability, payoff = ct.probability.copy(), ct.payoff.copy()
-        try:
-            values = scope_values_with(ct, {(s, variable.name): float(value)})
-            apply_expressions(ct, values, probability, payoff)
-            resolve_shares(ct, probability)
-            check_probabilities(ct, probability)
-        except PlanError as exc:
-            check.error(exc.node_id, exc.field,
-                        f"{exc.message} when variable {name} = {_fmt(value)} "
-                        f"(the {end} end of its range)")
-            break
-
-
-def _finite_results(check: _Checker, plan: Plan) -> None:
-    """Evaluate each track when its payoffs are large enough to overflow a sum."""
-    from planning.engine.evaluate import evaluate_track
-
-    for track in plan.tracks:
-        try:
-            evaluate_track(plan, track.id)
-        except PlanError as exc:
-            check.error(exc.node_id, exc.field, exc.message)
 
 
 def raise_for_problems(problems: Iterable[Problem]) -> None:
