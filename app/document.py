@@ -29,7 +29,7 @@ from app.commands import EditCommand
 from planning.model import edits
 from planning.model.edits import Change
 from planning.model.errors import PlanError, Problem
-from planning.engine.evaluate import evaluate_compiled, evaluate_track
+from planning.engine.evaluate import evaluate_compiled_plan, evaluate_track
 from planning.model.plan import Plan
 from planning.files.templates import new_plan
 from planning.model.validate import validate_plan
@@ -152,23 +152,6 @@ def incremental_track(ct: Any, plan: Plan, change: Change, track_id: str) -> Any
     return patched_track(ct, plan, change)
 
 
-def evaluate_spliced(plan: Plan, ct: Any) -> Any:
-    """Evaluate a patched or spliced compiled track as ``evaluate_track`` would."""
-    from planning.engine import rules
-
-    try:
-        if not rules.uses_default_rules(plan):
-            return rules.evaluate_under_rules(plan, ct)
-        result = evaluate_compiled(ct)
-        result.rule_value = result.ev
-        return result
-    except PlanError as exc:
-        labelled = exc.labelled(plan.nodes)
-        if labelled is exc:
-            raise
-        raise labelled from None
-
-
 class _CheckJob(QRunnable):
     """Validate and evaluate in a pool thread. It only reads the plan; a result
     computed while the plan changed underneath is thrown away by generation."""
@@ -184,7 +167,7 @@ class _CheckJob(QRunnable):
     def run(self) -> None:
         try:
             if self.compiled is not None:
-                result, problems = evaluate_spliced(self.plan, self.compiled), KEEP
+                result, problems = evaluate_compiled_plan(self.plan, self.compiled), KEEP
             elif self.numbers_first:
                 result, failure = evaluate(self.plan, self.track_id)
                 problems = KEEP if failure is None else _merged(validate(self.plan), failure)
@@ -501,7 +484,7 @@ class Document(QObject):
         result = None
         if patched is not None:  # roll the patched arrays back, no recompile
             try:
-                result, failure = evaluate_spliced(self.plan, patched), None
+                result, failure = evaluate_compiled_plan(self.plan, patched), None
             except Exception:  # noqa: BLE001 - the full evaluation below words the problem
                 result = None
         if result is None:

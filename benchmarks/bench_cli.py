@@ -115,36 +115,35 @@ def split(path: Path, columnar: bool = False) -> tuple[float, float, float]:
     return load, comp, ev
 
 
-def split_here(path: str) -> tuple[float, float, float]:
-    from planning.engine.compile import compile_track
+def _timed_split(read, compile_) -> tuple[float, float, float]:
+    """Seconds to read, compile and evaluate (the file read by ``read()``)."""
     from planning.engine.evaluate import evaluate_compiled
-    from planning.files.planfile import load_plan
 
     gc.collect()
     t0 = time.perf_counter()
-    plan = load_plan(path)
+    loaded = read()
     t1 = time.perf_counter()
-    ct = compile_track(plan)
+    ct = compile_(loaded)
     t2 = time.perf_counter()
     evaluate_compiled(ct)
     t3 = time.perf_counter()
     return t1 - t0, t2 - t1, t3 - t2
+
+
+def split_here(path: str) -> tuple[float, float, float]:
+    """The object path: load_plan, compile_track, evaluate."""
+    from planning.engine.compile import compile_track
+    from planning.files.planfile import load_plan
+
+    return _timed_split(lambda: load_plan(path), compile_track)
 
 
 def split_columnar(path: str) -> tuple[float, float, float]:
+    """The columnar path of ``evaluate --json``: read_columns, compile_columns, evaluate."""
     from planning.engine.columnar import compile_columns
-    from planning.engine.evaluate import evaluate_compiled
     from planning.files.columnar import read_columns
 
-    gc.collect()
-    t0 = time.perf_counter()
-    columns = read_columns(path)
-    t1 = time.perf_counter()
-    ct = compile_columns(columns)
-    t2 = time.perf_counter()
-    evaluate_compiled(ct)
-    t3 = time.perf_counter()
-    return t1 - t0, t2 - t1, t3 - t2
+    return _timed_split(lambda: read_columns(path), compile_columns)
 
 
 def main() -> None:

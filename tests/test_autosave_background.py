@@ -27,6 +27,25 @@ def window(qtbot, tmp_path, monkeypatch):
     return win
 
 
+@pytest.fixture
+def held_write(monkeypatch):
+    """The worker's first copy of the plan is taken, then held until ``release`` is set."""
+    started, release = threading.Event(), threading.Event()
+    real = planfile.dumps_plan
+
+    def held_dumps(plan):
+        text = real(plan)  # the plan as it was when the worker started
+        if threading.current_thread().name == "autosave" and not started.is_set():
+            started.set()
+            release.wait(20)
+        return text
+
+    monkeypatch.setattr(planfile, "dumps_plan", held_dumps)
+    yield started, release
+    release.set()
+    monkeypatch.setattr(planfile, "dumps_plan", real)
+
+
 def test_a_large_plan_is_autosaved_in_the_background(window, qtbot):
     doc = window.document
     doc.set_node_field("ir_d1", "label", "Open with the statement")
@@ -39,19 +58,10 @@ def test_a_large_plan_is_autosaved_in_the_background(window, qtbot):
     assert [r.plan_file for r in autosave.pending_recoveries()] == [plan_file]
 
 
-def test_an_edit_during_the_write_drops_that_copy(window, qtbot, monkeypatch):
+def test_an_edit_during_the_write_drops_that_copy(window, qtbot, held_write):
+    started, release = held_write
     doc = window.document
     doc.set_node_field("ir_d1", "label", "First")
-    started, release = threading.Event(), threading.Event()
-    real = planfile.dumps_plan
-
-    def slow_dumps(plan):
-        text = real(plan)  # the plan as it was when the worker started
-        started.set()
-        release.wait(20)
-        return text
-
-    monkeypatch.setattr(planfile, "dumps_plan", slow_dumps)
     window.autosaver.autosave_now()
     assert started.wait(20)
     doc.set_node_field("ir_d1", "label", "Second")  # the person goes on editing
@@ -60,25 +70,15 @@ def test_an_edit_during_the_write_drops_that_copy(window, qtbot, monkeypatch):
     plan_file, _ = window.autosaver.files()
     assert not plan_file.exists()  # a copy without "Second" is not kept
     assert not list(plan_file.parent.glob("*.part"))
-    monkeypatch.setattr(planfile, "dumps_plan", real)
     window.autosaver.autosave_now()  # the next tick writes the plan as it is
     qtbot.waitUntil(lambda: not window.autosaver.writing, timeout=20_000)
     assert load_plan(plan_file).nodes["ir_d1"].label == "Second"
 
 
-def test_saving_while_the_copy_is_written_leaves_no_autosave(window, qtbot, monkeypatch):
+def test_saving_while_the_copy_is_written_leaves_no_autosave(window, qtbot, held_write):
+    started, release = held_write
     doc = window.document
     doc.set_node_field("ir_d1", "label", "Saved soon")
-    started, release = threading.Event(), threading.Event()
-    real = planfile.dumps_plan
-
-    def slow_dumps(plan):
-        if threading.current_thread().name == "autosave":
-            started.set()
-            release.wait(20)
-        return real(plan)
-
-    monkeypatch.setattr(planfile, "dumps_plan", slow_dumps)
     window.autosaver.autosave_now()
     assert started.wait(20)
     assert window.save()  # Ctrl+S while the worker writes

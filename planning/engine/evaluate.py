@@ -445,7 +445,17 @@ def evaluate_track(plan: Plan, track_id: str | None = None, root: str | None = N
     PlanError
         When the track cannot be evaluated (names the node and field).
     """
-    ct = compile_track(plan, track_id=track_id, root=root)
+    return evaluate_compiled_plan(plan, compile_track(plan, track_id=track_id, root=root))
+
+
+def evaluate_compiled_plan(plan: Plan, ct: CompiledTrack) -> TrackResult:
+    """Evaluate a track of ``plan`` already compiled (or patched, or spliced) under the plan's rule.
+
+    Raises
+    ------
+    PlanError
+        Labelled with the node's label where the plan knows it.
+    """
     try:
         if not rules.uses_default_rules(plan):
             return rules.evaluate_under_rules(plan, ct)
@@ -473,6 +483,7 @@ __all__ = [
     "edge_weights",
     "effective_payoffs",
     "evaluate_compiled",
+    "evaluate_compiled_plan",
     "evaluate_plan",
     "evaluate_track",
     "follow_policy",

@@ -338,38 +338,14 @@ def relayout(old: TreeLayout, plan: Plan, node_ids, collapsed=frozenset(),
     when that cannot reproduce ``layout_track`` (a missing or repeated child,
     a very deep tree): lay the track out from scratch then.
     """
-    from planning.engine.splice import breadth_first_splice
+    from planning.engine.splice import breadth_first_splice, touched_children
 
-    nodes = plan.nodes
-    if not old.ids or old.ids[0] not in nodes:
+    if not old.ids or old.ids[0] not in plan.nodes:
         return None
-    index = old.index
-    ext_ids = list(old.ids)
-    number: dict[str, int] = {}
-    hidden_of: dict[int, bool] = {}
-    children: dict[int, list[str]] = {}
-    queue = [i for i in dict.fromkeys(node_ids) if i in nodes]
-    while queue:
-        node_id = queue.pop()
-        if node_id in number:
-            continue
-        e = index.get(node_id)
-        if e is None:
-            e = len(ext_ids)
-            ext_ids.append(node_id)
-        number[node_id] = e
-        kids = nodes[node_id].children
-        if any(c not in nodes for c in kids):
-            return None  # layout_track skips it: rare, not worth a second rule here
-        if kids and node_id in collapsed:
-            children[e], hidden_of[e] = [], True
-            continue
-        hidden_of[e] = False
-        for child in kids:
-            if child not in index and child not in number:
-                queue.append(child)
-        children[e] = list(kids)
-    custom = {e: [number[c] if c in number else index[c] for c in kids] for e, kids in children.items()}
+    touched = touched_children(plan.nodes, old.ids, old.index, node_ids, collapsed)
+    if touched is None:
+        return None  # a missing child: layout_track skips it, not worth a second rule here
+    ext_ids, _, custom, hidden_of = touched
     found = breadth_first_splice(old.child_start, old.child_count, custom, len(ext_ids))
     if found is None:
         return None

@@ -93,17 +93,22 @@ class _Fallback(Exception):
     """The splice cannot reproduce a full compile here: compile the track."""
 
 
-def _touched(plan: Plan, ct: CompiledTrack, node_ids: Iterable[str]):
+def touched_children(nodes: dict, ids: list[str], index: dict[str, int], node_ids: Iterable[str],
+                     collapsed: frozenset | set = frozenset()):
     """Number the touched and new nodes and list their children (by number).
 
-    Old nodes keep their old number; nodes the old arrays do not know get
-    the next ones. Returns (ids by number, touched id -> number, custom lists).
+    Old nodes (``ids``, numbered by ``index``) keep their old number; nodes the
+    old arrays do not know get the next ones, and their children are read too.
+    A touched node in ``collapsed`` lists no children and is marked hidden.
+    Shared by the compiled-track splice and :func:`planning.engine.layout.relayout`.
+
+    Returns (ids by number, touched id -> number, number -> children numbers,
+    number -> hidden), or None when a touched node lists a child the plan lacks.
     """
-    nodes = plan.nodes
-    index = ct.index
-    ext_ids = list(ct.ids)
+    ext_ids = list(ids)
     number: dict[str, int] = {}
     children: dict[int, list[str]] = {}
+    hidden: dict[int, bool] = {}
     queue = [i for i in dict.fromkeys(node_ids) if i in nodes]
     while queue:
         node_id = queue.pop()
@@ -115,14 +120,18 @@ def _touched(plan: Plan, ct: CompiledTrack, node_ids: Iterable[str]):
             ext_ids.append(node_id)
         number[node_id] = e
         kids = nodes[node_id].children
+        if any(c not in nodes for c in kids):
+            return None
+        if kids and node_id in collapsed:
+            children[e], hidden[e] = [], True
+            continue
+        hidden[e] = False
         for child in kids:
-            if child not in nodes:
-                raise _Fallback
             if child not in index and child not in number:
                 queue.append(child)  # a new node: its children are read too
         children[e] = list(kids)
     custom = {e: [number[c] if c in number else index[c] for c in kids] for e, kids in children.items()}
-    return ext_ids, number, custom
+    return ext_ids, number, custom, hidden
 
 
 def splice_track(ct: CompiledTrack, plan: Plan, node_ids: Iterable[str]) -> CompiledTrack | None:
@@ -146,7 +155,10 @@ def _splice(ct: CompiledTrack, plan: Plan, node_ids: Iterable[str]) -> CompiledT
     if track.root != ct.root_id or ct.root_id not in plan.nodes:
         return None
     nodes = plan.nodes
-    ext_ids, number, custom = _touched(plan, ct, node_ids)
+    touched = touched_children(plan.nodes, ct.ids, ct.index, node_ids)
+    if touched is None:
+        raise _Fallback
+    ext_ids, number, custom, _ = touched
     n_old, size = ct.size, len(ext_ids)
     found = breadth_first_splice(ct.child_start, ct.child_count, custom, size)
     if found is None:
