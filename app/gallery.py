@@ -24,6 +24,7 @@ after a visible change is part of the work; this makes it one command.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import shutil
@@ -306,9 +307,29 @@ def _export_shots(path: Path, section: Section, folder: Path, prefix: str) -> No
             section.shots.append(Shot(f"{caption}: open it", file.name, is_image=False))
 
 
-def _welcome_shot(section: Section, folder: Path) -> None:
+@contextlib.contextmanager
+def _private_settings(scratch: Path):
+    """Settings and state in ``scratch`` while the gallery runs: the pictures never show
+    this machine's recent files, and opening the plans leaves the person's list alone."""
+    saved = {key: os.environ.get(key) for key in ("BRANCHWISE_CONFIG_DIR", "BRANCHWISE_STATE_DIR")}
+    os.environ["BRANCHWISE_CONFIG_DIR"] = str(scratch / "config")
+    os.environ["BRANCHWISE_STATE_DIR"] = str(scratch / "state")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _welcome_shot(section: Section, folder: Path, plans: list[Path]) -> None:
+    from app.settings import add_recent_file
     from app.welcome import install_welcome
 
+    for path in reversed(plans):  # the plans the gallery shows, first one on top
+        add_recent_file(path)
     window = new_window()
     install_welcome(window, show=True)
     try:
@@ -381,13 +402,13 @@ def build_gallery(out_dir: str | Path, files: list[str | Path] | None = None, *,
 
     _application()
     theme().preview("light")  # the sheet's main pictures are light whatever the desktop; dark ones follow
-    sections: list[Section] = []
-    general = Section("Start")
-    _welcome_shot(general, out)
-    gallery_themes.dark_welcome_shot(general, out)
-    sections.append(general)
     plans = [*(sample_paths() if samples else []), *(Path(f) for f in files or [])]
-    with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="branchwise-gallery-") as scratch, _private_settings(Path(scratch)):
+        sections: list[Section] = []
+        general = Section("Start")
+        _welcome_shot(general, out, plans)
+        gallery_themes.dark_welcome_shot(general, out)
+        sections.append(general)
         if large:
             plans.append(_large_plan(Path(scratch), large))
         for k, path in enumerate(plans):

@@ -231,6 +231,10 @@ def bench(n: int, repeat: int, profile: Path | None, png_dir: Path | None) -> li
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Private settings and state: the benchmark's plans stay out of the person's recent files.
+    scratch = tempfile.mkdtemp(prefix="branchwise-bench-settings-")
+    os.environ.setdefault("BRANCHWISE_CONFIG_DIR", os.path.join(scratch, "config"))
+    os.environ.setdefault("BRANCHWISE_STATE_DIR", os.path.join(scratch, "state"))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each edit")

@@ -116,3 +116,20 @@ def test_first_plan_is_also_shown_dark_and_at_150_and_200_percent(sheet):
     assert QImage(str(out / files["150% scale, light scheme: window 1280x800, Problems raised"])).width() == 1920
     # exports made in the same run stay light documents
     assert QImage(str(out / files["plot --kind histogram (PNG)"])).pixelColor(2, 2).name() == "#ffffff"
+
+
+def test_the_gallery_keeps_its_own_settings_and_shows_its_plans_as_recent(qapp, tmp_path):
+    """The welcome pictures showed this machine's recent files (/tmp paths of benchmarks),
+    and opening the plans added them to the person's own list."""
+    from app.settings import add_recent_file, recent_files
+
+    mine = tmp_path / "mine.bwplan"
+    mine.write_text("{}")
+    add_recent_file(mine)
+    plans = gallery.sample_paths()
+    with gallery._private_settings(tmp_path / "scratch"):
+        gallery._welcome_shot(gallery.Section("Start"), tmp_path, plans)
+        shown = recent_files()
+    assert [p.name for p in shown] == [p.name for p in plans]
+    assert recent_files() == [mine.resolve()]  # the person's list, untouched
+    assert (tmp_path / "welcome-1280x720.png").exists()
